@@ -1,0 +1,106 @@
+//! One error type for the whole crate, carrying the string codes that JavaScript callers branch on.
+//!
+//! Codes follow jose's where one fits, so code written against jose or the SDK keeps working.
+
+use std::fmt;
+
+/// What went wrong, as a stable, machine-readable code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    /// The compact JWE is malformed (segments, base64url, header JSON, IV or tag length).
+    JweInvalid,
+    /// Authentication failed: wrong secret, or any byte of header, IV, ciphertext or tag changed.
+    JweDecryptionFailed,
+    /// The `exp` claim is at or before `now - clockTolerance`.
+    JwtExpired,
+    /// A claim has the wrong type or fails its check (`nbf` in the future, replicated header claims).
+    JwtClaimValidationFailed,
+    /// The decrypted payload is not a JSON object (invalid UTF-8, invalid JSON, not an object).
+    JwtInvalid,
+    /// A header asks for something this library deliberately does not do (`alg`, `enc`, `zip`, `crit`).
+    JoseNotSupported,
+    /// The input is larger than the configured limit and was refused before any work.
+    InputTooLarge,
+    /// A secret is missing, empty or not a string.
+    SecretInvalid,
+    /// A session fails validation; the message lists every problem with its path.
+    SessionInvalid,
+    /// An argument has the wrong type.
+    InvalidArgType,
+    /// An argument has the right type but an unusable value.
+    InvalidArgValue,
+    /// A bug in this library, caught before it could cross into Node.
+    Internal,
+}
+
+impl ErrorCode {
+    /// The code string JavaScript sees as `err.code`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::JweInvalid => "ERR_JWE_INVALID",
+            ErrorCode::JweDecryptionFailed => "ERR_JWE_DECRYPTION_FAILED",
+            ErrorCode::JwtExpired => "ERR_JWT_EXPIRED",
+            ErrorCode::JwtClaimValidationFailed => "ERR_JWT_CLAIM_VALIDATION_FAILED",
+            ErrorCode::JwtInvalid => "ERR_JWT_INVALID",
+            ErrorCode::JoseNotSupported => "ERR_JOSE_NOT_SUPPORTED",
+            ErrorCode::InputTooLarge => "ERR_INPUT_TOO_LARGE",
+            ErrorCode::SecretInvalid => "ERR_SECRET_INVALID",
+            ErrorCode::SessionInvalid => "ERR_SESSION_INVALID",
+            ErrorCode::InvalidArgType => "ERR_INVALID_ARG_TYPE",
+            ErrorCode::InvalidArgValue => "ERR_INVALID_ARG_VALUE",
+            ErrorCode::Internal => "ERR_SESSION_SEAL_INTERNAL",
+        }
+    }
+}
+
+/// An error with its code and a message saying what was wrong and where. Never holds secret material.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl Error {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Error {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code.as_str(), self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Shorthand constructors, one per code, so call sites read as the rule they enforce.
+macro_rules! error_constructors {
+    ($($name:ident => $code:ident),* $(,)?) => {
+        $(
+            pub fn $name(message: impl Into<String>) -> Error {
+                Error::new(ErrorCode::$code, message)
+            }
+        )*
+    };
+}
+
+error_constructors! {
+    jwe_invalid => JweInvalid,
+    decryption_failed => JweDecryptionFailed,
+    jwt_expired => JwtExpired,
+    claim_invalid => JwtClaimValidationFailed,
+    jwt_invalid => JwtInvalid,
+    not_supported => JoseNotSupported,
+    input_too_large => InputTooLarge,
+    secret_invalid => SecretInvalid,
+    session_invalid => SessionInvalid,
+    invalid_arg_type => InvalidArgType,
+    invalid_arg_value => InvalidArgValue,
+    internal => Internal,
+}

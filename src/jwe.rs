@@ -1,0 +1,407 @@
+//! Compact JWE with `alg: dir` and `enc: A256GCM`, the only shape the SDK writes.
+//!
+//! `header..iv.ciphertext.tag`: the ASCII of the encoded header is the AES-GCM additional data. Parsing
+//! follows jose's order of checks so the same bad cookie gets the same error code, but is stricter where
+//! DESIGN.md says so (strict base64url, no `zip`, only `dir`/`A256GCM`).
+
+use aes_gcm::aead::AeadInPlace;
+use aes_gcm::{Aes256Gcm, Nonce, Tag};
+use rand::RngCore;
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+use crate::base64url;
+use crate::error::{decryption_failed, invalid_arg_value, jwe_invalid, not_supported, Result};
+use crate::keys::KeyRing;
+
+pub const ALG: &str = "dir";
+pub const ENC: &str = "A256GCM";
+pub const IV_LEN: usize = 12;
+pub const TAG_LEN: usize = 16;
+
+/// A parsed protected header: its exact JSON text (for the caller) and its parameters (for the checks).
+#[derive(Debug, Clone)]
+pub struct ProtectedHeader {
+    pub json: String,
+    pub params: Map<String, Value>,
+}
+
+impl ProtectedHeader {
+    fn decode(segment: &str) -> Result<Self> {
+        let invalid = || {
+            jwe_invalid("JWE Protected Header is invalid: not base64url-encoded JSON of an object")
+        };
+        let bytes = base64url::decode(segment).ok_or_else(invalid)?;
+        let json = utf8_without_bom(bytes).ok_or_else(invalid)?;
+        match serde_json::from_str::<Value>(&json) {
+            Ok(Value::Object(params)) => Ok(ProtectedHeader { json, params }),
+            _ => Err(invalid()),
+        }
+    }
+
+    /// A header parameter, if present.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.params.get(name)
+    }
+}
+
+/// Strict UTF-8 as the WHATWG fatal decoder reads it: a leading byte-order mark is dropped.
+pub fn utf8_without_bom(mut bytes: Vec<u8>) -> Option<String> {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    String::from_utf8(bytes).ok()
+}
+
+/// A compact JWE whose structure has been checked, ready to decrypt.
+#[derive(Debug)]
+pub struct CompactJwe<'a> {
+    /// The header segment exactly as received: the AAD.
+    pub header_segment: &'a str,
+    pub header: ProtectedHeader,
+    pub iv: [u8; IV_LEN],
+    pub ciphertext: Vec<u8>,
+    pub tag: [u8; TAG_LEN],
+}
+
+impl<'a> CompactJwe<'a> {
+    /// Splits and decodes `compact`, checking everything that can be checked without a key.
+    pub fn parse(compact: &'a str) -> Result<Self> {
+        let found = compact.split('.').count();
+        if found != 5 {
+            return Err(jwe_invalid(format!(
+                "Invalid Compact JWE: expected 5 dot-separated segments, found {found}"
+            )));
+        }
+        let mut parts = compact.split('.');
+        let [header_segment, encrypted_key, iv, ciphertext, tag] =
+            std::array::from_fn(|_| parts.next().unwrap_or_default());
+        let header = ProtectedHeader::decode(header_segment)?;
+        let ciphertext = base64url::decode(ciphertext)
+            .ok_or_else(|| jwe_invalid("Failed to base64url decode the ciphertext (segment 4)"))?;
+        let iv_bytes = decode_optional(iv, "iv (segment 3)")?;
+        let tag_bytes = decode_optional(tag, "tag (segment 5)")?;
+        check_header(&header.params)?;
+        if !encrypted_key.is_empty() {
+            return Err(jwe_invalid(
+                "Encountered unexpected JWE Encrypted Key: segment 2 must be empty for alg \"dir\"",
+            ));
+        }
+        let iv_bytes =
+            iv_bytes.ok_or_else(|| jwe_invalid("JWE Initialization Vector missing (segment 3)"))?;
+        let tag_bytes =
+            tag_bytes.ok_or_else(|| jwe_invalid("JWE Authentication Tag missing (segment 5)"))?;
+        let tag: [u8; TAG_LEN] = tag_bytes.try_into().map_err(|b: Vec<u8>| {
+            jwe_invalid(format!(
+                "Invalid Authentication Tag length: {} bytes, expected 16 (segment 5)",
+                b.len()
+            ))
+        })?;
+        let iv: [u8; IV_LEN] = iv_bytes.try_into().map_err(|b: Vec<u8>| {
+            jwe_invalid(format!(
+                "Invalid Initialization Vector length: {} bytes, expected 12 (segment 3)",
+                b.len()
+            ))
+        })?;
+        Ok(CompactJwe {
+            header_segment,
+            header,
+            iv,
+            ciphertext,
+            tag,
+        })
+    }
+
+    /// Tries each key of the ring in order; returns the plaintext and the index of the key that opened it.
+    /// A failed attempt leaves the buffer untouched (the tag is verified before decrypting).
+    pub fn decrypt(self, ring: &KeyRing) -> Result<(Vec<u8>, usize)> {
+        let mut buffer = self.ciphertext;
+        let nonce = Nonce::from_slice(&self.iv);
+        let tag = Tag::from_slice(&self.tag);
+        for (index, cipher) in ring.opening() {
+            if cipher
+                .decrypt_in_place_detached(nonce, self.header_segment.as_bytes(), &mut buffer, tag)
+                .is_ok()
+            {
+                return Ok((buffer, index));
+            }
+        }
+        Err(decryption_failed(
+            "decryption operation failed: wrong secret, or the cookie was altered",
+        ))
+    }
+}
+
+fn decode_optional(segment: &str, what: &str) -> Result<Option<Vec<u8>>> {
+    if segment.is_empty() {
+        return Ok(None);
+    }
+    base64url::decode(segment)
+        .map(Some)
+        .ok_or_else(|| jwe_invalid(format!("Failed to base64url decode the {what}")))
+}
+
+/// The header rules for both directions, in jose's order: `crit`, `zip`, `alg`, `enc`.
+fn check_header(params: &Map<String, Value>) -> Result<()> {
+    if let Some(crit) = params.get("crit") {
+        let names = crit
+            .as_array()
+            .filter(|a| !a.is_empty())
+            .ok_or_else(crit_malformed)?;
+        for name in names {
+            let name = name
+                .as_str()
+                .filter(|s| !s.is_empty())
+                .ok_or_else(crit_malformed)?;
+            return Err(not_supported(format!(
+                "Extension Header Parameter \"{name}\" is not recognized"
+            )));
+        }
+    }
+    if let Some(zip) = params.get("zip") {
+        return Err(not_supported(format!(
+            "JWE \"zip\" (Compression Algorithm) Header Parameter {zip} is not supported: session cookies are never compressed"
+        )));
+    }
+    match params.get("alg") {
+        Some(Value::String(alg)) if alg == ALG => {}
+        Some(Value::String(alg)) if !alg.is_empty() => {
+            return Err(not_supported(format!(
+                "JWE \"alg\" (Algorithm) Header Parameter \"{alg}\" is not supported: only \"dir\""
+            )))
+        }
+        _ => return Err(jwe_invalid("missing JWE Algorithm (alg) in JWE Header")),
+    }
+    match params.get("enc") {
+        Some(Value::String(enc)) if enc == ENC => Ok(()),
+        Some(Value::String(enc)) if !enc.is_empty() => Err(not_supported(format!(
+            "JWE \"enc\" (Encryption Algorithm) Header Parameter \"{enc}\" is not supported: only \"A256GCM\""
+        ))),
+        _ => Err(jwe_invalid("missing JWE Encryption Algorithm (enc) in JWE Header")),
+    }
+}
+
+fn crit_malformed() -> crate::error::Error {
+    jwe_invalid(
+        "\"crit\" (Critical) Header Parameter MUST be an array of non-empty strings when present",
+    )
+}
+
+/// The header text the SDK writes: `{ enc, alg, ...additional }` with JavaScript's property order
+/// (integer-like keys first, ascending; then insertion order; a repeated key keeps its first place).
+/// `additional` is the JSON text of an object; its values are copied verbatim, never re-formatted.
+pub fn header_json(additional: Option<&str>) -> Result<String> {
+    let mut members: Vec<(String, Box<RawValue>)> = vec![
+        (
+            "enc".into(),
+            RawValue::from_string(format!("\"{ENC}\"")).expect("valid JSON"),
+        ),
+        (
+            "alg".into(),
+            RawValue::from_string(format!("\"{ALG}\"")).expect("valid JSON"),
+        ),
+    ];
+    if let Some(text) = additional {
+        let raw: indexmap::IndexMap<String, Box<RawValue>> = serde_json::from_str(text)
+            .map_err(|_| invalid_arg_value("additionalHeaders must be a JSON object"))?;
+        for (key, value) in raw {
+            match members.iter_mut().find(|(k, _)| *k == key) {
+                Some(slot) => slot.1 = value,
+                None => members.push((key, value)),
+            }
+        }
+    }
+    members.sort_by_key(|(key, _)| array_index(key).map_or((1, 0), |i| (0, i)));
+    let mut json = String::from("{");
+    for (i, (key, value)) in members.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push_str(&serde_json::to_string(key).expect("strings serialize"));
+        json.push(':');
+        json.push_str(value.get());
+    }
+    json.push('}');
+    let params: Map<String, Value> =
+        serde_json::from_str(&json).expect("assembled from valid JSON");
+    check_crit_duplicates(&params)?;
+    check_header(&params)?;
+    Ok(json)
+}
+
+/// jose refuses a `crit` list with repeated names when sealing.
+fn check_crit_duplicates(params: &Map<String, Value>) -> Result<()> {
+    if let Some(Value::Array(names)) = params.get("crit") {
+        for (i, name) in names.iter().enumerate() {
+            if names[..i].contains(name) {
+                return Err(jwe_invalid(
+                    "\"crit\" (Critical) Header Parameter MUST NOT contain duplicate values",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// JavaScript orders "array index" keys (canonical integers below 2^32 - 1) before all others.
+fn array_index(key: &str) -> Option<u64> {
+    let canonical = key == "0" || (!key.starts_with('0') && !key.is_empty() && key.len() <= 10);
+    if !canonical || !key.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    key.parse::<u64>().ok().filter(|&i| i < u32::MAX as u64)
+}
+
+/// The length of the compact JWE for a header and plaintext of these lengths.
+pub fn sealed_len(header_json_len: usize, plaintext_len: usize) -> usize {
+    base64url::encoded_len(header_json_len)
+        + 2
+        + base64url::encoded_len(IV_LEN)
+        + 1
+        + base64url::encoded_len(plaintext_len)
+        + 1
+        + base64url::encoded_len(TAG_LEN)
+}
+
+/// Seals `plaintext` under `cipher` with a fresh random IV, writing the compact JWE into one allocation.
+pub fn encrypt(cipher: &Aes256Gcm, header_json: &str, mut plaintext: Vec<u8>) -> Result<String> {
+    let mut iv = [0u8; IV_LEN];
+    rand::rng().fill_bytes(&mut iv);
+    let total = sealed_len(header_json.len(), plaintext.len());
+    let mut out = String::with_capacity(total);
+    base64url::encode_into(header_json.as_bytes(), &mut out);
+    let tag = cipher
+        .encrypt_in_place_detached(Nonce::from_slice(&iv), out.as_bytes(), &mut plaintext)
+        .map_err(|_| crate::error::internal("AES-GCM refused the plaintext length"))?;
+    out.push_str("..");
+    base64url::encode_into(&iv, &mut out);
+    out.push('.');
+    base64url::encode_into(&plaintext, &mut out);
+    out.push('.');
+    base64url::encode_into(&tag, &mut out);
+    debug_assert_eq!(out.len(), total);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ring(secret: &str) -> KeyRing {
+        KeyRing::new(&[secret]).unwrap()
+    }
+
+    fn b64(text: &str) -> String {
+        let mut out = String::new();
+        base64url::encode_into(text.as_bytes(), &mut out);
+        out
+    }
+
+    #[test]
+    fn header_is_enc_alg_then_extras_in_js_order() {
+        assert_eq!(
+            header_json(None).unwrap(),
+            r#"{"enc":"A256GCM","alg":"dir"}"#
+        );
+        assert_eq!(
+            header_json(Some(r#"{"iat":1,"alg":"dir","2":true,"1":1.50}"#)).unwrap(),
+            r#"{"1":1.50,"2":true,"enc":"A256GCM","alg":"dir","iat":1}"#
+        );
+        assert_eq!(
+            header_json(Some(r#"{"alg":"A256KW"}"#))
+                .unwrap_err()
+                .code
+                .as_str(),
+            "ERR_JOSE_NOT_SUPPORTED"
+        );
+        assert_eq!(
+            header_json(Some(r#"{"zip":"DEF"}"#))
+                .unwrap_err()
+                .code
+                .as_str(),
+            "ERR_JOSE_NOT_SUPPORTED"
+        );
+        assert_eq!(
+            header_json(Some(r#"{"crit":["a","a"]}"#))
+                .unwrap_err()
+                .code
+                .as_str(),
+            "ERR_JWE_INVALID"
+        );
+    }
+
+    #[test]
+    fn seal_then_open_round_trips() {
+        let keys = ring("secret-one");
+        let jwe = encrypt(
+            keys.sealing(),
+            &header_json(None).unwrap(),
+            b"{\"a\":1}".to_vec(),
+        )
+        .unwrap();
+        assert_eq!(jwe.split('.').count(), 5);
+        let (plaintext, index) = CompactJwe::parse(&jwe).unwrap().decrypt(&keys).unwrap();
+        assert_eq!((plaintext.as_slice(), index), (&b"{\"a\":1}"[..], 0));
+        let err = CompactJwe::parse(&jwe)
+            .unwrap()
+            .decrypt(&ring("other"))
+            .unwrap_err();
+        assert_eq!(err.code.as_str(), "ERR_JWE_DECRYPTION_FAILED");
+    }
+
+    #[test]
+    fn structural_errors_name_the_segment() {
+        let keys = ring("s");
+        let good = encrypt(keys.sealing(), &header_json(None).unwrap(), b"{}".to_vec()).unwrap();
+        let parts: Vec<&str> = good.split('.').collect();
+        let with = |i: usize, v: &str| {
+            let mut p = parts.clone();
+            p[i] = v;
+            p.join(".")
+        };
+        let code = |s: &str| CompactJwe::parse(s).unwrap_err();
+        assert!(code("a.b.c.d").message.contains("5 dot-separated"));
+        assert!(code(&with(2, ""))
+            .message
+            .contains("Initialization Vector missing"));
+        assert!(code(&with(4, ""))
+            .message
+            .contains("Authentication Tag missing"));
+        assert!(code(&with(2, "AAAA")).message.contains("segment 3"));
+        assert!(code(&with(4, "AAAA")).message.contains("segment 5"));
+        assert!(code(&with(1, "AAAA")).message.contains("segment 2"));
+        assert!(code(&with(3, "a=")).message.contains("segment 4"));
+        assert_eq!(code(&with(0, &b64("[]"))).code.as_str(), "ERR_JWE_INVALID");
+        assert_eq!(
+            code(&with(
+                0,
+                &b64(r#"{"alg":"dir","enc":"A256GCM","crit":["x"]}"#)
+            ))
+            .code
+            .as_str(),
+            "ERR_JOSE_NOT_SUPPORTED"
+        );
+        assert_eq!(
+            code(&with(0, &b64(r#"{"alg":"dir","enc":"A256GCM","crit":[]}"#)))
+                .code
+                .as_str(),
+            "ERR_JWE_INVALID"
+        );
+        assert_eq!(
+            code(&with(0, &b64(r#"{"alg":"dir"}"#))).code.as_str(),
+            "ERR_JWE_INVALID"
+        );
+        assert_eq!(
+            code(&with(0, &b64(r#"{"alg":"none","enc":"A256GCM"}"#)))
+                .code
+                .as_str(),
+            "ERR_JOSE_NOT_SUPPORTED"
+        );
+    }
+
+    #[test]
+    fn header_bom_is_dropped_like_textdecoder() {
+        assert_eq!(utf8_without_bom(b"\xEF\xBB\xBF{}".to_vec()).unwrap(), "{}");
+        assert!(utf8_without_bom(b"\xff".to_vec()).is_none());
+    }
+}

@@ -1,0 +1,18 @@
+//! session-seal: seal, unseal and validate the encrypted session cookies of `@auth0/nextjs-auth0` v4
+//! (and read its v3 legacy cookies), byte-compatible with the SDK.
+//!
+//! The core is plain Rust, one module per concern; only `bindings` knows about Node.
+
+pub mod base64url;
+pub mod cipher;
+pub mod claims;
+pub mod error;
+pub mod jwe;
+pub mod keys;
+pub mod legacy;
+pub mod session;
+
+mod bindings;
+
+pub use cipher::{CipherOptions, Opened, SessionCipher};
+pub use error::{Error, ErrorCode, Result};
