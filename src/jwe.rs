@@ -144,19 +144,21 @@ fn decode_optional(segment: &str, what: &str) -> Result<Option<Vec<u8>>> {
 /// The header rules for both directions, in jose's order: `crit`, `zip`, `alg`, `enc`.
 fn check_header(params: &Map<String, Value>) -> Result<()> {
     if let Some(crit) = params.get("crit") {
+        // Every listed extension must be understood, and this library understands none.
         let names = crit
             .as_array()
             .filter(|a| !a.is_empty())
             .ok_or_else(crit_malformed)?;
-        for name in names {
-            let name = name
-                .as_str()
-                .filter(|s| !s.is_empty())
-                .ok_or_else(crit_malformed)?;
-            return Err(not_supported(format!(
-                "Extension Header Parameter \"{name}\" is not recognized"
-            )));
+        let first = names[0]
+            .as_str()
+            .filter(|s| !s.is_empty())
+            .ok_or_else(crit_malformed)?;
+        if names.iter().any(|n| n.as_str().is_none_or(str::is_empty)) {
+            return Err(crit_malformed());
         }
+        return Err(not_supported(format!(
+            "Extension Header Parameter \"{first}\" is not recognized"
+        )));
     }
     if let Some(zip) = params.get("zip") {
         return Err(not_supported(format!(

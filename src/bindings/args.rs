@@ -1,0 +1,97 @@
+//! Reading the arguments every entry point shares: secrets, JSON objects, cookies, times.
+
+use napi::bindgen_prelude::ValueType;
+
+use super::js::{type_word, Js, Raw};
+use crate::error::{input_too_large, invalid_arg_type, invalid_arg_value, secret_invalid, Error};
+
+/// `secret: string | string[]`, newest first.
+pub fn secrets(js: &Js, value: Raw) -> Result<Vec<String>, Error> {
+    let refuse = |got: &str| {
+        secret_invalid(format!(
+            "secret must be a non-empty string or an array of them, got {got}"
+        ))
+    };
+    match js.type_of(value)? {
+        ValueType::String => Ok(vec![js.string(value)?]),
+        ValueType::Object if js.is_array(value)? => {
+            let len = js.array_len(value)?;
+            (0..len)
+                .map(|i| {
+                    let item = js.element(value, i)?;
+                    match js.type_of(item)? {
+                        ValueType::String => js.string(item),
+                        other => Err(secret_invalid(format!(
+                            "secret[{i}] must be a string, got {}",
+                            type_word(other)
+                        ))),
+                    }
+                })
+                .collect()
+        }
+        other => Err(refuse(type_word(other))),
+    }
+}
+
+/// The JSON text of a plain object argument, as `JSON.stringify` writes it.
+pub fn object_json(js: &Js, value: Raw, name: &str) -> Result<String, Error> {
+    let kind = js.type_of(value)?;
+    if kind != ValueType::Object || js.is_array(value)? {
+        let got = if kind == ValueType::Object {
+            "array"
+        } else {
+            type_word(kind)
+        };
+        return Err(invalid_arg_type(format!(
+            "{name} must be a plain object, got {got}"
+        )));
+    }
+    match js.stringify(value)? {
+        Ok(Some(text)) if text.starts_with('{') => Ok(text),
+        Ok(_) => Err(invalid_arg_type(format!(
+            "{name} must be a plain object (it serializes to something else)"
+        ))),
+        Err(message) => Err(invalid_arg_value(format!(
+            "{name} cannot be serialized to JSON: {message}"
+        ))),
+    }
+}
+
+/// A cookie value argument, refused by length before it is even copied out of V8.
+pub fn cookie(js: &Js, value: Raw, max_bytes: usize) -> Result<String, Error> {
+    let kind = js.type_of(value)?;
+    if kind != ValueType::String {
+        return Err(invalid_arg_type(format!(
+            "cookie value must be a string, got {}",
+            type_word(kind)
+        )));
+    }
+    let len = js.utf8_len(value)?;
+    if len > max_bytes {
+        return Err(input_too_large(format!(
+            "cookie value is {len} bytes, over the {max_bytes}-byte limit"
+        )));
+    }
+    js.string(value)
+}
+
+/// `options.now` in epoch seconds, if given.
+pub fn now(js: &Js, options: Option<Raw>) -> Result<Option<f64>, Error> {
+    let options = js.options_object(options, "options")?;
+    js.option(options, c"now")?
+        .map(|now| js.expect_number(now, "options.now"))
+        .transpose()
+}
+
+/// An expiry as jose's `setExpirationTime` takes it: epoch seconds, or a `Date` (floored to seconds).
+pub fn expiration(js: &Js, value: Raw, name: &str) -> Result<f64, Error> {
+    if let Some(millis) = js.date_millis(value)? {
+        let seconds = (millis / 1000.0).floor();
+        return if seconds.is_finite() {
+            Ok(seconds)
+        } else {
+            Err(invalid_arg_value(format!("{name} is an invalid Date")))
+        };
+    }
+    js.expect_number(value, name)
+}

@@ -1,0 +1,163 @@
+//! `SessionCipher` for JavaScript: the fast, synchronous path with the key derived once.
+
+use napi::bindgen_prelude::Unknown;
+use napi::{Env, JsValue};
+use napi_derive::napi;
+
+use super::args;
+use super::js::{Code, Js, Raw};
+use super::{guard, warn_if_short_secret};
+use crate::cipher::{CipherOptions, SessionCipher as CoreCipher};
+use crate::error::{invalid_arg_type, invalid_arg_value, Error};
+
+/// Seals and unseals session cookies with keys derived once. All calls are synchronous.
+#[napi]
+pub struct SessionCipher {
+    inner: CoreCipher,
+}
+
+#[napi]
+impl SessionCipher {
+    #[napi(constructor, ts_args_type = "options: SessionCipherOptions")]
+    pub fn new(env: &Env, options: Unknown) -> napi::Result<Self, Code> {
+        guard(|| {
+            let js = Js::new(env);
+            let options = js
+                .options_object(Some(options.raw()), "options")?
+                .ok_or_else(|| {
+                    invalid_arg_type(
+                        "new SessionCipher(options) needs an options object with a secret",
+                    )
+                })?;
+            let secrets = args::secrets(&js, js.get(options, c"secret")?)?;
+            let inner = CoreCipher::new(&secrets, cipher_options(&js, options)?)?;
+            warn_if_short_secret(&js, inner.ring())?;
+            Ok(SessionCipher { inner })
+        })
+    }
+
+    /// Validates (unless `validate: false`) and seals a session; `expiresAt` (epoch seconds) becomes `exp`.
+    #[napi(ts_args_type = "session: SessionData, expiresAt: number, options?: SealOptions")]
+    pub fn seal(
+        &self,
+        env: &Env,
+        session: Unknown,
+        expires_at: Unknown,
+        options: Option<Unknown>,
+    ) -> napi::Result<String, Code> {
+        guard(|| {
+            let js = Js::new(env);
+            let validate = validate_option(&js, options.map(|o| o.raw()))?;
+            let session = args::object_json(&js, session.raw(), "session")?;
+            let expires_at = js.expect_number(expires_at.raw(), "expiresAt")?;
+            self.inner.seal_session(&session, expires_at, validate)
+        })
+    }
+
+    /// Seals any JSON object (e.g. the stateful `{ id }`), unvalidated.
+    #[napi(ts_args_type = "payload: Record<string, unknown>, expiresAt: number")]
+    pub fn seal_payload(
+        &self,
+        env: &Env,
+        payload: Unknown,
+        expires_at: Unknown,
+    ) -> napi::Result<String, Code> {
+        guard(|| {
+            let js = Js::new(env);
+            let payload = args::object_json(&js, payload.raw(), "payload")?;
+            let expires_at = js.expect_number(expires_at.raw(), "expiresAt")?;
+            self.inner.seal_payload(&payload, expires_at, None)
+        })
+    }
+
+    /// The session in a cookie as the SDK hands it to the app (v3 converted), or `null` for a bad cookie.
+    #[napi(
+        ts_args_type = "cookieValue: string, options?: ReadOptions",
+        ts_return_type = "SessionData | null"
+    )]
+    pub fn unseal<'env>(
+        &self,
+        env: &'env Env,
+        cookie: Unknown,
+        options: Option<Unknown>,
+    ) -> napi::Result<Unknown<'env>, Code> {
+        guard(|| {
+            let js = Js::new(env);
+            let clock = self
+                .inner
+                .clock(args::now(&js, options.map(|o| o.raw()))?)?;
+            let cookie =
+                match args::cookie(&js, cookie.raw(), self.inner.options().max_cookie_bytes) {
+                    Err(e) if e.code == crate::ErrorCode::InputTooLarge => {
+                        return Ok(js.unknown(js.null()?))
+                    }
+                    other => other?,
+                };
+            let value = match self.inner.unseal(&cookie, clock) {
+                Some(session) => js.parse(&session)?,
+                None => js.null()?,
+            };
+            Ok(js.unknown(value))
+        })
+    }
+
+    /// Decrypts and checks a cookie, throwing a coded error for anything wrong.
+    #[napi(
+        ts_args_type = "cookieValue: string, options?: ReadOptions",
+        ts_return_type = "OpenResult"
+    )]
+    pub fn open<'env>(
+        &self,
+        env: &'env Env,
+        cookie: Unknown,
+        options: Option<Unknown>,
+    ) -> napi::Result<Unknown<'env>, Code> {
+        guard(|| {
+            let js = Js::new(env);
+            let clock = self
+                .inner
+                .clock(args::now(&js, options.map(|o| o.raw()))?)?;
+            let cookie = args::cookie(&js, cookie.raw(), self.inner.options().max_cookie_bytes)?;
+            let opened = self.inner.open(&cookie, clock)?;
+            let result = js.create_object(&[
+                (c"payload", js.parse(&opened.payload)?),
+                (c"protectedHeader", js.parse(&opened.header.json)?),
+                (c"keyIndex", js.create_number(opened.key_index as f64)?),
+            ])?;
+            Ok(js.unknown(result))
+        })
+    }
+}
+
+fn cipher_options(js: &Js, options: Raw) -> Result<CipherOptions, Error> {
+    let mut result = CipherOptions::default();
+    if let Some(tolerance) = js.option(Some(options), c"clockTolerance")? {
+        result.clock_tolerance = js.expect_number(tolerance, "options.clockTolerance")?;
+        if result.clock_tolerance < 0.0 {
+            return Err(invalid_arg_value(
+                "options.clockTolerance must be 0 or more seconds",
+            ));
+        }
+    }
+    if let Some(max) = js.option(Some(options), c"maxCookieBytes")? {
+        let max = js.expect_number(max, "options.maxCookieBytes")?;
+        if max < 1.0 || max.fract() != 0.0 || max > u32::MAX as f64 {
+            return Err(invalid_arg_value(
+                "options.maxCookieBytes must be a positive whole number of bytes",
+            ));
+        }
+        result.max_cookie_bytes = max as usize;
+    }
+    Ok(result)
+}
+
+fn validate_option(js: &Js, options: Option<Raw>) -> Result<bool, Error> {
+    let options = js.options_object(options, "options")?;
+    match js.option(options, c"validate")? {
+        None => Ok(true),
+        Some(value) => match js.type_of(value)? {
+            napi::bindgen_prelude::ValueType::Boolean => js.boolean(value),
+            _ => Err(invalid_arg_type("options.validate must be a boolean")),
+        },
+    }
+}

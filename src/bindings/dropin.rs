@@ -1,0 +1,154 @@
+//! `encrypt` / `decrypt`: drop-in replacements for the SDK's `server/cookies` functions, same arguments and
+//! results, promises included. Derived keys are cached per secret (bounded); the cache holds digests of
+//! secrets, never the secrets themselves.
+
+use napi::bindgen_prelude::{Unknown, ValueType};
+use napi::{Env, JsValue};
+use napi_derive::napi;
+use sha2::{Digest, Sha256};
+use std::sync::{Arc, Mutex};
+use zeroize::Zeroizing;
+
+use super::args;
+use super::js::{Code, Js, Raw};
+use super::{guard, warn_if_short_secret};
+use crate::cipher::{CipherOptions, SessionCipher};
+use crate::error::{invalid_arg_type, Error, ErrorCode};
+
+/// How many distinct secrets (or secret lists) keep their derived keys.
+const KEY_CACHE_CAPACITY: usize = 16;
+
+type CacheEntry = ([u8; 32], Arc<SessionCipher>);
+
+static KEY_CACHE: Mutex<Vec<CacheEntry>> = Mutex::new(Vec::new());
+
+/// The cipher for these secrets, derived once and then reused (most recently used first).
+fn cached_cipher(js: &Js, secrets: &[String]) -> Result<Arc<SessionCipher>, Error> {
+    let mut fingerprint_input = Zeroizing::new(Vec::new());
+    for secret in secrets {
+        fingerprint_input.extend_from_slice(&(secret.len() as u64).to_le_bytes());
+        fingerprint_input.extend_from_slice(secret.as_bytes());
+    }
+    let fingerprint: [u8; 32] = Sha256::digest(fingerprint_input.as_slice()).into();
+    let mut cache = KEY_CACHE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(position) = cache.iter().position(|(f, _)| *f == fingerprint) {
+        let entry = cache.remove(position);
+        let cipher = entry.1.clone();
+        cache.insert(0, entry);
+        return Ok(cipher);
+    }
+    let cipher = Arc::new(SessionCipher::new(secrets, CipherOptions::default())?);
+    warn_if_short_secret(js, cipher.ring())?;
+    cache.insert(0, (fingerprint, cipher.clone()));
+    cache.truncate(KEY_CACHE_CAPACITY);
+    Ok(cipher)
+}
+
+/// The SDK's `encrypt(payload, secret, expiration, additionalHeaders?)`: a JWE of `{ ...payload, exp }`
+/// under `{ enc: "A256GCM", alg: "dir", ...additionalHeaders }`.
+#[napi(
+    ts_args_type = "payload: Record<string, unknown>, secret: string | string[], expiration: number | Date, additionalHeaders?: Record<string, unknown>",
+    ts_return_type = "Promise<string>"
+)]
+pub fn encrypt<'env>(
+    env: &'env Env,
+    payload: Unknown,
+    secret: Unknown,
+    expiration: Unknown,
+    additional_headers: Option<Unknown>,
+) -> napi::Result<Unknown<'env>, Code> {
+    guard(|| {
+        let js = Js::new(env);
+        let outcome = seal(
+            &js,
+            payload.raw(),
+            secret.raw(),
+            expiration.raw(),
+            additional_headers.map(|h| h.raw()),
+        )
+        .and_then(|cookie| js.create_string(&cookie));
+        Ok(js.unknown(js.settled_promise(outcome)?))
+    })
+}
+
+fn seal(
+    js: &Js,
+    payload: Raw,
+    secret: Raw,
+    expiration: Raw,
+    headers: Option<Raw>,
+) -> Result<String, Error> {
+    let payload = args::object_json(js, payload, "payload")?;
+    let cipher = cached_cipher(js, &args::secrets(js, secret)?)?;
+    let expiration = args::expiration(js, expiration, "expiration")?;
+    let headers = match js.options_object(headers, "additionalHeaders")? {
+        Some(headers) => Some(args::object_json(js, headers, "additionalHeaders")?),
+        None => None,
+    };
+    cipher.seal_payload(&payload, expiration, headers.as_deref())
+}
+
+/// The SDK's `decrypt(cookieValue, secret, options?)`: `{ payload, protectedHeader }`, or `null` when the
+/// cookie is malformed, undecryptable or expired (jose's `ERR_JWE_INVALID`, `ERR_JWE_DECRYPTION_FAILED`,
+/// `ERR_JWT_EXPIRED`); other failures reject, as the SDK's do. The clock tolerance is the SDK's 15 s.
+#[napi(
+    ts_generic_types = "T = SessionData",
+    ts_args_type = "cookieValue: string, secret: string | string[], options?: DecryptOptions, throwOnJWEErrors?: boolean",
+    ts_return_type = "Promise<DecryptResult<T> | null>"
+)]
+pub fn decrypt<'env>(
+    env: &'env Env,
+    cookie: Unknown,
+    secret: Unknown,
+    options: Option<Unknown>,
+    throw_on_jwe_errors: Option<bool>,
+) -> napi::Result<Unknown<'env>, Code> {
+    guard(|| {
+        let js = Js::new(env);
+        let outcome = match open(&js, cookie.raw(), secret.raw(), options.map(|o| o.raw())) {
+            Err(e) if treated_as_absent(e.code) && throw_on_jwe_errors != Some(true) => js.null(),
+            other => other,
+        };
+        Ok(js.unknown(js.settled_promise(outcome)?))
+    })
+}
+
+/// The failures the SDK's `decrypt` turns into `null` (a cookie that is simply not a session).
+fn treated_as_absent(code: ErrorCode) -> bool {
+    matches!(
+        code,
+        ErrorCode::JweInvalid
+            | ErrorCode::JweDecryptionFailed
+            | ErrorCode::JwtExpired
+            | ErrorCode::InputTooLarge
+    )
+}
+
+fn open(js: &Js, cookie: Raw, secret: Raw, options: Option<Raw>) -> Result<Raw, Error> {
+    let cipher = cached_cipher(js, &args::secrets(js, secret)?)?;
+    let clock = cipher.clock(current_date(js, options)?)?;
+    if js.type_of(cookie)? != ValueType::String {
+        // jose: "Compact JWE must be a string or Uint8Array".
+        return Err(crate::error::jwe_invalid("Compact JWE must be a string"));
+    }
+    let cookie = args::cookie(js, cookie, cipher.options().max_cookie_bytes)?;
+    let opened = cipher.open(&cookie, clock)?;
+    js.create_object(&[
+        (c"payload", js.parse(&opened.payload)?),
+        (c"protectedHeader", js.parse(&opened.header.json)?),
+    ])
+}
+
+/// `options.currentDate` (a `Date`), in epoch seconds.
+fn current_date(js: &Js, options: Option<Raw>) -> Result<Option<f64>, Error> {
+    let options = js.options_object(options, "options")?;
+    let Some(date) = js.option(options, c"currentDate")? else {
+        return Ok(None);
+    };
+    match js.date_millis(date)? {
+        Some(millis) => Ok(Some((millis / 1000.0).floor())),
+        None => Err(invalid_arg_type("options.currentDate must be a Date")),
+    }
+}
