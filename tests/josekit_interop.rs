@@ -220,7 +220,10 @@ fn josekit_cookies_are_judged_by_our_claim_rules() {
         "ERR_JWT_CLAIM_VALIDATION_FAILED"
     );
     let no_exp = josekit_encrypt(&json!({ "id": "x" }), &secret, &[]);
-    assert!(ours.open(&no_exp, at(NOW)).is_ok(), "exp is optional, as in jose");
+    assert!(
+        ours.open(&no_exp, at(NOW)).is_ok(),
+        "exp is optional, as in jose"
+    );
 }
 
 #[test]
@@ -260,7 +263,10 @@ fn sized_payloads() -> Vec<(&'static str, Value)> {
         ("empty object", json!({})),
         ("1 KB", json!({ "data": random_text(1024) })),
         ("16 KB", json!({ "data": random_text(16 * 1024) })),
-        ("60 KB", json!({ "data": random_text(60 * 1024), "n": [1, 2.5, -3e-7] })),
+        (
+            "60 KB",
+            json!({ "data": random_text(60 * 1024), "n": [1, 2.5, -3e-7] }),
+        ),
     ]
 }
 
@@ -271,7 +277,9 @@ fn payloads_of_every_size_cross_both_ways() {
         let ours = roomy_cipher(&secret);
         let expected = with_exp(&payload, EXP);
 
-        let sealed = ours.seal_payload(&payload.to_string(), EXP as f64, None).unwrap();
+        let sealed = ours
+            .seal_payload(&payload.to_string(), EXP as f64, None)
+            .unwrap();
         let (claims, _) = josekit_decrypt(&sealed, &secret);
         assert_eq!(claims, expected, "ours → josekit, {size}");
 

@@ -43,9 +43,7 @@ fn load(file: &str) -> Value {
 
 /// The `vectors[]` (or other named list) of a vector file.
 fn list<'a>(file: &'a Value, key: &str) -> &'a [Value] {
-    file[key]
-        .as_array()
-        .unwrap_or_else(|| panic!("no {key}[]"))
+    file[key].as_array().unwrap_or_else(|| panic!("no {key}[]"))
 }
 
 fn text<'a>(vector: &'a Value, key: &str) -> &'a str {
@@ -99,7 +97,10 @@ fn without_exp(object: &Value) -> Value {
 }
 
 /// The values of cookies `prefix<N>` in `pairs`, in numeric order of N; `None` when a chunk is missing.
-fn join_chunks<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>, prefix: &str) -> Option<String> {
+fn join_chunks<'a>(
+    pairs: impl Iterator<Item = (&'a str, &'a str)>,
+    prefix: &str,
+) -> Option<String> {
     let mut chunks: Vec<(usize, &str)> = pairs
         .filter_map(|(name, value)| Some((name.strip_prefix(prefix)?.parse().ok()?, value)))
         .collect();
@@ -110,9 +111,7 @@ fn join_chunks<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>, prefix: &str
 
 /// `name=value` pairs of a `Cookie` header.
 fn cookie_pairs(header: &str) -> impl Iterator<Item = (&str, &str)> {
-    header
-        .split("; ")
-        .filter_map(|pair| pair.split_once('='))
+    header.split("; ").filter_map(|pair| pair.split_once('='))
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -318,7 +317,10 @@ fn the_expired_cookie_is_expired_by_the_system_clock_too() {
         .open(text(&vector, "cookie"), ours.clock(None).unwrap())
         .unwrap_err();
     assert_eq!(err.code.as_str(), "ERR_JWT_EXPIRED", "{err}");
-    assert_eq!(ours.unseal(text(&vector, "cookie"), Clock::system(TOLERANCE).unwrap()), None);
+    assert_eq!(
+        ours.unseal(text(&vector, "cookie"), Clock::system(TOLERANCE).unwrap()),
+        None
+    );
 }
 
 /// The `expired` cookie is otherwise sound: it opens until `exp + tolerance`, exclusive, as jose rules.
@@ -328,11 +330,19 @@ fn the_expired_cookie_is_refused_exactly_at_exp_plus_tolerance() {
     let ours = cipher(text(&vector, "secret"));
     let cookie = text(&vector, "cookie");
     let before = ours.open(cookie, at(1_600_000_000.0)).unwrap();
-    let exp = parse(&before.payload)["exp"].as_f64().expect("a numeric exp");
+    let exp = parse(&before.payload)["exp"]
+        .as_f64()
+        .expect("a numeric exp");
     assert!(ours.open(cookie, at(exp + TOLERANCE - 1.0)).is_ok());
-    assert!(ours.open(cookie, at(exp + TOLERANCE - 0.5)).is_ok(), "now is floored");
+    assert!(
+        ours.open(cookie, at(exp + TOLERANCE - 0.5)).is_ok(),
+        "now is floored"
+    );
     assert_eq!(
-        ours.open(cookie, at(exp + TOLERANCE)).unwrap_err().code.as_str(),
+        ours.open(cookie, at(exp + TOLERANCE))
+            .unwrap_err()
+            .code
+            .as_str(),
         "ERR_JWT_EXPIRED"
     );
 }
@@ -386,11 +396,12 @@ fn jar_chunks_reassemble_to_a_cookie_that_opens() {
     for jar in list(&file, "jars") {
         let what = name(jar);
         let joined = if let Some(set_cookie) = jar["setCookie"].as_array() {
-            let live = set_cookie
+            // Cookies set with `maxAge: 0` are deletions.
+            let live: Vec<(&str, &str)> = set_cookie
                 .iter()
                 .filter(|c| c["maxAge"].as_i64() != Some(0))
-                .map(|c| (text(c, "name"), text(c, "value")));
-            let live: Vec<_> = live.collect();
+                .map(|c| (text(c, "name"), text(c, "value")))
+                .collect();
             match live.as_slice() {
                 [("__session", value)] => Some(value.to_string()),
                 _ => join_chunks(live.into_iter(), "__session__"),
@@ -431,7 +442,10 @@ fn v3_signed_stateful_cookies_verify_to_their_id() {
         assert_eq!(keys.verify(name, value), Some(text(cookie, "verifiesTo")));
         assert_eq!(keys.verify("another-name", value), None);
         let rotated = SigningKeys::new(&["newer", text(cookie, "secret")]);
-        assert_eq!(rotated.verify(name, value), Some(text(cookie, "verifiesTo")));
+        assert_eq!(
+            rotated.verify(name, value),
+            Some(text(cookie, "verifiesTo"))
+        );
         assert_eq!(SigningKeys::new(&["newer"]).verify(name, value), None);
     }
 }
@@ -448,7 +462,11 @@ fn v3_signed_stateful_cookies_refuse_any_one_character_change_to_the_signature()
             let replacement = if original == b'A' { 'B' } else { 'A' };
             let mut tampered = value.to_string();
             tampered.replace_range(i..=i, &replacement.to_string());
-            assert_eq!(keys.verify(name, &tampered), None, "changed byte {i}: {tampered}");
+            assert_eq!(
+                keys.verify(name, &tampered),
+                None,
+                "changed byte {i}: {tampered}"
+            );
         }
         let id_changed = value.replacen(|c: char| c.is_ascii_digit(), "x", 1);
         assert_eq!(keys.verify(name, &id_changed), None);
