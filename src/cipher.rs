@@ -1,9 +1,13 @@
 //! `SessionCipher`: the key ring plus the rules, in plain Rust. The napi layer only converts values.
 
+use serde_json::value::RawValue;
 use serde_json::Value;
+use std::borrow::Cow;
+use std::collections::HashMap;
 
 use crate::claims::{self, ClaimsView, Clock};
 use crate::error::{claim_invalid, input_too_large, jwt_invalid, session_invalid, Result};
+use crate::json::{js_stringify, without_lone_surrogates};
 use crate::jwe::{self, CompactJwe, ProtectedHeader};
 use crate::keys::KeyRing;
 use crate::{legacy, session};
@@ -159,7 +163,7 @@ impl SessionCipher {
 pub const DEFAULT_HEADER: &str = r#"{"enc":"A256GCM","alg":"dir"}"#;
 
 /// jose's `jwtDecrypt`: an `iss`, `sub` or `aud` in the protected header must equal the payload's
-/// (`iss`/`sub` by JavaScript `!==`, `aud` by `JSON.stringify`).
+/// (`iss`/`sub` by JavaScript `!==`, `aud` by comparing `JSON.stringify` texts).
 fn check_replicated_claims(header: &ProtectedHeader, payload: &str) -> Result<()> {
     let replicated: Vec<&str> = ["iss", "sub", "aud"]
         .into_iter()
@@ -168,17 +172,21 @@ fn check_replicated_claims(header: &ProtectedHeader, payload: &str) -> Result<()
     if replicated.is_empty() {
         return Ok(());
     }
-    let claims: Value =
-        serde_json::from_str(payload).map_err(|e| jwt_invalid(format!("payload: {e}")))?;
+    let clean = without_lone_surrogates(payload);
+    // Only the top level is parsed, so a deep payload costs no recursion.
+    let members: HashMap<Cow<str>, &RawValue> =
+        serde_json::from_str(&clean).map_err(|e| jwt_invalid(format!("payload: {e}")))?;
     for claim in replicated {
         let in_header = &header.params[claim];
-        let in_payload = claims.get(claim);
+        let in_payload = members
+            .get(claim)
+            .and_then(|raw| serde_json::from_str::<Value>(raw.get()).ok());
         let equal = match (claim, in_payload) {
             (_, None) => false,
-            ("aud", Some(value)) => value == in_header,
+            ("aud", Some(value)) => js_stringify(&value) == js_stringify(in_header),
             // Objects and arrays are never `===` to another parse's objects.
             (_, Some(Value::Object(_) | Value::Array(_))) => false,
-            (_, Some(value)) => value == in_header || numbers_equal(value, in_header),
+            (_, Some(value)) => value == *in_header || numbers_equal(&value, in_header),
         };
         if !equal {
             return Err(claim_invalid(format!(

@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use crate::error::{claim_invalid, invalid_arg_value, jwt_expired, jwt_invalid, Result};
+use crate::json::without_lone_surrogates;
 
 /// The clock tolerance the SDK passes to jose, in seconds.
 pub const DEFAULT_CLOCK_TOLERANCE: f64 = 15.0;
@@ -25,37 +26,51 @@ pub enum TimeClaim {
 
 /// What a top-level scan of a payload found.
 #[derive(Debug, Clone, Copy)]
-pub struct ClaimsView<'a> {
+pub struct ClaimsView {
     pub exp: TimeClaim,
     pub nbf: TimeClaim,
     pub iat: TimeClaim,
-    /// The raw text of the last top-level `exp` value, for replacing it in place.
-    exp_raw: Option<&'a str>,
+    /// Byte range of the last top-level `exp` value, for replacing it in place.
+    exp_span: Option<(usize, usize)>,
     exp_count: usize,
 }
 
-impl<'a> ClaimsView<'a> {
+impl ClaimsView {
     /// Scans `payload`, which must be one JSON object (jose: "JWT Claims Set must be a top-level JSON object").
-    pub fn scan(payload: &'a str) -> Result<Self> {
-        let mut de = serde_json::Deserializer::from_str(payload);
-        let view = de.deserialize_any(TopLevel).map_err(|e| {
+    pub fn scan(payload: &str) -> Result<Self> {
+        let clean = without_lone_surrogates(payload);
+        let not_an_object = |e: serde_json::Error| {
             jwt_invalid(format!(
                 "JWT Claims Set must be a top-level JSON object ({e})"
             ))
-        })?;
-        de.end().map_err(|e| {
-            jwt_invalid(format!(
-                "JWT Claims Set must be a top-level JSON object ({e})"
-            ))
-        })?;
-        Ok(view)
+        };
+        let mut de = serde_json::Deserializer::from_str(&clean);
+        let found = de.deserialize_any(TopLevel).map_err(not_an_object)?;
+        de.end().map_err(not_an_object)?;
+        let offset = |raw: &str| raw.as_ptr() as usize - clean.as_ptr() as usize;
+        Ok(ClaimsView {
+            exp: found.exp,
+            nbf: found.nbf,
+            iat: found.iat,
+            exp_span: found.exp_raw.map(|raw| (offset(raw), raw.len())),
+            exp_count: found.exp_count,
+        })
     }
+}
+
+/// The scan's findings while the scanned text is still borrowed.
+struct Found<'a> {
+    exp: TimeClaim,
+    nbf: TimeClaim,
+    iat: TimeClaim,
+    exp_raw: Option<&'a str>,
+    exp_count: usize,
 }
 
 struct TopLevel;
 
 impl<'de> Visitor<'de> for TopLevel {
-    type Value = ClaimsView<'de>;
+    type Value = Found<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a JSON object")
@@ -65,7 +80,7 @@ impl<'de> Visitor<'de> for TopLevel {
         self,
         mut map: A,
     ) -> std::result::Result<Self::Value, A::Error> {
-        let mut view = ClaimsView {
+        let mut found = Found {
             exp: TimeClaim::Absent,
             nbf: TimeClaim::Absent,
             iat: TimeClaim::Absent,
@@ -76,18 +91,18 @@ impl<'de> Visitor<'de> for TopLevel {
             match key.as_ref() {
                 "exp" => {
                     let raw: &'de RawValue = map.next_value()?;
-                    view.exp = time_claim(raw);
-                    view.exp_raw = Some(raw.get());
-                    view.exp_count += 1;
+                    found.exp = time_claim(raw);
+                    found.exp_raw = Some(raw.get());
+                    found.exp_count += 1;
                 }
-                "nbf" => view.nbf = time_claim(map.next_value()?),
-                "iat" => view.iat = time_claim(map.next_value()?),
+                "nbf" => found.nbf = time_claim(map.next_value()?),
+                "iat" => found.iat = time_claim(map.next_value()?),
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
         }
-        Ok(view)
+        Ok(found)
     }
 }
 
@@ -183,13 +198,12 @@ pub fn set_exp(payload: &str, exp: f64) -> Result<String> {
     let number = js_number(exp)?;
     let view = ClaimsView::scan(payload)
         .map_err(|e| invalid_arg_value(format!("payload: {}", e.message)))?;
-    match (view.exp_raw, view.exp_count) {
-        (Some(raw), 1) => {
-            let start = raw.as_ptr() as usize - payload.as_ptr() as usize;
+    match (view.exp_span, view.exp_count) {
+        (Some((start, len)), 1) => {
             let mut out = String::with_capacity(payload.len() + number.len());
             out.push_str(&payload[..start]);
             out.push_str(&number);
-            out.push_str(&payload[start + raw.len()..]);
+            out.push_str(&payload[start + len..]);
             Ok(out)
         }
         (None, _) => Ok(append_exp(payload, &number)),

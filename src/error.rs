@@ -19,6 +19,8 @@ pub enum ErrorCode {
     JwtInvalid,
     /// A header asks for something this library deliberately does not do (`alg`, `enc`, `zip`, `crit`).
     JoseNotSupported,
+    /// jose refuses PBES2 key management unless explicitly allowed; so do we (we support only `dir`).
+    JoseAlgNotAllowed,
     /// The input is larger than the configured limit and was refused before any work.
     InputTooLarge,
     /// A secret is missing, empty or not a string.
@@ -43,6 +45,7 @@ impl ErrorCode {
             ErrorCode::JwtClaimValidationFailed => "ERR_JWT_CLAIM_VALIDATION_FAILED",
             ErrorCode::JwtInvalid => "ERR_JWT_INVALID",
             ErrorCode::JoseNotSupported => "ERR_JOSE_NOT_SUPPORTED",
+            ErrorCode::JoseAlgNotAllowed => "ERR_JOSE_ALG_NOT_ALLOWED",
             ErrorCode::InputTooLarge => "ERR_INPUT_TOO_LARGE",
             ErrorCode::SecretInvalid => "ERR_SECRET_INVALID",
             ErrorCode::SessionInvalid => "ERR_SESSION_INVALID",
@@ -97,6 +100,7 @@ error_constructors! {
     claim_invalid => JwtClaimValidationFailed,
     jwt_invalid => JwtInvalid,
     not_supported => JoseNotSupported,
+    alg_not_allowed => JoseAlgNotAllowed,
     input_too_large => InputTooLarge,
     secret_invalid => SecretInvalid,
     session_invalid => SessionInvalid,

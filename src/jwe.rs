@@ -11,7 +11,11 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::base64url;
-use crate::error::{decryption_failed, invalid_arg_value, jwe_invalid, not_supported, Result};
+use crate::error::{
+    alg_not_allowed, decryption_failed, internal, invalid_arg_value, jwe_invalid, not_supported,
+    Result,
+};
+use crate::json::without_lone_surrogates;
 use crate::keys::KeyRing;
 
 pub const ALG: &str = "dir";
@@ -33,7 +37,7 @@ impl ProtectedHeader {
         };
         let bytes = base64url::decode(segment).ok_or_else(invalid)?;
         let json = utf8_without_bom(bytes).ok_or_else(invalid)?;
-        match serde_json::from_str::<Value>(&json) {
+        match serde_json::from_str::<Value>(&without_lone_surrogates(&json)) {
             Ok(Value::Object(params)) => Ok(ProtectedHeader { json, params }),
             _ => Err(invalid()),
         }
@@ -165,22 +169,34 @@ fn check_header(params: &Map<String, Value>) -> Result<()> {
             "JWE \"zip\" (Compression Algorithm) Header Parameter {zip} is not supported: session cookies are never compressed"
         )));
     }
-    match params.get("alg") {
-        Some(Value::String(alg)) if alg == ALG => {}
-        Some(Value::String(alg)) if !alg.is_empty() => {
-            return Err(not_supported(format!(
-                "JWE \"alg\" (Algorithm) Header Parameter \"{alg}\" is not supported: only \"dir\""
-            )))
-        }
-        _ => return Err(jwe_invalid("missing JWE Algorithm (alg) in JWE Header")),
+    // jose checks that both are present before it asks whether either is supported.
+    let alg = non_empty_string(params, "alg")
+        .ok_or_else(|| jwe_invalid("missing JWE Algorithm (alg) in JWE Header"))?;
+    let enc = non_empty_string(params, "enc")
+        .ok_or_else(|| jwe_invalid("missing JWE Encryption Algorithm (enc) in JWE Header"))?;
+    if alg.starts_with("PBES2") {
+        return Err(alg_not_allowed(
+            "\"alg\" (Algorithm) Header Parameter value not allowed",
+        ));
     }
-    match params.get("enc") {
-        Some(Value::String(enc)) if enc == ENC => Ok(()),
-        Some(Value::String(enc)) if !enc.is_empty() => Err(not_supported(format!(
+    if enc != ENC {
+        return Err(not_supported(format!(
             "JWE \"enc\" (Encryption Algorithm) Header Parameter \"{enc}\" is not supported: only \"A256GCM\""
-        ))),
-        _ => Err(jwe_invalid("missing JWE Encryption Algorithm (enc) in JWE Header")),
+        )));
     }
+    if alg != ALG {
+        return Err(not_supported(format!(
+            "JWE \"alg\" (Algorithm) Header Parameter \"{alg}\" is not supported: only \"dir\""
+        )));
+    }
+    Ok(())
+}
+
+fn non_empty_string<'a>(params: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
+    params
+        .get(name)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
 }
 
 fn crit_malformed() -> crate::error::Error {
@@ -224,8 +240,8 @@ pub fn header_json(additional: Option<&str>) -> Result<String> {
         json.push_str(value.get());
     }
     json.push('}');
-    let params: Map<String, Value> =
-        serde_json::from_str(&json).expect("assembled from valid JSON");
+    let params: Map<String, Value> = serde_json::from_str(&without_lone_surrogates(&json))
+        .map_err(|e| internal(format!("assembled header is not JSON: {e}")))?;
     check_crit_duplicates(&params)?;
     check_header(&params)?;
     Ok(json)
@@ -274,7 +290,7 @@ pub fn encrypt(cipher: &Aes256Gcm, header_json: &str, mut plaintext: Vec<u8>) ->
     base64url::encode_into(header_json.as_bytes(), &mut out);
     let tag = cipher
         .encrypt_in_place_detached(Nonce::from_slice(&iv), out.as_bytes(), &mut plaintext)
-        .map_err(|_| crate::error::internal("AES-GCM refused the plaintext length"))?;
+        .map_err(|_| internal("AES-GCM refused the plaintext length"))?;
     out.push_str("..");
     base64url::encode_into(&iv, &mut out);
     out.push('.');

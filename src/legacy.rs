@@ -13,6 +13,7 @@ use std::collections::HashMap;
 
 use crate::base64url;
 use crate::error::{jwt_invalid, Result};
+use crate::json::{same_place, without_lone_surrogates};
 use crate::keys::{signing_key, DerivedKey};
 
 /// The base64url of `{"alg":"HS256","b64":false,"crit":["b64"]}`, the protected header v3 signed with.
@@ -34,8 +35,11 @@ type Members<'a> = HashMap<Cow<'a, str>, &'a RawValue>;
 /// `{ user, tokenSet: { idToken, accessToken, scope, refreshToken, expiresAt }, internal: { sid, createdAt } }`.
 /// Values are copied verbatim; members the SDK would leave `undefined` are omitted, as JSON omits them.
 pub fn convert(header: &Map<String, Value>, payload: &str) -> Result<String> {
-    let session: Members = serde_json::from_str(payload)
+    let clean = without_lone_surrogates(payload);
+    let session: Members = serde_json::from_str(&clean)
         .map_err(|e| jwt_invalid(format!("legacy session payload is not a JSON object: {e}")))?;
+    // Values are copied from the original text (same offsets), so lone surrogates survive as the SDK keeps them.
+    let original = |raw: &RawValue| same_place(payload, &clean, raw.get());
     let user = session
         .get("user")
         .filter(|raw| raw.get() != "null")
@@ -45,15 +49,15 @@ pub fn convert(header: &Map<String, Value>, payload: &str) -> Result<String> {
     let sid = match user.get().starts_with('{') {
         true => serde_json::from_str::<Members>(user.get())
             .ok()
-            .and_then(|m| m.get("sid").map(|r| r.get().to_string())),
+            .and_then(|m| m.get("sid").map(|raw| original(raw))),
         false => None,
     };
     let created_at = serde_json::to_string(&header["iat"]).expect("JSON values serialize");
-    let member = |name: &str| session.get(name).map(|raw| raw.get());
+    let member = |name: &str| session.get(name).map(|raw| original(raw));
 
     let mut out = String::with_capacity(payload.len() + 96);
     out.push_str("{\"user\":");
-    out.push_str(user.get());
+    out.push_str(original(user));
     out.push_str(",\"tokenSet\":{");
     let mut fields = Fields::new(&mut out);
     fields.put("idToken", not_null(member("idToken")));
@@ -63,7 +67,7 @@ pub fn convert(header: &Map<String, Value>, payload: &str) -> Result<String> {
     fields.put("expiresAt", member("accessTokenExpiresAt"));
     out.push_str("},\"internal\":{");
     let mut fields = Fields::new(&mut out);
-    fields.put("sid", sid.as_deref());
+    fields.put("sid", sid);
     fields.put("createdAt", Some(&created_at));
     out.push_str("}}");
     Ok(out)

@@ -7,6 +7,7 @@ pub mod base64url;
 pub mod cipher;
 pub mod claims;
 pub mod error;
+pub mod json;
 pub mod jwe;
 pub mod keys;
 pub mod legacy;

@@ -6,6 +6,8 @@
 
 use serde_json::Value;
 
+use crate::json::without_lone_surrogates;
+
 /// One validation problem.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -155,7 +157,7 @@ static SESSION_DATA: Shape = Shape {
 
 /// Validates a session given as JSON text.
 pub fn validate_json(text: &str) -> Vec<Problem> {
-    match serde_json::from_str::<Value>(text) {
+    match serde_json::from_str::<Value>(&without_lone_surrogates(text)) {
         Ok(value) => validate(&value),
         Err(e) => vec![Problem {
             path: String::new(),

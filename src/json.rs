@@ -1,0 +1,152 @@
+//! JSON text helpers where serde and JavaScript disagree.
+//!
+//! `JSON.stringify` writes a lone UTF-16 surrogate (half an emoji, say) as an escape like `\ud800`, and
+//! `JSON.parse` reads it back; serde refuses to decode one into a Rust string. We never re-emit text we
+//! analysed with serde, so for analysis a lone surrogate escape is swapped for `\ufffd`: same length, same
+//! structure, same types — every byte offset into the clean text is valid in the original.
+
+use serde_json::Value;
+use std::borrow::Cow;
+
+/// `text` with every lone surrogate escape replaced by `\ufffd` (borrowed when there is none).
+pub fn without_lone_surrogates(text: &str) -> Cow<'_, str> {
+    if !text.contains("\\u") {
+        return Cow::Borrowed(text);
+    }
+    let bytes = text.as_bytes();
+    let mut out: Option<Vec<u8>> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        let Some(unit) = escape_at(bytes, i) else {
+            i += 2; // `\"`, `\\`, `\n`…: skip the escaped character too
+            continue;
+        };
+        let paired = match unit {
+            0xD800..=0xDBFF => {
+                escape_at(bytes, i + 6).is_some_and(|next| (0xDC00..=0xDFFF).contains(&next))
+            }
+            0xDC00..=0xDFFF => false,
+            _ => {
+                i += 6;
+                continue;
+            }
+        };
+        if paired {
+            i += 12;
+            continue;
+        }
+        out.get_or_insert_with(|| bytes.to_vec())[i + 2..i + 6].copy_from_slice(b"fffd");
+        i += 6;
+    }
+    match out {
+        // Only ASCII hex digits were rewritten, so the bytes are still UTF-8.
+        Some(bytes) => {
+            Cow::Owned(String::from_utf8(bytes).expect("ASCII-for-ASCII rewrite keeps UTF-8"))
+        }
+        None => Cow::Borrowed(text),
+    }
+}
+
+/// The code unit of a `\uXXXX` escape starting at `at`, if there is one.
+fn escape_at(bytes: &[u8], at: usize) -> Option<u16> {
+    let escape = bytes.get(at..at + 6)?;
+    if escape[0] != b'\\' || escape[1] != b'u' {
+        return None;
+    }
+    let hex = std::str::from_utf8(&escape[2..]).ok()?;
+    u16::from_str_radix(hex, 16).ok()
+}
+
+/// The part of `original` at the same place as `part` in `clean` (a text from `without_lone_surrogates`).
+pub fn same_place<'a>(original: &'a str, clean: &str, part: &str) -> &'a str {
+    let start = part.as_ptr() as usize - clean.as_ptr() as usize;
+    &original[start..start + part.len()]
+}
+
+/// `JSON.stringify` of a parsed value: JavaScript's number formatting, no whitespace, members in order.
+pub fn js_stringify(value: &Value) -> String {
+    let mut out = String::new();
+    write_js(value, &mut out);
+    out
+}
+
+fn write_js(value: &Value, out: &mut String) {
+    match value {
+        Value::Null | Value::Bool(_) | Value::String(_) => out.push_str(&value.to_string()),
+        Value::Number(n) => {
+            let n = n.as_f64().unwrap_or(f64::NAN);
+            out.push_str(&if n.is_finite() {
+                ryu_js::Buffer::new().format_finite(n).to_string()
+            } else {
+                "null".into()
+            })
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_js(item, out);
+            }
+            out.push(']');
+        }
+        Value::Object(members) => {
+            out.push('{');
+            for (i, (key, item)) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::from(key.as_str()).to_string());
+                out.push(':');
+                write_js(item, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lone_surrogates_become_replacement_escapes_of_the_same_length() {
+        let cases = [
+            (r#"{"a":"\ud800"}"#, r#"{"a":"\ufffd"}"#),
+            (r#"{"\udc00x":1}"#, r#"{"\ufffdx":1}"#),
+            (r#"["\ud83d\ude00"]"#, r#"["\ud83d\ude00"]"#),
+            (r#"["\ud83d\u0041"]"#, r#"["\ufffd\u0041"]"#),
+            (r#"["\\ud800"]"#, r#"["\\ud800"]"#),
+            (r#"["\ud800\ud800\udc00"]"#, r#"["\ufffd\ud800\udc00"]"#),
+            (r#"["\ud800"#, r#"["\ufffd"#),
+        ];
+        for (input, expected) in cases {
+            let clean = without_lone_surrogates(input);
+            assert_eq!(clean, expected, "{input}");
+            assert_eq!(clean.len(), input.len());
+        }
+        assert!(matches!(
+            without_lone_surrogates(r#"{"a":"b"}"#),
+            Cow::Borrowed(_)
+        ));
+        let value: Value =
+            serde_json::from_str(&without_lone_surrogates(r#"{"x":"\udfff"}"#)).unwrap();
+        assert_eq!(value["x"], "\u{fffd}");
+    }
+
+    #[test]
+    fn stringify_formats_like_javascript() {
+        let value: Value =
+            serde_json::from_str(r#"{"b":[1.0,1e21,-0.5,"\u0041\n"],"a":null,"c":{"d":true}}"#)
+                .unwrap();
+        assert_eq!(
+            js_stringify(&value),
+            r#"{"b":[1,1e+21,-0.5,"A\n"],"a":null,"c":{"d":true}}"#
+        );
+    }
+}
