@@ -1,14 +1,8 @@
 //! `SessionCipher`: the key ring plus the rules, in plain Rust. The napi layer only converts values.
 
-use serde_json::value::RawValue;
-use serde_json::Value;
-use std::borrow::Cow;
-use std::collections::HashMap;
-
 use crate::claims::{self, ClaimsView, Clock};
-use crate::error::{claim_invalid, input_too_large, jwt_invalid, session_invalid, Result};
-use crate::json::{js_stringify, without_lone_surrogates};
-use crate::jwe::{self, CompactJwe, ProtectedHeader};
+use crate::error::{input_too_large, jwt_invalid, session_invalid, Result};
+use crate::jwe::{self, CompactJwe, ContentCipher, FastRing, ProtectedHeader};
 use crate::keys::KeyRing;
 use crate::{legacy, session};
 
@@ -56,6 +50,8 @@ impl Opened {
 #[derive(Debug)]
 pub struct SessionCipher {
     ring: KeyRing,
+    /// The same keys for the accelerated AES-GCM, when this CPU has AES-NI and CLMUL.
+    fast: Option<FastRing>,
     options: CipherOptions,
 }
 
@@ -63,8 +59,28 @@ impl SessionCipher {
     pub fn new<S: AsRef<str>>(secrets: &[S], options: CipherOptions) -> Result<Self> {
         Ok(SessionCipher {
             ring: KeyRing::new(secrets)?,
+            fast: FastRing::new(secrets),
             options,
         })
+    }
+
+    /// The same cipher on the portable AES-GCM only (for tests that compare the two implementations).
+    #[doc(hidden)]
+    pub fn without_acceleration(mut self) -> Self {
+        self.fast = None;
+        self
+    }
+
+    /// Whether sealing and opening use the accelerated AES-GCM.
+    pub fn is_accelerated(&self) -> bool {
+        self.fast.is_some()
+    }
+
+    fn sealing(&self) -> ContentCipher<'_> {
+        match &self.fast {
+            Some(fast) => fast.sealing(),
+            None => ContentCipher::Portable(self.ring.sealing()),
+        }
     }
 
     pub fn options(&self) -> CipherOptions {
@@ -90,13 +106,25 @@ impl SessionCipher {
         expires_at: f64,
         validate: bool,
     ) -> Result<String> {
-        if validate {
-            let problems = session::validate_json(session_json);
-            if !problems.is_empty() {
-                return Err(session_invalid(session::describe(&problems)));
-            }
+        if !validate {
+            return self.seal_payload(session_json, expires_at, None);
         }
-        self.seal_payload(session_json, expires_at, None)
+        let plaintext = match session::validate_fast(session_json) {
+            // Certainly valid, and without a top-level `exp`: append it, no second scan.
+            Some(session::HasExp(false)) => {
+                claims::append_exp(session_json, &claims::js_number(expires_at)?)
+            }
+            Some(session::HasExp(true)) => claims::set_exp(session_json, expires_at)?,
+            None => {
+                let problems = session::validate_json(session_json);
+                if !problems.is_empty() {
+                    return Err(session_invalid(session::describe(&problems)));
+                }
+                // Valid, so the JSON text of an object: `exp` can often be appended without a scan.
+                claims::set_exp_on_object(session_json, expires_at)?
+            }
+        };
+        self.seal_plaintext(plaintext, None)
     }
 
     /// Seals any JSON object with `exp` set, under the header `{enc, alg, ...additional_header}`.
@@ -107,6 +135,11 @@ impl SessionCipher {
         additional_header: Option<&str>,
     ) -> Result<String> {
         let plaintext = claims::set_exp(payload_json, expires_at)?;
+        self.seal_plaintext(plaintext, additional_header)
+    }
+
+    /// Seals the claims text under the header `{enc, alg, ...additional_header}`.
+    fn seal_plaintext(&self, plaintext: String, additional_header: Option<&str>) -> Result<String> {
         let header = match additional_header {
             None => DEFAULT_HEADER.to_string(),
             Some(extra) => jwe::header_json(Some(extra))?,
@@ -118,15 +151,15 @@ impl SessionCipher {
                 self.options.max_cookie_bytes
             )));
         }
-        jwe::encrypt(self.ring.sealing(), &header, plaintext.into_bytes())
+        jwe::encrypt_with(self.sealing(), &header, plaintext.into_bytes())
     }
 
     /// Decrypts and checks a cookie value; every failure is a coded error saying what and where.
     pub fn open(&self, cookie: &str, clock: Clock) -> Result<Opened> {
         self.check_size(cookie.len())?;
-        let jwe = CompactJwe::parse(cookie)?;
-        let header = jwe.header.clone();
-        let (plaintext, key_index) = jwe.decrypt(&self.ring)?;
+        let mut jwe = CompactJwe::parse(cookie)?;
+        let header = std::mem::replace(&mut jwe.header, ProtectedHeader::empty());
+        let (plaintext, key_index) = jwe.decrypt_with(&self.ring, self.fast.as_ref())?;
         let payload = jwe::utf8_without_bom(plaintext).ok_or_else(|| {
             jwt_invalid(
                 "JWT Claims Set must be a top-level JSON object: the plaintext is not UTF-8",
@@ -163,42 +196,16 @@ impl SessionCipher {
 pub const DEFAULT_HEADER: &str = r#"{"enc":"A256GCM","alg":"dir"}"#;
 
 /// jose's `jwtDecrypt`: an `iss`, `sub` or `aud` in the protected header must equal the payload's
-/// (`iss`/`sub` by JavaScript `!==`, `aud` by comparing `JSON.stringify` texts).
+/// (`iss`/`sub` by JavaScript `!==`, `aud` by comparing `JSON.stringify` texts), judged on the original
+/// texts as JavaScript reads them (see `claims::check_replicated`).
 fn check_replicated_claims(header: &ProtectedHeader, payload: &str) -> Result<()> {
-    let replicated: Vec<&str> = ["iss", "sub", "aud"]
-        .into_iter()
-        .filter(|c| header.get(c).is_some())
-        .collect();
-    if replicated.is_empty() {
+    if ["iss", "sub", "aud"]
+        .iter()
+        .all(|c| header.get(c).is_none())
+    {
         return Ok(());
     }
-    let clean = without_lone_surrogates(payload);
-    // Only the top level is parsed, so a deep payload costs no recursion.
-    let members: HashMap<Cow<str>, &RawValue> =
-        serde_json::from_str(&clean).map_err(|e| jwt_invalid(format!("payload: {e}")))?;
-    for claim in replicated {
-        let in_header = &header.params[claim];
-        let in_payload = members
-            .get(claim)
-            .and_then(|raw| serde_json::from_str::<Value>(raw.get()).ok());
-        let equal = match (claim, in_payload) {
-            (_, None) => false,
-            ("aud", Some(value)) => js_stringify(&value) == js_stringify(in_header),
-            // Objects and arrays are never `===` to another parse's objects.
-            (_, Some(Value::Object(_) | Value::Array(_))) => false,
-            (_, Some(value)) => value == *in_header || numbers_equal(&value, in_header),
-        };
-        if !equal {
-            return Err(claim_invalid(format!(
-                "replicated \"{claim}\" claim header parameter mismatch"
-            )));
-        }
-    }
-    Ok(())
-}
-
-fn numbers_equal(a: &Value, b: &Value) -> bool {
-    matches!((a.as_f64(), b.as_f64()), (Some(x), Some(y)) if x == y)
+    claims::check_replicated(&header.json, payload)
 }
 
 #[cfg(test)]

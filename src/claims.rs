@@ -10,6 +10,7 @@ use std::fmt;
 
 use crate::error::{claim_invalid, invalid_arg_value, jwt_expired, jwt_invalid, Result};
 use crate::json::without_lone_surrogates;
+use crate::session::scan::Scanner;
 
 /// The clock tolerance the SDK passes to jose, in seconds.
 pub const DEFAULT_CLOCK_TOLERANCE: f64 = 15.0;
@@ -25,7 +26,7 @@ pub enum TimeClaim {
 }
 
 /// What a top-level scan of a payload found.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ClaimsView {
     pub exp: TimeClaim,
     pub nbf: TimeClaim,
@@ -38,6 +39,14 @@ pub struct ClaimsView {
 impl ClaimsView {
     /// Scans `payload`, which must be one JSON object (jose: "JWT Claims Set must be a top-level JSON object").
     pub fn scan(payload: &str) -> Result<Self> {
+        match Self::scan_fast(payload) {
+            Some(view) => Ok(view),
+            None => Self::scan_serde(payload),
+        }
+    }
+
+    /// `scan` by serde: the reference for every text.
+    fn scan_serde(payload: &str) -> Result<Self> {
         let clean = without_lone_surrogates(payload);
         let not_an_object = |e: serde_json::Error| {
             jwt_invalid(format!(
@@ -106,8 +115,44 @@ impl<'de> Visitor<'de> for TopLevel {
     }
 }
 
+impl ClaimsView {
+    /// `scan` for payloads as `JSON.stringify` writes them, by the fast scanner (see `session::scan`):
+    /// `None` when it is not sure, and then serde decides. Where it answers, the answer is serde's.
+    fn scan_fast(payload: &str) -> Option<Self> {
+        let mut scanner = Scanner::new(payload);
+        let mut view = ClaimsView {
+            exp: TimeClaim::Absent,
+            nbf: TimeClaim::Absent,
+            iat: TimeClaim::Absent,
+            exp_span: None,
+            exp_count: 0,
+        };
+        scanner.begin_object()?;
+        let mut first = true;
+        while let Some(key) = scanner.next_key(first)? {
+            first = false;
+            let (_, start, end) = scanner.value()?;
+            let claim = || time_claim_text(&payload[start..end]);
+            match key {
+                b"exp" => {
+                    view.exp = claim();
+                    view.exp_span = Some((start, end - start));
+                    view.exp_count += 1;
+                }
+                b"nbf" => view.nbf = claim(),
+                b"iat" => view.iat = claim(),
+                _ => {}
+            }
+        }
+        scanner.at_end().then_some(view)
+    }
+}
+
 fn time_claim(raw: &RawValue) -> TimeClaim {
-    let text = raw.get();
+    time_claim_text(raw.get())
+}
+
+fn time_claim_text(text: &str) -> TimeClaim {
     match text.as_bytes().first() {
         // JSON number grammar is a subset of Rust's float grammar; overflow gives ±inf like JavaScript.
         Some(b'-' | b'0'..=b'9') => text
@@ -230,6 +275,242 @@ pub fn append_exp(payload: &str, number: &str) -> String {
     out
 }
 
+/// `set_exp` for a payload already known to be the JSON text of an object (a validated session, say): when
+/// the text cannot hold a top-level `exp` member — no `"exp"` anywhere, and no `\u` escape that could spell
+/// one — `exp` is appended without scanning the text; otherwise this is `set_exp`.
+pub fn set_exp_on_object(payload: &str, exp: f64) -> Result<String> {
+    if payload.contains("\"exp\"") || payload.contains("\\u") {
+        return set_exp(payload, exp);
+    }
+    Ok(append_exp(payload, &js_number(exp)?))
+}
+
+/// jose's `jwtDecrypt` check of the claims a protected header replicates: a header `iss` or `sub` must be
+/// `===` the payload's, a header `aud` must `JSON.stringify` to the same text as the payload's.
+///
+/// Both sides are read from their original JSON text as JavaScript reads it — strings as UTF-16 code units
+/// (lone surrogates kept apart from U+FFFD), numbers as correctly rounded doubles, object members with
+/// integer-like names first — so nothing is equal here that JavaScript would tell apart.
+pub fn check_replicated(header_json: &str, payload: &str) -> Result<()> {
+    let header = replicated_members(header_json)
+        .map_err(|e| jwt_invalid(format!("JWE Protected Header: {e}")))?;
+    if header.iter().all(Option::is_none) {
+        return Ok(());
+    }
+    let claims = replicated_members(payload).map_err(|e| jwt_invalid(format!("payload: {e}")))?;
+    for ((name, in_header), in_payload) in REPLICATED.iter().zip(header).zip(claims) {
+        let Some(in_header) = in_header else { continue };
+        let equal = in_payload.is_some_and(|in_payload| {
+            if *name == "aud" {
+                let limit = MAX_COMPARED_DEPTH;
+                matches!((JsValue::read(in_header, limit), JsValue::read(in_payload, limit)),
+                    (Some(a), Some(b)) if a.stringifies_like(&b))
+            } else {
+                matches!((JsValue::read(in_header, 0), JsValue::read(in_payload, 0)),
+                    (Some(a), Some(b)) if a.strictly_equals(&b))
+            }
+        });
+        if !equal {
+            return Err(claim_invalid(format!(
+                "replicated \"{name}\" claim header parameter mismatch"
+            )));
+        }
+    }
+    Ok(())
+}
+
+const REPLICATED: [&str; 3] = ["iss", "sub", "aud"];
+
+/// Deeper than any header can be (serde refuses a header nested 128 levels), so a payload `aud` nested
+/// beyond it cannot equal the header's anyway.
+const MAX_COMPARED_DEPTH: usize = 128;
+
+/// The raw text of the last top-level `iss`, `sub` and `aud` members of a JSON object.
+fn replicated_members(text: &str) -> std::result::Result<[Option<&str>; 3], serde_json::Error> {
+    struct Members;
+    impl<'de> Visitor<'de> for Members {
+        type Value = [Option<&'de str>; 3];
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
+            let mut found = [None; 3];
+            while let Some(key) = map.next_key::<&'de RawValue>()? {
+                let name = js_string(key.get());
+                match REPLICATED.iter().position(|r| {
+                    name.as_deref()
+                        .is_some_and(|n| n.iter().copied().eq(r.encode_utf16()))
+                }) {
+                    Some(i) => found[i] = Some(map.next_value::<&'de RawValue>()?.get()),
+                    None => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+            Ok(found)
+        }
+    }
+    serde_json::Deserializer::from_str(text).deserialize_map(Members)
+}
+
+/// A JSON value as `JSON.parse` builds it, for comparing as JavaScript compares.
+#[derive(Debug, PartialEq)]
+enum JsValue {
+    Null,
+    Bool(bool),
+    Number(f64),
+    /// UTF-16 code units, lone surrogates included.
+    String(Vec<u16>),
+    Array(Vec<JsValue>),
+    /// Members in JavaScript's own-key order: array-index names ascending, then the rest as first seen;
+    /// a repeated name keeps its first place and its last value.
+    Object(Vec<(Vec<u16>, JsValue)>),
+}
+
+impl JsValue {
+    /// Reads a JSON text already known to be valid, nesting at most `depth` containers.
+    fn read(raw: &str, depth: usize) -> Option<JsValue> {
+        let raw = raw.trim_matches([' ', '\t', '\n', '\r']);
+        Some(match raw.as_bytes().first()? {
+            b'n' => JsValue::Null,
+            b't' => JsValue::Bool(true),
+            b'f' => JsValue::Bool(false),
+            b'"' => JsValue::String(js_string(raw)?),
+            b'[' => {
+                let items: Vec<&RawValue> = serde_json::from_str(raw).ok()?;
+                let depth = depth.checked_sub(1)?;
+                JsValue::Array(
+                    items
+                        .into_iter()
+                        .map(|item| JsValue::read(item.get(), depth))
+                        .collect::<Option<_>>()?,
+                )
+            }
+            b'{' => {
+                let depth = depth.checked_sub(1)?;
+                let pairs: Pairs = serde_json::from_str(raw).ok()?;
+                let mut members: Vec<(Vec<u16>, JsValue)> = Vec::with_capacity(pairs.0.len());
+                for (key, value) in pairs.0 {
+                    let key = js_string(key.get())?;
+                    let value = JsValue::read(value.get(), depth)?;
+                    match members.iter_mut().find(|(k, _)| *k == key) {
+                        Some(slot) => slot.1 = value,
+                        None => members.push((key, value)),
+                    }
+                }
+                members.sort_by_key(|(key, _)| array_index(key).map_or((1, 0), |i| (0, i)));
+                JsValue::Object(members)
+            }
+            // JSON's number grammar is a subset of Rust's; Rust rounds correctly, overflow is ±inf.
+            _ => JsValue::Number(raw.parse().ok()?),
+        })
+    }
+
+    /// `a === b` (objects are never `===` a value from another parse).
+    fn strictly_equals(&self, other: &JsValue) -> bool {
+        match (self, other) {
+            (JsValue::Array(_) | JsValue::Object(_), _) => false,
+            (JsValue::Number(a), JsValue::Number(b)) => a == b,
+            (a, b) => a == b,
+        }
+    }
+
+    /// `JSON.stringify(a) === JSON.stringify(b)`: non-finite numbers print as `null`, `-0` as `0`.
+    fn stringifies_like(&self, other: &JsValue) -> bool {
+        match (self, other) {
+            (JsValue::Number(a), JsValue::Number(b)) if a.is_finite() && b.is_finite() => a == b,
+            (JsValue::Number(n), JsValue::Null) | (JsValue::Null, JsValue::Number(n)) => {
+                !n.is_finite()
+            }
+            (JsValue::Number(a), JsValue::Number(b)) => !a.is_finite() && !b.is_finite(),
+            (JsValue::Array(a), JsValue::Array(b)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.stringifies_like(y))
+            }
+            (JsValue::Object(a), JsValue::Object(b)) => {
+                a.len() == b.len()
+                    && a.iter()
+                        .zip(b)
+                        .all(|((ka, va), (kb, vb))| ka == kb && va.stringifies_like(vb))
+            }
+            (a, b) => a == b,
+        }
+    }
+}
+
+/// The members of a JSON object in order, names and values as raw text.
+struct Pairs<'a>(Vec<(&'a RawValue, &'a RawValue)>);
+
+impl<'de> serde::Deserialize<'de> for Pairs<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct PairsVisitor;
+        impl<'de> Visitor<'de> for PairsVisitor {
+            type Value = Pairs<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some(pair) = map.next_entry()? {
+                    pairs.push(pair);
+                }
+                Ok(Pairs(pairs))
+            }
+        }
+        deserializer.deserialize_map(PairsVisitor)
+    }
+}
+
+/// The UTF-16 code units of a JSON string literal (quotes included), escapes decoded as `JSON.parse`
+/// decodes them: a lone surrogate escape stays a lone surrogate.
+fn js_string(literal: &str) -> Option<Vec<u16>> {
+    let inner = literal.strip_prefix('"')?.strip_suffix('"')?;
+    let mut units = Vec::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            let mut buffer = [0u16; 2];
+            units.extend_from_slice(c.encode_utf16(&mut buffer));
+            continue;
+        }
+        let unit = match chars.next()? {
+            '"' => 0x22,
+            '\\' => 0x5c,
+            '/' => 0x2f,
+            'b' => 0x08,
+            'f' => 0x0c,
+            'n' => 0x0a,
+            'r' => 0x0d,
+            't' => 0x09,
+            'u' => {
+                let hex: String = chars.by_ref().take(4).collect();
+                if hex.len() != 4 {
+                    return None;
+                }
+                u16::from_str_radix(&hex, 16).ok()?
+            }
+            _ => return None,
+        };
+        units.push(unit);
+    }
+    Some(units)
+}
+
+/// JavaScript's "array index" names (canonical integers below 2^32 - 1), which objects list first.
+fn array_index(name: &[u16]) -> Option<u32> {
+    let canonical = name == [u16::from(b'0')] || (!name.is_empty() && name[0] != u16::from(b'0'));
+    if !canonical || name.len() > 10 || !name.iter().all(|u| (0x30..=0x39).contains(u)) {
+        return None;
+    }
+    let value = name.iter().fold(0u64, |n, u| n * 10 + u64::from(u - 0x30));
+    u32::try_from(value).ok().filter(|&i| i != u32::MAX)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -290,6 +571,59 @@ mod tests {
     }
 
     #[test]
+    fn replicated_claims_compare_as_javascript_does() {
+        let check = |header: &str, payload: &str| check_replicated(header, payload).is_ok();
+        // iss/sub: `===` on what JSON.parse builds.
+        assert!(check(r#"{"sub":"a"}"#, r#"{"sub":"\u0061"}"#));
+        assert!(check(r#"{"sub":-0}"#, r#"{"sub":0}"#));
+        assert!(check(r#"{"sub":1e400}"#, r#"{"sub":2e400}"#));
+        assert!(check(r#"{"sub":"\ud800"}"#, r#"{"sub":"\uD800"}"#));
+        assert!(
+            !check(r#"{"sub":"\ud800"}"#, r#"{"sub":"\ufffd"}"#),
+            "lone surrogate is not U+FFFD"
+        );
+        assert!(!check(r#"{"sub":"\ud800"}"#, r#"{"sub":"\udc00"}"#));
+        assert!(
+            !check(r#"{"sub":{}}"#, r#"{"sub":{}}"#),
+            "objects are never ==="
+        );
+        assert!(!check(r#"{"sub":null}"#, r#"{}"#));
+        // Doubles are rounded correctly: these two texts round to neighbouring doubles in JavaScript.
+        assert!(!check(
+            r#"{"sub":0.10000000000000001248}"#,
+            r#"{"sub":0.10000000000000001250}"#
+        ));
+        assert!(check(r#"{"sub":0.1}"#, r#"{"sub":0.10000000000000001}"#));
+        // aud: JSON.stringify texts.
+        assert!(check(
+            r#"{"aud":{"b":1,"1":2}}"#,
+            r#"{"aud":{"1":2,"b":1}}"#
+        ));
+        assert!(!check(
+            r#"{"aud":{"b":1,"a":2}}"#,
+            r#"{"aud":{"a":2,"b":1}}"#
+        ));
+        assert!(check(r#"{"aud":{"a":1,"a":2}}"#, r#"{"aud":{"a":2}}"#));
+        assert!(check(r#"{"aud":[1e2,-0]}"#, r#"{"aud":[100,0]}"#));
+        assert!(check(r#"{"aud":[1e400]}"#, r#"{"aud":[null]}"#));
+        assert!(!check(r#"{"aud":"\ud800"}"#, r#"{"aud":"\ufffd"}"#));
+        assert!(!check(
+            r#"{"aud":{"\ud800":1,"\ufffd":2}}"#,
+            r#"{"aud":{"\ufffd":2}}"#
+        ));
+        assert!(
+            check(r#"{"aud":"x"}"#, r#"{"aud":"y","aud":"x"}"#),
+            "the last member counts"
+        );
+        let deep = format!(r#"{{"aud":{}{}}}"#, "[".repeat(200), "]".repeat(200));
+        assert!(!check(r#"{"aud":[]}"#, &deep));
+        assert!(
+            check(r#"{"iat":1}"#, "{}"),
+            "nothing replicated, nothing to compare"
+        );
+    }
+
+    #[test]
     fn set_exp_matches_object_spread() {
         assert_eq!(set_exp("{}", 5.0).unwrap(), r#"{"exp":5}"#);
         assert_eq!(set_exp(r#"{"a":1}"#, 5.0).unwrap(), r#"{"a":1,"exp":5}"#);
@@ -304,5 +638,110 @@ mod tests {
         assert_eq!(set_exp("{}", 1e21).unwrap(), r#"{"exp":1e+21}"#);
         assert!(set_exp("{}", f64::NAN).is_err());
         assert!(set_exp("[]", 1.0).is_err());
+    }
+
+    #[test]
+    fn the_fast_scan_agrees_with_serde_wherever_it_answers() {
+        let values = [
+            "1",
+            "-0",
+            "0.5",
+            "1760000000",
+            "-12.25",
+            "1e400",
+            "1E3",
+            "01",
+            "\"x\"",
+            "\"\\u0065\"",
+            "null",
+            "true",
+            "[1,{\"exp\":2}]",
+            "{\"exp\":\"n\"}",
+            "{}",
+            "[]",
+            "\"\\ud800\"",
+            "9".repeat(310).leak(),
+        ];
+        let keys = ["exp", "nbf", "iat", "a", "\\u0065xp", "", "exp "];
+        let spaces = ["", " ", "\n\t"];
+        let mut x = 0x1234_5678_9ABC_DEF1u64;
+        let mut next = |n: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n as u64) as usize
+        };
+        let mut answered = 0;
+        for _ in 0..20_000 {
+            let mut text = String::from(spaces[next(3)]);
+            text.push('{');
+            for i in 0..next(5) {
+                if i > 0 {
+                    text.push(',');
+                }
+                text.push_str(spaces[next(3)]);
+                text.push_str(&format!("\"{}\"", keys[next(keys.len())]));
+                text.push_str(spaces[next(3)]);
+                text.push(':');
+                text.push_str(spaces[next(3)]);
+                text.push_str(values[next(values.len())]);
+                text.push_str(spaces[next(3)]);
+            }
+            text.push('}');
+            text.push_str(spaces[next(3)]);
+            let mut texts = vec![text.clone()];
+            let cut = next(text.len());
+            texts.push(text[..cut].to_string());
+            let mut changed = text.clone();
+            changed.insert(cut, [',', '}', '"', 'x', ':'][next(5)]);
+            texts.push(changed);
+            for text in texts {
+                if let Some(fast) = ClaimsView::scan_fast(&text) {
+                    answered += 1;
+                    assert_eq!(
+                        Ok(fast),
+                        ClaimsView::scan_serde(&text).map_err(|e| e.message),
+                        "{text}"
+                    );
+                }
+            }
+        }
+        assert!(
+            answered > 5_000,
+            "the fast scan answered only {answered} times"
+        );
+    }
+
+    #[test]
+    fn set_exp_on_object_is_set_exp_for_objects() {
+        let objects = [
+            "{}",
+            " { } ",
+            "{\n}",
+            r#"{"a":1}"#,
+            r#"{"a":1} "#,
+            r#"{"a":{"exp":1}}"#,
+            r#"{"exp":1,"a":2}"#,
+            r#"{"a":"exp","b":"\"exp\""}"#,
+            r#"{"\u0065xp":3}"#,
+            r#"{"e\u0078p":3,"a":[1,{"exp":2}]}"#,
+            r#"{"x":"\u00e9","y":[]}"#,
+            r#"{"a":[1,2,3],"b":{"c":null}}"#,
+        ];
+        for object in objects {
+            for exp in [0.0, 5.0, 1.5, -3.0, 1e21, 1_900_000_000.0] {
+                assert_eq!(
+                    set_exp_on_object(object, exp).unwrap(),
+                    set_exp(object, exp).unwrap(),
+                    "{object}"
+                );
+            }
+            assert!(set_exp_on_object(object, f64::NAN).is_err());
+        }
+        let twice = r#"{"exp":1,"exp":2}"#;
+        assert_eq!(
+            set_exp_on_object(twice, 1.0).unwrap_err().message,
+            set_exp(twice, 1.0).unwrap_err().message
+        );
     }
 }

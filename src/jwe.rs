@@ -9,6 +9,7 @@ use aes_gcm::{Aes256Gcm, Nonce, Tag};
 use rand::RngCore;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
+use std::sync::OnceLock;
 
 use crate::base64url;
 use crate::error::{
@@ -16,7 +17,66 @@ use crate::error::{
     Result,
 };
 use crate::json::without_lone_surrogates;
-use crate::keys::KeyRing;
+use crate::keys::{self, KeyRing};
+
+mod gcm;
+
+/// AES-256-GCM under one key: the accelerated implementation (see `gcm`) or the portable `aes-gcm` crate.
+#[derive(Clone, Copy)]
+pub enum ContentCipher<'k> {
+    Accelerated(&'k gcm::Gcm),
+    Portable(&'k Aes256Gcm),
+}
+
+impl ContentCipher<'_> {
+    fn seal(self, iv: &[u8; IV_LEN], aad: &[u8], buffer: &mut [u8]) -> Result<[u8; TAG_LEN]> {
+        match self {
+            ContentCipher::Accelerated(gcm) => Ok(gcm.encrypt(iv, aad, buffer)),
+            ContentCipher::Portable(cipher) => cipher
+                .encrypt_in_place_detached(Nonce::from_slice(iv), aad, buffer)
+                .map(Into::into)
+                .map_err(|_| internal("AES-GCM refused the plaintext length")),
+        }
+    }
+
+    /// Verifies, then decrypts in place; on a bad tag the buffer is left untouched.
+    fn open(self, iv: &[u8; IV_LEN], aad: &[u8], buffer: &mut [u8], tag: &[u8; TAG_LEN]) -> bool {
+        match self {
+            ContentCipher::Accelerated(gcm) => gcm.decrypt(iv, aad, buffer, tag).is_ok(),
+            ContentCipher::Portable(cipher) => cipher
+                .decrypt_in_place_detached(Nonce::from_slice(iv), aad, buffer, Tag::from_slice(tag))
+                .is_ok(),
+        }
+    }
+}
+
+/// The accelerated ciphers for a key ring's secrets, in the ring's order: present when this CPU has
+/// AES-NI and CLMUL. The keys are derived exactly as `KeyRing` derives them (and wiped on drop).
+pub struct FastRing {
+    keys: Vec<gcm::Gcm>,
+}
+
+impl FastRing {
+    /// `None` when there is no accelerated implementation for this CPU (or no secret).
+    pub fn new<S: AsRef<str>>(secrets: &[S]) -> Option<FastRing> {
+        let keys = secrets
+            .iter()
+            .map(|secret| gcm::Gcm::new(keys::encryption_key(secret.as_ref()).as_bytes()))
+            .collect::<Option<Vec<_>>>()?;
+        (!keys.is_empty()).then_some(FastRing { keys })
+    }
+
+    /// The cipher that seals: the first secret's.
+    pub fn sealing(&self) -> ContentCipher<'_> {
+        ContentCipher::Accelerated(&self.keys[0])
+    }
+}
+
+impl std::fmt::Debug for FastRing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "FastRing({} keys, <redacted>)", self.keys.len())
+    }
+}
 
 pub const ALG: &str = "dir";
 pub const ENC: &str = "A256GCM";
@@ -32,6 +92,18 @@ pub struct ProtectedHeader {
 
 impl ProtectedHeader {
     fn decode(segment: &str) -> Result<Self> {
+        // The header the SDK writes: parsed once, then copied.
+        static SDK_DEFAULT: OnceLock<ProtectedHeader> = OnceLock::new();
+        if segment == SDK_DEFAULT_HEADER_SEGMENT {
+            let parsed = SDK_DEFAULT.get_or_init(|| {
+                Self::decode_text(SDK_DEFAULT_HEADER_SEGMENT).expect("the SDK's header is valid")
+            });
+            return Ok(parsed.clone());
+        }
+        Self::decode_text(segment)
+    }
+
+    fn decode_text(segment: &str) -> Result<Self> {
         let invalid = || {
             jwe_invalid("JWE Protected Header is invalid: not base64url-encoded JSON of an object")
         };
@@ -43,18 +115,46 @@ impl ProtectedHeader {
         }
     }
 
+    /// No text, no parameters (a placeholder; allocates nothing).
+    pub fn empty() -> Self {
+        ProtectedHeader {
+            json: String::new(),
+            params: Map::new(),
+        }
+    }
+
     /// A header parameter, if present.
     pub fn get(&self, name: &str) -> Option<&Value> {
         self.params.get(name)
     }
 }
 
+/// The base64url of `{"enc":"A256GCM","alg":"dir"}`, the protected header the SDK writes.
+const SDK_DEFAULT_HEADER_SEGMENT: &str = "eyJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiZGlyIn0";
+
 /// Strict UTF-8 as the WHATWG fatal decoder reads it: a leading byte-order mark is dropped.
 pub fn utf8_without_bom(mut bytes: Vec<u8>) -> Option<String> {
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         bytes.drain(..3);
     }
+    if is_ascii(&bytes) {
+        // SAFETY: ASCII is UTF-8.
+        return Some(unsafe { String::from_utf8_unchecked(bytes) });
+    }
     String::from_utf8(bytes).ok()
+}
+
+/// `<[u8]>::is_ascii`, 64 bytes a step.
+fn is_ascii(bytes: &[u8]) -> bool {
+    let mut chunks = bytes.chunks_exact(64);
+    for chunk in &mut chunks {
+        let word = |i: usize| u64::from_le_bytes(chunk[i * 8..i * 8 + 8].try_into().unwrap());
+        let any_high = (0..8).fold(0, |acc, i| acc | word(i)) & 0x8080_8080_8080_8080;
+        if any_high != 0 {
+            return false;
+        }
+    }
+    chunks.remainder().is_ascii()
 }
 
 /// A compact JWE whose structure has been checked, ready to decrypt.
@@ -71,6 +171,14 @@ pub struct CompactJwe<'a> {
 impl<'a> CompactJwe<'a> {
     /// Splits and decodes `compact`, checking everything that can be checked without a key.
     pub fn parse(compact: &'a str) -> Result<Self> {
+        match Self::parse_fast(compact) {
+            Some(parsed) => parsed,
+            None => Self::parse_split(compact),
+        }
+    }
+
+    /// `parse` by splitting at every dot: the reference, and the path for anything unusual.
+    fn parse_split(compact: &'a str) -> Result<Self> {
         let found = compact.split('.').count();
         if found != 5 {
             return Err(jwe_invalid(format!(
@@ -80,9 +188,48 @@ impl<'a> CompactJwe<'a> {
         let mut parts = compact.split('.');
         let [header_segment, encrypted_key, iv, ciphertext, tag] =
             std::array::from_fn(|_| parts.next().unwrap_or_default());
+        Self::from_segments([header_segment, encrypted_key, iv, ciphertext, tag], None)
+    }
+
+    /// The common case without scanning the long ciphertext for dots: the first three dots from the start,
+    /// the last from the end, and the ciphertext between them decodes — so it holds no dot, and there are
+    /// exactly five segments. `None` when that is not so; `parse` then finds the exact error.
+    fn parse_fast(compact: &'a str) -> Option<Result<Self>> {
+        let bytes = compact.as_bytes();
+        let dot = |from: usize| {
+            bytes[from..]
+                .iter()
+                .position(|&b| b == b'.')
+                .map(|i| from + i)
+        };
+        let first = dot(0)?;
+        let second = dot(first + 1)?;
+        let third = dot(second + 1)?;
+        let last = bytes.iter().rposition(|&b| b == b'.')?;
+        if last <= third {
+            return None;
+        }
+        let ciphertext = base64url::decode(&compact[third + 1..last])?;
+        let segments = [
+            &compact[..first],
+            &compact[first + 1..second],
+            &compact[second + 1..third],
+            &compact[third + 1..last],
+            &compact[last + 1..],
+        ];
+        Some(Self::from_segments(segments, Some(ciphertext)))
+    }
+
+    /// The checks after the split, in jose's order (`ciphertext` when it is already decoded).
+    fn from_segments(segments: [&'a str; 5], ciphertext: Option<Vec<u8>>) -> Result<Self> {
+        let [header_segment, encrypted_key, iv, ciphertext_segment, tag] = segments;
         let header = ProtectedHeader::decode(header_segment)?;
-        let ciphertext = base64url::decode(ciphertext)
-            .ok_or_else(|| jwe_invalid("Failed to base64url decode the ciphertext (segment 4)"))?;
+        let ciphertext = match ciphertext {
+            Some(decoded) => decoded,
+            None => base64url::decode(ciphertext_segment).ok_or_else(|| {
+                jwe_invalid("Failed to base64url decode the ciphertext (segment 4)")
+            })?,
+        };
         let iv_bytes = decode_optional(iv, "iv (segment 3)")?;
         let tag_bytes = decode_optional(tag, "tag (segment 5)")?;
         check_header(&header.params)?;
@@ -119,20 +266,30 @@ impl<'a> CompactJwe<'a> {
     /// Tries each key of the ring in order; returns the plaintext and the index of the key that opened it.
     /// A failed attempt leaves the buffer untouched (the tag is verified before decrypting).
     pub fn decrypt(self, ring: &KeyRing) -> Result<(Vec<u8>, usize)> {
+        self.decrypt_with(ring, None)
+    }
+
+    /// As `decrypt`, with the ring's accelerated ciphers when there are some (`fast` must hold the same
+    /// secrets as `ring`, in the same order).
+    pub fn decrypt_with(self, ring: &KeyRing, fast: Option<&FastRing>) -> Result<(Vec<u8>, usize)> {
         let mut buffer = self.ciphertext;
-        let nonce = Nonce::from_slice(&self.iv);
-        let tag = Tag::from_slice(&self.tag);
-        for (index, cipher) in ring.opening() {
-            if cipher
-                .decrypt_in_place_detached(nonce, self.header_segment.as_bytes(), &mut buffer, tag)
-                .is_ok()
-            {
-                return Ok((buffer, index));
-            }
+        let aad = self.header_segment.as_bytes();
+        let opened = match fast {
+            Some(fast) => fast.keys.iter().position(|key| {
+                ContentCipher::Accelerated(key).open(&self.iv, aad, &mut buffer, &self.tag)
+            }),
+            None => ring.opening().find_map(|(index, cipher)| {
+                ContentCipher::Portable(cipher)
+                    .open(&self.iv, aad, &mut buffer, &self.tag)
+                    .then_some(index)
+            }),
+        };
+        match opened {
+            Some(index) => Ok((buffer, index)),
+            None => Err(decryption_failed(
+                "decryption operation failed: wrong secret, or the cookie was altered",
+            )),
         }
-        Err(decryption_failed(
-            "decryption operation failed: wrong secret, or the cookie was altered",
-        ))
     }
 }
 
@@ -241,7 +398,8 @@ pub fn header_json(additional: Option<&str>) -> Result<String> {
     }
     json.push('}');
     let params: Map<String, Value> = serde_json::from_str(&without_lone_surrogates(&json))
-        .map_err(|e| internal(format!("assembled header is not JSON: {e}")))?;
+        // Pieces of valid JSON, so only the depth can fail: the reader's limit, applied when sealing too.
+        .map_err(|e| invalid_arg_value(format!("additionalHeaders cannot be read back: {e}")))?;
     check_crit_duplicates(&params)?;
     check_header(&params)?;
     Ok(json)
@@ -282,15 +440,22 @@ pub fn sealed_len(header_json_len: usize, plaintext_len: usize) -> usize {
 }
 
 /// Seals `plaintext` under `cipher` with a fresh random IV, writing the compact JWE into one allocation.
-pub fn encrypt(cipher: &Aes256Gcm, header_json: &str, mut plaintext: Vec<u8>) -> Result<String> {
+pub fn encrypt(cipher: &Aes256Gcm, header_json: &str, plaintext: Vec<u8>) -> Result<String> {
+    encrypt_with(ContentCipher::Portable(cipher), header_json, plaintext)
+}
+
+/// As `encrypt`, with either implementation of AES-256-GCM.
+pub fn encrypt_with(
+    cipher: ContentCipher,
+    header_json: &str,
+    mut plaintext: Vec<u8>,
+) -> Result<String> {
     let mut iv = [0u8; IV_LEN];
     rand::rng().fill_bytes(&mut iv);
     let total = sealed_len(header_json.len(), plaintext.len());
     let mut out = String::with_capacity(total);
     base64url::encode_into(header_json.as_bytes(), &mut out);
-    let tag = cipher
-        .encrypt_in_place_detached(Nonce::from_slice(&iv), out.as_bytes(), &mut plaintext)
-        .map_err(|_| internal("AES-GCM refused the plaintext length"))?;
+    let tag = cipher.seal(&iv, out.as_bytes(), &mut plaintext)?;
     out.push_str("..");
     base64url::encode_into(&iv, &mut out);
     out.push('.');
@@ -415,6 +580,91 @@ mod tests {
                 .as_str(),
             "ERR_JOSE_NOT_SUPPORTED"
         );
+    }
+
+    #[test]
+    fn the_fast_split_agrees_with_splitting_at_every_dot() {
+        let keys = ring("s");
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |n: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n as u64) as usize
+        };
+        let headers = [
+            header_json(None).unwrap(),
+            r#"{"alg":"dir","enc":"A256GCM","iat":1}"#.to_string(),
+        ];
+        let show = |r: Result<CompactJwe>| format!("{r:?}");
+        for round in 0..3000 {
+            let header = &headers[round % 2];
+            let good = encrypt(keys.sealing(), header, vec![b'x'; next(200)]).unwrap();
+            let mut cookie = good.into_bytes();
+            for _ in 0..next(3) {
+                if cookie.is_empty() {
+                    break;
+                }
+                let at = next(cookie.len());
+                match next(4) {
+                    0 => cookie.insert(at, b'.'),
+                    1 => {
+                        cookie.remove(at);
+                    }
+                    2 => cookie[at] = b"A.=_-+/ \xc3"[next(9)],
+                    _ => cookie.truncate(at),
+                }
+            }
+            let Ok(cookie) = String::from_utf8(cookie) else {
+                continue;
+            };
+            assert_eq!(
+                show(CompactJwe::parse(&cookie)),
+                show(CompactJwe::parse_split(&cookie)),
+                "{cookie}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_sdk_header_is_parsed_once_and_the_same() {
+        let mut segment = String::new();
+        base64url::encode_into(br#"{"enc":"A256GCM","alg":"dir"}"#, &mut segment);
+        assert_eq!(segment, SDK_DEFAULT_HEADER_SEGMENT);
+        let cached = ProtectedHeader::decode(&segment).unwrap();
+        let fresh = ProtectedHeader::decode_text(&segment).unwrap();
+        assert_eq!((cached.json, cached.params), (fresh.json, fresh.params));
+    }
+
+    #[test]
+    fn utf8_checks_agree_with_std() {
+        for len in [0, 1, 63, 64, 65, 200] {
+            let ascii = vec![b'a'; len];
+            assert_eq!(
+                utf8_without_bom(ascii.clone()).unwrap().as_bytes(),
+                &ascii[..]
+            );
+            for at in 0..len {
+                for byte in [0x80u8, 0xC3, 0xFF] {
+                    let mut bytes = ascii.clone();
+                    bytes[at] = byte;
+                    assert_eq!(
+                        utf8_without_bom(bytes.clone()),
+                        String::from_utf8(bytes).ok(),
+                        "{len} {at} {byte}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn additional_headers_too_deep_to_read_back_are_an_argument_error() {
+        let deep = format!(r#"{{"deep":{}{}}}"#, "[".repeat(200), "]".repeat(200));
+        let err = header_json(Some(&deep)).unwrap_err();
+        assert_eq!(err.code.as_str(), "ERR_INVALID_ARG_VALUE", "{err:?}");
+        let fits = format!(r#"{{"deep":{}{}}}"#, "[".repeat(100), "]".repeat(100));
+        assert!(header_json(Some(&fits)).is_ok());
     }
 
     #[test]

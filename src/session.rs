@@ -4,9 +4,16 @@
 //! TypeScript types: required members, member types, and unknown keys only where the type has an index
 //! signature. Every problem is reported with a path such as `accessTokens[1].audience`.
 
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
+use std::borrow::Cow;
+use std::fmt;
 
 use crate::json::without_lone_surrogates;
+
+pub(crate) mod scan;
+
+use scan::{Scanner, Type};
 
 /// One validation problem.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,13 +163,365 @@ static SESSION_DATA: Shape = Shape {
 };
 
 /// Validates a session given as JSON text.
+///
+/// A valid session as `JSON.stringify` writes it is confirmed by the fast scanner (`validate_fast`); any
+/// other text is checked as serde reads it, streaming, without building a `Value` tree. Either way the result
+/// is exactly `validate_json_tree`'s (the tests hold them to it): the same syntax errors, the same problems
+/// in the same order.
 pub fn validate_json(text: &str) -> Vec<Problem> {
+    if validate_fast(text).is_some() {
+        return Vec::new();
+    }
+    validate_json_streaming(text)
+}
+
+/// The fast path of validation: `Some` only when `text` is certainly a valid session (serde would accept
+/// the text and find no problem), with whether it has a top-level `exp` member. `None` means "not sure":
+/// ask `validate_json`. Never allocates.
+pub fn validate_fast(text: &str) -> Option<HasExp> {
+    let mut scanner = Scanner::new(text);
+    let mut has_exp = false;
+    fast_shape(&mut scanner, &SESSION_DATA, Some(&mut has_exp))?;
+    scanner.at_end().then_some(HasExp(has_exp))
+}
+
+/// Whether a valid session has a top-level `exp` member (which sealing then replaces in place).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HasExp(pub bool);
+
+/// One object against its shape; gives up at the first doubt (a problem, a repeated member, an unknown
+/// member of a closed shape, anything the scanner does not take).
+fn fast_shape(scanner: &mut Scanner, shape: &Shape, mut top: Option<&mut bool>) -> Option<()> {
+    scanner.begin_object()?;
+    let mut seen = 0u32;
+    let mut first = true;
+    while let Some(key) = scanner.next_key(first)? {
+        first = false;
+        match shape.members.iter().position(|m| m.name.as_bytes() == key) {
+            Some(i) => {
+                if seen & (1 << i) != 0 {
+                    return None;
+                }
+                seen |= 1 << i;
+                fast_kind(scanner, &shape.members[i].kind)?;
+            }
+            None if shape.open => {
+                if key == b"exp" {
+                    if let Some(has_exp) = top.as_deref_mut() {
+                        *has_exp = true;
+                    }
+                }
+                scanner.value()?;
+            }
+            None => return None,
+        }
+    }
+    let all_required = shape
+        .members
+        .iter()
+        .enumerate()
+        .all(|(i, m)| !m.required || seen & (1 << i) != 0);
+    all_required.then_some(())
+}
+
+fn fast_kind(scanner: &mut Scanner, kind: &Kind) -> Option<()> {
+    let scalar = |scanner: &mut Scanner, wanted: Type| {
+        let (found, ..) = scanner.value()?;
+        (found == wanted).then_some(())
+    };
+    match kind {
+        Kind::String => scalar(scanner, Type::String),
+        Kind::Number => scalar(scanner, Type::Number),
+        Kind::Boolean => scalar(scanner, Type::Boolean),
+        Kind::StringArray => fast_array(scanner, |s| scalar(s, Type::String)),
+        Kind::Object(shape) => fast_shape(scanner, shape, None),
+        Kind::ArrayOf(shape) => fast_array(scanner, |s| fast_shape(s, shape, None)),
+    }
+}
+
+fn fast_array(
+    scanner: &mut Scanner,
+    mut item: impl FnMut(&mut Scanner) -> Option<()>,
+) -> Option<()> {
+    if scanner.peek()? != b'[' {
+        return None;
+    }
+    scanner.begin_array()?;
+    let mut first = true;
+    while scanner.next_item(first)? {
+        item(scanner)?;
+        first = false;
+    }
+    Some(())
+}
+
+/// Validates a session as serde reads it, streaming: no `Value` tree, and nothing allocated unless there
+/// is a problem to report.
+pub fn validate_json_streaming(text: &str) -> Vec<Problem> {
+    let clean = without_lone_surrogates(text);
+    let mut problems = Vec::new();
+    let mut de = serde_json::Deserializer::from_str(&clean);
+    let checked = Check {
+        expect: Expect::Shape(&SESSION_DATA),
+        path: &Seg::Root,
+        out: &mut problems,
+    }
+    .deserialize(&mut de)
+    .and_then(|()| de.end());
+    match checked {
+        Ok(()) => problems,
+        Err(e) => vec![Problem {
+            path: String::new(),
+            message: format!("session is not valid JSON: {e}"),
+        }],
+    }
+}
+
+/// Validates a session given as JSON text by parsing it into a `Value` first: the reference the streaming
+/// `validate_json` is tested against.
+pub fn validate_json_tree(text: &str) -> Vec<Problem> {
     match serde_json::from_str::<Value>(&without_lone_surrogates(text)) {
         Ok(value) => validate(&value),
         Err(e) => vec![Problem {
             path: String::new(),
             message: format!("session is not valid JSON: {e}"),
         }],
+    }
+}
+
+/// Where a value sits, built into a path string only when a problem is reported there.
+enum Seg<'p> {
+    Root,
+    Key(&'p Seg<'p>, &'p str),
+    Index(&'p Seg<'p>, usize),
+}
+
+impl Seg<'_> {
+    fn render(&self) -> String {
+        match self {
+            Seg::Root => String::new(),
+            Seg::Key(parent, key) => join_key(&parent.render(), key),
+            Seg::Index(parent, i) => format!("{}[{i}]", parent.render()),
+        }
+    }
+}
+
+/// What a value is checked against: a shape, a member kind, or nothing at all (it is only read).
+#[derive(Clone, Copy)]
+enum Expect {
+    Shape(&'static Shape),
+    Kind(&'static Kind),
+    Anything,
+}
+
+/// The most members a shape has (`User`).
+const MAX_MEMBERS: usize = 12;
+
+/// Checks one value as serde reads it. Every value goes through `deserialize_any`, as it does when serde
+/// builds a `Value`, so exactly the same texts are accepted (numbers out of range included).
+struct Check<'p> {
+    expect: Expect,
+    path: &'p Seg<'p>,
+    out: &'p mut Vec<Problem>,
+}
+
+impl Check<'_> {
+    fn problem(&mut self, message: String) {
+        self.out.push(Problem {
+            path: self.path.render(),
+            message,
+        });
+    }
+
+    /// A value of type `found` where `self.expect` wants something: the same messages as `check_kind` and
+    /// `check_shape`.
+    fn mismatch(&mut self, found: &'static str) {
+        let wanted = match self.expect {
+            Expect::Anything => return,
+            Expect::Shape(shape) | Expect::Kind(&Kind::Object(shape)) => {
+                return self.problem(format!("must be an object ({}), got {found}", shape.name))
+            }
+            Expect::Kind(Kind::String) => "a string".to_string(),
+            Expect::Kind(Kind::Number) => "a number".to_string(),
+            Expect::Kind(Kind::Boolean) => "a boolean".to_string(),
+            Expect::Kind(Kind::StringArray) => "an array of strings".to_string(),
+            Expect::Kind(Kind::ArrayOf(shape)) => format!("an array of {}", shape.name),
+        };
+        self.problem(format!("must be {wanted}, got {found}"));
+    }
+
+    fn scalar<E>(mut self, found: &'static str) -> Result<(), E> {
+        let fits = matches!(
+            (self.expect, found),
+            (Expect::Anything, _)
+                | (Expect::Kind(Kind::String), "string")
+                | (Expect::Kind(Kind::Number), "number")
+                | (Expect::Kind(Kind::Boolean), "boolean")
+        );
+        if !fits {
+            self.mismatch(found);
+        }
+        Ok(())
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Check<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Check<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        self.scalar("boolean")
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        self.scalar("number")
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        self.scalar("number")
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        self.scalar("number")
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        self.scalar("string")
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        self.scalar("null")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+        let items = match self.expect {
+            Expect::Anything => Expect::Anything,
+            Expect::Kind(Kind::StringArray) => Expect::Kind(&Kind::String),
+            Expect::Kind(Kind::ArrayOf(shape)) => Expect::Shape(shape),
+            _ => {
+                self.mismatch("array");
+                Expect::Anything
+            }
+        };
+        let mut i = 0;
+        loop {
+            let path = Seg::Index(self.path, i);
+            let item = Check {
+                expect: items,
+                path: &path,
+                out: self.out,
+            };
+            if seq.next_element_seed(item)?.is_none() {
+                return Ok(());
+            }
+            i += 1;
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        let shape = match self.expect {
+            Expect::Shape(shape) | Expect::Kind(&Kind::Object(shape)) => shape,
+            other => {
+                if !matches!(other, Expect::Anything) {
+                    self.mismatch("object");
+                }
+                while map.next_key_seed(Key)?.is_some() {
+                    map.next_value_seed(Check {
+                        expect: Expect::Anything,
+                        path: self.path,
+                        out: self.out,
+                    })?;
+                }
+                return Ok(());
+            }
+        };
+        // Each member's problems, from its last occurrence (a repeated key replaces the value, as in a
+        // `Value`); reported in the shape's order, then the unknown keys in order of first appearance.
+        let mut members: [Option<Vec<Problem>>; MAX_MEMBERS] = Default::default();
+        let mut unknown: Vec<String> = Vec::new();
+        while let Some(key) = map.next_key_seed(Key)? {
+            match shape.members.iter().position(|m| m.name == key) {
+                Some(i) => {
+                    let member = &shape.members[i];
+                    let path = Seg::Key(self.path, member.name);
+                    let mut problems = Vec::new();
+                    map.next_value_seed(Check {
+                        expect: Expect::Kind(&member.kind),
+                        path: &path,
+                        out: &mut problems,
+                    })?;
+                    members[i] = Some(problems);
+                }
+                None => {
+                    if !shape.open && !unknown.iter().any(|k| *k == key) {
+                        unknown.push(key.into_owned());
+                    }
+                    map.next_value_seed(Check {
+                        expect: Expect::Anything,
+                        path: self.path,
+                        out: self.out,
+                    })?;
+                }
+            }
+        }
+        for (member, found) in shape.members.iter().zip(members) {
+            match found {
+                Some(problems) => self.out.extend(problems),
+                None if member.required => self.out.push(Problem {
+                    path: join_key(&self.path.render(), member.name),
+                    message: format!("is required ({}.{})", shape.name, member.name),
+                }),
+                None => {}
+            }
+        }
+        for key in unknown {
+            self.out.push(Problem {
+                path: join_key(&self.path.render(), &key),
+                message: format!(
+                    "is not a member of {} (it has no index signature)",
+                    shape.name
+                ),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// An object key, borrowed from the text unless it had escapes.
+struct Key;
+
+impl<'de> DeserializeSeed<'de> for Key {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Key {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string key")
+    }
+
+    fn visit_borrowed_str<E>(self, key: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(key))
+    }
+
+    fn visit_str<E>(self, key: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(key.to_string()))
     }
 }
 
@@ -368,5 +727,304 @@ mod tests {
             .unwrap()
             .message
             .contains("not valid JSON"));
+    }
+
+    /// The streaming validator and the fast path against the `Value`-tree validator, on one text; returns
+    /// the problems.
+    fn same(text: &str) -> Vec<Problem> {
+        let problems = validate_json_tree(text);
+        assert_eq!(validate_json_streaming(text), problems, "streaming: {text}");
+        assert_eq!(validate_json(text), problems, "{text}");
+        if let Some(HasExp(has_exp)) = validate_fast(text) {
+            assert_eq!(
+                problems,
+                vec![],
+                "fast path accepted an invalid session: {text}"
+            );
+            let value: Value = serde_json::from_str(text).unwrap();
+            assert_eq!(has_exp, value.get("exp").is_some(), "{text}");
+            FAST_ACCEPTED.with(|n| n.set(n.get() + 1));
+        }
+        problems
+    }
+
+    thread_local! {
+        static FAST_ACCEPTED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+
+    #[test]
+    fn streaming_matches_the_tree_on_chosen_cases() {
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        let cases = [
+            minimal().to_string(),
+            "{".into(),
+            "".into(),
+            "[]".into(),
+            "null".into(),
+            "1e400".into(),
+            "{} {}".into(),
+            "{}x".into(),
+            " {} ".into(),
+            "{}".into(),
+            r#"{"user":{"sub":"a","sub":1},"tokenSet":{"accessToken":"x","expiresAt":1}}"#.into(),
+            r#"{"user":{"sub":1,"sub":"a"},"user":{"x":1},"internal":{"sid":"s","createdAt":1}}"#.into(),
+            r#"{"tokenSet":{"z":1,"y":2,"z":3,"accessToken":1},"internal":{"a":1,"a":2}}"#.into(),
+            r#"{"user":{"sub":"\ud800","\u0073ub":"x","n\u00e4me":"\ud83d\ude00"}}"#.into(),
+            r#"{"user":{"sub":"a","x":1e400}}"#.into(),
+            r#"{"user":{"sub":"a","x":[1,2,{"y":-1e400}]}}"#.into(),
+            r#"{"user":{"sub":"a","x":"\x"}}"#.into(),
+            r#"{"user":{"sub":"a","x":"\u12"}}"#.into(),
+            r#"{"user":{"sub":"a","x":tru}}"#.into(),
+            r#"{"user":{"sub":"a","x":01}}"#.into(),
+            "{\"user\":{\"sub\":\"a\u{1}\"}}".into(),
+            r#"{"accessTokens":[{"accessToken":"a","audience":"x","expiresAt":1},1,null,[],{"extra":true}]}"#.into(),
+            r#"{"accessTokens":{},"connectionTokenSets":"x","user":[],"tokenSet":null,"internal":true}"#.into(),
+            r#"{"connectionTokenSets":[{"accessToken":"a","expiresAt":1,"connection":"c","more":{"deep":[1]}}]}"#.into(),
+            r#"{"user":{"sub":"a","urn:auth0:my_org_current_user_permissions":["a",1,null,["b"]],"act":{"act":{"act":{"sub":5}}}}}"#.into(),
+            r#"{"user":{"sub":"a","urn:auth0:my_org_current_user_permissions":"a"}}"#.into(),
+            r#"{"internal":{"sid":"s","createdAt":1,"mcd":{"domain":1,"other":2},"sessionExpiresAt":"x","9":1,"":2,"a b":3}}"#.into(),
+            format!(r#"{{"user":{{"sub":"a","x":{}}}}}"#, deep(124)),
+            format!(r#"{{"user":{{"sub":"a","x":{}}}}}"#, deep(125)),
+            format!(r#"{{"user":{{"sub":"a","x":{}}}}}"#, deep(126)),
+            format!(r#"{{"user":{{"sub":"a","x":{}}}}}"#, deep(200)),
+            deep(127),
+            deep(128),
+        ];
+        for case in &cases {
+            same(case);
+        }
+    }
+
+    #[test]
+    fn the_fast_path_takes_real_sessions() {
+        let mut v = minimal();
+        v["user"] = json!({
+            "sub": "auth0|1", "name": "Zoë", "nickname": "z", "given_name": "Z", "family_name": "Ö",
+            "picture": "https://x/y.png", "email": "z@example.com", "email_verified": true,
+            "org_id": "org_1", "session_expiry": 1.5, "updated_at": "2025-01-01T00:00:00.000Z",
+            "urn:auth0:my_org_current_user_permissions": ["read", "write"],
+            "act": { "sub": "a", "act": { "sub": "b", "x": [1, {"y": null}] } },
+            "https://example.com/roles": ["admin"]
+        });
+        v["tokenSet"] = json!({
+            "accessToken": "eyJ.a.b", "idToken": "eyJ.c.d", "scope": "openid", "requestedScope": "openid",
+            "refreshToken": "v1.x", "expiresAt": 1760000000, "audience": "https://api", "token_type": "Bearer"
+        });
+        v["accessTokens"] = json!([
+            { "accessToken": "a", "scope": "s", "requestedScope": "s", "audience": "x", "expiresAt": 1, "token_type": "Bearer" },
+            { "accessToken": "b", "audience": "y", "expiresAt": -2.25 }
+        ]);
+        v["connectionTokenSets"] = json!([{ "accessToken": "x", "expiresAt": 1, "connection": "c", "loginHint": "h", "more": true }]);
+        v["internal"] = json!({ "sid": "s", "createdAt": 1, "mcd": { "domain": "d", "issuer": "i" }, "sessionExpiresAt": 9 });
+        v["custom"] = json!({ "anything": [1, "two", null, false, {}] });
+        let text = v.to_string();
+        assert_eq!(validate_fast(&text), Some(HasExp(false)));
+        v["exp"] = json!(1760000000);
+        assert_eq!(validate_fast(&v.to_string()), Some(HasExp(true)));
+        same(&text);
+    }
+
+    /// A small deterministic generator (xorshift), so failures reproduce.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+
+        fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+            items[self.below(items.len())]
+        }
+    }
+
+    const KEYS: &[&str] = &[
+        "user",
+        "tokenSet",
+        "accessTokens",
+        "internal",
+        "connectionTokenSets",
+        "sub",
+        "name",
+        "email_verified",
+        "act",
+        "session_expiry",
+        "urn:auth0:my_org_current_user_permissions",
+        "accessToken",
+        "idToken",
+        "expiresAt",
+        "audience",
+        "scope",
+        "sid",
+        "createdAt",
+        "mcd",
+        "domain",
+        "issuer",
+        "connection",
+        "loginHint",
+        "sessionExpiresAt",
+        "token_type",
+        "x",
+        "9",
+        "",
+        "a b",
+        "\\u0073ub",
+        "exp",
+    ];
+
+    /// Random JSON whose keys mostly come from the SessionData family, so every shape rule is reached.
+    fn value(rng: &mut Rng, depth: usize, out: &mut String) {
+        let kind = if depth > 4 {
+            rng.below(6)
+        } else {
+            rng.below(9)
+        };
+        match kind {
+            0 => out.push_str("null"),
+            1 => out.push_str(rng.pick(&["true", "false"])),
+            2 => out.push_str(rng.pick(&[
+                "0",
+                "-1",
+                "1.5",
+                "1e3",
+                "1e400",
+                "-0",
+                "12345678901234567890",
+            ])),
+            3..=5 => {
+                out.push('"');
+                out.push_str(rng.pick(&[
+                    "",
+                    "a",
+                    "\\ud800",
+                    "\\n",
+                    "\\u00e9",
+                    "é",
+                    "\\ud83d\\ude00",
+                ]));
+                out.push('"');
+            }
+            6 => {
+                out.push('[');
+                for i in 0..rng.below(4) {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    value(rng, depth + 1, out);
+                }
+                out.push(']');
+            }
+            _ => {
+                out.push('{');
+                for i in 0..rng.below(7) {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push('"');
+                    out.push_str(rng.pick(KEYS));
+                    out.push_str("\":");
+                    value(rng, depth + 1, out);
+                }
+                out.push('}');
+            }
+        }
+    }
+
+    #[test]
+    fn streaming_matches_the_tree_on_generated_json_and_broken_json() {
+        let mut rng = Rng(0x5EED_1234_ABCD_0001);
+        let mut seen = std::collections::BTreeMap::<&str, usize>::new();
+        let mut tally = |problems: &[Problem]| {
+            for needle in [
+                "not valid JSON",
+                "is required",
+                "is not a member",
+                "must be an object",
+                "must be a ",
+                "must be an array",
+                "out of range",
+            ] {
+                if problems.iter().any(|p| p.message.contains(needle)) {
+                    *seen.entry(needle).or_default() += 1;
+                }
+            }
+            if problems.is_empty() {
+                *seen.entry("valid").or_default() += 1;
+            }
+        };
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            // Valid sessions with random extras where the types allow them; session-shaped objects; anything.
+            if rng.below(4) == 0 {
+                let extra = |rng: &mut Rng| {
+                    let mut out = String::new();
+                    for _ in 0..rng.below(3) {
+                        out.push_str(&format!(
+                            ",\"{}\":",
+                            rng.pick(&["custom", "x", "picture", "9", "a b", "exp", "exp", "nbf"])
+                        ));
+                        value(rng, 2, &mut out);
+                    }
+                    out
+                };
+                let user_extra = extra(&mut rng);
+                let top_extra = extra(&mut rng);
+                text = format!(
+                    r#"{{"user":{{"sub":"a"{user_extra}}},"tokenSet":{{"accessToken":"t","expiresAt":1}},"internal":{{"sid":"s","createdAt":2}}{top_extra}}}"#
+                );
+            } else if rng.below(3) > 0 {
+                text.push('{');
+                for (i, key) in [
+                    "user",
+                    "tokenSet",
+                    "accessTokens",
+                    "internal",
+                    "connectionTokenSets",
+                    "x",
+                ]
+                .iter()
+                .enumerate()
+                {
+                    if rng.below(3) == 0 {
+                        continue;
+                    }
+                    if i > 0 && text.len() > 1 {
+                        text.push(',');
+                    }
+                    text.push_str(&format!("\"{key}\":"));
+                    value(&mut rng, 1, &mut text);
+                }
+                text.push('}');
+            } else {
+                value(&mut rng, 0, &mut text);
+            }
+            tally(&same(&text));
+            // And broken: cut short, or a byte changed.
+            if !text.is_empty() {
+                let at = rng.below(text.len());
+                if text.is_char_boundary(at) {
+                    tally(&same(&text[..at]));
+                    let mut changed = text.clone();
+                    changed.replace_range(
+                        at..at,
+                        rng.pick(&["\"", "}", "]", ",", ":", "x", " ", "\\"]),
+                    );
+                    tally(&same(&changed));
+                }
+            }
+        }
+        // Every kind of outcome was reached many times.
+        for (needle, count) in &seen {
+            assert!(*count > 20, "{needle}: {count} in {seen:?}");
+        }
+        assert!(seen.len() >= 8, "{seen:?}");
+        let fast = FAST_ACCEPTED.with(|n| n.get());
+        assert!(fast > 1000, "the fast path took only {fast} texts");
     }
 }

@@ -500,3 +500,127 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------------
+// (e) What lies behind the tag: arbitrary headers and plaintexts that authenticate, the claims scan,
+//     the v3 conversion and the replicated-claims comparison never panic and stay consistent.
+//     (The same properties the `open` fuzz target checks, so CI exercises them without a fuzzer.)
+// ---------------------------------------------------------------------------------------------------
+
+/// JSON text with the escapes serde never writes but `JSON.stringify` does: lone surrogates.
+fn json_with_lone_surrogates() -> impl Strategy<Value = String> {
+    (any_json(), prop::collection::vec(0xD800u16..0xE000, 1..4)).prop_map(|(value, units)| {
+        let escapes: String = units.iter().map(|u| format!("\\u{u:04x}")).collect();
+        format!(r#"{{"{escapes}":"{escapes}","v":{value}}}"#)
+    })
+}
+
+fn plaintext() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        any_json().prop_map(|v| v.to_string().into_bytes()),
+        object_of(any::<String>(), any_json(), 6).prop_map(|v| v.to_string().into_bytes()),
+        json_with_lone_surrogates().prop_map(String::into_bytes),
+        any::<String>().prop_map(String::into_bytes),
+        prop::collection::vec(any::<u8>(), 0..64),
+    ]
+}
+
+fn header_text() -> impl Strategy<Value = String> {
+    let names = select(vec![
+        "alg", "enc", "zip", "crit", "iat", "uat", "exp", "iss", "sub", "aud", "x",
+    ]);
+    prop_oneof![
+        object_of(names.prop_map(String::from), any_json(), 6).prop_map(|extra| {
+            let mut header = json!({ "alg": "dir", "enc": "A256GCM" });
+            header
+                .as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            header.to_string()
+        }),
+        any::<String>(),
+    ]
+}
+
+/// Whether V8's `JSON.parse` would take `text` (RFC 8259 at any depth, lone surrogates allowed).
+fn parses_in_javascript(text: &str) -> bool {
+    serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
+}
+
+proptest! {
+    #[test]
+    fn authenticated_hostile_headers_and_plaintexts_never_panic(
+        header in header_text(),
+        plaintext in plaintext(),
+    ) {
+        let cookie = jwe::encrypt(CIPHER.ring().sealing(), &header, plaintext).unwrap();
+        let opened = CIPHER.open(&cookie, at(NOW));
+        let unsealed = CIPHER.unseal(&cookie, at(NOW));
+        match opened {
+            Ok(opened) => {
+                prop_assert!(parses_in_javascript(&opened.payload));
+                prop_assert!(parses_in_javascript(&opened.header.json));
+                match unsealed {
+                    Some(session) => prop_assert!(parses_in_javascript(&session)),
+                    None => prop_assert!(session_seal::legacy::is_legacy_header(&opened.header.params)),
+                }
+            }
+            Err(_) => {
+                prop_assert!(is_coded_cookie_error(&opened));
+                prop_assert_eq!(unsealed, None);
+            }
+        }
+    }
+
+    #[test]
+    fn the_claims_scan_never_panics_and_knows_objects(text in prop_oneof![
+        any::<String>(),
+        any_json().prop_map(|v| v.to_string()),
+        json_with_lone_surrogates(),
+    ]) {
+        let scanned = session_seal::claims::ClaimsView::scan(&text);
+        let is_object = parses_in_javascript(&text) && text.trim_start().starts_with('{');
+        prop_assert_eq!(scanned.is_ok(), is_object, "{}", text);
+        if is_object {
+            let sealed = session_seal::claims::set_exp(&text, 1_900_000_000.0);
+            if let Ok(sealed) = sealed {
+                prop_assert!(parses_in_javascript(&sealed));
+                let view = session_seal::claims::ClaimsView::scan(&sealed).unwrap();
+                prop_assert_eq!(view.exp, session_seal::claims::TimeClaim::Number(1_900_000_000.0));
+            }
+        }
+    }
+
+    #[test]
+    fn the_v3_conversion_never_panics_and_writes_json(
+        iat in any_json().prop_filter("a v3 header has a truthy iat", |v| !matches!(v, Value::Null | Value::Bool(false))),
+        payload in prop_oneof![
+            any::<String>(),
+            any_json().prop_map(|v| v.to_string()),
+            session_like_json().prop_map(|v| v.to_string()),
+            json_with_lone_surrogates(),
+            (any_json(), json_with_lone_surrogates()).prop_map(|(user, rest)| format!(r#"{{"user":{user},"r":{rest}}}"#)),
+        ],
+    ) {
+        let mut header = Map::new();
+        header.insert("iat".into(), iat);
+        if let Ok(converted) = session_seal::legacy::convert(&header, &payload) {
+            prop_assert!(parses_in_javascript(&converted), "{}", converted);
+            let starts_with_user = converted.starts_with(r#"{"user":"#);
+            prop_assert!(starts_with_user);
+        }
+    }
+
+    /// A value replicated in the header always matches itself: `aud` by its `JSON.stringify` text, `iss` and
+    /// `sub` when it is not an object or array (objects are never `===`).
+    #[test]
+    fn replicated_claims_match_themselves(value in prop_oneof![any_json(), json_with_lone_surrogates().prop_map(Value::String)]) {
+        let text = value.to_string();
+        for claim in ["iss", "sub", "aud"] {
+            let replicated = format!(r#"{{"{claim}":{text}}}"#);
+            let outcome = session_seal::claims::check_replicated(&replicated, &replicated);
+            let expected = claim == "aud" || !matches!(value, Value::Object(_) | Value::Array(_));
+            prop_assert_eq!(outcome.is_ok(), expected, "{}: {}", claim, text);
+        }
+    }
+}

@@ -1,6 +1,6 @@
 //! `SessionCipher` for JavaScript: the fast, synchronous path with the key derived once.
 
-use napi::bindgen_prelude::Unknown;
+use napi::bindgen_prelude::{Unknown, ValueType};
 use napi::{Env, JsValue};
 use napi_derive::napi;
 
@@ -37,36 +37,45 @@ impl SessionCipher {
     }
 
     /// Validates (unless `validate: false`) and seals a session; `expiresAt` (epoch seconds) becomes `exp`.
-    #[napi(ts_args_type = "session: SessionData, expiresAt: number, options?: SealOptions")]
-    pub fn seal(
+    #[napi(
+        ts_args_type = "session: SessionData, expiresAt: number, options?: SealOptions",
+        ts_return_type = "string"
+    )]
+    pub fn seal<'env>(
         &self,
-        env: &Env,
+        env: &'env Env,
         session: Unknown,
         expires_at: Unknown,
         options: Option<Unknown>,
-    ) -> napi::Result<String, Code> {
+    ) -> napi::Result<Unknown<'env>, Code> {
         guard(|| {
             let js = Js::new(env);
             let validate = validate_option(&js, options.map(|o| o.raw()))?;
             let session = args::object_json(&js, session.raw(), "session")?;
             let expires_at = js.expect_number(expires_at.raw(), "expiresAt")?;
-            self.inner.seal_session(&session, expires_at, validate)
+            let cookie = self.inner.seal_session(&session, expires_at, validate)?;
+            // A cookie is ASCII: created as Latin-1, without UTF-8 decoding.
+            Ok(js.unknown(js.create_string(&cookie)?))
         })
     }
 
     /// Seals any JSON object (e.g. the stateful `{ id }`), unvalidated.
-    #[napi(ts_args_type = "payload: Record<string, unknown>, expiresAt: number")]
-    pub fn seal_payload(
+    #[napi(
+        ts_args_type = "payload: Record<string, unknown>, expiresAt: number",
+        ts_return_type = "string"
+    )]
+    pub fn seal_payload<'env>(
         &self,
-        env: &Env,
+        env: &'env Env,
         payload: Unknown,
         expires_at: Unknown,
-    ) -> napi::Result<String, Code> {
+    ) -> napi::Result<Unknown<'env>, Code> {
         guard(|| {
             let js = Js::new(env);
             let payload = args::object_json(&js, payload.raw(), "payload")?;
             let expires_at = js.expect_number(expires_at.raw(), "expiresAt")?;
-            self.inner.seal_payload(&payload, expires_at, None)
+            let cookie = self.inner.seal_payload(&payload, expires_at, None)?;
+            Ok(js.unknown(js.create_string(&cookie)?))
         })
     }
 
@@ -86,13 +95,13 @@ impl SessionCipher {
             let clock = self
                 .inner
                 .clock(args::now(&js, options.map(|o| o.raw()))?)?;
-            let cookie =
-                match args::cookie(&js, cookie.raw(), self.inner.options().max_cookie_bytes) {
-                    Err(e) if e.code == crate::ErrorCode::InputTooLarge => {
-                        return Ok(js.unknown(js.null()?))
-                    }
-                    other => other?,
-                };
+            let cookie = match cookie_arg(&js, cookie.raw(), self.inner.options().max_cookie_bytes)
+            {
+                Err(e) if e.code == crate::ErrorCode::InputTooLarge => {
+                    return Ok(js.unknown(js.null()?))
+                }
+                other => other?,
+            };
             let value = match self.inner.unseal(&cookie, clock) {
                 Some(session) => js.parse(&session)?,
                 None => js.null()?,
@@ -117,7 +126,7 @@ impl SessionCipher {
             let clock = self
                 .inner
                 .clock(args::now(&js, options.map(|o| o.raw()))?)?;
-            let cookie = args::cookie(&js, cookie.raw(), self.inner.options().max_cookie_bytes)?;
+            let cookie = cookie_arg(&js, cookie.raw(), self.inner.options().max_cookie_bytes)?;
             let opened = self.inner.open(&cookie, clock)?;
             let result = js.create_object(&[
                 (c"payload", js.parse(&opened.payload)?),
@@ -127,6 +136,17 @@ impl SessionCipher {
             Ok(js.unknown(result))
         })
     }
+}
+
+/// A cookie value argument, exactly as `args::cookie` reads it, with a fast path for what cookies are: an
+/// ASCII string within the limit, copied once with no UTF-8 length scan.
+pub(super) fn cookie_arg(js: &Js, value: Raw, max_bytes: usize) -> Result<String, Error> {
+    if js.type_of(value)? == ValueType::String && js.utf16_len(value)? <= max_bytes {
+        if let Some(text) = js.ascii_string(value)? {
+            return Ok(text);
+        }
+    }
+    args::cookie(js, value, max_bytes)
 }
 
 fn cipher_options(js: &Js, options: Raw) -> Result<CipherOptions, Error> {
@@ -156,7 +176,7 @@ fn validate_option(js: &Js, options: Option<Raw>) -> Result<bool, Error> {
     match js.option(options, c"validate")? {
         None => Ok(true),
         Some(value) => match js.type_of(value)? {
-            napi::bindgen_prelude::ValueType::Boolean => js.boolean(value),
+            ValueType::Boolean => js.boolean(value),
             _ => Err(invalid_arg_type("options.validate must be a boolean")),
         },
     }

@@ -7,6 +7,7 @@ use napi::{Env, JsValue};
 use napi_derive::napi;
 use sha2::{Digest, Sha256};
 use std::sync::{Arc, Mutex};
+use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use super::args;
@@ -33,7 +34,11 @@ fn cached_cipher(js: &Js, secrets: &[String]) -> Result<Arc<SessionCipher>, Erro
     let mut cache = KEY_CACHE
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(position) = cache.iter().position(|(f, _)| *f == fingerprint) {
+    // Digests of secrets are compared in constant time, like everything else derived from a secret.
+    if let Some(position) = cache
+        .iter()
+        .position(|(f, _)| bool::from(f.ct_eq(&fingerprint)))
+    {
         let entry = cache.remove(position);
         let cipher = entry.1.clone();
         cache.insert(0, entry);
@@ -133,7 +138,7 @@ fn open(js: &Js, cookie: Raw, secret: Raw, options: Option<Raw>) -> Result<Raw, 
         // jose: "Compact JWE must be a string or Uint8Array".
         return Err(crate::error::jwe_invalid("Compact JWE must be a string"));
     }
-    let cookie = args::cookie(js, cookie, cipher.options().max_cookie_bytes)?;
+    let cookie = super::cipher::cookie_arg(js, cookie, cipher.options().max_cookie_bytes)?;
     let opened = cipher.open(&cookie, clock)?;
     js.create_object(&[
         (c"payload", js.parse(&opened.payload)?),

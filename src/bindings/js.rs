@@ -6,7 +6,8 @@
 
 use napi::bindgen_prelude::{Unknown, ValueType};
 use napi::{sys, Env};
-use std::ffi::CStr;
+use std::cell::RefCell;
+use std::ffi::{c_void, CStr};
 use std::ptr;
 
 use crate::error::{internal, invalid_arg_type, invalid_arg_value, Error};
@@ -30,6 +31,33 @@ pub fn throwable(error: Error) -> napi::Error<Code> {
 
 /// A raw Node-API value in a known environment.
 pub type Raw = sys::napi_value;
+
+/// References to V8's `JSON` functions, per environment.
+struct JsonRefs {
+    env: sys::napi_env,
+    json: sys::napi_ref,
+    parse: sys::napi_ref,
+    stringify: sys::napi_ref,
+}
+
+struct JsonFunctions {
+    json: Raw,
+    parse: Raw,
+    stringify: Raw,
+}
+
+thread_local! {
+    /// Environments live on one thread each (the main thread, or a worker's), so the cache is per thread.
+    static JSON_REFS: RefCell<Vec<JsonRefs>> = const { RefCell::new(Vec::new()) };
+}
+
+unsafe extern "C" fn forget_json_refs(env: *mut c_void) {
+    let _ = JSON_REFS.try_with(|cache| {
+        cache
+            .borrow_mut()
+            .retain(|refs| refs.env.cast::<c_void>() != env)
+    });
+}
 
 /// The environment of the current call. Copyable, lives only for that call.
 #[derive(Clone, Copy)]
@@ -87,10 +115,22 @@ impl Js {
         Ok(len)
     }
 
-    /// Copies a JavaScript string (lone surrogates become U+FFFD, as `TextEncoder` does).
-    pub fn string(&self, value: Raw) -> Result<String, Error> {
-        let len = self.utf8_len(value)?;
-        let mut buffer = vec![0u8; len + 1];
+    /// The length of a string in UTF-16 code units: V8 knows it without a scan.
+    pub fn utf16_len(&self, value: Raw) -> Result<usize, Error> {
+        let mut len = 0;
+        check(
+            unsafe {
+                sys::napi_get_value_string_utf16(self.env, value, ptr::null_mut(), 0, &mut len)
+            },
+            "string length",
+        )?;
+        Ok(len)
+    }
+
+    /// Writes a string as UTF-8 into `buffer`'s spare capacity (complete characters only, at most
+    /// `capacity - 1` bytes) and returns how many bytes were written.
+    fn write_utf8(&self, value: Raw, buffer: &mut Vec<u8>) -> Result<usize, Error> {
+        let capacity = buffer.capacity();
         let mut written = 0;
         check(
             unsafe {
@@ -98,13 +138,39 @@ impl Js {
                     self.env,
                     value,
                     buffer.as_mut_ptr().cast(),
-                    len + 1,
+                    capacity,
                     &mut written,
                 )
             },
             "string copy",
         )?;
-        buffer.truncate(written);
+        // SAFETY: V8 initialized `written` bytes (and a NUL after them) within the capacity.
+        unsafe { buffer.set_len(written.min(capacity.saturating_sub(1))) };
+        Ok(buffer.len())
+    }
+
+    /// Copies a JavaScript string that is pure ASCII (every cookie, most JSON), or `None` for any other.
+    ///
+    /// One V8 copy and no length scan (V8's UTF-8 length count costs more than the copy itself): a buffer of
+    /// one byte per UTF-16 unit holds the whole string exactly when every character is ASCII.
+    pub fn ascii_string(&self, value: Raw) -> Result<Option<String>, Error> {
+        let units = self.utf16_len(value)?;
+        let mut buffer = Vec::with_capacity(units + 1);
+        let written = self.write_utf8(value, &mut buffer)?;
+        Ok((written == units && buffer.is_ascii()).then(|| {
+            // SAFETY: ASCII is UTF-8.
+            unsafe { String::from_utf8_unchecked(buffer) }
+        }))
+    }
+
+    /// Copies a JavaScript string (lone surrogates become U+FFFD, as `TextEncoder` does).
+    pub fn string(&self, value: Raw) -> Result<String, Error> {
+        if let Some(text) = self.ascii_string(value)? {
+            return Ok(text);
+        }
+        // Three bytes per UTF-16 unit is the most UTF-8 can need.
+        let mut buffer = Vec::with_capacity(self.utf16_len(value)? * 3 + 1);
+        self.write_utf8(value, &mut buffer)?;
         String::from_utf8(buffer)
             .map_err(|_| internal("Node-API returned a string that is not UTF-8"))
     }
@@ -197,9 +263,20 @@ impl Js {
         Ok(result)
     }
 
+    /// A JavaScript string with `text`; ASCII (every cookie, most JSON) is copied as Latin-1, with no UTF-8
+    /// decoding.
     pub fn create_string(&self, text: &str) -> Result<Raw, Error> {
         let mut result = ptr::null_mut();
-        check(
+        let status = if text.is_ascii() {
+            unsafe {
+                sys::napi_create_string_latin1(
+                    self.env,
+                    text.as_ptr().cast(),
+                    text.len() as isize,
+                    &mut result,
+                )
+            }
+        } else {
             unsafe {
                 sys::napi_create_string_utf8(
                     self.env,
@@ -207,9 +284,9 @@ impl Js {
                     text.len() as isize,
                     &mut result,
                 )
-            },
-            "string creation",
-        )?;
+            }
+        };
+        check(status, "string creation")?;
         Ok(result)
     }
 
@@ -262,14 +339,73 @@ impl Js {
         Ok(result)
     }
 
-    fn global_json_function(&self, name: &CStr) -> Result<(Raw, Raw), Error> {
+    /// V8's own `JSON` and its `parse`/`stringify`, looked up once per environment and then held by
+    /// reference (a worker thread has an environment, and so a cache entry, of its own).
+    fn json_functions(&self) -> Result<JsonFunctions, Error> {
+        let cached = JSON_REFS.with(|cache| {
+            cache
+                .borrow()
+                .iter()
+                .find(|refs| refs.env == self.env)
+                .map(|refs| (refs.json, refs.parse, refs.stringify))
+        });
+        let (json, parse, stringify) = match cached {
+            Some(refs) => refs,
+            None => self.cache_json_functions()?,
+        };
+        Ok(JsonFunctions {
+            json: self.reference_value(json)?,
+            parse: self.reference_value(parse)?,
+            stringify: self.reference_value(stringify)?,
+        })
+    }
+
+    fn cache_json_functions(&self) -> Result<(sys::napi_ref, sys::napi_ref, sys::napi_ref), Error> {
         let mut global = ptr::null_mut();
         check(
             unsafe { sys::napi_get_global(self.env, &mut global) },
             "global",
         )?;
         let json = self.get(global, c"JSON")?;
-        Ok((json, self.get(json, name)?))
+        let refs = (
+            self.reference(json)?,
+            self.reference(self.get(json, c"parse")?)?,
+            self.reference(self.get(json, c"stringify")?)?,
+        );
+        // Forget the entry when the environment goes away (Node frees its references itself).
+        check(
+            unsafe {
+                sys::napi_add_env_cleanup_hook(self.env, Some(forget_json_refs), self.env.cast())
+            },
+            "cleanup hook",
+        )?;
+        JSON_REFS.with(|cache| {
+            cache.borrow_mut().push(JsonRefs {
+                env: self.env,
+                json: refs.0,
+                parse: refs.1,
+                stringify: refs.2,
+            })
+        });
+        Ok(refs)
+    }
+
+    fn reference(&self, value: Raw) -> Result<sys::napi_ref, Error> {
+        let mut result = ptr::null_mut();
+        check(
+            unsafe { sys::napi_create_reference(self.env, value, 1, &mut result) },
+            "reference",
+        )?;
+        Ok(result)
+    }
+
+    fn reference_value(&self, reference: sys::napi_ref) -> Result<Raw, Error> {
+        let mut result = ptr::null_mut();
+        check(
+            unsafe { sys::napi_get_reference_value(self.env, reference, &mut result) },
+            "reference value",
+        )?;
+        Ok(result)
     }
 
     /// Calls a function; a JavaScript exception is caught and returned as its message.
@@ -317,19 +453,23 @@ impl Js {
     /// `JSON.stringify(value)`: `Ok(None)` when V8 returns undefined, `Err` with V8's message when it throws
     /// (a BigInt, a cycle).
     pub fn stringify(&self, value: Raw) -> Result<Result<Option<String>, String>, Error> {
-        let (json, stringify) = self.global_json_function(c"stringify")?;
-        Ok(match self.call(json, stringify, &[value])? {
-            Ok(text) if self.type_of(text)? == ValueType::String => Ok(Some(self.string(text)?)),
-            Ok(_) => Ok(None),
-            Err(message) => Err(message),
-        })
+        let functions = self.json_functions()?;
+        Ok(
+            match self.call(functions.json, functions.stringify, &[value])? {
+                Ok(text) if self.type_of(text)? == ValueType::String => {
+                    Ok(Some(self.string(text)?))
+                }
+                Ok(_) => Ok(None),
+                Err(message) => Err(message),
+            },
+        )
     }
 
     /// `JSON.parse(text)` for text this library produced or checked.
     pub fn parse(&self, text: &str) -> Result<Raw, Error> {
-        let (json, parse) = self.global_json_function(c"parse")?;
+        let functions = self.json_functions()?;
         let arg = self.create_string(text)?;
-        self.call(json, parse, &[arg])?
+        self.call(functions.json, functions.parse, &[arg])?
             .map_err(|message| internal(format!("JSON.parse refused checked JSON: {message}")))
     }
 
@@ -383,6 +523,20 @@ impl Js {
         let code = self.create_string(code)?;
         let _ = self.call(process, emit, &[message, kind, code])?;
         Ok(())
+    }
+
+    /// `object[name]()` when that member is a function: `Ok(None)` when it is not, the exception's
+    /// message when the call throws.
+    pub fn call_method(
+        &self,
+        object: Raw,
+        name: &CStr,
+    ) -> Result<Option<Result<Raw, String>>, Error> {
+        let method = self.get(object, name)?;
+        if self.type_of(method)? != ValueType::Function {
+            return Ok(None);
+        }
+        Ok(Some(self.call(object, method, &[])?))
     }
 }
 
