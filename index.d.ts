@@ -95,21 +95,55 @@ export interface ReadOptions {
 
 export interface OpenResult {
   payload: Record<string, unknown>
-  protectedHeader: Record<string, unknown>
+  protectedHeader: JweProtectedHeader
   /** Which secret opened the cookie: 0 is the newest. Re-seal when it is not 0. */
   keyIndex: number
 }
 
+/**
+ * The SDK's `decrypt` options (jose's `JWTDecryptOptions`). `currentDate` is honoured and `clockTolerance`
+ * is accepted but, as in the SDK, always 15 s. The other jose options are not implemented: passing one
+ * rejects with `ERR_JOSE_NOT_SUPPORTED` rather than returning a session you believe was checked.
+ */
 export interface DecryptOptions {
-  /** Accepted for the SDK's signature; as in the SDK, the tolerance is always 15 s. */
-  clockTolerance?: number
+  clockTolerance?: string | number
   /** Judge `exp`/`nbf` at this moment instead of now. */
   currentDate?: Date
+  audience?: string | string[]
+  issuer?: string | string[]
+  subject?: string
+  typ?: string
+  maxTokenAge?: string | number
+  requiredClaims?: string[]
+  keyManagementAlgorithms?: string[]
+  contentEncryptionAlgorithms?: string[]
+  crit?: { [parameter: string]: boolean }
+  maxPBES2Count?: number
+  maxDecompressedLength?: number
+}
+
+/** The registered JWT claims, as jose types a payload. */
+export interface JwtClaims {
+  iss?: string
+  sub?: string
+  aud?: string | string[]
+  jti?: string
+  nbf?: number
+  exp?: number
+  iat?: number
+  [claim: string]: unknown
+}
+
+/** A protected header this library reads: always `dir` + `A256GCM`, plus whatever else was added. */
+export interface JweProtectedHeader {
+  alg: 'dir'
+  enc: 'A256GCM'
+  [parameter: string]: unknown
 }
 
 export interface DecryptResult<T> {
-  payload: T & { exp?: number }
-  protectedHeader: Record<string, unknown>
+  payload: T & JwtClaims
+  protectedHeader: JweProtectedHeader
 }
 
 export interface ValidationError {
@@ -131,12 +165,169 @@ export type SessionSealErrorCode =
   | 'ERR_JWT_CLAIM_VALIDATION_FAILED'
   | 'ERR_JWT_INVALID'
   | 'ERR_JOSE_NOT_SUPPORTED'
+  | 'ERR_JOSE_ALG_NOT_ALLOWED'
   | 'ERR_INPUT_TOO_LARGE'
   | 'ERR_SECRET_INVALID'
   | 'ERR_SESSION_INVALID'
   | 'ERR_INVALID_ARG_TYPE'
   | 'ERR_INVALID_ARG_VALUE'
   | 'ERR_SESSION_SEAL_INTERNAL'
+
+/* The cookie layer: SessionCookies and its helpers. */
+
+/** One cookie of a request, as `getAll()` lists it. */
+export interface RequestCookie {
+  name: string
+  value: string
+}
+
+/**
+ * A request's cookies: a `Cookie` header (values are URI-decoded as Next.js does); a `name → value` object
+ * (e.g. the Pages Router's `req.cookies`, values taken as they are); a `{ name, value }` list; or anything with
+ * `getAll()` (Next.js `cookies()`, `NextRequest.cookies`). `null`/`undefined` mean no cookies.
+ */
+export type CookieInput =
+  | string
+  | Record<string, string>
+  | ReadonlyArray<RequestCookie>
+  | { getAll(): RequestCookie[] }
+  | null
+  | undefined
+
+/** The attributes of one `Set-Cookie`; pass them to Next.js as `res.cookies.set(c.name, c.value, c.options)`. */
+export interface SetCookieOptions {
+  /** Always `true` for the session stores' cookies. */
+  httpOnly: boolean
+  sameSite?: 'lax' | 'strict' | 'none'
+  secure: boolean
+  path: string
+  domain?: string
+  /** Seconds. `0` deletes the cookie; absent for a browser-session (`transient`) cookie. */
+  maxAge?: number
+}
+
+/** One entry of a `Set-Cookie` list: a value to set, or a deletion (`value: ''`, `maxAge: 0`). */
+export interface SetCookie {
+  name: string
+  value: string
+  options: SetCookieOptions
+}
+
+export interface SessionCookieOptions {
+  /** Default `"lax"`. */
+  sameSite?: 'lax' | 'strict' | 'none'
+  /** Default `false`. */
+  secure?: boolean
+  /** Default `"/"`. */
+  path?: string
+  domain?: string
+  /** Browser-session cookies: the session cookie gets no `maxAge`. */
+  transient?: boolean
+  /** The SDK's spelling of `cookieName`. */
+  name?: string
+}
+
+export interface SessionCookiesOptions {
+  /** The secret (AUTH0_SECRET), or a list: the first seals, every one unseals (rotation). */
+  secret: string | string[]
+  /** Default `"__session"`. */
+  cookieName?: string
+  /** Default `true`: each write extends the session by `inactivityDuration`, up to `absoluteDuration`. */
+  rolling?: boolean
+  /** Seconds from `internal.createdAt`. Default 259200 (3 days). */
+  absoluteDuration?: number
+  /** Seconds. Default 86400 (1 day). */
+  inactivityDuration?: number
+  cookieOptions?: SessionCookieOptions
+  /** Seconds of slack for `exp` and `nbf`. Default 15, as the SDK. */
+  clockTolerance?: number
+  /** Cookie values (a joined chunked cookie included) longer than this are not read. Default 65536. */
+  maxCookieBytes?: number
+}
+
+export interface WriteOptions extends ReadOptions {
+  /** Validate the session against the SessionData types first (default true). */
+  validate?: boolean
+}
+
+export interface WriteResult {
+  /** What `write` returns. */
+  cookies: SetCookie[]
+  /** Bytes of the session cookie(s) set, `name=value` summed in UTF-8 (what the SDK's `setChunkedCookie` returns). */
+  bytes: number
+  /** `bytes >= 4096`: the SDK's threshold for its "431 Request Header Fields Too Large" warning. */
+  overBudget: boolean
+  /** `__FC_i` cookies whose `Set-Cookie` line is 4096 bytes or more (the SDK warns for each). */
+  oversizedCookies: string[]
+  /** The request's `Cookie` header after the write, as the SDK leaves it for read-after-write. */
+  requestCookieHeader: string
+}
+
+export interface SessionIdWriteResult {
+  /** The session id the cookie holds: the one given, or a new one (32 hex characters). */
+  id: string
+  cookies: SetCookie[]
+}
+
+export interface SessionIdClearResult {
+  /** The id in the v4 session cookie, to delete from your store; `null` when there is none. */
+  id: string | null
+  cookies: SetCookie[]
+}
+
+export interface ChunkedCookieOptions {
+  /** Default `true`. */
+  httpOnly?: boolean
+  /** Default `"lax"`. */
+  sameSite?: 'lax' | 'strict' | 'none'
+  /** Default `false`. */
+  secure?: boolean
+  /** Default `"/"`. */
+  path?: string
+  domain?: string
+  maxAge?: number
+  /** Drops `maxAge`. */
+  transient?: boolean
+}
+
+export interface ChunkedCookiePlan {
+  cookies: SetCookie[]
+  /** `name=value` bytes set, summed over the chunks. */
+  bytes: number
+  /** The request's `Cookie` header after the write. */
+  requestCookieHeader: string
+}
+
+export interface GenerateSessionCookieConfig {
+  /** The same secret as the SDK's configuration. */
+  secret: string | string[]
+  /** Epoch seconds to generate at (default: now). */
+  now?: number
+}
+
+/** What `SessionCookies.inspect` finds in a cookie jar. */
+export interface Inspection {
+  /** The cookie family read: the configured name (`__session`) or the v3 `appSession`. */
+  cookie: string
+  /** The chunk cookies joined, in order; empty when the cookie is not chunked. */
+  chunks: string[]
+  /** `name=value` bytes of the session cookie(s), as the SDK counts them. */
+  bytes: number
+  /** `bytes >= 4096`, the SDK's warning threshold. */
+  overBudget: boolean
+  /** How many `__FC_i` connection-token cookies the jar holds. */
+  connectionCookies: number
+  /** Absent when the cookie does not open (see `error`). */
+  format?: 'v4' | 'v3-legacy' | 'stateful-id' | 'v3-signed-id'
+  /** Which secret opened it: 0 is the newest. */
+  keyIndex?: number
+  protectedHeader?: Record<string, unknown>
+  payload?: Record<string, unknown>
+  /** The session as the SDK's store returns it (v3 converted); `null` for id cookies. */
+  session?: SessionData | null
+  /** Why the cookie does not open. */
+  error?: { code: SessionSealErrorCode; message: string }
+}
 
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
@@ -159,6 +350,47 @@ export declare class SessionCipher {
   open(cookieValue: string, options?: ReadOptions): OpenResult
 }
 
+/** The cookie layer of the SDK's session stores: reads a request's cookies, plans the `Set-Cookie` list. */
+export declare class SessionCookies {
+  constructor(options: SessionCookiesOptions)
+  /**
+   * The session as the SDK's stateless store reads it (chunks joined, v3 converted, `__FC_i`
+   * connection token sets added), or `null`. Bad or expired cookies never throw.
+   */
+  read(cookies: CookieInput, options?: ReadOptions): SessionData | null
+  /**
+   * What the session cookie of a jar is made of (for debugging and the `session-seal inspect` command):
+   * the cookie and its chunks, their size, the format, which secret opened it, the payload and the
+   * session — or the coded error that keeps it shut. `null` when the jar holds no session cookie.
+   */
+  inspect(cookies: CookieInput, options?: ReadOptions): Inspection | null
+  /** The `Set-Cookie` list the SDK's stateless store writes for `session`, given the request's cookies. */
+  write(session: SessionData, cookies: CookieInput, options?: WriteOptions): SetCookie[]
+  /**
+   * `write`, plus the size budget: the bytes set for the session (`name=value` summed, as the SDK
+   * counts), whether that reaches the SDK's 4096-byte warning, connection-token cookies over 4096
+   * bytes, and the request's `Cookie` header after the write (for read-after-write in middleware).
+   */
+  writeWithBudget(session: SessionData, cookies: CookieInput, options?: WriteOptions): WriteResult
+  /** The deletions the SDK's stateless store emits to sign out. */
+  clear(cookies: CookieInput): SetCookie[]
+  /**
+   * Stateful sessions: the id in the session cookie (a v4 JWE of `{ id }`, or a v3 signed
+   * `appSession` cookie), or `null`.
+   */
+  readSessionId(cookies: CookieInput, options?: ReadOptions): string | null
+  /**
+   * Stateful sessions: the cookie for session `id` (`null`: a new random id), with the rolling
+   * `maxAge` from `createdAt`; returns the id and the `Set-Cookie` list.
+   */
+  writeSessionId(id: string | null, createdAt: number, cookies: CookieInput, options?: ReadOptions): SessionIdWriteResult
+  /**
+   * Stateful sessions: the deletions the SDK's stateful store emits, and the id to remove from the
+   * store (`null` when the cookie does not hold one).
+   */
+  clearSessionId(cookies: CookieInput, options?: ReadOptions): SessionIdClearResult
+}
+
 /**
  * The SDK's `decrypt(cookieValue, secret, options?)`: `{ payload, protectedHeader }`, or `null` when the
  * cookie is malformed, undecryptable or expired (jose's `ERR_JWE_INVALID`, `ERR_JWE_DECRYPTION_FAILED`,
@@ -171,6 +403,27 @@ export declare function decrypt<T = SessionData>(cookieValue: string, secret: st
  * under `{ enc: "A256GCM", alg: "dir", ...additionalHeaders }`.
  */
 export declare function encrypt(payload: Record<string, unknown>, secret: string | string[], expiration: number | Date, additionalHeaders?: Record<string, unknown>): Promise<string>
+
+/**
+ * The SDK's `generateSessionCookie` (`@auth0/nextjs-auth0/testing`): a session cookie valid for one
+ * hour, `internal` defaulting to `{ sid: "auth0-sid", createdAt: now }`.
+ */
+export declare function generateSessionCookie(session: Partial<SessionData>, config: GenerateSessionCookieConfig): Promise<string>
+
+/** The stateful counterpart of `generateSessionCookie`: a session cookie holding `{ id }` for one hour. */
+export declare function generateStatefulSessionCookie(id: string, config: GenerateSessionCookieConfig): Promise<string>
+
+/**
+ * The SDK's `setChunkedCookie` on its own: the `Set-Cookie` list for writing `value` under `name` (in
+ * 3500-character chunks when longer), given the request's cookies; for values sealed elsewhere.
+ */
+export declare function planChunkedCookie(name: string, value: string, options: ChunkedCookieOptions, cookies: CookieInput): ChunkedCookiePlan
+
+/**
+ * A `Set-Cookie` header line for one entry, exactly as the SDK's `ResponseCookies` writes it
+ * (`Expires` is `now + maxAge`; `now` defaults to the system clock).
+ */
+export declare function serializeSetCookie(cookie: SetCookie, options?: ReadOptions): string
 
 /**
  * Checks a value against the SDK's SessionData family, reporting every problem with its path.

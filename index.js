@@ -836,6 +836,11 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.SessionCipher = nativeBinding.SessionCipher
+module.exports.SessionCookies = nativeBinding.SessionCookies
 module.exports.decrypt = nativeBinding.decrypt
 module.exports.encrypt = nativeBinding.encrypt
+module.exports.generateSessionCookie = nativeBinding.generateSessionCookie
+module.exports.generateStatefulSessionCookie = nativeBinding.generateStatefulSessionCookie
+module.exports.planChunkedCookie = nativeBinding.planChunkedCookie
+module.exports.serializeSetCookie = nativeBinding.serializeSetCookie
 module.exports.validateSession = nativeBinding.validateSession

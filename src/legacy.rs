@@ -125,13 +125,23 @@ impl SigningKeys {
     /// The value of a v3 signed cookie when its signature verifies under any secret. Like the SDK, the
     /// value is what precedes the first dot and the signature what follows it, up to any further dot.
     pub fn verify<'v>(&self, name: &str, cookie_value: &'v str) -> Option<&'v str> {
+        self.verify_with_index(name, cookie_value)
+            .map(|(value, _)| value)
+    }
+
+    /// `verify`, also saying which secret's key matched (0 is the newest).
+    pub fn verify_with_index<'v>(
+        &self,
+        name: &str,
+        cookie_value: &'v str,
+    ) -> Option<(&'v str, usize)> {
         let mut parts = cookie_value.split('.');
         let value = parts.next()?;
         let signature = base64url::decode(parts.next()?)?;
         self.0
             .iter()
-            .any(|key| mac(key, name, value).verify_slice(&signature).is_ok())
-            .then_some(value)
+            .position(|key| mac(key, name, value).verify_slice(&signature).is_ok())
+            .map(|index| (value, index))
     }
 }
 

@@ -6,7 +6,9 @@
 pub mod base64url;
 pub mod cipher;
 pub mod claims;
+pub mod cookies;
 pub mod error;
+pub mod inspect;
 pub mod json;
 pub mod jwe;
 pub mod keys;

@@ -95,21 +95,55 @@ export interface ReadOptions {
 
 export interface OpenResult {
   payload: Record<string, unknown>
-  protectedHeader: Record<string, unknown>
+  protectedHeader: JweProtectedHeader
   /** Which secret opened the cookie: 0 is the newest. Re-seal when it is not 0. */
   keyIndex: number
 }
 
+/**
+ * The SDK's `decrypt` options (jose's `JWTDecryptOptions`). `currentDate` is honoured and `clockTolerance`
+ * is accepted but, as in the SDK, always 15 s. The other jose options are not implemented: passing one
+ * rejects with `ERR_JOSE_NOT_SUPPORTED` rather than returning a session you believe was checked.
+ */
 export interface DecryptOptions {
-  /** Accepted for the SDK's signature; as in the SDK, the tolerance is always 15 s. */
-  clockTolerance?: number
+  clockTolerance?: string | number
   /** Judge `exp`/`nbf` at this moment instead of now. */
   currentDate?: Date
+  audience?: string | string[]
+  issuer?: string | string[]
+  subject?: string
+  typ?: string
+  maxTokenAge?: string | number
+  requiredClaims?: string[]
+  keyManagementAlgorithms?: string[]
+  contentEncryptionAlgorithms?: string[]
+  crit?: { [parameter: string]: boolean }
+  maxPBES2Count?: number
+  maxDecompressedLength?: number
+}
+
+/** The registered JWT claims, as jose types a payload. */
+export interface JwtClaims {
+  iss?: string
+  sub?: string
+  aud?: string | string[]
+  jti?: string
+  nbf?: number
+  exp?: number
+  iat?: number
+  [claim: string]: unknown
+}
+
+/** A protected header this library reads: always `dir` + `A256GCM`, plus whatever else was added. */
+export interface JweProtectedHeader {
+  alg: 'dir'
+  enc: 'A256GCM'
+  [parameter: string]: unknown
 }
 
 export interface DecryptResult<T> {
-  payload: T & { exp?: number }
-  protectedHeader: Record<string, unknown>
+  payload: T & JwtClaims
+  protectedHeader: JweProtectedHeader
 }
 
 export interface ValidationError {
@@ -131,9 +165,166 @@ export type SessionSealErrorCode =
   | 'ERR_JWT_CLAIM_VALIDATION_FAILED'
   | 'ERR_JWT_INVALID'
   | 'ERR_JOSE_NOT_SUPPORTED'
+  | 'ERR_JOSE_ALG_NOT_ALLOWED'
   | 'ERR_INPUT_TOO_LARGE'
   | 'ERR_SECRET_INVALID'
   | 'ERR_SESSION_INVALID'
   | 'ERR_INVALID_ARG_TYPE'
   | 'ERR_INVALID_ARG_VALUE'
   | 'ERR_SESSION_SEAL_INTERNAL'
+
+/* The cookie layer: SessionCookies and its helpers. */
+
+/** One cookie of a request, as `getAll()` lists it. */
+export interface RequestCookie {
+  name: string
+  value: string
+}
+
+/**
+ * A request's cookies: a `Cookie` header (values are URI-decoded as Next.js does); a `name → value` object
+ * (e.g. the Pages Router's `req.cookies`, values taken as they are); a `{ name, value }` list; or anything with
+ * `getAll()` (Next.js `cookies()`, `NextRequest.cookies`). `null`/`undefined` mean no cookies.
+ */
+export type CookieInput =
+  | string
+  | Record<string, string>
+  | ReadonlyArray<RequestCookie>
+  | { getAll(): RequestCookie[] }
+  | null
+  | undefined
+
+/** The attributes of one `Set-Cookie`; pass them to Next.js as `res.cookies.set(c.name, c.value, c.options)`. */
+export interface SetCookieOptions {
+  /** Always `true` for the session stores' cookies. */
+  httpOnly: boolean
+  sameSite?: 'lax' | 'strict' | 'none'
+  secure: boolean
+  path: string
+  domain?: string
+  /** Seconds. `0` deletes the cookie; absent for a browser-session (`transient`) cookie. */
+  maxAge?: number
+}
+
+/** One entry of a `Set-Cookie` list: a value to set, or a deletion (`value: ''`, `maxAge: 0`). */
+export interface SetCookie {
+  name: string
+  value: string
+  options: SetCookieOptions
+}
+
+export interface SessionCookieOptions {
+  /** Default `"lax"`. */
+  sameSite?: 'lax' | 'strict' | 'none'
+  /** Default `false`. */
+  secure?: boolean
+  /** Default `"/"`. */
+  path?: string
+  domain?: string
+  /** Browser-session cookies: the session cookie gets no `maxAge`. */
+  transient?: boolean
+  /** The SDK's spelling of `cookieName`. */
+  name?: string
+}
+
+export interface SessionCookiesOptions {
+  /** The secret (AUTH0_SECRET), or a list: the first seals, every one unseals (rotation). */
+  secret: string | string[]
+  /** Default `"__session"`. */
+  cookieName?: string
+  /** Default `true`: each write extends the session by `inactivityDuration`, up to `absoluteDuration`. */
+  rolling?: boolean
+  /** Seconds from `internal.createdAt`. Default 259200 (3 days). */
+  absoluteDuration?: number
+  /** Seconds. Default 86400 (1 day). */
+  inactivityDuration?: number
+  cookieOptions?: SessionCookieOptions
+  /** Seconds of slack for `exp` and `nbf`. Default 15, as the SDK. */
+  clockTolerance?: number
+  /** Cookie values (a joined chunked cookie included) longer than this are not read. Default 65536. */
+  maxCookieBytes?: number
+}
+
+export interface WriteOptions extends ReadOptions {
+  /** Validate the session against the SessionData types first (default true). */
+  validate?: boolean
+}
+
+export interface WriteResult {
+  /** What `write` returns. */
+  cookies: SetCookie[]
+  /** Bytes of the session cookie(s) set, `name=value` summed in UTF-8 (what the SDK's `setChunkedCookie` returns). */
+  bytes: number
+  /** `bytes >= 4096`: the SDK's threshold for its "431 Request Header Fields Too Large" warning. */
+  overBudget: boolean
+  /** `__FC_i` cookies whose `Set-Cookie` line is 4096 bytes or more (the SDK warns for each). */
+  oversizedCookies: string[]
+  /** The request's `Cookie` header after the write, as the SDK leaves it for read-after-write. */
+  requestCookieHeader: string
+}
+
+export interface SessionIdWriteResult {
+  /** The session id the cookie holds: the one given, or a new one (32 hex characters). */
+  id: string
+  cookies: SetCookie[]
+}
+
+export interface SessionIdClearResult {
+  /** The id in the v4 session cookie, to delete from your store; `null` when there is none. */
+  id: string | null
+  cookies: SetCookie[]
+}
+
+export interface ChunkedCookieOptions {
+  /** Default `true`. */
+  httpOnly?: boolean
+  /** Default `"lax"`. */
+  sameSite?: 'lax' | 'strict' | 'none'
+  /** Default `false`. */
+  secure?: boolean
+  /** Default `"/"`. */
+  path?: string
+  domain?: string
+  maxAge?: number
+  /** Drops `maxAge`. */
+  transient?: boolean
+}
+
+export interface ChunkedCookiePlan {
+  cookies: SetCookie[]
+  /** `name=value` bytes set, summed over the chunks. */
+  bytes: number
+  /** The request's `Cookie` header after the write. */
+  requestCookieHeader: string
+}
+
+export interface GenerateSessionCookieConfig {
+  /** The same secret as the SDK's configuration. */
+  secret: string | string[]
+  /** Epoch seconds to generate at (default: now). */
+  now?: number
+}
+
+/** What `SessionCookies.inspect` finds in a cookie jar. */
+export interface Inspection {
+  /** The cookie family read: the configured name (`__session`) or the v3 `appSession`. */
+  cookie: string
+  /** The chunk cookies joined, in order; empty when the cookie is not chunked. */
+  chunks: string[]
+  /** `name=value` bytes of the session cookie(s), as the SDK counts them. */
+  bytes: number
+  /** `bytes >= 4096`, the SDK's warning threshold. */
+  overBudget: boolean
+  /** How many `__FC_i` connection-token cookies the jar holds. */
+  connectionCookies: number
+  /** Absent when the cookie does not open (see `error`). */
+  format?: 'v4' | 'v3-legacy' | 'stateful-id' | 'v3-signed-id'
+  /** Which secret opened it: 0 is the newest. */
+  keyIndex?: number
+  protectedHeader?: Record<string, unknown>
+  payload?: Record<string, unknown>
+  /** The session as the SDK's store returns it (v3 converted); `null` for id cookies. */
+  session?: SessionData | null
+  /** Why the cookie does not open. */
+  error?: { code: SessionSealErrorCode; message: string }
+}

@@ -2,6 +2,7 @@
 
 mod args;
 mod cipher;
+mod cookies;
 mod dropin;
 mod js;
 mod validate;
@@ -39,5 +40,28 @@ fn guard<T>(body: impl FnOnce() -> Result<T, crate::Error>) -> JsResult<T> {
                 format!("internal error in session-seal (please report it): {detail}"),
             ))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // No panic is reachable from JavaScript (the fuzzers and property tests look for one), so `guard`'s
+    // panic path is proven here, without Node: a panic becomes ERR_SESSION_SEAL_INTERNAL, an error keeps
+    // its code, a value passes through.
+    #[test]
+    fn guard_turns_a_panic_into_a_coded_internal_error() {
+        let caught = guard::<()>(|| panic!("boom {}", 42)).unwrap_err();
+        assert_eq!(caught.status.as_ref(), "ERR_SESSION_SEAL_INTERNAL");
+        assert!(caught.reason.contains("boom 42"), "{}", caught.reason);
+        let caught = guard::<()>(|| std::panic::panic_any(7_u8)).unwrap_err();
+        assert_eq!(caught.status.as_ref(), "ERR_SESSION_SEAL_INTERNAL");
+        let coded = guard::<()>(|| Err(crate::error::jwe_invalid("bad"))).unwrap_err();
+        assert_eq!(
+            (coded.status.as_ref(), coded.reason.as_str()),
+            ("ERR_JWE_INVALID", "bad")
+        );
+        assert_eq!(guard(|| Ok(5)).unwrap(), 5);
     }
 }
