@@ -1,0 +1,124 @@
+// The stored vectors in ../shared/vectors (produced by the real SDK, not by this project) are the only
+// stored facts in this suite: every entry must behave as the vectors README says.
+
+import { describe, test, expect, beforeAll } from '@jest/globals';
+import { loadAddon, loadSdk, loadVectors, JOSE_CODES, outcome, rawPlaintext } from './helpers/fixtures.mjs';
+
+const addon = loadAddon();
+const v4 = loadVectors('v4-cookies.json').vectors;
+const v3 = loadVectors('v3-legacy-cookies.json').vectors;
+const negative = loadVectors('negative-cookies.json').vectors;
+
+let sdk;
+beforeAll(async () => {
+  sdk = await loadSdk();
+});
+
+test('the vector files are present and non-trivial', () => {
+  expect(v4.length).toBeGreaterThanOrEqual(5);
+  expect(v3.length).toBeGreaterThanOrEqual(1);
+  expect(negative.length).toBeGreaterThanOrEqual(5);
+  expect(negative.map((v) => v.name)).toContain('expired');
+});
+
+describe('v4 cookies', () => {
+  test.each(v4.map((v) => [v.name, v]))('%s: unseal gives expected.normalized (or the payload for a stateful id), open gives payload and header', (_name, vector) => {
+    const cipher = new addon.SessionCipher({ secret: vector.secret });
+    const expectedSession = vector.expected.normalized ?? vector.expected.payload;
+    const unsealed = cipher.unseal(vector.cookie);
+    expect(unsealed).toEqual(expectedSession);
+    expect(JSON.stringify(unsealed)).toBe(JSON.stringify(expectedSession));
+
+    const opened = cipher.open(vector.cookie);
+    expect(opened.payload).toEqual(vector.expected.payload);
+    expect(opened.protectedHeader).toEqual(vector.expected.protectedHeader);
+    expect(opened.keyIndex).toBe(0);
+    expect(opened.payload.exp).toBe(vector.expiration);
+  });
+
+  test.each(v4.map((v) => [v.name, v]))('%s: drop-in decrypt gives { payload, protectedHeader }, as the SDK does', async (_name, vector) => {
+    const ours = await addon.decrypt(vector.cookie, vector.secret);
+    expect(ours).toEqual({ payload: vector.expected.payload, protectedHeader: vector.expected.protectedHeader });
+    expect(ours).toEqual(await sdk.decrypt(vector.cookie, vector.secret));
+  });
+
+  test.each(v4.map((v) => [v.name, v]))('%s: resealing the session gives the same plaintext bytes the SDK sealed', (_name, vector) => {
+    const cipher = new addon.SessionCipher({ secret: vector.secret });
+    const resealed = cipher.sealPayload(vector.session, vector.expiration);
+    expect(rawPlaintext(vector.secret, resealed).equals(rawPlaintext(vector.secret, vector.cookie))).toBe(true);
+    expect(resealed.split('.')[0]).toBe(vector.cookie.split('.')[0]);
+  });
+
+  test.each(v4.filter((v) => v.expected.normalized).map((v) => [v.name, v]))('%s: the session validates as SessionData', (_name, vector) => {
+    expect(addon.validateSession(vector.session)).toEqual({ valid: true, errors: [] });
+  });
+});
+
+describe('v3 legacy cookies', () => {
+  test.each(v3.map((v) => [v.name, v]))('%s: unseal gives expected.normalized', (_name, vector) => {
+    const unsealed = new addon.SessionCipher({ secret: vector.secret }).unseal(vector.cookie);
+    expect(unsealed).toEqual(vector.expected.normalized);
+    expect(unsealed.internal.createdAt).toBe(vector.header.iat);
+  });
+
+  test.each(v3.map((v) => [v.name, v]))('%s: open and decrypt give the raw v3 payload and header', async (_name, vector) => {
+    const opened = new addon.SessionCipher({ secret: vector.secret }).open(vector.cookie);
+    expect(opened.payload).toEqual(vector.expected.payload);
+    expect(opened.protectedHeader).toEqual(vector.expected.protectedHeader);
+    expect(opened.keyIndex).toBe(0);
+    expect(await addon.decrypt(vector.cookie, vector.secret)).toEqual({
+      payload: vector.expected.payload,
+      protectedHeader: vector.expected.protectedHeader,
+    });
+  });
+
+  test.each(v3.map((v) => [v.name, v]))('%s: the SDK itself still agrees with the vector', async (_name, vector) => {
+    const decrypted = await sdk.decrypt(vector.cookie, vector.secret);
+    expect(sdk.normalizeStatelessSession(decrypted)).toEqual(vector.expected.normalized);
+  });
+});
+
+describe('negative cookies', () => {
+  test.each(negative.map((v) => [v.name, v]))('%s: unseal is null, open throws a jose-style code (the SDK\'s own)', async (_name, vector) => {
+    const cipher = new addon.SessionCipher({ secret: vector.secret });
+    expect(cipher.unseal(vector.cookie)).toBeNull();
+    let error;
+    try {
+      cipher.open(vector.cookie);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeDefined();
+    expect(JOSE_CODES).toContain(error.code);
+    expect(typeof error.message).toBe('string');
+    expect(error.message.length).toBeGreaterThan(0);
+    // The code jose gives for the same cookie, via the SDK's decrypt with throwOnJWEErrors.
+    const theirs = await outcome(() => sdk.decrypt(vector.cookie, vector.secret, undefined, true));
+    expect(theirs.kind).toBe('reject');
+    expect(error.code).toBe(theirs.code);
+    // And the drop-in treats it as the SDK does.
+    const [a, b] = [await outcome(() => addon.decrypt(vector.cookie, vector.secret)), await outcome(() => sdk.decrypt(vector.cookie, vector.secret))];
+    expect({ kind: a.kind, code: a.code }).toEqual({ kind: b.kind, code: b.code });
+  });
+
+  test('the expired vector is ERR_JWT_EXPIRED, and only expired: it opens before its exp + 15 s', () => {
+    const vector = negative.find((v) => v.name === 'expired');
+    const cipher = new addon.SessionCipher({ secret: vector.secret });
+    expect(() => cipher.open(vector.cookie)).toThrow(expect.objectContaining({ code: 'ERR_JWT_EXPIRED' }));
+    const { payload } = cipher.open(vector.cookie, { now: 0 });
+    expect(typeof payload.exp).toBe('number');
+    expect(cipher.open(vector.cookie, { now: payload.exp + 14 }).payload).toEqual(payload);
+    expect(cipher.unseal(vector.cookie, { now: payload.exp + 14 })).toEqual(payload);
+    expect(() => cipher.open(vector.cookie, { now: payload.exp + 15 })).toThrow(expect.objectContaining({ code: 'ERR_JWT_EXPIRED' }));
+  });
+
+  test('wrong-secret and tampered vectors fail authentication (ERR_JWE_DECRYPTION_FAILED)', () => {
+    for (const name of ['wrong-secret', 'tampered-ciphertext', 'tampered-tag', 'tampered-header']) {
+      const vector = negative.find((v) => v.name === name);
+      if (!vector) continue;
+      expect(() => new addon.SessionCipher({ secret: vector.secret }).open(vector.cookie)).toThrow(
+        expect.objectContaining({ code: 'ERR_JWE_DECRYPTION_FAILED' }),
+      );
+    }
+  });
+});
