@@ -1,0 +1,416 @@
+#!/usr/bin/env node
+// The `session-seal` command: inspect, seal and mint @auth0/nextjs-auth0 session cookies from a terminal.
+// Exit codes: 0 done, 1 an error (one line with its code), 2 bad usage.
+import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { isatty } from 'node:tty'
+import { parseArgs } from 'node:util'
+
+const require = createRequire(import.meta.url)
+const addon = require('../index.js')
+
+const SECRET_OPTIONS = {
+  secret: { type: 'string', multiple: true },
+  'secret-file': { type: 'string' },
+}
+
+const COMMANDS = {
+  inspect: {
+    summary: 'show what is inside a cookie value, a Cookie header or a Set-Cookie list',
+    usage: 'session-seal inspect [VALUE | COOKIE-HEADER | SET-COOKIE-LINES] [--json] [--name NAME] [--now SECONDS]',
+    details: [
+      'Reads its input from the argument or, without one, from standard input. Chunked cookies',
+      '(__session__0, __session__1, …) and v3 appSession cookies are joined as the SDK joins them.',
+      'Prints a summary (format, which secret matched, issued/expires, chunks and size budget) and the',
+      'session as pretty JSON; --json prints the whole inspection as one compact JSON line instead.',
+    ],
+    options: { ...SECRET_OPTIONS, json: { type: 'boolean' }, name: { type: 'string' }, now: { type: 'string' } },
+    run: inspect,
+  },
+  seal: {
+    summary: 'seal a JSON session (from a file or stdin) into a cookie value or Set-Cookie lines',
+    usage: 'session-seal seal [FILE] [--max-age SECONDS] [--name NAME] [--set-cookie] [--no-validate]',
+    details: [
+      'The session is validated against the SDK\'s SessionData types first; every problem is listed.',
+      '--max-age sets the cookie lifetime (default 86400 s, the SDK\'s inactivity duration).',
+      '--set-cookie prints Set-Cookie lines, chunked at 3500 bytes as the SDK writes them.',
+    ],
+    options: {
+      ...SECRET_OPTIONS,
+      'max-age': { type: 'string' },
+      name: { type: 'string' },
+      'set-cookie': { type: 'boolean' },
+      'no-validate': { type: 'boolean' },
+    },
+    run: seal,
+  },
+  generate: {
+    summary: 'mint a test session cookie for a user, like the SDK\'s generateSessionCookie',
+    usage: 'session-seal generate --sub SUB [--name N] [--email E] [--nickname N] [--picture URL] [--sid SID]\n' +
+      '                      [--access-token T] [--id-token T] [--refresh-token T] [--scope S] [--set-cookie]\n' +
+      '       session-seal generate --stateful [--id HEX32]',
+    details: [
+      'The cookie expires in one hour, as the SDK\'s generateSessionCookie makes it; --stateful mints the',
+      '{ id } cookie of a stateful session instead (a new random id unless --id is given).',
+    ],
+    options: {
+      ...SECRET_OPTIONS,
+      sub: { type: 'string' },
+      name: { type: 'string' },
+      email: { type: 'string' },
+      nickname: { type: 'string' },
+      picture: { type: 'string' },
+      sid: { type: 'string' },
+      'access-token': { type: 'string' },
+      'id-token': { type: 'string' },
+      'refresh-token': { type: 'string' },
+      scope: { type: 'string' },
+      stateful: { type: 'boolean' },
+      id: { type: 'string' },
+      'set-cookie': { type: 'boolean' },
+    },
+    run: generate,
+  },
+  keygen: {
+    summary: 'print a new secret: 32 random bytes, hex (what `openssl rand -hex 32` gives)',
+    usage: 'session-seal keygen',
+    details: [],
+    options: {},
+    run: () => print(randomBytes(32).toString('hex')),
+  },
+  demo: {
+    summary: 'seal a sample session under a generated secret, unseal it, show the SDK reading it',
+    usage: 'session-seal demo',
+    details: [],
+    options: {},
+    run: demo,
+  },
+}
+
+const SECRET_HELP = [
+  'The secret comes from --secret (repeat it for rotation: the first seals, all unseal),',
+  '--secret-file (one secret per line) or the AUTH0_SECRET environment variable. It is never printed.',
+]
+
+/** A failure to report as one line: `code: message`, and the exit status. */
+class Failure extends Error {
+  constructor(code, message, status = 1) {
+    super(message)
+    this.code = code
+    this.status = status
+  }
+}
+
+const usageError = (message) => new Failure('ERR_USAGE', message, 2)
+
+// Each stream is coloured only when it is a terminal itself (`inspect … 2>errors.log` keeps the log clean).
+const colourful = (stream) => Boolean(stream.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb'
+const colours = colourful(process.stdout)
+const paint = (code, on = colours) => (text) => (on ? `\x1b[${code}m${text}\x1b[0m` : text)
+const bold = paint('1')
+const dim = paint('2')
+const red = paint('31')
+const green = paint('32')
+const yellow = paint('33')
+
+// `session-seal inspect … | head`: a reader that goes away early is not an error.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+  throw error
+})
+
+function print(text = '') {
+  process.stdout.write(`${text}\n`)
+}
+
+function helpText(name) {
+  const command = COMMANDS[name]
+  const lines = [`${bold('usage:')} ${command.usage}`, '', command.summary + '.', ...command.details.map((d) => d)]
+  if (command.options.secret) lines.push('', ...SECRET_HELP)
+  return lines.join('\n')
+}
+
+function mainHelp() {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length))
+  return [
+    `${bold('usage:')} session-seal <command> [options]   (session-seal <command> --help for more)`,
+    '',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    ...SECRET_HELP,
+  ].join('\n')
+}
+
+function parse(name, argv) {
+  try {
+    return parseArgs({
+      args: argv,
+      options: { ...COMMANDS[name].options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    })
+  } catch (error) {
+    throw usageError(`${error.message.replace(/\s*\n\s*/g, ' ')} (see session-seal ${name} --help)`)
+  }
+}
+
+function secrets(values) {
+  const given = [...(values.secret ?? [])]
+  if (values['secret-file']) {
+    let text
+    try {
+      text = readFileSync(values['secret-file'], 'utf8')
+    } catch (error) {
+      throw new Failure('ERR_SECRET_INVALID', `cannot read the secret file ${values['secret-file']} (${error.code})`)
+    }
+    given.push(...text.split(/\r?\n/).map((line) => line.trim()).filter(Boolean))
+  }
+  if (given.length === 0 && process.env.AUTH0_SECRET) given.push(process.env.AUTH0_SECRET)
+  if (given.length === 0) throw usageError('no secret: pass --secret, --secret-file, or set AUTH0_SECRET')
+  return given
+}
+
+function readInput(positionals, what) {
+  if (positionals.length > 1) throw usageError(`expected one ${what}, got ${positionals.length} arguments`)
+  if (positionals.length === 1) return positionals[0]
+  // Not `process.stdin.isTTY`: touching `process.stdin` turns a pipe non-blocking, and readFileSync(0) then
+  // fails with EAGAIN when the writer (`session-seal generate | session-seal inspect`) has not written yet.
+  if (isatty(0)) throw usageError(`no input: give the ${what} as an argument or on standard input`)
+  let text
+  try {
+    text = readFileSync(0, 'utf8')
+  } catch {
+    throw usageError(`no input: give the ${what} as an argument or on standard input`)
+  }
+  if (!text.trim()) throw usageError(`no input: standard input was empty (expected a ${what})`)
+  return text
+}
+
+function epochSeconds(values) {
+  if (values.now === undefined) return Math.floor(Date.now() / 1000)
+  const now = Number(values.now)
+  if (!Number.isFinite(now)) throw usageError(`--now must be epoch seconds, got ${JSON.stringify(values.now)}`)
+  return now
+}
+
+function positiveSeconds(text, flag, fallback) {
+  if (text === undefined) return fallback
+  const seconds = Number(text)
+  if (!Number.isInteger(seconds) || seconds <= 0) throw usageError(`${flag} must be a positive whole number of seconds`)
+  return seconds
+}
+
+/** Turns what was pasted into a cookie jar: a Cookie header string, or a `name → value` record. */
+function cookieJar(input, cookieName) {
+  // A Set-Cookie line has attributes (`; Path=/`, `; HttpOnly`); a Cookie header may hold cookies whose names
+  // merely start like one (`secure-mode=on`), so the attribute name must be whole.
+  const lines = input.split(/\r?\n/).map((l) => l.trim()).filter(Boolean)
+  const isSetCookie = lines.some((l) => /^set-cookie:/i.test(l) || /;\s*(path|max-age|expires|httponly|secure|samesite|domain)\s*(=|;|$)/i.test(l))
+  if (isSetCookie) {
+    const pairs = lines
+      .map((line) => line.replace(/^set-cookie:\s*/i, '').split(';'))
+      .filter(([, ...attributes]) => !attributes.some((a) => /^\s*max-age\s*=\s*0\s*$/i.test(a)))
+      .map(([pair]) => pair.trim())
+      .filter((pair) => /^[^=]+=./.test(pair))
+    return { jar: pairs.join('; '), kind: 'Set-Cookie list' }
+  }
+  const text = lines.join(' ').replace(/^cookie:\s*/i, '')
+  if (text.includes('=')) return { jar: text, kind: 'Cookie header' }
+  // A bare value: a JWE has five segments; a v3 signed id cookie (`id.signature`) was named appSession.
+  const name = cookieName ?? (text.split('.').length === 5 ? '__session' : 'appSession')
+  return { jar: { [name]: text }, kind: 'cookie value' }
+}
+
+function when(seconds, now) {
+  const date = new Date(seconds * 1000)
+  const pad = (n) => String(n).padStart(2, '0')
+  const local = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ` +
+    `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone
+  return `${local} ${zone} (${relative(seconds - now)})`
+}
+
+function relative(delta) {
+  const span = Math.abs(Math.round(delta))
+  const parts = []
+  const units = [['d', 86400], ['h', 3600], ['min', 60], ['s', 1]]
+  let rest = span
+  for (const [unit, size] of units) {
+    if (rest >= size && parts.length < 2) {
+      parts.push(`${Math.floor(rest / size)} ${unit}`)
+      rest %= size
+    }
+  }
+  if (parts.length === 0) return 'now'
+  const text = parts.join(' ')
+  return delta > 0 ? `in ${text}` : `${text} ago`
+}
+
+const FORMAT_NAMES = {
+  v4: 'v4 session cookie',
+  'v3-legacy': 'v3 legacy session cookie (converted as the SDK converts it)',
+  'stateful-id': 'stateful session id cookie (the session lives in a store)',
+  'v3-signed-id': 'v3 signed stateful id cookie',
+}
+
+function inspect(values, positionals) {
+  const input = readInput(positionals, 'cookie value, Cookie header or Set-Cookie list')
+  const secret = secrets(values)
+  const now = epochSeconds(values)
+  const store = new addon.SessionCookies({ secret, ...(values.name ? { cookieName: values.name } : {}) })
+  const { jar, kind } = cookieJar(input, values.name)
+  const report = store.inspect(jar, { now })
+  if (!report) {
+    throw new Failure('ERR_NO_SESSION_COOKIE', `no session cookie (${values.name ?? '__session'}, its chunks, or appSession) in the ${kind}`)
+  }
+  if (values.json) {
+    print(JSON.stringify(report))
+    if (report.error) process.exitCode = 1
+    return
+  }
+  const label = (name) => dim(name.padEnd(9))
+  const cookies = report.chunks.length ? `${report.cookie}, ${report.chunks.length} chunks` : report.cookie
+  if (report.error) {
+    print(`${label('cookie')}${cookies}, ${report.bytes} bytes`)
+    throw new Failure(report.error.code, report.error.message)
+  }
+  print(`${label('format')}${bold(FORMAT_NAMES[report.format])} (${cookies})`)
+  print(`${label('secret')}#${report.keyIndex}${report.keyIndex === 0 ? ' (the newest)' : yellow(' (an older secret: re-seal under the newest)')} of ${secret.length}`)
+  const issued = report.session?.internal?.createdAt ?? report.protectedHeader?.iat
+  if (typeof issued === 'number') print(`${label('issued')}${when(issued, now)}`)
+  const expires = report.payload?.exp ?? report.protectedHeader?.exp
+  if (typeof expires === 'number') print(`${label('expires')}${expires > now ? green(when(expires, now)) : red(when(expires, now))}`)
+  const budget = report.overBudget ? red(`over the SDK's 4096-byte budget`) : `within the SDK's 4096-byte budget`
+  print(`${label('size')}${report.bytes} bytes in ${Math.max(1, report.chunks.length)} cookie${report.chunks.length > 1 ? 's' : ''}, ${budget}`)
+  if (report.connectionCookies) print(`${label('tokens')}${report.connectionCookies} connection-token cookie(s) (__FC_i)`)
+  print()
+  print(JSON.stringify(report.session ?? report.payload, null, 2))
+}
+
+function readSession(positionals) {
+  if (positionals.length > 1) throw usageError(`expected one file, got ${positionals.length} arguments`)
+  let text
+  if (positionals.length === 1 && positionals[0] !== '-') {
+    try {
+      text = readFileSync(positionals[0], 'utf8')
+    } catch (error) {
+      throw new Failure('ERR_INPUT', `cannot read ${positionals[0]} (${error.code})`)
+    }
+  } else {
+    text = readInput([], 'JSON session')
+  }
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    throw new Failure('ERR_INVALID_JSON', `the session is not valid JSON: ${error.message}`)
+  }
+}
+
+function seal(values, positionals) {
+  const session = readSession(positionals)
+  const secret = secrets(values)
+  const maxAge = positiveSeconds(values['max-age'], '--max-age', 86400)
+  const validate = !values['no-validate']
+  if (validate) {
+    const { valid, errors } = addon.validateSession(session)
+    if (!valid) {
+      for (const { path, message } of errors) process.stderr.write(`  ${path || '(session)'}: ${message}\n`)
+      throw new Failure('ERR_SESSION_INVALID', `the session has ${errors.length} problem${errors.length > 1 ? 's' : ''} (listed above)`)
+    }
+  }
+  const now = Math.floor(Date.now() / 1000)
+  const value = new addon.SessionCipher({ secret }).seal(session, now + maxAge, { validate })
+  emit(value, values, maxAge)
+}
+
+/** Prints a cookie value, or with --set-cookie its Set-Cookie lines (chunked as the SDK chunks). */
+function emit(value, values, maxAge, name = values.name ?? '__session') {
+  if (!values['set-cookie']) return print(value)
+  const plan = addon.planChunkedCookie(name, value, { maxAge }, null)
+  for (const cookie of plan.cookies) {
+    if (cookie.options.maxAge !== 0) print(`Set-Cookie: ${addon.serializeSetCookie(cookie)}`)
+  }
+}
+
+async function generate(values) {
+  const secret = secrets(values)
+  if (values.stateful) {
+    if (values.id !== undefined && !/^[0-9a-f]{32}$/.test(values.id)) throw usageError('--id must be 32 lowercase hex characters')
+    const id = values.id ?? randomBytes(16).toString('hex')
+    return emit(await addon.generateStatefulSessionCookie(id, { secret }), values, 3600, '__session')
+  }
+  if (!values.sub) throw usageError('--sub is required (the user id, e.g. auth0|123), or pass --stateful')
+  const now = Math.floor(Date.now() / 1000)
+  const user = { sub: values.sub }
+  for (const field of ['name', 'email', 'nickname', 'picture']) if (values[field] !== undefined) user[field] = values[field]
+  const tokenSet = {
+    accessToken: values['access-token'] ?? randomBytes(32).toString('base64url'),
+    ...(values['id-token'] !== undefined && { idToken: values['id-token'] }),
+    ...(values['refresh-token'] !== undefined && { refreshToken: values['refresh-token'] }),
+    ...(values.scope !== undefined && { scope: values.scope }),
+    expiresAt: now + 3600,
+  }
+  const session = { user, tokenSet, ...(values.sid !== undefined && { internal: { sid: values.sid, createdAt: now } }) }
+  emit(await addon.generateSessionCookie(session, { secret }), { ...values, name: undefined }, 3600, '__session')
+}
+
+async function demo() {
+  const now = Math.floor(Date.now() / 1000)
+  const secret = randomBytes(32).toString('hex')
+  const session = {
+    user: { sub: 'auth0|5f7c8ec7c33c6c004bbafe82', name: 'Jane Doe', email: 'jane@example.com', email_verified: true },
+    tokenSet: { accessToken: randomBytes(48).toString('base64url'), scope: 'openid profile email', expiresAt: now + 3600 },
+    internal: { sid: randomBytes(16).toString('hex'), createdAt: now },
+  }
+  const cipher = new addon.SessionCipher({ secret })
+  const cookie = cipher.seal(session, now + 86400)
+  const unsealed = cipher.unseal(cookie)
+  print(`${bold('1.')} a secret was generated (32 random bytes; never printed)`)
+  print(`${bold('2.')} session-seal sealed a sample session into a __session cookie of ${cookie.length} bytes:`)
+  print(`   ${dim(cookie.slice(0, 76))}…`)
+  print(`${bold('3.')} session-seal unsealed it: ${JSON.stringify(unsealed.user)}`)
+  let sdk
+  try {
+    sdk = await import(require.resolve('@auth0/nextjs-auth0').replace(/client[\\/]index\.js$/, 'server/cookies.js'))
+  } catch {
+    print(`${bold('4.')} (the @auth0/nextjs-auth0 dev dependency is not installed: skipping the SDK read)`)
+    return
+  }
+  const read = await sdk.decrypt(cookie, secret)
+  const same = JSON.stringify(read?.payload) === JSON.stringify(unsealed)
+  print(`${bold('4.')} @auth0/nextjs-auth0's own decrypt read the same cookie: ${JSON.stringify(read?.payload.user)}`)
+  print(`   ${same ? green('identical session, exp included') : red('DIFFERENT — please report this')}`)
+  if (!same) throw new Failure('ERR_DEMO_MISMATCH', 'the SDK read a different session')
+  const sdkCookie = await sdk.encrypt(session, secret, now + 86400)
+  print(`${bold('5.')} and a cookie sealed by the SDK opens here too: ${JSON.stringify(cipher.unseal(sdkCookie).user)}`)
+  print()
+  print(`Next: ${bold('npm test')} runs every test; ${bold('npx session-seal --help')} lists the commands.`)
+}
+
+async function main(argv) {
+  const [name, ...rest] = argv
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    print(mainHelp())
+    return name ? 0 : 2
+  }
+  if (!Object.hasOwn(COMMANDS, name)) throw usageError(`unknown command ${JSON.stringify(name)} (commands: ${Object.keys(COMMANDS).join(', ')})`)
+  const { values, positionals } = parse(name, rest)
+  if (values.help) {
+    print(helpText(name))
+    return 0
+  }
+  await COMMANDS[name].run(values, positionals)
+  return process.exitCode ?? 0
+}
+
+main(process.argv.slice(2)).then(
+  (status) => {
+    process.exitCode = status
+  },
+  (error) => {
+    const code = typeof error?.code === 'string' ? error.code : 'ERR_UNEXPECTED'
+    process.stderr.write(`${paint('31', colourful(process.stderr))('session-seal:')} ${code}: ${error?.message ?? error}\n`)
+    process.exitCode = error instanceof Failure ? error.status : 1
+  },
+)
