@@ -1,0 +1,62 @@
+// An interleaved timer: every case runs one batch per round, the rounds rotate the order, and the result is
+// the median over rounds of the mean time per call within a batch. Interleaving spreads drift (turbo, other
+// tenants on a VM, GC of earlier cases) evenly over everything measured, so ratios are fair within a run.
+
+import { performance } from 'node:perf_hooks'
+
+let sink
+
+/**
+ * A batch loop of its own for each case (compiled separately, so one case's call-site feedback never
+ * slows another's), sync or awaiting.
+ */
+function batchLoop(isAsync) {
+  const body = isAsync
+    ? 'return (async function batch(fn, n) { let last; for (let i = 0; i < n; i++) last = await fn(); return last })'
+    : 'return (function batch(fn, n) { let last; for (let i = 0; i < n; i++) last = fn(); return last })'
+  return new Function(body)()
+}
+
+const now = () => performance.now()
+
+async function timeBatch(c, n) {
+  const start = now()
+  sink = c.isAsync ? await c.batch(c.fn, n) : c.batch(c.fn, n)
+  return ((now() - start) * 1e6) / n // ns per call
+}
+
+/**
+ * cases: [{ id, fn, isAsync }]. Returns Map id → { median, min, p25, p75, n, rounds } in nanoseconds per call.
+ */
+export async function measure(cases, { rounds = 60, batchMs = 4, warmupMs = 250 } = {}) {
+  const prepared = cases.map((c) => ({ ...c, batch: batchLoop(c.isAsync), samples: [] }))
+  for (const c of prepared) {
+    // Warm up (JIT, caches), then size the batch so one takes about batchMs.
+    let n = 1
+    let spent = 0
+    const start = now()
+    while (now() - start < warmupMs) {
+      const per = await timeBatch(c, n)
+      spent = per * n
+      if (spent < batchMs * 1e6 / 4) n *= 2
+    }
+    const per = await timeBatch(c, n)
+    c.n = Math.max(1, Math.round((batchMs * 1e6) / per))
+  }
+  if (globalThis.gc) globalThis.gc()
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < prepared.length; k++) {
+      const c = prepared[(k + r) % prepared.length]
+      c.samples.push(await timeBatch(c, c.n))
+    }
+  }
+  const out = new Map()
+  for (const c of prepared) {
+    const s = c.samples.slice().sort((a, b) => a - b)
+    const q = (p) => s[Math.min(s.length - 1, Math.floor(p * (s.length - 1) + 0.5))]
+    out.set(c.id, { median: q(0.5), min: s[0], p25: q(0.25), p75: q(0.75), n: c.n, rounds })
+  }
+  return out
+}
+
+export const lastResult = () => sink

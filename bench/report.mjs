@@ -1,0 +1,276 @@
+// Turning medians into ratios, target verdicts, bench/RESULTS.md and bench/ratios.svg (hand-written SVG).
+
+import { readFileSync } from 'node:fs'
+import { cpus, totalmem } from 'node:os'
+import { spawnSync } from 'node:child_process'
+import { join } from 'node:path'
+
+import { root } from './peers.mjs'
+
+/** What each session-seal subject is compared with: the SDK call an app makes for the same job, and peers. */
+export const ROWS = [
+  { id: 'seal', label: 'SessionCipher.seal', sdk: 'sdk.encrypt', sdkLabel: 'SDK encrypt', floor: 'floor.seal', jose: 'jose.encrypt', iron: 'iron.seal' },
+  { id: 'unseal', label: 'SessionCipher.unseal', sdk: 'sdk.decrypt+normalize', sdkLabel: 'SDK decrypt + normalize', floor: 'floor.unseal', jose: 'jose.decrypt', iron: 'iron.unseal' },
+  { id: 'open', label: 'SessionCipher.open', sdk: 'sdk.decrypt', sdkLabel: 'SDK decrypt', floor: 'floor.unseal', jose: 'jose.decrypt', iron: 'iron.unseal' },
+  { id: 'encrypt', label: 'encrypt (drop-in)', sdk: 'sdk.encrypt', sdkLabel: 'SDK encrypt', floor: 'floor.seal', jose: 'jose.encrypt', iron: 'iron.seal' },
+  { id: 'decrypt', label: 'decrypt (drop-in)', sdk: 'sdk.decrypt', sdkLabel: 'SDK decrypt', floor: 'floor.unseal', jose: 'jose.decrypt', iron: 'iron.unseal' },
+  { id: 'cookies.write', label: 'SessionCookies write', sdk: 'sdk.encrypt', sdkLabel: 'SDK encrypt', floor: 'floor.seal', jose: 'jose.encrypt', iron: 'iron.seal' },
+  { id: 'cookies.read', label: 'SessionCookies read', sdk: 'sdk.decrypt+normalize', sdkLabel: 'SDK decrypt + normalize', floor: 'floor.unseal', jose: 'jose.decrypt', iron: 'iron.unseal' },
+]
+
+const PEERS = [
+  ['sdk.encrypt', '@auth0/nextjs-auth0 `encrypt`'],
+  ['sdk.decrypt', '@auth0/nextjs-auth0 `decrypt`'],
+  ['sdk.decrypt+normalize', '@auth0/nextjs-auth0 `decrypt` + `normalizeStatelessSession`'],
+  ['jose.encrypt', 'jose `EncryptJWT` (cached CryptoKey)'],
+  ['jose.decrypt', 'jose `jwtDecrypt` (cached CryptoKey)'],
+  ['floor.seal', 'node:crypto floor: seal'],
+  ['floor.unseal', 'node:crypto floor: unseal'],
+  ['iron.seal', 'iron-session `sealData`'],
+  ['iron.unseal', 'iron-session `unsealData`'],
+]
+
+const median = (result, id) => result.times[id]?.median
+const ratio = (result, subject, peer) => {
+  const a = median(result, subject)
+  const b = median(result, peer)
+  return a && b ? b / a : undefined
+}
+
+/** The targets of issue 4, judged on this run's medians. */
+export function evaluateTargets(results) {
+  const at = (label) => results.find((r) => r.label === label)
+  const typical = at('3 KB')
+  const large = at('60 KB')
+  const t = []
+  const add = (name, result, subject, peer, min) => {
+    const value = result ? ratio(result, subject, peer) : undefined
+    t.push({ name, size: result?.label, subject, peer, min, value, met: value === undefined ? null : value >= min })
+  }
+  add('SessionCipher.seal ≥ 40× SDK encrypt', typical, 'seal', 'sdk.encrypt', 40)
+  add('SessionCipher.unseal ≥ 40× SDK decrypt + normalize', typical, 'unseal', 'sdk.decrypt+normalize', 40)
+  add('drop-in encrypt ≥ 20× SDK encrypt', typical, 'encrypt', 'sdk.encrypt', 20)
+  add('drop-in decrypt ≥ 20× SDK decrypt', typical, 'decrypt', 'sdk.decrypt', 20)
+  add('SessionCipher.seal ≥ 2× node:crypto floor', typical, 'seal', 'floor.seal', 2)
+  add('SessionCipher.unseal ≥ 2× node:crypto floor', typical, 'unseal', 'floor.unseal', 2)
+  add('SessionCipher.seal ≥ 1.5× node:crypto floor at ~60 KB', large, 'seal', 'floor.seal', 1.5)
+  add('SessionCipher.unseal ≥ 1.5× node:crypto floor at ~60 KB', large, 'unseal', 'floor.unseal', 1.5)
+  // Linear growth: from ~16 KB to ~60 KB the time may grow at most 1.25× as fast as the size.
+  const mid = at('16 KB')
+  if (mid && large) {
+    const growth = large.bytes / mid.bytes
+    const worst = Math.max(
+      ...['seal', 'unseal', 'open'].map((id) => median(large, id) / median(mid, id) / growth),
+    )
+    t.push({ name: 'cost grows linearly with size (16 → 60 KB)', min: 1.25, value: worst, met: worst <= 1.25, linear: true })
+  }
+  return t
+}
+
+function run(cmd, argv) {
+  try {
+    const r = spawnSync(cmd, argv, { encoding: 'utf8' })
+    return r.status === 0 ? r.stdout.trim() : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function version(pkg) {
+  try {
+    return JSON.parse(readFileSync(join(root, 'node_modules', pkg, 'package.json'), 'utf8')).version
+  } catch {
+    return 'n/a'
+  }
+}
+
+/** The machine and versions a result belongs to. */
+export function machine() {
+  let model = cpus()[0]?.model ?? 'unknown'
+  let flags = ''
+  try {
+    const info = readFileSync('/proc/cpuinfo', 'utf8')
+    model = /^model name\s*:\s*(.*)$/m.exec(info)?.[1] ?? model
+    flags = /^flags\s*:\s*(.*)$/m.exec(info)?.[1] ?? ''
+  } catch {}
+  const has = (f) => flags.split(' ').includes(f)
+  return {
+    date: new Date().toISOString(),
+    cpu: model,
+    cores: cpus().length,
+    cpuFeatures: ['aes', 'pclmulqdq', 'avx2', 'vaes', 'vpclmulqdq', 'avx512f'].filter(has).join(' '),
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    platform: `${process.platform} ${process.arch}`,
+    node: process.version,
+    v8: process.versions.v8,
+    rustc: run('rustc', ['--version']) ?? 'n/a',
+    packages: {
+      'session-seal': JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version,
+      '@auth0/nextjs-auth0': version('@auth0/nextjs-auth0'),
+      jose: version('jose'),
+      'iron-session': version('iron-session'),
+      mitata: version('mitata'),
+    },
+  }
+}
+
+const us = (ns) => (ns === undefined ? '—' : ns >= 100_000 ? (ns / 1000).toFixed(0) : ns >= 10_000 ? (ns / 1000).toFixed(1) : (ns / 1000).toFixed(2))
+const x = (v) => (v === undefined ? '—' : v >= 10 ? `${v.toFixed(0)}×` : `${v.toFixed(2)}×`)
+const verdict = (t) => (t.met === null ? 'not measured' : t.met ? 'met' : 'NOT met')
+
+export function renderSummary(results, targets) {
+  const lines = []
+  for (const r of results) {
+    lines.push(`${r.label} (${r.bytes} B JSON, ${r.cookieBytes} B cookie) — median µs/call, and how many times faster than each peer:`)
+    for (const row of ROWS) {
+      if (!r.times[row.id]) continue
+      const cells = ['sdk', 'jose', 'floor', 'iron'].map((p) => `${p} ${x(ratio(r, row.id, row[p]))}`)
+      lines.push(`  ${row.label.padEnd(22)} ${us(median(r, row.id)).padStart(8)} µs   ${cells.join('  ')}`)
+    }
+    const peers = PEERS.filter(([id]) => r.times[id]).map(([id]) => `${id} ${us(median(r, id))}`)
+    lines.push(`  peers (µs): ${peers.join(', ')}`)
+  }
+  lines.push('', 'Targets (issue 4; ~3 KB session unless stated):')
+  for (const t of targets) {
+    const shown = t.linear ? `${t.value.toFixed(2)} (≤ ${t.min})` : `${x(t.value)} (≥ ${t.min}×)`
+    lines.push(`  [${verdict(t).padEnd(7)}] ${t.name}: ${shown}`)
+  }
+  return lines.join('\n')
+}
+
+export function renderMarkdown(env, rounds, results, targets) {
+  const out = []
+  out.push('# Benchmark results', '')
+  out.push(
+    `Generated by \`npm run bench\` (bench/run.mjs) on ${env.date.slice(0, 10)}. Every number is the median over ${rounds}` +
+      ' interleaved rounds of the mean time per call in a ~4 ms batch, all cases in one process; ratios are' +
+      ' *peer time ÷ session-seal time* (higher is better for session-seal).',
+    '',
+  )
+  out.push('## Machine', '')
+  out.push(`| | |`, `| --- | --- |`)
+  out.push(`| CPU | ${env.cpu} (${env.cores} cores; ${env.cpuFeatures}) |`)
+  out.push(`| Memory | ${env.memoryGiB} GiB |`, `| Platform | ${env.platform} |`)
+  out.push(`| Node.js | ${env.node} (V8 ${env.v8}) |`, `| Rust | ${env.rustc} |`)
+  out.push(`| Packages | ${Object.entries(env.packages).map(([k, v]) => `${k} ${v}`).join(', ')} |`)
+  out.push(`| Date | ${env.date} |`, '')
+  out.push('## Targets (issue 4)', '', '| target | size | measured | verdict |', '| --- | --- | --- | --- |')
+  for (const t of targets) {
+    const shown = t.linear ? `${t.value.toFixed(2)} (limit ${t.min})` : `${x(t.value)} (need ${t.min}×)`
+    out.push(`| ${t.name} | ${t.size ?? '16 → 60 KB'} | ${shown} | ${verdict(t)} |`)
+  }
+  out.push('')
+  out.push('## session-seal against each peer', '')
+  out.push('Median µs per call; *×* columns: how many times faster session-seal is than that peer.', '')
+  out.push('| session | operation | session-seal µs | SDK µs | × SDK | jose µs | × jose | node:crypto µs | × node:crypto | iron-session µs | × iron |')
+  out.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
+  for (const r of results) {
+    for (const row of ROWS) {
+      if (!r.times[row.id]) continue
+      const cells = [row.sdk, row.jose, row.floor, row.iron].flatMap((p) => [us(median(r, p)), x(ratio(r, row.id, p))])
+      out.push(`| ${r.label} | ${row.label} (vs ${row.sdkLabel}) | ${us(median(r, row.id))} | ${cells.join(' | ')} |`)
+    }
+  }
+  out.push('')
+  out.push('## Growth with size', '', 'Median µs per call and ns per byte of session JSON.', '')
+  out.push(`| case | ${results.map((r) => `${r.label} (${r.bytes} B) µs`).join(' | ')} | ${results.map((r) => `${r.label} ns/B`).join(' | ')} |`)
+  out.push(`| --- | ${results.map(() => '---:').join(' | ')} | ${results.map(() => '---:').join(' | ')} |`)
+  const ids = [...ROWS.map((r) => r.id), ...PEERS.map(([id]) => id)]
+  const names = Object.fromEntries([...ROWS.map((r) => [r.id, r.label]), ...PEERS])
+  for (const id of ids) {
+    if (!results.some((r) => r.times[id])) continue
+    const t = results.map((r) => us(median(r, id)))
+    const perByte = results.map((r) => (median(r, id) ? (median(r, id) / r.bytes).toFixed(2) : '—'))
+    out.push(`| ${names[id]} | ${t.join(' | ')} | ${perByte.join(' | ')} |`)
+  }
+  out.push('')
+  out.push('Notes:', '')
+  out.push('- Sessions are generated deterministically by bench/sessions.mjs: ~0.5 KB (profile essentials, opaque access token),')
+  out.push('  ~3 KB (the typical Auth0 session: profile, RS256 access token, id token, refresh token), ~16 KB and ~60 KB')
+  out.push('  (the typical session plus access tokens for more APIs and connection token sets).')
+  out.push('- `SessionCipher` is constructed with `maxCookieBytes: 131072` so the ~60 KB session\'s ~81 KB cookie fits; the')
+  out.push('  drop-in `encrypt`/`decrypt` keep the default 64 KiB limit, so their ~60 KB cells are n/a (—).')
+  out.push('- The node:crypto floor (bench/floor.mjs) is synchronous, derives its key once, and reads/writes the same format;')
+  out.push('  the bench asserts at start that it and session-seal read each other\'s cookies. jose uses a cached CryptoKey (its')
+  out.push('  fastest key form in Node). The SDK and jose are asynchronous (WebCrypto), as apps run them.')
+  out.push('')
+  return out.join('\n')
+}
+
+const COLORS = { seal: '#2563eb', unseal: '#16a34a', open: '#0d9488', encrypt: '#9333ea', decrypt: '#db2777', 'cookies.write': '#ea580c', 'cookies.read': '#ca8a04' }
+const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+
+/** Two panels of grouped bars: × the SDK (log scale) and × the node:crypto floor (linear), with target lines. */
+export function renderSvg(env, results, targets) {
+  const W = 980
+  const H = 430
+  const panels = [
+    { title: 'times faster than the SDK', ids: ['seal', 'unseal', 'encrypt', 'decrypt', 'cookies.write', 'cookies.read'], peer: 'sdk', log: true, lines: [[40, 'seal / unseal target 40×'], [20, 'drop-in target 20×']] },
+    { title: 'times faster than the best node:crypto code', ids: ['seal', 'unseal', 'open', 'cookies.write', 'cookies.read'], peer: 'floor', log: false, lines: [[2, 'target 2× (3 KB)'], [1.5, 'target 1.5× (60 KB)'], [1, 'parity']] },
+  ]
+  const out = []
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="12">`)
+  out.push(`<rect width="${W}" height="${H}" fill="#ffffff"/>`)
+  out.push(`<text x="${W / 2}" y="22" text-anchor="middle" font-size="15" font-weight="600">session-seal: median speed-up by session size</text>`)
+  out.push(`<text x="${W / 2}" y="40" text-anchor="middle" fill="#555">${esc(`${env.cpu}, ${env.cores} cores · Node ${env.node} · ${env.date.slice(0, 10)}`)}</text>`)
+  const pw = (W - 60) / 2
+  panels.forEach((panel, pi) => {
+    const ids = panel.ids.filter((id) => results.some((r) => r.times[id]))
+    const x0 = 50 + pi * (pw + 10)
+    const top = 70
+    const bottom = H - 70
+    const plotW = pw - 40
+    const values = results.flatMap((r) => ids.map((id) => ratio(r, id, ROWS.find((row) => row.id === id)[panel.peer]))).filter(Boolean)
+    const maxV = Math.max(...values, ...panel.lines.map(([v]) => v)) * 1.15
+    const minV = panel.log ? 1 : 0
+    const y = panel.log
+      ? (v) => bottom - ((Math.log10(Math.max(v, 1)) - Math.log10(minV)) / (Math.log10(maxV) - Math.log10(minV))) * (bottom - top)
+      : (v) => bottom - (v / maxV) * (bottom - top)
+    out.push(`<text x="${x0 + plotW / 2}" y="${top - 12}" text-anchor="middle" font-size="13" font-weight="600">${esc(panel.title)}${panel.log ? ' (log scale)' : ''}</text>`)
+    // Grid and axis.
+    const ticks = panel.log ? [1, 2, 5, 10, 20, 50, 100, 200, 500].filter((v) => v <= maxV) : niceTicks(maxV)
+    for (const v of ticks) {
+      out.push(`<line x1="${x0}" x2="${x0 + plotW}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#e5e7eb"/>`)
+      out.push(`<text x="${x0 - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" fill="#555">${v}×</text>`)
+    }
+    out.push(`<line x1="${x0}" x2="${x0}" y1="${top}" y2="${bottom}" stroke="#999"/>`)
+    out.push(`<line x1="${x0}" x2="${x0 + plotW}" y1="${bottom}" y2="${bottom}" stroke="#999"/>`)
+    // Bars.
+    const groupW = plotW / results.length
+    const barW = Math.min(22, (groupW - 16) / ids.length)
+    results.forEach((r, gi) => {
+      const gx = x0 + gi * groupW + (groupW - barW * ids.length) / 2
+      ids.forEach((id, bi) => {
+        const v = ratio(r, id, ROWS.find((row) => row.id === id)[panel.peer])
+        if (!v) return
+        const bx = gx + bi * barW
+        const by = y(v)
+        out.push(`<rect x="${bx.toFixed(1)}" y="${by.toFixed(1)}" width="${(barW - 2).toFixed(1)}" height="${(bottom - by).toFixed(1)}" fill="${COLORS[id]}"><title>${esc(`${r.label}: ${id} ${v.toFixed(2)}×`)}</title></rect>`)
+        out.push(`<text x="${(bx + (barW - 2) / 2).toFixed(1)}" y="${(by - 3).toFixed(1)}" text-anchor="middle" font-size="9" fill="#333">${v >= 10 ? v.toFixed(0) : v.toFixed(1)}</text>`)
+      })
+      out.push(`<text x="${(x0 + gi * groupW + groupW / 2).toFixed(1)}" y="${bottom + 16}" text-anchor="middle">${esc(r.label)}</text>`)
+    })
+    for (const [v, label] of panel.lines) {
+      if (v > maxV) continue
+      out.push(`<line x1="${x0}" x2="${x0 + plotW}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#dc2626" stroke-dasharray="5 4" stroke-width="1.2"/>`)
+      out.push(`<text x="${x0 + plotW - 2}" y="${(y(v) - 4).toFixed(1)}" text-anchor="end" fill="#dc2626" font-size="10">${esc(label)}</text>`)
+    }
+  })
+  // Legend.
+  const legend = Object.keys(COLORS).filter((id) => results.some((r) => r.times[id]))
+  const lx0 = 50
+  legend.forEach((id, i) => {
+    const lx = lx0 + i * 150
+    out.push(`<rect x="${lx}" y="${H - 30}" width="12" height="12" fill="${COLORS[id]}"/>`)
+    out.push(`<text x="${lx + 17}" y="${H - 20}">${esc(ROWS.find((r) => r.id === id).label)}</text>`)
+  })
+  out.push('</svg>')
+  return out.join('\n') + '\n'
+}
+
+function niceTicks(max) {
+  const step = max > 8 ? 2 : max > 4 ? 1 : 0.5
+  const ticks = []
+  for (let v = 0; v <= max; v += step) ticks.push(Number(v.toFixed(1)))
+  return ticks
+}

@@ -1,0 +1,89 @@
+// `npm run bench`: session-seal against the SDK's own cookie code, jose with a cached key, the best plain
+// node:crypto code (the floor any JavaScript can reach) and iron-session — in one process, interleaved, for
+// sessions of ~0.5, ~3, ~16 and ~60 KB. Writes bench/RESULTS.md, bench/results.json and bench/ratios.svg,
+// and prints whether each target of issue 4 is met.
+//
+// Options: --quick (fewer rounds, for a smoke run), --rounds=N, --sizes=3KB,60KB, --no-write.
+
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+import { measure } from './harness.mjs'
+import { sessions } from './sessions.mjs'
+import {
+  addon, sdk, normalizeStatelessSession, jose, iron, setup, checkInterop, SECRET, DROP_IN_MAX_COOKIE_BYTES, root,
+} from './peers.mjs'
+import { ROWS, evaluateTargets, machine, renderMarkdown, renderSvg, renderSummary } from './report.mjs'
+
+const args = process.argv.slice(2)
+const flag = (name) => args.find((a) => a === `--${name}` || a.startsWith(`--${name}=`))
+const value = (name) => flag(name)?.split('=')[1]
+const quick = Boolean(flag('quick'))
+const rounds = Number(value('rounds') ?? (quick ? 15 : 60))
+const only = value('sizes')?.split(',').map((s) => s.replace(/\s/g, ''))
+
+const impl = await setup()
+const { cipher, floor, joseKey, cookies } = impl
+
+function cases(session, ctx) {
+  const { cookie, ironCookie, exp } = ctx
+  const list = [
+    { id: 'seal', fn: () => cipher.seal(session, exp) },
+    { id: 'unseal', fn: () => cipher.unseal(cookie) },
+    { id: 'open', fn: () => cipher.open(cookie) },
+    { id: 'sdk.encrypt', isAsync: true, fn: () => sdk.encrypt(session, SECRET, exp) },
+    { id: 'sdk.decrypt', isAsync: true, fn: () => sdk.decrypt(cookie, SECRET) },
+    {
+      id: 'sdk.decrypt+normalize',
+      isAsync: true,
+      fn: async () => normalizeStatelessSession(await sdk.decrypt(cookie, SECRET)),
+    },
+    {
+      id: 'jose.encrypt',
+      isAsync: true,
+      fn: () =>
+        new jose.EncryptJWT(session)
+          .setProtectedHeader({ enc: 'A256GCM', alg: 'dir' })
+          .setExpirationTime(exp)
+          .encrypt(joseKey),
+    },
+    { id: 'jose.decrypt', isAsync: true, fn: () => jose.jwtDecrypt(cookie, joseKey, { clockTolerance: 15 }) },
+    { id: 'floor.seal', fn: () => floor.seal(session, exp) },
+    { id: 'floor.unseal', fn: () => floor.unseal(cookie) },
+    { id: 'iron.seal', isAsync: true, fn: () => iron.sealData(session, { password: SECRET }) },
+    { id: 'iron.unseal', isAsync: true, fn: () => iron.unsealData(ironCookie, { password: SECRET }) },
+  ]
+  if (cookie.length <= DROP_IN_MAX_COOKIE_BYTES) {
+    list.push(
+      { id: 'encrypt', isAsync: true, fn: () => addon.encrypt(session, SECRET, exp) },
+      { id: 'decrypt', isAsync: true, fn: () => addon.decrypt(cookie, SECRET) },
+    )
+  }
+  if (ctx.cookieCases) list.push(...ctx.cookieCases)
+  return list.map((c) => ({ isAsync: false, ...c }))
+}
+
+const results = []
+for (const { label, session, bytes } of sessions()) {
+  if (only && !only.includes(label.replace(/\s/g, ''))) continue
+  const ctx = await checkInterop(impl, session)
+  if (cookies) ctx.cookieCases = (await import('./cookies-cases.mjs')).cookieCases(cookies, session, ctx)
+  process.stdout.write(`${label} session (${bytes} bytes of JSON, ${ctx.cookie.length}-byte cookie): interop ok, measuring…`)
+  const started = Date.now()
+  const times = await measure(cases(session, ctx), { rounds })
+  process.stdout.write(` ${((Date.now() - started) / 1000).toFixed(1)} s\n`)
+  results.push({ label, bytes, cookieBytes: ctx.cookie.length, times: Object.fromEntries(times) })
+}
+
+const env = machine()
+const targets = evaluateTargets(results)
+const summary = renderSummary(results, targets)
+console.log('\n' + summary)
+
+if (!flag('no-write') && !only && !quick) {
+  writeFileSync(join(root, 'bench', 'results.json'), JSON.stringify({ env, rounds, results, targets }, null, 2) + '\n')
+  writeFileSync(join(root, 'bench', 'RESULTS.md'), renderMarkdown(env, rounds, results, targets))
+  writeFileSync(join(root, 'bench', 'ratios.svg'), renderSvg(env, results, targets))
+  console.log('\nwrote bench/RESULTS.md, bench/results.json, bench/ratios.svg')
+}
+void ROWS
