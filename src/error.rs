@@ -19,6 +19,11 @@ pub enum ErrorCode {
     JwtInvalid,
     /// A header asks for something this library deliberately does not do (`alg`, `enc`, `zip`, `crit`).
     JoseNotSupported,
+    /// A header names an algorithm or compression jose implements but session cookies never use (`zip:
+    /// "DEF"`, `A256KW`, `A128GCM`, …). Same code as `JoseNotSupported`; kept apart because the SDK's
+    /// `decrypt`, whose jose attempts these with its 32-byte key, reads such a cookie as absent when the
+    /// attempt fails, and the drop-in `decrypt` does the same.
+    JoseUnusedBySessions,
     /// jose refuses PBES2 key management unless explicitly allowed; so do we (we support only `dir`).
     JoseAlgNotAllowed,
     /// The input is larger than the configured limit and was refused before any work.
@@ -44,7 +49,9 @@ impl ErrorCode {
             ErrorCode::JwtExpired => "ERR_JWT_EXPIRED",
             ErrorCode::JwtClaimValidationFailed => "ERR_JWT_CLAIM_VALIDATION_FAILED",
             ErrorCode::JwtInvalid => "ERR_JWT_INVALID",
-            ErrorCode::JoseNotSupported => "ERR_JOSE_NOT_SUPPORTED",
+            ErrorCode::JoseNotSupported | ErrorCode::JoseUnusedBySessions => {
+                "ERR_JOSE_NOT_SUPPORTED"
+            }
             ErrorCode::JoseAlgNotAllowed => "ERR_JOSE_ALG_NOT_ALLOWED",
             ErrorCode::InputTooLarge => "ERR_INPUT_TOO_LARGE",
             ErrorCode::SecretInvalid => "ERR_SECRET_INVALID",
@@ -100,6 +107,7 @@ error_constructors! {
     claim_invalid => JwtClaimValidationFailed,
     jwt_invalid => JwtInvalid,
     not_supported => JoseNotSupported,
+    unused_by_sessions => JoseUnusedBySessions,
     alg_not_allowed => JoseAlgNotAllowed,
     input_too_large => InputTooLarge,
     secret_invalid => SecretInvalid,

@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use crate::base64url;
 use crate::error::{
     alg_not_allowed, decryption_failed, internal, invalid_arg_value, jwe_invalid, not_supported,
-    Result,
+    unused_by_sessions, Result,
 };
 use crate::json::without_lone_surrogates;
 use crate::keys::{self, KeyRing};
@@ -322,7 +322,8 @@ fn check_header(params: &Map<String, Value>) -> Result<()> {
         )));
     }
     if let Some(zip) = params.get("zip") {
-        return Err(not_supported(format!(
+        let refuse = refusal(zip.as_str() == Some("DEF"));
+        return Err(refuse(format!(
             "JWE \"zip\" (Compression Algorithm) Header Parameter {zip} is not supported: session cookies are never compressed"
         )));
     }
@@ -337,16 +338,39 @@ fn check_header(params: &Map<String, Value>) -> Result<()> {
         ));
     }
     if enc != ENC {
-        return Err(not_supported(format!(
+        let refuse = refusal(JOSE_CONTENT_ENCRYPTIONS.contains(&enc));
+        return Err(refuse(format!(
             "JWE \"enc\" (Encryption Algorithm) Header Parameter \"{enc}\" is not supported: only \"A256GCM\""
         )));
     }
     if alg != ALG {
-        return Err(not_supported(format!(
+        let refuse = refusal(JOSE_SYMMETRIC_KEY_MANAGEMENT.contains(&alg));
+        return Err(refuse(format!(
             "JWE \"alg\" (Algorithm) Header Parameter \"{alg}\" is not supported: only \"dir\""
         )));
     }
     Ok(())
+}
+
+/// The content encryptions jose implements besides ours: with the SDK's 32-byte key, its attempt fails as
+/// a malformed or undecryptable JWE.
+const JOSE_CONTENT_ENCRYPTIONS: [&str; 5] = [
+    "A128GCM",
+    "A192GCM",
+    "A128CBC-HS256",
+    "A192CBC-HS384",
+    "A256CBC-HS512",
+];
+
+/// The key managements jose runs with a 32-byte secret (the others refuse such a key outright).
+const JOSE_SYMMETRIC_KEY_MANAGEMENT: [&str; 4] = ["A256KW", "A128GCMKW", "A192GCMKW", "A256GCMKW"];
+
+/// Names jose would attempt get their own variant (same code); see `ErrorCode::JoseUnusedBySessions`.
+fn refusal(jose_attempts_it: bool) -> fn(String) -> crate::error::Error {
+    match jose_attempts_it {
+        true => unused_by_sessions,
+        false => not_supported,
+    }
 }
 
 fn non_empty_string<'a>(params: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
@@ -377,8 +401,15 @@ pub fn header_json(additional: Option<&str>) -> Result<String> {
         ),
     ];
     if let Some(text) = additional {
-        let raw: indexmap::IndexMap<String, Box<RawValue>> = serde_json::from_str(text)
-            .map_err(|_| invalid_arg_value("additionalHeaders must be a JSON object"))?;
+        let raw: indexmap::IndexMap<String, Box<RawValue>> =
+            serde_json::from_str(text).map_err(|e| {
+                match e.to_string().contains("recursion limit") {
+                    true => invalid_arg_value(
+                        "additionalHeaders nests deeper than 128 levels, the limit for headers",
+                    ),
+                    false => invalid_arg_value("additionalHeaders must be a JSON object"),
+                }
+            })?;
         for (key, value) in raw {
             match members.iter_mut().find(|(k, _)| *k == key) {
                 Some(slot) => slot.1 = value,

@@ -6,6 +6,7 @@ use napi::bindgen_prelude::{Unknown, ValueType};
 use napi::{Env, JsValue};
 use napi_derive::napi;
 use sha2::{Digest, Sha256};
+use std::ffi::CStr;
 use std::sync::{Arc, Mutex};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
@@ -14,7 +15,7 @@ use super::args;
 use super::js::{Code, Js, Raw};
 use super::{guard, warn_if_short_secret};
 use crate::cipher::{CipherOptions, SessionCipher};
-use crate::error::{invalid_arg_type, Error, ErrorCode};
+use crate::error::{invalid_arg_type, jwe_invalid, not_supported, Error, ErrorCode};
 
 /// How many distinct secrets (or secret lists) keep their derived keys.
 const KEY_CACHE_CAPACITY: usize = 16;
@@ -89,10 +90,29 @@ fn seal(
     let cipher = cached_cipher(js, &args::secrets(js, secret)?)?;
     let expiration = args::expiration(js, expiration, "expiration")?;
     let headers = match js.options_object(headers, "additionalHeaders")? {
-        Some(headers) => Some(args::object_json(js, headers, "additionalHeaders")?),
+        Some(headers) => {
+            refuse_undefined_algorithms(js, headers)?;
+            Some(args::object_json(js, headers, "additionalHeaders")?)
+        }
         None => None,
     };
     cipher.seal_payload(&payload, expiration, headers.as_deref())
+}
+
+/// `{ enc: undefined }` replaces the SDK's `enc` with nothing and jose refuses the header; JSON text would
+/// silently drop the member and keep ours, so it is caught here, with jose's code.
+fn refuse_undefined_algorithms(js: &Js, headers: Raw) -> Result<(), Error> {
+    for (name, label) in [
+        (c"enc", "\"enc\" (Encryption Algorithm)"),
+        (c"alg", "\"alg\" (Algorithm)"),
+    ] {
+        if js.has_own(headers, name)? && js.option(Some(headers), name)?.is_none() {
+            return Err(jwe_invalid(format!(
+                "JWE {label} Header Parameter missing or invalid"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The SDK's `decrypt(cookieValue, secret, options?)`: `{ payload, protectedHeader }`, or `null` when the
@@ -128,6 +148,7 @@ fn treated_as_absent(code: ErrorCode) -> bool {
             | ErrorCode::JweDecryptionFailed
             | ErrorCode::JwtExpired
             | ErrorCode::InputTooLarge
+            | ErrorCode::JoseUnusedBySessions
     )
 }
 
@@ -146,9 +167,40 @@ fn open(js: &Js, cookie: Raw, secret: Raw, options: Option<Raw>) -> Result<Raw, 
     ])
 }
 
+/// jose's `jwtDecrypt` options that the SDK passes through and this library does not implement. Each
+/// would make jose refuse some cookies; ignoring one would hand back a session the caller believes was
+/// checked, so passing one refuses the call. (`clockTolerance` is always 15 s in the SDK; `currentDate`
+/// is honoured.)
+const UNIMPLEMENTED_OPTIONS: [&CStr; 11] = [
+    c"issuer",
+    c"audience",
+    c"subject",
+    c"typ",
+    c"requiredClaims",
+    c"maxTokenAge",
+    c"keyManagementAlgorithms",
+    c"contentEncryptionAlgorithms",
+    c"crit",
+    c"maxPBES2Count",
+    c"maxDecompressedLength",
+];
+
+fn refuse_unimplemented_options(js: &Js, options: Option<Raw>) -> Result<(), Error> {
+    for name in UNIMPLEMENTED_OPTIONS {
+        if js.option(options, name)?.is_some() {
+            return Err(not_supported(format!(
+                "decrypt option \"{}\" is not implemented by session-seal: check it on the returned payload, or use the SDK's decrypt",
+                name.to_string_lossy()
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// `options.currentDate` (a `Date`), in epoch seconds.
 fn current_date(js: &Js, options: Option<Raw>) -> Result<Option<f64>, Error> {
     let options = js.options_object(options, "options")?;
+    refuse_unimplemented_options(js, options)?;
     let Some(date) = js.option(options, c"currentDate")? else {
         return Ok(None);
     };

@@ -223,6 +223,28 @@ impl Js {
         Ok(result)
     }
 
+    /// `Object.hasOwn(object, name)`: tells a member set to `undefined` from one never set.
+    pub fn has_own(&self, object: Raw, name: &CStr) -> Result<bool, Error> {
+        let mut key = ptr::null_mut();
+        check(
+            unsafe {
+                sys::napi_create_string_utf8(
+                    self.env,
+                    name.as_ptr(),
+                    name.count_bytes() as isize,
+                    &mut key,
+                )
+            },
+            "property name",
+        )?;
+        let mut result = false;
+        check(
+            unsafe { sys::napi_has_own_property(self.env, object, key, &mut result) },
+            "own property check",
+        )?;
+        Ok(result)
+    }
+
     /// `options[name]` when `options` is an object and the member is not undefined.
     pub fn option(&self, options: Option<Raw>, name: &CStr) -> Result<Option<Raw>, Error> {
         let Some(options) = options else {
