@@ -3,6 +3,7 @@
 use napi::bindgen_prelude::ValueType;
 
 use super::js::{type_word, Js, Raw};
+use crate::cipher::CipherOptions;
 use crate::error::{input_too_large, invalid_arg_type, invalid_arg_value, secret_invalid, Error};
 
 /// `secret: string | string[]`, newest first.
@@ -57,7 +58,8 @@ pub fn object_json(js: &Js, value: Raw, name: &str) -> Result<String, Error> {
     }
 }
 
-/// A cookie value argument, refused by length before it is even copied out of V8.
+/// A cookie value argument, refused by length before it is even copied out of V8. What cookies are (an
+/// ASCII string within the limit) is copied once, with no UTF-8 length scan.
 pub fn cookie(js: &Js, value: Raw, max_bytes: usize) -> Result<String, Error> {
     let kind = js.type_of(value)?;
     if kind != ValueType::String {
@@ -66,6 +68,11 @@ pub fn cookie(js: &Js, value: Raw, max_bytes: usize) -> Result<String, Error> {
             type_word(kind)
         )));
     }
+    if js.utf16_len(value)? <= max_bytes {
+        if let Some(text) = js.ascii_string(value)? {
+            return Ok(text);
+        }
+    }
     let len = js.utf8_len(value)?;
     if len > max_bytes {
         return Err(input_too_large(format!(
@@ -73,6 +80,29 @@ pub fn cookie(js: &Js, value: Raw, max_bytes: usize) -> Result<String, Error> {
         )));
     }
     js.string(value)
+}
+
+/// `clockTolerance` and `maxCookieBytes`, as `new SessionCipher` and `new SessionCookies` read them.
+pub fn cipher_options(js: &Js, options: Raw) -> Result<CipherOptions, Error> {
+    let mut result = CipherOptions::default();
+    if let Some(tolerance) = js.option(Some(options), c"clockTolerance")? {
+        result.clock_tolerance = js.expect_number(tolerance, "options.clockTolerance")?;
+        if result.clock_tolerance < 0.0 {
+            return Err(invalid_arg_value(
+                "options.clockTolerance must be 0 or more seconds",
+            ));
+        }
+    }
+    if let Some(max) = js.option(Some(options), c"maxCookieBytes")? {
+        let max = js.expect_number(max, "options.maxCookieBytes")?;
+        if max < 1.0 || max.fract() != 0.0 || max > u32::MAX as f64 {
+            return Err(invalid_arg_value(
+                "options.maxCookieBytes must be a positive whole number of bytes",
+            ));
+        }
+        result.max_cookie_bytes = max as usize;
+    }
+    Ok(result)
 }
 
 /// `options.now` in epoch seconds, if given.

@@ -7,8 +7,8 @@ use napi_derive::napi;
 use super::args;
 use super::js::{Code, Js, Raw};
 use super::{guard, warn_if_short_secret};
-use crate::cipher::{CipherOptions, SessionCipher as CoreCipher};
-use crate::error::{invalid_arg_type, invalid_arg_value, Error};
+use crate::cipher::SessionCipher as CoreCipher;
+use crate::error::{invalid_arg_type, Error};
 
 /// Seals and unseals session cookies with keys derived once. All calls are synchronous.
 #[napi]
@@ -30,7 +30,7 @@ impl SessionCipher {
                     )
                 })?;
             let secrets = args::secrets(&js, js.get(options, c"secret")?)?;
-            let inner = CoreCipher::new(&secrets, cipher_options(&js, options)?)?;
+            let inner = CoreCipher::new(&secrets, args::cipher_options(&js, options)?)?;
             warn_if_short_secret(&js, inner.ring())?;
             Ok(SessionCipher { inner })
         })
@@ -95,13 +95,13 @@ impl SessionCipher {
             let clock = self
                 .inner
                 .clock(args::now(&js, options.map(|o| o.raw()))?)?;
-            let cookie = match cookie_arg(&js, cookie.raw(), self.inner.options().max_cookie_bytes)
-            {
-                Err(e) if e.code == crate::ErrorCode::InputTooLarge => {
-                    return Ok(js.unknown(js.null()?))
-                }
-                other => other?,
-            };
+            let cookie =
+                match args::cookie(&js, cookie.raw(), self.inner.options().max_cookie_bytes) {
+                    Err(e) if e.code == crate::ErrorCode::InputTooLarge => {
+                        return Ok(js.unknown(js.null()?))
+                    }
+                    other => other?,
+                };
             let value = match self.inner.unseal(&cookie, clock) {
                 Some(session) => js.parse(&session)?,
                 None => js.null()?,
@@ -126,7 +126,7 @@ impl SessionCipher {
             let clock = self
                 .inner
                 .clock(args::now(&js, options.map(|o| o.raw()))?)?;
-            let cookie = cookie_arg(&js, cookie.raw(), self.inner.options().max_cookie_bytes)?;
+            let cookie = args::cookie(&js, cookie.raw(), self.inner.options().max_cookie_bytes)?;
             let opened = self.inner.open(&cookie, clock)?;
             let result = js.create_object(&[
                 (c"payload", js.parse(&opened.payload)?),
@@ -136,39 +136,6 @@ impl SessionCipher {
             Ok(js.unknown(result))
         })
     }
-}
-
-/// A cookie value argument, exactly as `args::cookie` reads it, with a fast path for what cookies are: an
-/// ASCII string within the limit, copied once with no UTF-8 length scan.
-pub(super) fn cookie_arg(js: &Js, value: Raw, max_bytes: usize) -> Result<String, Error> {
-    if js.type_of(value)? == ValueType::String && js.utf16_len(value)? <= max_bytes {
-        if let Some(text) = js.ascii_string(value)? {
-            return Ok(text);
-        }
-    }
-    args::cookie(js, value, max_bytes)
-}
-
-fn cipher_options(js: &Js, options: Raw) -> Result<CipherOptions, Error> {
-    let mut result = CipherOptions::default();
-    if let Some(tolerance) = js.option(Some(options), c"clockTolerance")? {
-        result.clock_tolerance = js.expect_number(tolerance, "options.clockTolerance")?;
-        if result.clock_tolerance < 0.0 {
-            return Err(invalid_arg_value(
-                "options.clockTolerance must be 0 or more seconds",
-            ));
-        }
-    }
-    if let Some(max) = js.option(Some(options), c"maxCookieBytes")? {
-        let max = js.expect_number(max, "options.maxCookieBytes")?;
-        if max < 1.0 || max.fract() != 0.0 || max > u32::MAX as f64 {
-            return Err(invalid_arg_value(
-                "options.maxCookieBytes must be a positive whole number of bytes",
-            ));
-        }
-        result.max_cookie_bytes = max as usize;
-    }
-    Ok(result)
 }
 
 fn validate_option(js: &Js, options: Option<Raw>) -> Result<bool, Error> {

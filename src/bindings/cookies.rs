@@ -12,6 +12,7 @@ use super::args;
 use super::js::{type_word, Code, Js, Raw};
 use super::{guard, warn_if_short_secret};
 use crate::cipher::{CipherOptions, SessionCipher};
+use crate::claims::Clock;
 use crate::cookies::{
     self, jar_too_large, set_cookies_json, CookieConfig, Jar, Plan, SameSite, SetCookie,
     SetCookieOptions, MAX_JAR_BYTES,
@@ -40,7 +41,7 @@ impl SessionCookies {
             let secrets = args::secrets(&js, js.get(options, c"secret")?)?;
             let inner = cookies::SessionCookies::new(
                 &secrets,
-                cipher_options(&js, options)?,
+                args::cipher_options(&js, options)?,
                 cookie_config(&js, options)?,
             )?;
             warn_if_short_secret(&js, inner.cipher().ring())?;
@@ -62,13 +63,9 @@ impl SessionCookies {
     ) -> napi::Result<Unknown<'env>, Code> {
         guard(|| {
             let js = Js::new(env);
-            let clock = self
-                .inner
-                .cipher()
-                .clock(args::now(&js, options.map(|o| o.raw()))?)?;
-            let jar = match jar(&js, cookies.raw()) {
-                Err(e) if e.code == ErrorCode::InputTooLarge => return Ok(js.unknown(js.null()?)),
-                other => other?,
+            let clock = self.clock(&js, options)?;
+            let Some(jar) = readable_jar(&js, cookies.raw())? else {
+                return Ok(js.unknown(js.null()?));
             };
             let value = match self.inner.read(&jar, clock) {
                 Some(session) => js.parse(&session)?,
@@ -93,10 +90,7 @@ impl SessionCookies {
     ) -> napi::Result<Unknown<'env>, Code> {
         guard(|| {
             let js = Js::new(env);
-            let clock = self
-                .inner
-                .cipher()
-                .clock(args::now(&js, options.map(|o| o.raw()))?)?;
+            let clock = self.clock(&js, options)?;
             let jar = jar(&js, cookies.raw())?;
             let value = match crate::inspect::inspect(&self.inner, &jar, clock) {
                 Some(report) => js.parse(&report.to_string())?,
@@ -182,13 +176,9 @@ impl SessionCookies {
     ) -> napi::Result<Unknown<'env>, Code> {
         guard(|| {
             let js = Js::new(env);
-            let clock = self
-                .inner
-                .cipher()
-                .clock(args::now(&js, options.map(|o| o.raw()))?)?;
-            let jar = match jar(&js, cookies.raw()) {
-                Err(e) if e.code == ErrorCode::InputTooLarge => return Ok(js.unknown(js.null()?)),
-                other => other?,
+            let clock = self.clock(&js, options)?;
+            let Some(jar) = readable_jar(&js, cookies.raw())? else {
+                return Ok(js.unknown(js.null()?));
             };
             let value = match self.inner.read_session_id(&jar, clock) {
                 Some(id) => js.create_string(&id)?,
@@ -260,10 +250,7 @@ impl SessionCookies {
     ) -> napi::Result<Unknown<'env>, Code> {
         guard(|| {
             let js = Js::new(env);
-            let clock = self
-                .inner
-                .cipher()
-                .clock(args::now(&js, options.map(|o| o.raw()))?)?;
+            let clock = self.clock(&js, options)?;
             let jar = jar(&js, cookies.raw())?;
             let (id, cookies) = self.inner.clear_session_id(&jar, clock);
             let result = format!(
@@ -277,6 +264,13 @@ impl SessionCookies {
 }
 
 impl SessionCookies {
+    /// The clock of a read: `options.now` or the system clock, with the configured tolerance.
+    fn clock(&self, js: &Js, options: Option<Unknown>) -> Result<Clock, Error> {
+        self.inner
+            .cipher()
+            .clock(args::now(js, options.map(|o| o.raw()))?)
+    }
+
     fn write_outcome(
         &self,
         js: &Js,
@@ -411,6 +405,14 @@ pub fn generate_stateful_session_cookie<'env>(
 // Arguments
 // ---------------------------------------------------------------------------------------------------
 
+/// A jar for the reads that answer `null` rather than throw: an oversized input is no session.
+fn readable_jar(js: &Js, value: Raw) -> Result<Option<Jar>, Error> {
+    match jar(js, value) {
+        Err(e) if e.code == ErrorCode::InputTooLarge => Ok(None),
+        other => other.map(Some),
+    }
+}
+
 /// `CookieInput`: a `Cookie` header; `null`/`undefined` (no cookies); an object with `getAll()`; a
 /// `{ name, value }` list; or a `name → value` object.
 fn jar(js: &Js, value: Raw) -> Result<Jar, Error> {
@@ -499,29 +501,6 @@ fn cookie_config(js: &Js, options: Raw) -> Result<CookieConfig, Error> {
         config.transient = boolean(js, transient, "options.cookieOptions.transient")?;
     }
     Ok(config)
-}
-
-/// `clockTolerance` and `maxCookieBytes`, read as `new SessionCipher` reads them.
-fn cipher_options(js: &Js, options: Raw) -> Result<CipherOptions, Error> {
-    let mut result = CipherOptions::default();
-    if let Some(tolerance) = js.option(Some(options), c"clockTolerance")? {
-        result.clock_tolerance = js.expect_number(tolerance, "options.clockTolerance")?;
-        if result.clock_tolerance < 0.0 {
-            return Err(invalid_arg_value(
-                "options.clockTolerance must be 0 or more seconds",
-            ));
-        }
-    }
-    if let Some(max) = js.option(Some(options), c"maxCookieBytes")? {
-        let max = js.expect_number(max, "options.maxCookieBytes")?;
-        if max < 1.0 || max.fract() != 0.0 || max > u32::MAX as f64 {
-            return Err(invalid_arg_value(
-                "options.maxCookieBytes must be a positive whole number of bytes",
-            ));
-        }
-        result.max_cookie_bytes = max as usize;
-    }
-    Ok(result)
 }
 
 /// `planChunkedCookie`'s options: the store's defaults (`httpOnly: true`, `sameSite: "lax"`,

@@ -159,7 +159,7 @@ fn open(js: &Js, cookie: Raw, secret: Raw, options: Option<Raw>) -> Result<Raw, 
         // jose: "Compact JWE must be a string or Uint8Array".
         return Err(crate::error::jwe_invalid("Compact JWE must be a string"));
     }
-    let cookie = super::cipher::cookie_arg(js, cookie, cipher.options().max_cookie_bytes)?;
+    let cookie = args::cookie(js, cookie, cipher.options().max_cookie_bytes)?;
     let opened = cipher.open(&cookie, clock)?;
     js.create_object(&[
         (c"payload", js.parse(&opened.payload)?),
