@@ -765,6 +765,17 @@ describe('arguments', () => {
     expect(cookies.clear(undefined)).toEqual(cookies.clear(''));
   });
 
+  test("a cookie named like serde_json's raw-value marker is a cookie like any other", () => {
+    // serde_json's Value would take this member for embedded JSON and read the jar out of its value.
+    const secret = randomSecret();
+    const cookies = new SessionCookies({ secret });
+    const value = cookies.write(makeSession(), '')[0].value;
+    const marker = '$serde_json::private::RawValue';
+    expect(cookies.read({ [marker]: JSON.stringify({ __session: value }) })).toBeNull();
+    expect(cookies.read([{ name: marker, value: JSON.stringify([{ name: '__session', value }]) }])).toBeNull();
+    expect(cookies.read({ [marker]: 'x', __session: value })).toEqual(cookies.read({ __session: value }));
+  });
+
   test('bad arguments throw coded errors; bad cookies never do', () => {
     const secret = randomSecret();
     const cookies = new SessionCookies({ secret });

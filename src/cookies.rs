@@ -17,6 +17,8 @@ use indexmap::IndexMap;
 use rand::RngCore;
 use serde_json::value::RawValue;
 use serde_json::Value;
+
+use crate::json::parse_value;
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
@@ -104,7 +106,7 @@ impl Jar {
         if text.len() > MAX_JAR_BYTES {
             return Err(jar_too_large(text.len()));
         }
-        let value: Value = serde_json::from_str(text)
+        let value = parse_value(text)
             .map_err(|e| invalid_arg_value(format!("cookies: not a cookie list ({e})")))?;
         let mut jar = Jar::new();
         match value {
@@ -364,7 +366,7 @@ impl SetCookie {
     /// as a header: a cookie-name token, and no `;` or control characters in `path` or `domain`.
     /// Absent options are those `ResponseCookies.set` would apply: no flags, `path` `/`.
     pub fn from_json(text: &str) -> Result<SetCookie> {
-        let value: Value = serde_json::from_str(text)
+        let value = parse_value(text)
             .map_err(|e| invalid_arg_value(format!("cookie: not a SetCookie object ({e})")))?;
         let string = |v: &Value, key: &str| -> Result<Option<String>> {
             match v.get(key) {

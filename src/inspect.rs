@@ -6,6 +6,8 @@
 
 use serde_json::{json, Value};
 
+use crate::json::{parse_value, without_lone_surrogates};
+
 use crate::claims::Clock;
 use crate::cookies::{
     chunk_index, connection_cookie_index, get_chunked_cookie, Jar, SessionCookies,
@@ -95,7 +97,8 @@ pub fn inspect(cookies: &SessionCookies, jar: &Jar, clock: Clock) -> Option<Valu
     let details = match cookies.cipher().open(&found.value, clock) {
         Ok(opened) => {
             let key_index = opened.key_index;
-            let payload: Value = serde_json::from_str(&opened.payload).unwrap_or(Value::Null);
+            let payload =
+                parse_value(&without_lone_surrogates(&opened.payload)).unwrap_or(Value::Null);
             let format = if legacy::is_legacy_header(&opened.header.params) {
                 Format::V3Legacy
             } else if is_id_payload(&payload) {
@@ -103,13 +106,14 @@ pub fn inspect(cookies: &SessionCookies, jar: &Jar, clock: Clock) -> Option<Valu
             } else {
                 Format::V4
             };
-            let header: Value = serde_json::from_str(&opened.header.json).unwrap_or(Value::Null);
+            let header =
+                parse_value(&without_lone_surrogates(&opened.header.json)).unwrap_or(Value::Null);
             // The session exactly as `read` hands it over, connection token sets included.
             let session = match format {
                 Format::StatefulId => Value::Null,
                 _ => cookies
                     .read(jar, clock)
-                    .and_then(|s| serde_json::from_str(&s).ok())
+                    .and_then(|s| parse_value(&without_lone_surrogates(&s)).ok())
                     .unwrap_or(Value::Null),
             };
             json!({

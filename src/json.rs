@@ -5,8 +5,88 @@
 //! analysed with serde, so for analysis a lone surrogate escape is swapped for `\ufffd`: same length, same
 //! structure, same types — every byte offset into the clean text is valid in the original.
 
-use serde_json::Value;
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Number, Value};
 use std::borrow::Cow;
+use std::fmt;
+
+/// Parses JSON text into a `Value` as `JSON.parse` sees it.
+///
+/// serde_json's own `Value` has a trap for us: with its `raw_value` feature (which this crate uses), an
+/// object whose first member is named `$serde_json::private::RawValue` is taken for an embedded raw value
+/// and that member's string is parsed as JSON in its place. In a cookie, a header or a jar that name is just
+/// a name, so every `Value` built from outside text is built here instead. Same limits as serde_json
+/// (128 levels of nesting, numbers within f64).
+pub fn parse_value(text: &str) -> serde_json::Result<Value> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = PlainValue.deserialize(&mut de)?;
+    de.end()?;
+    Ok(value)
+}
+
+/// A `Value` built member by member, with no special member names.
+struct PlainValue;
+
+impl<'de> DeserializeSeed<'de> for PlainValue {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PlainValue {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<Value, E> {
+        Ok(Value::Bool(value))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<Value, E> {
+        Ok(Value::Number(value.into()))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<Value, E> {
+        Ok(Value::Number(value.into()))
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<Value, E> {
+        Ok(Number::from_f64(value).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<Value, E> {
+        Ok(Value::String(value.to_owned()))
+    }
+
+    fn visit_string<E>(self, value: String) -> Result<Value, E> {
+        Ok(Value::String(value))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(PlainValue)? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut members = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            // A repeated name keeps its first place and takes the last value, as in JSON.parse.
+            members.insert(key, map.next_value_seed(PlainValue)?);
+        }
+        Ok(Value::Object(members))
+    }
+}
 
 /// `text` with every lone surrogate escape replaced by `\ufffd` (borrowed when there is none).
 pub fn without_lone_surrogates(text: &str) -> Cow<'_, str> {
@@ -112,6 +192,29 @@ fn write_js(value: &Value, out: &mut String) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn serde_json_raw_value_token_is_just_a_member_name() {
+        let text = r#"{"$serde_json::private::RawValue":"[1,2]","b":{"\u0024serde_json::private::RawValue":"7"}}"#;
+        let value = super::parse_value(text).unwrap();
+        assert_eq!(value["$serde_json::private::RawValue"], "[1,2]");
+        assert_eq!(value["b"]["$serde_json::private::RawValue"], "7");
+        // serde_json's own Value reads the same text as something else entirely: the trap avoided.
+        assert_ne!(serde_json::from_str::<Value>(text).ok(), Some(value));
+    }
+
+    #[test]
+    fn parse_value_reads_what_serde_json_reads_otherwise() {
+        let text = r#"{"b":[1.0,1e21,-0.5,"\u0041\n",18446744073709551615,-9223372036854775808],"a":null,"b":{"d":true},"c":false}"#;
+        assert_eq!(
+            super::parse_value(text).unwrap(),
+            serde_json::from_str::<Value>(text).unwrap()
+        );
+        assert!(super::parse_value("{} x").is_err());
+        assert!(super::parse_value("1e400").is_err());
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        assert!(super::parse_value(&deep).is_err());
+    }
+
     use super::*;
 
     #[test]

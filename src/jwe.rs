@@ -16,7 +16,7 @@ use crate::error::{
     alg_not_allowed, decryption_failed, internal, invalid_arg_value, jwe_invalid, not_supported,
     unused_by_sessions, Result,
 };
-use crate::json::without_lone_surrogates;
+use crate::json::{parse_value, without_lone_surrogates};
 use crate::keys::{self, KeyRing};
 
 mod gcm;
@@ -109,7 +109,7 @@ impl ProtectedHeader {
         };
         let bytes = base64url::decode(segment).ok_or_else(invalid)?;
         let json = utf8_without_bom(bytes).ok_or_else(invalid)?;
-        match serde_json::from_str::<Value>(&without_lone_surrogates(&json)) {
+        match parse_value(&without_lone_surrogates(&json)) {
             Ok(Value::Object(params)) => Ok(ProtectedHeader { json, params }),
             _ => Err(invalid()),
         }
@@ -428,9 +428,14 @@ pub fn header_json(additional: Option<&str>) -> Result<String> {
         json.push_str(value.get());
     }
     json.push('}');
-    let params: Map<String, Value> = serde_json::from_str(&without_lone_surrogates(&json))
-        // Pieces of valid JSON, so only the depth can fail: the reader's limit, applied when sealing too.
-        .map_err(|e| invalid_arg_value(format!("additionalHeaders cannot be read back: {e}")))?;
+    // Pieces of valid JSON, so only the depth can fail: the reader's limit, applied when sealing too.
+    let Value::Object(params) = parse_value(&without_lone_surrogates(&json))
+        .map_err(|e| invalid_arg_value(format!("additionalHeaders cannot be read back: {e}")))?
+    else {
+        return Err(internal(
+            "a header built as an object reads back as something else",
+        ));
+    };
     check_crit_duplicates(&params)?;
     check_header(&params)?;
     Ok(json)

@@ -9,7 +9,7 @@ use serde_json::Value;
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::json::without_lone_surrogates;
+use crate::json::{parse_value, without_lone_surrogates};
 
 pub(crate) mod scan;
 
@@ -280,7 +280,7 @@ pub fn validate_json_streaming(text: &str) -> Vec<Problem> {
 /// Validates a session given as JSON text by parsing it into a `Value` first: the reference the streaming
 /// `validate_json` is tested against.
 pub fn validate_json_tree(text: &str) -> Vec<Problem> {
-    match serde_json::from_str::<Value>(&without_lone_surrogates(text)) {
+    match parse_value(&without_lone_surrogates(text)) {
         Ok(value) => validate(&value),
         Err(e) => vec![Problem {
             path: String::new(),

@@ -98,3 +98,37 @@ fn a_pbes2_alg_is_refused_as_not_allowed() {
     );
     assert_eq!(unsealed, None);
 }
+
+/// `validate_json` stopped on a session whose object held a member named
+/// `$serde_json::private::RawValue`: serde_json's `Value` (our reference, then) takes that name for an
+/// embedded raw value and parses the member's string as JSON. Validation read the text as JSON.parse does
+/// and was right; every `Value` built from outside text now comes from `json::parse_value`, which agrees.
+#[test]
+fn serde_json_raw_value_member_name_is_plain_data_everywhere() {
+    use session_seal::{cookies::Jar, json::parse_value, session};
+    const TOKEN: &str = "$serde_json::private::RawValue";
+
+    // validate_json (the fuzz target's invariant): the text and its parse agree.
+    for text in [
+        format!(r#"{{"{TOKEN}":"26222"}}"#),
+        format!(r#"{{"user":{{"{TOKEN}":"{{\"sub\":\"x\"}}"}},"tokenSet":{{"{TOKEN}":"1"}}}}"#),
+        format!(r#"{{"\u0024serde_json::private::RawValue":"[]"}}"#),
+    ] {
+        let problems = session::validate_json(&text);
+        assert_eq!(problems, session::validate(&parse_value(&text).unwrap()), "{text}");
+        assert!(problems.iter().any(|p| p.path.is_empty() || p.message.contains("required")));
+    }
+
+    // A protected header: the member is data and the header stays an object.
+    let cipher = fuzz_cipher();
+    let (_, key) = cipher.ring().opening().next().unwrap();
+    let header = format!(r#"{{"alg":"dir","enc":"A256GCM","x":{{"{TOKEN}":"[1"}}}}"#);
+    let cookie = jwe::encrypt(key, &header, br#"{"a":1}"#.to_vec()).unwrap();
+    let opened = cipher.open(&cookie, Clock::new(NOW, 15.0).unwrap()).unwrap();
+    assert_eq!(opened.header.get("x").unwrap()[TOKEN], "[1");
+
+    // A jar given as a name → value object: the name is a cookie name like any other.
+    let jar = Jar::from_json(&format!(r#"{{"{TOKEN}":"{{\"__session\":\"forged\"}}"}}"#)).unwrap();
+    assert_eq!(jar.get(TOKEN), Some(r#"{"__session":"forged"}"#));
+    assert_eq!(jar.get("__session"), None);
+}
