@@ -3,8 +3,17 @@
 // tenants on a VM, GC of earlier cases) evenly over everything measured, so ratios are fair within a run.
 
 import { performance } from 'node:perf_hooks'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 
 let sink
+
+// A young-generation collection before every batch, so no case pays for the garbage the previous one left
+// (the SDK's and jose's promises leave plenty). Each case still pays for the collections its own
+// allocations cause within its batch. `--expose-gc` is switched on here, so `node bench/run.mjs` is enough.
+setFlagsFromString('--expose-gc')
+const gc = globalThis.gc ?? runInNewContext('gc')
+const minorGc = () => gc({ type: 'minor' })
 
 /**
  * A batch loop of its own for each case (compiled separately, so one case's call-site feedback never
@@ -28,7 +37,7 @@ async function timeBatch(c, n) {
 /**
  * cases: [{ id, fn, isAsync }]. Returns Map id → { median, min, p25, p75, n, rounds } in nanoseconds per call.
  */
-export async function measure(cases, { rounds = 60, batchMs = 4, warmupMs = 250 } = {}) {
+export async function measure(cases, { rounds = 60, batchMs = 4, warmupMs = 250, gcBetween = true } = {}) {
   const prepared = cases.map((c) => ({ ...c, batch: batchLoop(c.isAsync), samples: [] }))
   for (const c of prepared) {
     // Warm up (JIT, caches), then size the batch so one takes about batchMs.
@@ -43,10 +52,11 @@ export async function measure(cases, { rounds = 60, batchMs = 4, warmupMs = 250 
     const per = await timeBatch(c, n)
     c.n = Math.max(1, Math.round((batchMs * 1e6) / per))
   }
-  if (globalThis.gc) globalThis.gc()
+  gc()
   for (let r = 0; r < rounds; r++) {
     for (let k = 0; k < prepared.length; k++) {
       const c = prepared[(k + r) % prepared.length]
+      if (gcBetween) minorGc()
       c.samples.push(await timeBatch(c, c.n))
     }
   }

@@ -15,6 +15,7 @@ export const addon = require('../index.js')
 const sdkDir = new URL('../node_modules/@auth0/nextjs-auth0/dist/server/', import.meta.url)
 export const sdk = await import(new URL('cookies.js', sdkDir).href)
 export const { normalizeStatelessSession } = await import(new URL('session/normalize-session.js', sdkDir).href)
+export const sdkStore = await import(new URL('session/stateless-session-store.js', sdkDir).href)
 export const jose = await import(pathToFileURL(require.resolve('jose')).href)
 export const iron = await import(pathToFileURL(require.resolve('iron-session')).href)
 

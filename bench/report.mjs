@@ -7,6 +7,11 @@ import { join } from 'node:path'
 
 import { root } from './peers.mjs'
 
+/** The leak check's part of RESULTS.md, between these markers (bench/leak.mjs writes it, run.mjs keeps it). */
+export const LEAK_START = '<!-- leak-check:start -->'
+export const LEAK_END = '<!-- leak-check:end -->'
+export const LEAK_SECTION = new RegExp(`${LEAK_START}[\\s\\S]*?${LEAK_END}`)
+
 /** What each session-seal subject is compared with: the SDK call an app makes for the same job, and peers. */
 export const ROWS = [
   { id: 'seal', label: 'SessionCipher.seal', sdk: 'sdk.encrypt', sdkLabel: 'SDK encrypt', floor: 'floor.seal', jose: 'jose.encrypt', iron: 'iron.seal' },
@@ -14,8 +19,10 @@ export const ROWS = [
   { id: 'open', label: 'SessionCipher.open', sdk: 'sdk.decrypt', sdkLabel: 'SDK decrypt', floor: 'floor.unseal', jose: 'jose.decrypt', iron: 'iron.unseal' },
   { id: 'encrypt', label: 'encrypt (drop-in)', sdk: 'sdk.encrypt', sdkLabel: 'SDK encrypt', floor: 'floor.seal', jose: 'jose.encrypt', iron: 'iron.seal' },
   { id: 'decrypt', label: 'decrypt (drop-in)', sdk: 'sdk.decrypt', sdkLabel: 'SDK decrypt', floor: 'floor.unseal', jose: 'jose.decrypt', iron: 'iron.unseal' },
-  { id: 'cookies.write', label: 'SessionCookies write', sdk: 'sdk.encrypt', sdkLabel: 'SDK encrypt', floor: 'floor.seal', jose: 'jose.encrypt', iron: 'iron.seal' },
-  { id: 'cookies.read', label: 'SessionCookies read', sdk: 'sdk.decrypt+normalize', sdkLabel: 'SDK decrypt + normalize', floor: 'floor.unseal', jose: 'jose.decrypt', iron: 'iron.unseal' },
+  // The cookie layer does more than one seal (chunking, `__FC_i` cookies, the Set-Cookie plan), so it is
+  // compared with the SDK's own cookie layer only; the single-value peers would not be doing the same job.
+  { id: 'cookies.write', label: 'SessionCookies.write', sdk: 'sdk.store.set', sdkLabel: 'SDK StatelessSessionStore.set' },
+  { id: 'cookies.read', label: 'SessionCookies.read', sdk: 'sdk.store.get', sdkLabel: 'SDK StatelessSessionStore.get' },
 ]
 
 const PEERS = [
@@ -28,9 +35,11 @@ const PEERS = [
   ['floor.unseal', 'node:crypto floor: unseal'],
   ['iron.seal', 'iron-session `sealData`'],
   ['iron.unseal', 'iron-session `unsealData`'],
+  ['sdk.store.set', '@auth0/nextjs-auth0 `StatelessSessionStore.set`'],
+  ['sdk.store.get', '@auth0/nextjs-auth0 `StatelessSessionStore.get`'],
 ]
 
-const median = (result, id) => result.times[id]?.median
+const median = (result, id) => (id ? result.times[id]?.median : undefined)
 const ratio = (result, subject, peer) => {
   const a = median(result, subject)
   const b = median(result, peer)
@@ -45,12 +54,15 @@ export function evaluateTargets(results) {
   const t = []
   const add = (name, result, subject, peer, min) => {
     const value = result ? ratio(result, subject, peer) : undefined
-    t.push({ name, size: result?.label, subject, peer, min, value, met: value === undefined ? null : value >= min })
+    const subjectNs = result ? median(result, subject) : undefined
+    const peerNs = result ? median(result, peer) : undefined
+    t.push({ name, size: result?.label, subject, peer, min, value, subjectNs, peerNs, met: value === undefined ? null : value >= min })
   }
   add('SessionCipher.seal ≥ 40× SDK encrypt', typical, 'seal', 'sdk.encrypt', 40)
   add('SessionCipher.unseal ≥ 40× SDK decrypt + normalize', typical, 'unseal', 'sdk.decrypt+normalize', 40)
   add('drop-in encrypt ≥ 20× SDK encrypt', typical, 'encrypt', 'sdk.encrypt', 20)
   add('drop-in decrypt ≥ 20× SDK decrypt', typical, 'decrypt', 'sdk.decrypt', 20)
+  // SessionCipher.open is `unseal` without the SDK's normalization, so its SDK peer is `decrypt` alone.
   add('SessionCipher.seal ≥ 2× node:crypto floor', typical, 'seal', 'floor.seal', 2)
   add('SessionCipher.unseal ≥ 2× node:crypto floor', typical, 'unseal', 'floor.unseal', 2)
   add('SessionCipher.seal ≥ 1.5× node:crypto floor at ~60 KB', large, 'seal', 'floor.seal', 1.5)
@@ -84,6 +96,14 @@ function version(pkg) {
   }
 }
 
+/** The commit measured, marked when src/ differs from it (the addon is built from the working tree). */
+function gitCommit() {
+  const head = run('git', ['-C', root, 'rev-parse', '--short', 'HEAD'])
+  if (!head) return 'n/a'
+  const dirty = run('git', ['-C', root, 'status', '--porcelain', '--', 'src', 'Cargo.toml', 'Cargo.lock'])
+  return dirty ? `${head} + uncommitted changes in src/` : head
+}
+
 /** The machine and versions a result belongs to. */
 export function machine() {
   let model = cpus()[0]?.model ?? 'unknown'
@@ -104,6 +124,7 @@ export function machine() {
     node: process.version,
     v8: process.versions.v8,
     rustc: run('rustc', ['--version']) ?? 'n/a',
+    commit: gitCommit(),
     packages: {
       'session-seal': JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version,
       '@auth0/nextjs-auth0': version('@auth0/nextjs-auth0'),
@@ -129,10 +150,13 @@ export function renderSummary(results, targets) {
     }
     const peers = PEERS.filter(([id]) => r.times[id]).map(([id]) => `${id} ${us(median(r, id))}`)
     lines.push(`  peers (µs): ${peers.join(', ')}`)
+    if (r.times['threadpool.rtt']) lines.push(`  libuv thread-pool round trip: ${us(median(r, 'threadpool.rtt'))} µs`)
   }
   lines.push('', 'Targets (issue 4; ~3 KB session unless stated):')
   for (const t of targets) {
-    const shown = t.linear ? `${t.value.toFixed(2)} (≤ ${t.min})` : `${x(t.value)} (≥ ${t.min}×)`
+    const shown = t.linear
+      ? `${t.value.toFixed(2)} (≤ ${t.min})`
+      : `${x(t.value)} (≥ ${t.min}×; ${us(t.subjectNs)} vs ${us(t.peerNs)} µs)`
     lines.push(`  [${verdict(t).padEnd(7)}] ${t.name}: ${shown}`)
   }
   return lines.join('\n')
@@ -152,23 +176,39 @@ export function renderMarkdown(env, rounds, results, targets) {
   out.push(`| CPU | ${env.cpu} (${env.cores} cores; ${env.cpuFeatures}) |`)
   out.push(`| Memory | ${env.memoryGiB} GiB |`, `| Platform | ${env.platform} |`)
   out.push(`| Node.js | ${env.node} (V8 ${env.v8}) |`, `| Rust | ${env.rustc} |`)
+  if (env.commit) out.push(`| session-seal commit | ${env.commit} |`)
   out.push(`| Packages | ${Object.entries(env.packages).map(([k, v]) => `${k} ${v}`).join(', ')} |`)
-  out.push(`| Date | ${env.date} |`, '')
+  out.push(`| Date | ${env.date} |`)
+  if (env.load) {
+    const avg = (l) => l.map((v) => v.toFixed(2)).join(' / ')
+    out.push(`| Load average (1/5/15 min) | before ${avg(env.load.before)}; after ${avg(env.load.after)} |`)
+  }
+  const rtt = results.map((r) => r.times['threadpool.rtt'] && `${r.label}: ${us(median(r, 'threadpool.rtt'))} µs`).filter(Boolean)
+  if (rtt.length) out.push(`| libuv thread-pool round trip (median, measured alongside each size) | ${rtt.join(', ')} |`)
+  out.push('')
   out.push('## Targets (issue 4)', '', '| target | size | measured | verdict |', '| --- | --- | --- | --- |')
   for (const t of targets) {
-    const shown = t.linear ? `${t.value.toFixed(2)} (limit ${t.min})` : `${x(t.value)} (need ${t.min}×)`
+    const shown = t.linear
+      ? `${t.value.toFixed(2)} (limit ${t.min})`
+      : `${x(t.value)} (need ${t.min}×): ${us(t.subjectNs)} µs vs ${us(t.peerNs)} µs`
     out.push(`| ${t.name} | ${t.size ?? '16 → 60 KB'} | ${shown} | ${verdict(t)} |`)
   }
   out.push('')
   out.push('## session-seal against each peer', '')
-  out.push('Median µs per call; *×* columns: how many times faster session-seal is than that peer.', '')
-  out.push('| session | operation | session-seal µs | SDK µs | × SDK | jose µs | × jose | node:crypto µs | × node:crypto | iron-session µs | × iron |')
-  out.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
+  out.push(
+    'Median µs per call; *ns/B*: nanoseconds per byte of session JSON (flat across sizes = linear growth);' +
+      ' *×* columns: how many times faster session-seal is than that peer. The SDK column is the SDK call an app' +
+      ' makes for the same job (named in the operation column).',
+    '',
+  )
+  out.push('| session | operation | session-seal µs | ns/B | SDK µs | × SDK | jose µs | × jose | node:crypto µs | × node:crypto | iron-session µs | × iron |')
+  out.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
   for (const r of results) {
     for (const row of ROWS) {
       if (!r.times[row.id]) continue
       const cells = [row.sdk, row.jose, row.floor, row.iron].flatMap((p) => [us(median(r, p)), x(ratio(r, row.id, p))])
-      out.push(`| ${r.label} | ${row.label} (vs ${row.sdkLabel}) | ${us(median(r, row.id))} | ${cells.join(' | ')} |`)
+      const perByte = (median(r, row.id) / r.bytes).toFixed(2)
+      out.push(`| ${r.label} | ${row.label} (vs ${row.sdkLabel}) | ${us(median(r, row.id))} | ${perByte} | ${cells.join(' | ')} |`)
     }
   }
   out.push('')
@@ -188,11 +228,24 @@ export function renderMarkdown(env, rounds, results, targets) {
   out.push('- Sessions are generated deterministically by bench/sessions.mjs: ~0.5 KB (profile essentials, opaque access token),')
   out.push('  ~3 KB (the typical Auth0 session: profile, RS256 access token, id token, refresh token), ~16 KB and ~60 KB')
   out.push('  (the typical session plus access tokens for more APIs and connection token sets).')
-  out.push('- `SessionCipher` is constructed with `maxCookieBytes: 131072` so the ~60 KB session\'s ~81 KB cookie fits; the')
-  out.push('  drop-in `encrypt`/`decrypt` keep the default 64 KiB limit, so their ~60 KB cells are n/a (—).')
-  out.push('- The node:crypto floor (bench/floor.mjs) is synchronous, derives its key once, and reads/writes the same format;')
-  out.push('  the bench asserts at start that it and session-seal read each other\'s cookies. jose uses a cached CryptoKey (its')
-  out.push('  fastest key form in Node). The SDK and jose are asynchronous (WebCrypto), as apps run them.')
+  out.push('- Before anything is timed, every implementation reads the others\' cookies (bench/peers.mjs `checkInterop`,')
+  out.push('  bench/cookies-cases.mjs): session-seal ⇄ the SDK ⇄ the node:crypto floor, jose → session-seal, drop-in')
+  out.push('  `decrypt` = SDK `decrypt`, `SessionCookies.read` = the SDK store\'s `get` on each other\'s jars, and `write` plans')
+  out.push('  the same cookie names and maxAge as the SDK store\'s `set`. A wrong implementation stops the bench.')
+  out.push('- `SessionCipher` and `SessionCookies` are constructed with `maxCookieBytes: 131072` so the ~60 KB session\'s')
+  out.push('  ~81 KB cookie fits; the drop-in `encrypt`/`decrypt` keep the default 64 KiB limit, so their ~60 KB cells are n/a (—).')
+  out.push('- `SessionCipher.seal` validates the session (its default); none of the peers validate.')
+  out.push('- The node:crypto floor (bench/floor.mjs) is synchronous, derives its key once, and reads/writes the same format')
+  out.push('  with the same claim checks. jose uses a cached CryptoKey (its fastest key form in Node). The SDK, jose, iron-session')
+  out.push('  and the drop-ins are asynchronous (the SDK, jose and iron-session on WebCrypto), as apps run them.')
+  out.push('- The cookie layer is compared with the SDK\'s own: `StatelessSessionStore.set/get` from the installed package,')
+  out.push('  given the same `RequestCookies` jar (a rolling write of a session the request already carries; a read that')
+  out.push('  joins the chunks and opens the `__FC_i` connection-token cookies).')
+  out.push('- A young-generation GC runs (untimed) before every batch, so no case pays for the previous case\'s garbage.')
+  out.push('- The SDK (an `encrypt` awaits three libuv thread-pool jobs, a `decrypt` two), jose and iron-session wait on')
+  out.push('  libuv\'s thread pool, so their times depend on how fast the machine answers a thread-pool round trip (in the')
+  out.push('  machine table): on a small VM they vary from run to run far more than session-seal\'s synchronous calls do.')
+  out.push('- Where the profile says the time goes, and why a target is missed on this machine: bench/PROFILE.md.')
   out.push('')
   return out.join('\n')
 }
@@ -203,10 +256,10 @@ const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 /** Two panels of grouped bars: × the SDK (log scale) and × the node:crypto floor (linear), with target lines. */
 export function renderSvg(env, results, targets) {
   const W = 980
-  const H = 430
+  const H = 466
   const panels = [
-    { title: 'times faster than the SDK', ids: ['seal', 'unseal', 'encrypt', 'decrypt', 'cookies.write', 'cookies.read'], peer: 'sdk', log: true, lines: [[40, 'seal / unseal target 40×'], [20, 'drop-in target 20×']] },
-    { title: 'times faster than the best node:crypto code', ids: ['seal', 'unseal', 'open', 'cookies.write', 'cookies.read'], peer: 'floor', log: false, lines: [[2, 'target 2× (3 KB)'], [1.5, 'target 1.5× (60 KB)'], [1, 'parity']] },
+    { title: 'times faster than the SDK', caption: 'vs the SDK call for the same job: encrypt, decrypt (+ normalize), StatelessSessionStore set/get', ids: ['seal', 'unseal', 'encrypt', 'decrypt', 'cookies.write', 'cookies.read'], peer: 'sdk', log: true, lines: [[40, 'seal / unseal target 40×'], [20, 'drop-in target 20×']] },
+    { title: 'times faster than the best node:crypto code', caption: 'vs bench/floor.mjs: synchronous node:crypto, key derived once, same format', ids: ['seal', 'unseal', 'open', 'encrypt', 'decrypt'], peer: 'floor', log: false, lines: [[2, 'target 2× (3 KB)'], [1.5, 'target 1.5× (60 KB)'], [1, 'parity']] },
   ]
   const out = []
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="12">`)
@@ -217,8 +270,8 @@ export function renderSvg(env, results, targets) {
   panels.forEach((panel, pi) => {
     const ids = panel.ids.filter((id) => results.some((r) => r.times[id]))
     const x0 = 50 + pi * (pw + 10)
-    const top = 70
-    const bottom = H - 70
+    const top = 86
+    const bottom = H - 84
     const plotW = pw - 40
     const values = results.flatMap((r) => ids.map((id) => ratio(r, id, ROWS.find((row) => row.id === id)[panel.peer]))).filter(Boolean)
     const maxV = Math.max(...values, ...panel.lines.map(([v]) => v)) * 1.15
@@ -226,7 +279,8 @@ export function renderSvg(env, results, targets) {
     const y = panel.log
       ? (v) => bottom - ((Math.log10(Math.max(v, 1)) - Math.log10(minV)) / (Math.log10(maxV) - Math.log10(minV))) * (bottom - top)
       : (v) => bottom - (v / maxV) * (bottom - top)
-    out.push(`<text x="${x0 + plotW / 2}" y="${top - 12}" text-anchor="middle" font-size="13" font-weight="600">${esc(panel.title)}${panel.log ? ' (log scale)' : ''}</text>`)
+    out.push(`<text x="${x0 + plotW / 2}" y="${top - 28}" text-anchor="middle" font-size="13" font-weight="600">${esc(panel.title)}${panel.log ? ' (log scale)' : ''}</text>`)
+    out.push(`<text x="${x0 + plotW / 2}" y="${top - 12}" text-anchor="middle" font-size="10" fill="#666">${esc(panel.caption)}</text>`)
     // Grid and axis.
     const ticks = panel.log ? [1, 2, 5, 10, 20, 50, 100, 200, 500].filter((v) => v <= maxV) : niceTicks(maxV)
     for (const v of ticks) {
@@ -253,17 +307,24 @@ export function renderSvg(env, results, targets) {
     for (const [v, label] of panel.lines) {
       if (v > maxV) continue
       out.push(`<line x1="${x0}" x2="${x0 + plotW}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#dc2626" stroke-dasharray="5 4" stroke-width="1.2"/>`)
-      out.push(`<text x="${x0 + plotW - 2}" y="${(y(v) - 4).toFixed(1)}" text-anchor="end" fill="#dc2626" font-size="10">${esc(label)}</text>`)
+      out.push(`<text x="${x0 + plotW - 2}" y="${(y(v) - 4).toFixed(1)}" text-anchor="end" fill="#dc2626" font-size="10" stroke="#ffffff" stroke-width="3" paint-order="stroke">${esc(label)}</text>`)
     }
   })
-  // Legend.
+  // Legend, wrapped to the width.
   const legend = Object.keys(COLORS).filter((id) => results.some((r) => r.times[id]))
-  const lx0 = 50
-  legend.forEach((id, i) => {
-    const lx = lx0 + i * 150
-    out.push(`<rect x="${lx}" y="${H - 30}" width="12" height="12" fill="${COLORS[id]}"/>`)
-    out.push(`<text x="${lx + 17}" y="${H - 20}">${esc(ROWS.find((r) => r.id === id).label)}</text>`)
-  })
+  let lx = 50
+  let ly = H - 44
+  for (const id of legend) {
+    const label = ROWS.find((r) => r.id === id).label
+    const w = 17 + label.length * 6.6 + 22
+    if (lx + w > W - 20) {
+      lx = 50
+      ly += 18
+    }
+    out.push(`<rect x="${lx}" y="${ly}" width="12" height="12" fill="${COLORS[id]}"/>`)
+    out.push(`<text x="${lx + 17}" y="${ly + 10}">${esc(label)}</text>`)
+    lx += w
+  }
   out.push('</svg>')
   return out.join('\n') + '\n'
 }
