@@ -355,7 +355,8 @@ export declare class SessionCookies {
   constructor(options: SessionCookiesOptions)
   /**
    * The session as the SDK's stateless store reads it (chunks joined, v3 converted, `__FC_i`
-   * connection token sets added), or `null`. Bad or expired cookies never throw.
+   * connection token sets added), or `null`; like `auth0.getSession()`, `null` once the IdP session
+   * ceiling (`internal.sessionExpiresAt`, 30 s early) is reached. Bad or expired cookies never throw.
    */
   read(cookies: CookieInput, options?: ReadOptions): SessionData | null
   /**

@@ -484,6 +484,45 @@ describe('legacy v3 appSession cookies', () => {
 // Rolling maxAge
 // ---------------------------------------------------------------------------------------------------
 
+describe("the IdP session ceiling (internal.sessionExpiresAt), as the SDK's getSession applies it", () => {
+  let isSessionCeilingReached;
+  beforeAll(async () => {
+    ({ isSessionCeilingReached } = await sdkModule('utils/session-helpers.js'));
+  });
+
+  test.each([
+    ['60 s past', -60],
+    ['now', 0],
+    ['20 s ahead (inside the 30 s leeway)', 20],
+    ['30 s ahead (the leeway boundary)', 30],
+    ['31 s ahead', 31],
+    ['an hour ahead', 3600],
+    ['absent', undefined],
+    ['null', null],
+    ['a numeric string 60 s past', 'string'],
+  ])('%s: read gives null exactly when the SDK says the ceiling is reached', (_label, offset) => {
+    const now = freeze();
+    const secret = randomSecret();
+    const cookies = new SessionCookies({ secret });
+    const session = makeSession();
+    session.internal.createdAt = now;
+    const ceiling = offset === 'string' ? String(now - 60) : offset == null ? offset : now + offset;
+    if (offset !== undefined) session.internal.sessionExpiresAt = ceiling;
+    const jar = Object.fromEntries(
+      cookies.write(session, '', { now, validate: typeof offset === 'number' || offset === undefined }).map((c) => [c.name, c.value]),
+    );
+    const reached = isSessionCeilingReached(session.internal.sessionExpiresAt);
+    expect(typeof reached).toBe('boolean');
+    const read = cookies.read(jar, { now });
+    if (reached) expect(read).toBeNull();
+    else {
+      expect(read).not.toBeNull();
+      expect(read.user).toEqual(session.user);
+      expect(read.internal).toEqual(JSON.parse(JSON.stringify(session.internal)));
+    }
+  });
+});
+
 describe('rolling maxAge at the boundaries', () => {
   const cases = [
     ['a new session', 0],

@@ -945,7 +945,8 @@ impl SessionCookies {
 
     /// The stateless store's `get`: the session of `__session` (or its chunks, or the v3 `appSession`
     /// cookie or chunks), normalized, with the `__FC_i` connection token sets that open added as
-    /// `connectionTokenSets` (omitted when none do). `None` for anything bad; never an error.
+    /// `connectionTokenSets` (omitted when none do). `None` for anything bad, and, as `getSession()`
+    /// has it, past the IdP session ceiling; never an error.
     pub fn read(&self, jar: &Jar, clock: Clock) -> Option<String> {
         let value = get_chunked_cookie(&self.config.name, jar, false)
             .or_else(|| get_chunked_cookie(LEGACY_COOKIE_NAME, jar, true))?;
@@ -953,6 +954,9 @@ impl SessionCookies {
             return None;
         }
         let session = self.cipher.unseal(&value, clock)?;
+        if session_ceiling_reached(&session, clock.now) {
+            return None;
+        }
         let sets: Vec<String> = jar
             .iter()
             .filter(|(name, _)| connection_cookie_index(name).is_some())
@@ -1277,6 +1281,52 @@ fn set_member(object_json: &str, key: &str, value_json: &str) -> Result<String> 
     Ok(out)
 }
 
+/// `getSession()` refuses a session once the upstream IdP's ceiling, `internal.sessionExpiresAt`, is
+/// within this many seconds (the SDK's `SESSION_EXPIRY_LEEWAY_SECONDS`: never served after the ceiling).
+const SESSION_CEILING_LEEWAY: f64 = 30.0;
+
+/// The SDK's `isSessionCeilingReached`, which its `getSession()` applies on top of the store's `get`:
+/// apps replace `getSession()` with `read`, so `read` applies it too. An absent or `null` ceiling is never
+/// reached; other values compare as JavaScript's `now >= sessionExpiresAt - 30` coerces them.
+fn session_ceiling_reached(session_json: &str, now: f64) -> bool {
+    let ceiling = top_level(session_json)
+        .ok()
+        .and_then(|members| top_level(members.get("internal")?.get()).ok())
+        .and_then(|internal| {
+            internal
+                .get("sessionExpiresAt")
+                .map(|raw| js_to_number(raw.get()))
+        });
+    ceiling.is_some_and(|ceiling| now >= ceiling - SESSION_CEILING_LEEWAY)
+}
+
+/// JavaScript's `Number(value)` for the JSON text of a value (`null` taken as absent by the caller):
+/// numbers as they are, booleans 1/0, strings by their trimmed decimal text (empty is 0), `[]` 0 and a
+/// one-number array that number; anything else `NaN`, which compares false.
+fn js_to_number(raw: &str) -> f64 {
+    let decimal = |text: &str| match text.trim() {
+        "" => 0.0,
+        t => t
+            .parse::<f64>()
+            .ok()
+            .filter(|_| !t.contains(['i', 'I', 'n', 'N']))
+            .unwrap_or(f64::NAN),
+    };
+    match raw {
+        "null" => f64::NAN,
+        "true" => 1.0,
+        "false" => 0.0,
+        "[]" => 0.0,
+        text if text.starts_with('"') => {
+            serde_json::from_str::<String>(text).map_or(f64::NAN, |s| decimal(&s))
+        }
+        text if text.starts_with('[') => {
+            serde_json::from_str::<[f64; 1]>(text).map_or(f64::NAN, |[n]| n)
+        }
+        text => text.parse::<f64>().unwrap_or(f64::NAN),
+    }
+}
+
 /// A top-level string member of a JSON object.
 fn string_member(object_json: &str, key: &str) -> Option<String> {
     let members = top_level(object_json).ok()?;
@@ -1296,6 +1346,41 @@ mod tests {
 
     fn store(config: CookieConfig) -> SessionCookies {
         SessionCookies::new(&[SECRET], CipherOptions::default(), config).unwrap()
+    }
+
+    #[test]
+    fn the_session_ceiling_is_reached_30_seconds_early_and_only_by_a_number() {
+        let session = |ceiling: &str| {
+            format!(
+                r#"{{"user":{{"sub":"u"}},"internal":{{"sid":"s","createdAt":1,"sessionExpiresAt":{ceiling}}}}}"#
+            )
+        };
+        assert!(session_ceiling_reached(&session("1000"), 970.0));
+        assert!(!session_ceiling_reached(&session("1000"), 969.0));
+        assert!(session_ceiling_reached(&session("1e3"), 2000.0));
+        // As JavaScript coerces them: `now >= value - 30`.
+        for reached in [
+            "\"970\"",
+            "\" 970 \"",
+            "\"\"",
+            "true",
+            "false",
+            "[]",
+            "[970]",
+        ] {
+            assert!(
+                session_ceiling_reached(&session(reached), 5000.0),
+                "{reached}"
+            );
+        }
+        for never in ["null", "{}", "\"soon\"", "\"Infinity\"", "[1,2]", "[\"x\"]"] {
+            assert!(!session_ceiling_reached(&session(never), 5000.0), "{never}");
+        }
+        assert!(!session_ceiling_reached(
+            r#"{"internal":{"sid":"s"}}"#,
+            5000.0
+        ));
+        assert!(!session_ceiling_reached(r#"{"user":{}}"#, 5000.0));
     }
 
     fn session(created_at: f64, extra: &str) -> String {

@@ -112,11 +112,17 @@ fn serde_json_raw_value_member_name_is_plain_data_everywhere() {
     for text in [
         format!(r#"{{"{TOKEN}":"26222"}}"#),
         format!(r#"{{"user":{{"{TOKEN}":"{{\"sub\":\"x\"}}"}},"tokenSet":{{"{TOKEN}":"1"}}}}"#),
-        format!(r#"{{"\u0024serde_json::private::RawValue":"[]"}}"#),
+        r#"{"\u0024serde_json::private::RawValue":"[]"}"#.to_string(),
     ] {
         let problems = session::validate_json(&text);
-        assert_eq!(problems, session::validate(&parse_value(&text).unwrap()), "{text}");
-        assert!(problems.iter().any(|p| p.path.is_empty() || p.message.contains("required")));
+        assert_eq!(
+            problems,
+            session::validate(&parse_value(&text).unwrap()),
+            "{text}"
+        );
+        assert!(problems
+            .iter()
+            .any(|p| p.path.is_empty() || p.message.contains("required")));
     }
 
     // A protected header: the member is data and the header stays an object.
@@ -124,7 +130,9 @@ fn serde_json_raw_value_member_name_is_plain_data_everywhere() {
     let (_, key) = cipher.ring().opening().next().unwrap();
     let header = format!(r#"{{"alg":"dir","enc":"A256GCM","x":{{"{TOKEN}":"[1"}}}}"#);
     let cookie = jwe::encrypt(key, &header, br#"{"a":1}"#.to_vec()).unwrap();
-    let opened = cipher.open(&cookie, Clock::new(NOW, 15.0).unwrap()).unwrap();
+    let opened = cipher
+        .open(&cookie, Clock::new(NOW, 15.0).unwrap())
+        .unwrap();
     assert_eq!(opened.header.get("x").unwrap()[TOKEN], "[1");
 
     // A jar given as a name → value object: the name is a cookie name like any other.

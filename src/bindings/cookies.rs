@@ -50,7 +50,8 @@ impl SessionCookies {
     }
 
     /// The session as the SDK's stateless store reads it (chunks joined, v3 converted, `__FC_i`
-    /// connection token sets added), or `null`. Bad or expired cookies never throw.
+    /// connection token sets added), or `null`; like `auth0.getSession()`, `null` once the IdP session
+    /// ceiling (`internal.sessionExpiresAt`, 30 s early) is reached. Bad or expired cookies never throw.
     #[napi(
         ts_args_type = "cookies: CookieInput, options?: ReadOptions",
         ts_return_type = "SessionData | null"

@@ -8,16 +8,13 @@ const domain = process.env.AUTH0_DOMAIN ?? 'example.invalid'
 
 /**
  * The session as `auth0.getSession()` would return it, read by session-seal. `SessionCookies.read` is the
- * SDK's cookie store (decrypt, `exp`, chunks, v3 `appSession`); `getSession()` then refuses two more kinds of
- * session, and so does this:
- * - past the upstream IdP's ceiling, `internal.sessionExpiresAt` (the SDK allows 30 s of leeway);
- * - created for another custom domain, `internal.mcd.domain` (the SDK throws `SessionDomainMismatchError`).
+ * SDK's cookie store (decrypt, `exp`, chunks, v3 `appSession`) plus getSession's IdP session ceiling
+ * (`internal.sessionExpiresAt`); getSession refuses one more kind of session, and so does this: one created
+ * for another custom domain, `internal.mcd.domain` (the SDK throws `SessionDomainMismatchError`).
  */
 export function readSession(cookies: CookieInput): SessionData | null {
   const session = sessionCookies.read(cookies)
   if (!session) return null
-  const ceiling = session.internal.sessionExpiresAt
-  if (ceiling != null && Math.floor(Date.now() / 1000) >= ceiling - 30) return null
   if (session.internal.mcd && session.internal.mcd.domain !== domain) return null
   return session
 }
