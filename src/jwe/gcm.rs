@@ -115,11 +115,6 @@ mod x86 {
             })
         }
 
-        #[cfg(test)]
-        pub fn backend(&self) -> String {
-            format!("{:?}", self.ctr)
-        }
-
         /// The same key with the other counter-mode implementations this CPU has (for tests).
         #[cfg(test)]
         pub fn variants(key: &[u8; 32]) -> Vec<Gcm> {
@@ -703,45 +698,5 @@ mod tests {
         assert!(fast.decrypt(&nonce, b"aaD", &mut buffer, &tag).is_err());
         buffer[0] ^= 0x80;
         assert!(fast.decrypt(&nonce, b"aad", &mut buffer, &tag).is_err());
-    }
-}
-
-#[cfg(all(test, target_arch = "x86_64"))]
-mod timing_scratch {
-    #[test]
-    #[ignore]
-    fn timing() {
-        use std::time::Instant;
-        for gcm in super::x86::Gcm::variants(&[5; 32]) {
-            for size in [2877usize, 62322] {
-                let mut data = vec![b'a'; size];
-                let n = if size < 10000 { 400_000 } else { 20_000 };
-                let t = Instant::now();
-                for _ in 0..n {
-                    std::hint::black_box(gcm.encrypt(
-                        &[1; 12],
-                        b"eyJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiZGlyIn0",
-                        std::hint::black_box(&mut data),
-                    ));
-                }
-                let e = t.elapsed().as_nanos() as f64 / n as f64;
-                let t = Instant::now();
-                for _ in 0..n {
-                    let _ = std::hint::black_box(gcm.decrypt(
-                        &[1; 12],
-                        b"eyJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiZGlyIn0",
-                        std::hint::black_box(&mut data),
-                        &[0; 16],
-                    ));
-                }
-                let g = t.elapsed().as_nanos() as f64 / n as f64;
-                println!(
-                    "{:?} {size} B: {e:.0} ns ({:.2} ns/B), ghash only {g:.0} ns ({:.2} ns/B)",
-                    gcm.backend(),
-                    e / size as f64,
-                    g / size as f64
-                );
-            }
-        }
     }
 }
