@@ -198,18 +198,7 @@ mod tests {
         }
     }
 
-    /// Deterministic bytes for the differential tests.
-    fn noise(seed: u64, n: usize) -> Vec<u8> {
-        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-        (0..n)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                x as u8
-            })
-            .collect()
-    }
+    use crate::test_noise::noise;
 
     #[test]
     fn vector_paths_match_the_crate_exactly() {

@@ -603,18 +603,7 @@ mod tests {
     use aes_gcm::aead::AeadInPlace;
     use aes_gcm::{Aes256Gcm, KeyInit, Nonce, Tag};
 
-    /// A tiny deterministic generator, enough to vary keys, nonces and data.
-    fn bytes(seed: u64, n: usize) -> Vec<u8> {
-        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-        (0..n)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                x as u8
-            })
-            .collect()
-    }
+    use crate::test_noise::noise as bytes;
 
     #[test]
     fn matches_the_aes_gcm_crate_for_every_length_and_aad() {
