@@ -191,12 +191,16 @@ impl Clock {
 
     /// The current time from the system clock, with the given tolerance.
     pub fn system(tolerance: f64) -> Result<Self> {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs_f64())
-            .unwrap_or(0.0);
-        Clock::new(now, tolerance)
+        Clock::new(system_seconds(), tolerance)
     }
+}
+
+/// The system clock in epoch seconds, fraction kept (0 before 1970, which no real clock reports).
+pub fn system_seconds() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0)
 }
 
 fn require_number(claim: TimeClaim, name: &str) -> Result<Option<f64>> {

@@ -3,8 +3,11 @@
 use napi::bindgen_prelude::ValueType;
 
 use super::js::{type_word, Js, Raw};
-use crate::cipher::CipherOptions;
-use crate::error::{input_too_large, invalid_arg_type, invalid_arg_value, secret_invalid, Error};
+use crate::cipher::{CipherOptions, SessionCipher};
+use crate::claims::Clock;
+use crate::error::{
+    input_too_large, invalid_arg_type, invalid_arg_value, secret_invalid, Error, ErrorCode,
+};
 
 /// `secret: string | string[]`, newest first.
 pub fn secrets(js: &Js, value: Raw) -> Result<Vec<String>, Error> {
@@ -103,6 +106,19 @@ pub fn cipher_options(js: &Js, options: Raw) -> Result<CipherOptions, Error> {
         result.max_cookie_bytes = max as usize;
     }
     Ok(result)
+}
+
+/// The clock of a read: `options.now` (or the system clock) with the cipher's tolerance.
+pub fn clock(js: &Js, cipher: &SessionCipher, options: Option<Raw>) -> Result<Clock, Error> {
+    cipher.clock(now(js, options)?)
+}
+
+/// For the reads that answer `null` rather than throw: an oversized input is no session.
+pub fn none_if_too_large<T>(read: Result<T, Error>) -> Result<Option<T>, Error> {
+    match read {
+        Err(e) if e.code == ErrorCode::InputTooLarge => Ok(None),
+        other => other.map(Some),
+    }
 }
 
 /// `options.now` in epoch seconds, if given.

@@ -92,16 +92,12 @@ impl SessionCipher {
     ) -> napi::Result<Unknown<'env>, Code> {
         guard(|| {
             let js = Js::new(env);
-            let clock = self
-                .inner
-                .clock(args::now(&js, options.map(|o| o.raw()))?)?;
-            let cookie =
-                match args::cookie(&js, cookie.raw(), self.inner.options().max_cookie_bytes) {
-                    Err(e) if e.code == crate::ErrorCode::InputTooLarge => {
-                        return Ok(js.unknown(js.null()?))
-                    }
-                    other => other?,
-                };
+            let clock = args::clock(&js, &self.inner, options.map(|o| o.raw()))?;
+            let max_bytes = self.inner.options().max_cookie_bytes;
+            let Some(cookie) = args::none_if_too_large(args::cookie(&js, cookie.raw(), max_bytes))?
+            else {
+                return Ok(js.unknown(js.null()?));
+            };
             let value = match self.inner.unseal(&cookie, clock) {
                 Some(session) => js.parse(&session)?,
                 None => js.null()?,
@@ -123,9 +119,7 @@ impl SessionCipher {
     ) -> napi::Result<Unknown<'env>, Code> {
         guard(|| {
             let js = Js::new(env);
-            let clock = self
-                .inner
-                .clock(args::now(&js, options.map(|o| o.raw()))?)?;
+            let clock = args::clock(&js, &self.inner, options.map(|o| o.raw()))?;
             let cookie = args::cookie(&js, cookie.raw(), self.inner.options().max_cookie_bytes)?;
             let opened = self.inner.open(&cookie, clock)?;
             let result = js.create_object(&[

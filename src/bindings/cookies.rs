@@ -12,12 +12,12 @@ use super::args;
 use super::js::{type_word, Code, Js, Raw};
 use super::{guard, warn_if_short_secret};
 use crate::cipher::{CipherOptions, SessionCipher};
-use crate::claims::Clock;
+use crate::claims::system_seconds;
 use crate::cookies::{
     self, jar_too_large, set_cookies_json, CookieConfig, Jar, Plan, SameSite, SetCookie,
     SetCookieOptions, MAX_JAR_BYTES,
 };
-use crate::error::{invalid_arg_type, invalid_arg_value, Error, ErrorCode};
+use crate::error::{invalid_arg_type, invalid_arg_value, Error};
 
 /// The cookie layer of the SDK's session stores: reads a request's cookies, plans the `Set-Cookie` list.
 #[napi]
@@ -64,8 +64,8 @@ impl SessionCookies {
     ) -> napi::Result<Unknown<'env>, Code> {
         guard(|| {
             let js = Js::new(env);
-            let clock = self.clock(&js, options)?;
-            let Some(jar) = readable_jar(&js, cookies.raw())? else {
+            let clock = args::clock(&js, self.inner.cipher(), options.map(|o| o.raw()))?;
+            let Some(jar) = args::none_if_too_large(jar(&js, cookies.raw()))? else {
                 return Ok(js.unknown(js.null()?));
             };
             let value = match self.inner.read(&jar, clock) {
@@ -91,7 +91,7 @@ impl SessionCookies {
     ) -> napi::Result<Unknown<'env>, Code> {
         guard(|| {
             let js = Js::new(env);
-            let clock = self.clock(&js, options)?;
+            let clock = args::clock(&js, self.inner.cipher(), options.map(|o| o.raw()))?;
             let jar = jar(&js, cookies.raw())?;
             let value = match crate::inspect::inspect(&self.inner, &jar, clock) {
                 Some(report) => js.parse(&report.to_string())?,
@@ -177,8 +177,8 @@ impl SessionCookies {
     ) -> napi::Result<Unknown<'env>, Code> {
         guard(|| {
             let js = Js::new(env);
-            let clock = self.clock(&js, options)?;
-            let Some(jar) = readable_jar(&js, cookies.raw())? else {
+            let clock = args::clock(&js, self.inner.cipher(), options.map(|o| o.raw()))?;
+            let Some(jar) = args::none_if_too_large(jar(&js, cookies.raw()))? else {
                 return Ok(js.unknown(js.null()?));
             };
             let value = match self.inner.read_session_id(&jar, clock) {
@@ -251,7 +251,7 @@ impl SessionCookies {
     ) -> napi::Result<Unknown<'env>, Code> {
         guard(|| {
             let js = Js::new(env);
-            let clock = self.clock(&js, options)?;
+            let clock = args::clock(&js, self.inner.cipher(), options.map(|o| o.raw()))?;
             let jar = jar(&js, cookies.raw())?;
             let (id, cookies) = self.inner.clear_session_id(&jar, clock);
             let result = format!(
@@ -265,13 +265,6 @@ impl SessionCookies {
 }
 
 impl SessionCookies {
-    /// The clock of a read: `options.now` or the system clock, with the configured tolerance.
-    fn clock(&self, js: &Js, options: Option<Unknown>) -> Result<Clock, Error> {
-        self.inner
-            .cipher()
-            .clock(args::now(js, options.map(|o| o.raw()))?)
-    }
-
     fn write_outcome(
         &self,
         js: &Js,
@@ -405,14 +398,6 @@ pub fn generate_stateful_session_cookie<'env>(
 // ---------------------------------------------------------------------------------------------------
 // Arguments
 // ---------------------------------------------------------------------------------------------------
-
-/// A jar for the reads that answer `null` rather than throw: an oversized input is no session.
-fn readable_jar(js: &Js, value: Raw) -> Result<Option<Jar>, Error> {
-    match jar(js, value) {
-        Err(e) if e.code == ErrorCode::InputTooLarge => Ok(None),
-        other => other.map(Some),
-    }
-}
 
 /// `CookieInput`: a `Cookie` header; `null`/`undefined` (no cookies); an object with `getAll()`; a
 /// `{ name, value }` list; or a `name → value` object.
@@ -561,13 +546,6 @@ fn test_cipher(js: &Js, config: Raw) -> Result<(SessionCipher, f64), Error> {
         None => system_seconds(),
     };
     Ok((cipher, now))
-}
-
-fn system_seconds() -> f64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs_f64())
-        .unwrap_or(0.0)
 }
 
 fn string(js: &Js, value: Raw, name: &str) -> Result<String, Error> {

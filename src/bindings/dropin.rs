@@ -154,6 +154,8 @@ fn treated_as_absent(code: ErrorCode) -> bool {
 
 fn open(js: &Js, cookie: Raw, secret: Raw, options: Option<Raw>) -> Result<Raw, Error> {
     let cipher = cached_cipher(js, &args::secrets(js, secret)?)?;
+    let options = js.options_object(options, "options")?;
+    refuse_unimplemented_options(js, options)?;
     let clock = cipher.clock(current_date(js, options)?)?;
     if js.type_of(cookie)? != ValueType::String {
         // jose: "Compact JWE must be a string or Uint8Array".
@@ -199,8 +201,6 @@ fn refuse_unimplemented_options(js: &Js, options: Option<Raw>) -> Result<(), Err
 
 /// `options.currentDate` (a `Date`), in epoch seconds.
 fn current_date(js: &Js, options: Option<Raw>) -> Result<Option<f64>, Error> {
-    let options = js.options_object(options, "options")?;
-    refuse_unimplemented_options(js, options)?;
     let Some(date) = js.option(options, c"currentDate")? else {
         return Ok(None);
     };
