@@ -3,7 +3,7 @@
 // encrypt/decrypt, setChunkedCookie and testing/generateSessionCookie); chunked, Set-Cookie, legacy v3 and
 // stateful inputs; rotation and the three ways to give a secret; every error path with its exit code and
 // one-line message; colour rules. Fresh random secrets every run; the only stored inputs are the SDK-made
-// v3 signed cookies of ../shared/vectors/cookie-jars.json.
+// v3 signed cookies of vectors/cookie-jars.json.
 //
 // Every run goes through `run`/`sh`, which checks that no secret of this file ever appears in its stdout or
 // stderr, and that no output carries an ANSI escape unless it was run on a terminal.

@@ -1,12 +1,12 @@
 // The cookie layer (SessionCookies, planChunkedCookie, serializeSetCookie, the test-cookie helpers) against
 // the real @auth0/nextjs-auth0 4.30.0 code: its server/cookies.js (setChunkedCookie, getChunkedCookie,
 // decrypt, sign) and its stateless and stateful session stores, with its own RequestCookies/ResponseCookies.
-// Fresh random secrets and sessions on every run; the stored vectors in ../shared/vectors/cookie-jars.json too.
+// Fresh random secrets and sessions on every run; the stored vectors in vectors/cookie-jars.json too.
 
 import { describe, test, expect, beforeAll, beforeEach, afterEach, jest } from '@jest/globals';
 import { createRequire } from 'node:module';
 import { randomBytes, randomInt } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -743,8 +743,8 @@ describe('generateSessionCookie', () => {
 // The stored vectors
 // ---------------------------------------------------------------------------------------------------
 
-const vectorsPath = path.join(root, '..', 'shared', 'vectors', 'cookie-jars.json');
-const vectors = existsSync(vectorsPath) ? JSON.parse(readFileSync(vectorsPath, 'utf8')) : { jars: [], v3SignedStatefulCookies: [] };
+const vectorsPath = path.join(root, 'vectors', 'cookie-jars.json');
+const vectors = JSON.parse(readFileSync(vectorsPath, 'utf8'));
 const VECTOR_NOW = 1_795_000_000;
 
 describe('cookie-jars.json', () => {

@@ -1,4 +1,4 @@
-// The stored vectors in ../shared/vectors (produced by the real SDK, not by this project) are the only
+// The stored vectors in vectors/ (produced by the real SDK, not by this project) are the only
 // stored facts in this suite: every entry must behave as the vectors README says.
 
 import { describe, test, expect, beforeAll } from '@jest/globals';

@@ -1,4 +1,4 @@
-//! The stored vectors in `../shared/vectors/`, produced by the real `@auth0/nextjs-auth0` (4.30.0, and
+//! The stored vectors in `vectors/`, produced by the real `@auth0/nextjs-auth0` (4.30.0, and
 //! 3.8.0 for the legacy format), are facts this crate must agree with:
 //! - every v4 cookie opens to the SDK's payload and header, and unseals to what its store returns;
 //! - every v3 legacy cookie opens, and unseals to the v4 SDK's conversion;
@@ -12,7 +12,7 @@ use session_seal::claims::Clock;
 use session_seal::legacy::SigningKeys;
 use session_seal::{CipherOptions, Opened, SessionCipher};
 
-const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/vectors");
+const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/vectors");
 
 /// When the vectors were verified: before the far-future expiry (4102444800), after the `expired` one's.
 const NOW: f64 = 1_795_000_000.0;

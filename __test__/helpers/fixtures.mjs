@@ -2,7 +2,7 @@
 // @auth0/nextjs-auth0 modules, jose and our addon, and small JWE helpers built on node:crypto alone.
 //
 // Nothing here is a stored expectation: every value is random or derived at test time. The only stored
-// facts the suites use are the SDK-produced vectors in ../shared/vectors.
+// facts the suites use are the SDK-produced vectors in vectors/.
 
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -12,7 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '..', '..');
-export const vectorsDir = path.join(repoRoot, '..', 'shared', 'vectors');
+export const vectorsDir = path.join(repoRoot, 'vectors');
 const sdkRoot = path.join(repoRoot, 'node_modules', '@auth0', 'nextjs-auth0');
 
 const require = createRequire(import.meta.url);
