@@ -7,7 +7,7 @@
 use napi::bindgen_prelude::{Unknown, ValueType};
 use napi::{sys, Env};
 use std::cell::RefCell;
-use std::ffi::{c_void, CStr};
+use std::ffi::CStr;
 use std::ptr;
 
 use crate::error::{internal, invalid_arg_type, invalid_arg_value, Error};
@@ -51,12 +51,9 @@ thread_local! {
     static JSON_REFS: RefCell<Vec<JsonRefs>> = const { RefCell::new(Vec::new()) };
 }
 
-unsafe extern "C" fn forget_json_refs(env: *mut c_void) {
-    let _ = JSON_REFS.try_with(|cache| {
-        cache
-            .borrow_mut()
-            .retain(|refs| refs.env.cast::<c_void>() != env)
-    });
+/// Drops the cached references of the environment at this address.
+fn forget_json_refs(env: usize) {
+    let _ = JSON_REFS.try_with(|cache| cache.borrow_mut().retain(|refs| refs.env as usize != env));
 }
 
 /// The environment of the current call. Copyable, lives only for that call.
@@ -394,13 +391,12 @@ impl Js {
             self.reference(self.get(json, c"parse")?)?,
             self.reference(self.get(json, c"stringify")?)?,
         );
-        // Forget the entry when the environment goes away (Node frees its references itself).
-        check(
-            unsafe {
-                sys::napi_add_env_cleanup_hook(self.env, Some(forget_json_refs), self.env.cast())
-            },
-            "cleanup hook",
-        )?;
+        // Forget the entry when the environment goes away (Node frees its references itself). napi's
+        // typed hook rather than the raw call: on wasm32 the hook comes from emnapi's `napi` import
+        // module, which only the typed call links against.
+        Env::from_raw(self.env)
+            .add_env_cleanup_hook(self.env as usize, forget_json_refs)
+            .map_err(|error| internal(format!("Node-API call failed: cleanup hook ({error})")))?;
         JSON_REFS.with(|cache| {
             cache.borrow_mut().push(JsonRefs {
                 env: self.env,
