@@ -19,6 +19,8 @@ const stale = !addon || statSync(join(root, addon)).mtimeMs < Math.max(...source
 
 if (stale) {
   console.log(addon ? 'session-seal: sources changed, rebuilding the addon…' : 'session-seal: building the addon…')
-  const build = spawnSync('npx', ['napi', 'build', '--platform', '--release'], { cwd: root, stdio: 'inherit' })
+  // `npm run build`, so that its flags (the loader goes to binding.js, under the hand-written index.js) live in
+  // package.json alone.
+  const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' })
   if (build.status !== 0) process.exit(build.status ?? 1)
 }
