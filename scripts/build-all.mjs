@@ -59,21 +59,20 @@ function napiBuild(target, extraArgs, env) {
   return out
 }
 
-/** Node-API import library for windows-gnu: the symbols the Linux build imports, exported by node.exe. */
+/**
+ * The Node-API import library for windows-gnu: every function napi-sys declares (GNU ld resolves them all,
+ * used or not), exported by node.exe as in MSVC's node.lib. napi-build insists on LIBNODE_PATH/libnode.dll.
+ */
 function nodeImportLibrary() {
-  const linux = [join(artifactsDir, 'linux-x64-gnu', `${binary}.linux-x64-gnu.node`), join(root, `${binary}.linux-x64-gnu.node`)]
-  const reference = linux.find((path) => existsSync(path))
-  if (!reference) throw new Error('build linux-x64-gnu first: its Node-API imports name what node.lib must export')
-  const imports = run('nm', ['-D', '--undefined-only', reference], { capture: true, quiet: true })
-    .stdout.split('\n')
-    .map((line) => line.trim().split(/\s+/).pop())
-    .filter((name) => /^(napi|node_api)_/.test(name))
+  const metadata = JSON.parse(run('cargo', ['metadata', '--format-version', '1', '--locked'], { capture: true, quiet: true, cwd: root }).stdout)
+  const napiSys = metadata.packages.find((pkg) => pkg.name === 'napi-sys')
+  const declared = readFileSync(join(napiSys.manifest_path, '..', 'src', 'functions.rs'), 'utf8')
+  const functions = [...new Set([...declared.matchAll(/\bfn ((?:napi|node_api)_\w+)\s*\(/g)].map((m) => m[1]))]
   const dir = join(artifactsDir, 'libnode')
   mkdirSync(dir, { recursive: true })
-  writeFileSync(join(dir, 'node.def'), `LIBRARY node.exe\nEXPORTS\n${imports.join('\n')}\n`)
+  writeFileSync(join(dir, 'node.def'), `LIBRARY node.exe\nEXPORTS\n${functions.join('\n')}\n`)
   const lib = join(dir, 'libnode.dll.a')
   run('x86_64-w64-mingw32-dlltool', ['--input-def', join(dir, 'node.def'), '--output-lib', lib, '--dllname', 'node.exe'])
-  // napi-build looks for LIBNODE_PATH/libnode.dll before it links `-lnode`; the linker takes libnode.dll.a.
   copyFileSync(lib, join(dir, 'libnode.dll'))
   return dir
 }
