@@ -491,6 +491,25 @@ mod tests {
     }
 
     #[test]
+    fn every_key_of_a_ring_opens_from_the_original_ciphertext() {
+        // ring clears the buffer when a tag does not match, so a ring whose third key is the right one
+        // only opens if the second and third attempts start again from the ciphertext.
+        let secrets = ["newest", "older", "oldest"];
+        let all = KeyRing::new(&secrets).unwrap();
+        for (index, secret) in secrets.iter().enumerate() {
+            let plaintext = format!("{{\"sealed by\":{index}}}").repeat(20);
+            let jwe = encrypt(
+                ring(secret).sealing(),
+                &header_json(None).unwrap(),
+                plaintext.clone().into_bytes(),
+            )
+            .unwrap();
+            let (opened, by) = CompactJwe::parse(&jwe).unwrap().decrypt(&all).unwrap();
+            assert_eq!((opened, by), (plaintext.into_bytes(), index));
+        }
+    }
+
+    #[test]
     fn structural_errors_name_the_segment() {
         let keys = ring("s");
         let good = encrypt(keys.sealing(), &header_json(None).unwrap(), b"{}".to_vec()).unwrap();
