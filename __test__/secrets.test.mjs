@@ -268,6 +268,26 @@ describe('the short-secret warning (a fresh process each, so the once-per-proces
     expect(warnings.map((w) => w.code)).toEqual(['SESSION_SEAL_SHORT_SECRET']);
   });
 
+  // Audit finding L2: the drop-in's key cache once emitted this warning while holding its lock, so a
+  // process.emitWarning that itself calls encrypt/decrypt (a patched one, a warning listener) deadlocked the
+  // process. The child must finish; the generous spawn timeout only turns a hang into a failure.
+  test('a warning handler that calls encrypt/decrypt again does not deadlock', () => {
+    const warnings = warningsOf(`
+      const emit = process.emitWarning;
+      let reentered = 0;
+      process.emitWarning = function (...args) {
+        reentered++;
+        const sealed = addon.encrypt({ inside: 1 }, ${short} + 'z', 4102444800);
+        sealed.then((c) => addon.decrypt(c, ${short} + 'z'));
+        return emit.apply(this, args);
+      };
+      const c = await addon.encrypt({ a: 1 }, ${short}, 4102444800);
+      const opened = await addon.decrypt(c, ${short});
+      if (opened.payload.a !== 1 || reentered !== 1) throw new Error('unexpected: ' + reentered);
+    `);
+    expect(warnings.map((w) => w.code)).toEqual(['SESSION_SEAL_SHORT_SECRET']);
+  });
+
   test('32 bytes or more do not warn; 31 do; bytes are UTF-8 bytes, not characters', () => {
     expect(warningsOf(`new addon.SessionCipher({ secret: 'a'.repeat(32) });`)).toEqual([]);
     expect(warningsOf(`new addon.SessionCipher({ secret: 'é'.repeat(16) });`)).toEqual([]);

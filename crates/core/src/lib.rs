@@ -14,6 +14,7 @@ pub mod error;
 pub mod inspect;
 pub mod json;
 pub mod jwe;
+pub mod key_cache;
 pub mod keys;
 pub mod legacy;
 pub mod session;
