@@ -664,6 +664,47 @@ describe('stateful session ids', () => {
     expect(cookies.readSessionId(`appSession=${await sdk.sign('appSession', id, secret)}`)).toBe(id);
   });
 
+  // Audit finding I3: the SDK's verifySigned decodes the signature with jose's forgiving base64url (Node's
+  // atob): `=` padding, whitespace and non-zero stray bits in the last character still verify. The MAC must
+  // still be the exact 32 bytes, so these spell the same signature; session-seal accepts what the SDK does.
+  test('v3 signed cookies: every spelling of the signature the SDK accepts, and only those', async () => {
+    const secret = randomSecret();
+    const cookies = new SessionCookies({ secret });
+    const id = randomBytes(16).toString('hex');
+    const signed = await sdk.sign('appSession', id, secret);
+    const [value, signature] = signed.split('.');
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = signature.at(-1);
+    // 43 characters hold 258 bits: the last character's low 2 bits are stray.
+    const stray = alphabet[(alphabet.indexOf(last) & ~3) | ((alphabet.indexOf(last) + 1) & 3)];
+    const spellings = [
+      signature,
+      `${signature}=`,
+      `${signature}==`,
+      `${signature.slice(0, -1)}${stray}`,
+      `${signature.slice(0, 10)}\t${signature.slice(10)}`,
+      `${signature.slice(0, 10)} ${signature.slice(10)}`,
+      `${signature}.trailing.segments`,
+      signature.replace(/-/g, '+').replace(/_/g, '/'),
+      `${signature}===`,
+      `=${signature}`,
+      signature.slice(0, -1),
+      `${signature}A`,
+      '',
+    ];
+    let accepted = 0;
+    for (const spelling of spellings) {
+      const cookieValue = `${value}.${spelling}`;
+      const theirs = (await sdk.verifySigned('appSession', cookieValue, secret)) ?? null;
+      const expected = theirs === null ? null : theirs;
+      expect([spelling, cookies.readSessionId({ appSession: cookieValue })]).toEqual([spelling, expected]);
+      if (expected !== null) accepted++;
+    }
+    // The spellings above are chosen so that both answers occur.
+    expect(accepted).toBeGreaterThanOrEqual(6);
+    expect(accepted).toBeLessThan(spellings.length - 3);
+  });
+
   test('writeSessionId equals the SDK stateful store set; clearSessionId its delete', async () => {
     for (const [, config] of STORE_CONFIGS) {
       const secret = randomSecret();
