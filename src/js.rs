@@ -267,6 +267,67 @@ impl Js {
         }
     }
 
+    /// `object[key]` for a key that is itself a JavaScript value; `None` (the exception cleared) when a
+    /// getter throws, so the caller can fall back to a path that reports it.
+    pub fn try_get(&self, object: Raw, key: Raw) -> Result<Option<Raw>, Error> {
+        let mut result = ptr::null_mut();
+        // SAFETY: `object` and `key` are values of this environment during the current call.
+        let status = unsafe { sys::napi_get_property(self.env, object, key, &mut result) };
+        if status == sys::Status::napi_ok {
+            return Ok(Some(result));
+        }
+        self.clear_exception()?;
+        Ok(None)
+    }
+
+    /// `object[name]` as `try_get`, by a constant name.
+    pub fn try_get_named(&self, object: Raw, name: &CStr) -> Result<Option<Raw>, Error> {
+        let mut result = ptr::null_mut();
+        // SAFETY: `object` is a value of this environment; `name` is NUL-terminated.
+        let status =
+            unsafe { sys::napi_get_named_property(self.env, object, name.as_ptr(), &mut result) };
+        if status == sys::Status::napi_ok {
+            return Ok(Some(result));
+        }
+        self.clear_exception()?;
+        Ok(None)
+    }
+
+    fn clear_exception(&self) -> Result<(), Error> {
+        let mut pending = false;
+        // SAFETY: a status query of this environment.
+        unsafe { sys::napi_is_exception_pending(self.env, &mut pending) };
+        if pending {
+            let mut exception = ptr::null_mut();
+            check(
+                // SAFETY: there is a pending exception to take.
+                unsafe { sys::napi_get_and_clear_last_exception(self.env, &mut exception) },
+                "clear exception",
+            )?;
+        }
+        Ok(())
+    }
+
+    /// `Object.keys(object)`: own, enumerable, string keys (what `JSON.stringify` serializes).
+    pub fn own_keys(&self, object: Raw) -> Result<Raw, Error> {
+        let mut result = ptr::null_mut();
+        check(
+            // SAFETY: `object` is a value of this environment during the current call.
+            unsafe {
+                sys::napi_get_all_property_names(
+                    self.env,
+                    object,
+                    sys::KeyCollectionMode::own_only,
+                    sys::KeyFilter::enumerable | sys::KeyFilter::skip_symbols,
+                    sys::KeyConversion::numbers_to_strings,
+                    &mut result,
+                )
+            },
+            "own keys",
+        )?;
+        Ok(result)
+    }
+
     pub fn array_len(&self, array: Raw) -> Result<u32, Error> {
         let mut len = 0;
         check(
