@@ -19,6 +19,9 @@ pub mod keys;
 pub mod legacy;
 pub mod session;
 
+pub use cipher::{CipherOptions, Opened, SessionCipher};
+pub use error::{Error, ErrorCode, Result};
+
 /// Deterministic bytes for the differential tests (AES-GCM against its oracle).
 #[cfg(test)]
 mod test_noise {
@@ -35,6 +38,3 @@ mod test_noise {
             .collect()
     }
 }
-
-pub use cipher::{CipherOptions, Opened, SessionCipher};
-pub use error::{Error, ErrorCode, Result};
