@@ -2,8 +2,8 @@
 // 15 s clock tolerance) and by us (`SessionCipher.open` / `unseal`).
 //
 // The rule: never accept what jose refuses; accept what jose accepts — same payload, same header — unless a
-// documented limit says otherwise, in which case the refusal must carry the documented code and README's
-// Security section must list the deviation. Every refusal is a coded error from `open` and `null` from
+// documented limit says otherwise, in which case the refusal must carry the documented code and
+// SECURITY.md must list the deviation. Every refusal is a coded error from `open` and `null` from
 // `unseal`, every call returns in bounded time, and payloads with `__proto__` / `constructor` keys stay
 // plain own data.
 //
@@ -48,7 +48,7 @@ const COOKIE_CODES = [
 
 /**
  * Where we knowingly refuse what jose accepts. `code` is what our refusal must carry; `readme` must appear
- * in README's Security section.
+ * in SECURITY.md.
  */
 const DEVIATIONS = {
   base64url: { code: 'ERR_JWE_INVALID', readme: /canonical/i },
@@ -1026,10 +1026,8 @@ describe('arguments that are not cookies', () => {
 });
 
 describe('the verdict', () => {
-  test('every documented deviation is in README’s Security section', () => {
-    const readme = fs.readFileSync(path.join(here, '..', 'README.md'), 'utf8');
-    const security = readme.split(/^## /m).find((s) => s.startsWith('Security'));
-    expect(security).toBeDefined();
+  test('every documented deviation is in SECURITY.md', () => {
+    const security = fs.readFileSync(path.join(here, '..', 'SECURITY.md'), 'utf8');
     for (const [name, { readme: phrase }] of Object.entries(DEVIATIONS)) {
       expect({ name, listed: phrase.test(security) }).toEqual({ name, listed: true });
     }

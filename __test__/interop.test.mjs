@@ -192,7 +192,7 @@ describe('encrypt: arguments and headers behave as in the SDK (both succeed with
   ];
 
   /**
-   * Documented deviations (README, Security): where the SDK's jose would seal, session-seal refuses, with
+   * Documented deviations (SECURITY.md): where the SDK's jose would seal, session-seal refuses, with
    * this code — [label, payload, additionalHeaders, code, or 'ok' for what we seal and the SDK refuses].
    */
   const deviations = [
@@ -417,7 +417,7 @@ describe('drop-in decrypt: bad cookies behave as in the SDK (both null, or both 
     if (theirs.kind === 'ok') expect(ours.value).toEqual(theirs.value);
   });
 
-  /** Documented deviations (README, Security): valid cookies the SDK's jose reads and session-seal refuses. */
+  /** Documented deviations (SECURITY.md): valid cookies the SDK's jose reads and session-seal refuses. */
   const deviations = [
     ['zip "DEF" cookie written by the SDK encrypt (compressed plaintext)', async (s) => sdk.encrypt(smallSession(), s, hour(), { zip: 'DEF' })],
     // 16 bytes are 22 characters: the last one carries 2 bits of data and 4 unused bits. jose ignores the
