@@ -4,12 +4,12 @@
 //! `info` string naming the purpose. We derive once per secret and keep the ready AES-GCM instance, so the
 //! hot path does no key work. Every buffer holding key material is zeroized on drop.
 
-use aes_gcm::{Aes256Gcm, KeyInit};
 use hkdf::Hkdf;
 use sha2::Sha256;
 use std::fmt;
-use std::mem::ManuallyDrop;
 use zeroize::{Zeroize, ZeroizeOnDrop};
+
+use crate::aead::AeadKey;
 
 use crate::error::{secret_invalid, Result};
 
@@ -56,6 +56,26 @@ pub fn signing_key(secret: &str) -> DerivedKey {
     hkdf_sha256(secret, SIGNING_INFO)
 }
 
+/// The most secrets a ring takes. A forged cookie is tried against every secret of the ring before it is
+/// refused, so the count bounds what one bad request can cost (audit finding I1): 16 is far more than any
+/// rotation needs (two or three), and keeps a forgery at 64 KiB, the largest cookie read, under ~0.2 ms.
+pub const MAX_SECRETS: usize = 16;
+
+/// Refuses an empty list, and one longer than `MAX_SECRETS` before any of it is read.
+pub fn check_secret_count(count: usize) -> Result<()> {
+    if count == 0 {
+        return Err(secret_invalid(
+            "no secret given: pass a string or a non-empty list of strings",
+        ));
+    }
+    if count > MAX_SECRETS {
+        return Err(secret_invalid(format!(
+            "{count} secrets given, more than the {MAX_SECRETS} a key ring takes: keep the current secret and the few it rotated from"
+        )));
+    }
+    Ok(())
+}
+
 /// Refuses what cannot be a secret. The message never repeats the secret itself.
 pub fn check_secret(secret: &str, index: usize) -> Result<()> {
     if secret.is_empty() {
@@ -64,35 +84,17 @@ pub fn check_secret(secret: &str, index: usize) -> Result<()> {
     Ok(())
 }
 
-/// One secret's ready-to-use cipher, wiped on drop.
-///
-/// `Aes256Gcm` wipes its AES key schedule itself (the `aes` crate's `zeroize` feature), but not its GHASH key
-/// H = AES_K(0), with which tags can be forged: on x86-64 `polyval` keeps H in a CPU-detecting union of
-/// `ManuallyDrop` backends that has no `Drop`, so the backends' own wiping never runs. Hence the wrapper: the
-/// cipher drops itself, then its storage is overwritten with zeros.
+/// One secret's ready-to-use AES-256-GCM key (wiped on drop by `AeadKey`).
 struct RingKey {
-    cipher: ManuallyDrop<Aes256Gcm>,
+    aead: AeadKey,
     short: bool,
 }
 
 impl RingKey {
     fn new(secret: &str) -> RingKey {
-        let derived = encryption_key(secret);
         RingKey {
-            cipher: ManuallyDrop::new(Aes256Gcm::new(derived.as_bytes().into())),
+            aead: AeadKey::new(encryption_key(secret).as_bytes()),
             short: secret.len() < RECOMMENDED_SECRET_BYTES,
-        }
-    }
-}
-
-impl Drop for RingKey {
-    fn drop(&mut self) {
-        // SAFETY: `cipher` is dropped exactly once, here, and never touched again. `ManuallyDrop` is
-        // transparent, and `Aes256Gcm` is flat (round keys, field elements, CPU-feature tokens; no pointers),
-        // so once its destructor has run, overwriting its bytes with zeros is sound.
-        unsafe {
-            ManuallyDrop::drop(&mut self.cipher);
-            zeroize::zeroize_flat_type(std::ptr::addr_of_mut!(self.cipher).cast::<Aes256Gcm>());
         }
     }
 }
@@ -103,33 +105,28 @@ pub struct KeyRing {
 }
 
 impl KeyRing {
-    /// Derives a key per secret. At least one secret is required and none may be empty.
+    /// Derives a key per secret. One to `MAX_SECRETS` secrets, none of them empty.
     pub fn new<S: AsRef<str>>(secrets: &[S]) -> Result<Self> {
-        if secrets.is_empty() {
-            return Err(secret_invalid(
-                "no secret given: pass a string or a non-empty list of strings",
-            ));
+        check_secret_count(secrets.len())?;
+        // Built at its final capacity: a growing Vec would move the keys and free the old, unwiped copies
+        // (audit finding L3; `tests/key_material_wiped.rs` checks every freed block).
+        let mut keys = Vec::with_capacity(secrets.len());
+        for (index, secret) in secrets.iter().enumerate() {
+            let secret = secret.as_ref();
+            check_secret(secret, index)?;
+            keys.push(RingKey::new(secret));
         }
-        let keys = secrets
-            .iter()
-            .enumerate()
-            .map(|(index, secret)| {
-                let secret = secret.as_ref();
-                check_secret(secret, index)?;
-                Ok(RingKey::new(secret))
-            })
-            .collect::<Result<Vec<_>>>()?;
         Ok(KeyRing { keys })
     }
 
-    /// The cipher that seals: the first secret's.
-    pub fn sealing(&self) -> &Aes256Gcm {
-        &self.keys[0].cipher
+    /// The key that seals: the first secret's.
+    pub fn sealing(&self) -> &AeadKey {
+        &self.keys[0].aead
     }
 
-    /// Every cipher that may open a cookie, in the order they are tried.
-    pub fn opening(&self) -> impl Iterator<Item = (usize, &Aes256Gcm)> {
-        self.keys.iter().map(|k| &*k.cipher).enumerate()
+    /// Every key that may open a cookie, in the order they are tried.
+    pub fn opening(&self) -> impl Iterator<Item = (usize, &AeadKey)> {
+        self.keys.iter().map(|k| &k.aead).enumerate()
     }
 
     pub fn len(&self) -> usize {
@@ -194,33 +191,28 @@ mod tests {
     }
 
     #[test]
+    fn rings_take_up_to_max_secrets() {
+        let secrets: Vec<String> = (0..=MAX_SECRETS).map(|i| format!("secret-{i}")).collect();
+        assert_eq!(
+            KeyRing::new(&secrets[..MAX_SECRETS]).unwrap().len(),
+            MAX_SECRETS
+        );
+        let err = KeyRing::new(&secrets).unwrap_err();
+        assert_eq!(err.code.as_str(), "ERR_SECRET_INVALID");
+        assert!(
+            err.message.contains("17 secrets") && err.message.contains("16"),
+            "{}",
+            err.message
+        );
+        assert!(!err.message.contains("secret-0"));
+    }
+
+    #[test]
     fn debug_output_redacts_keys() {
         let ring = KeyRing::new(&["super-secret-value"]).unwrap();
         let shown = format!("{ring:?} {:?}", encryption_key("super-secret-value"));
         assert!(!shown.contains("super-secret-value"));
         assert!(shown.contains("redacted"));
-    }
-
-    #[test]
-    fn a_dropped_ring_key_leaves_no_key_material_behind() {
-        use std::mem::{offset_of, size_of};
-        let mut slot = ManuallyDrop::new(RingKey::new("a secret that will be wiped"));
-        let start = std::ptr::addr_of!(slot)
-            .cast::<u8>()
-            .wrapping_add(offset_of!(RingKey, cipher));
-        // SAFETY: the bytes of `slot`, which lives on this stack frame; read before and after its drop.
-        let cipher_bytes =
-            || unsafe { std::slice::from_raw_parts(start, size_of::<Aes256Gcm>()).to_vec() };
-        assert!(
-            cipher_bytes().iter().any(|&b| b != 0),
-            "a live cipher holds key material"
-        );
-        // SAFETY: dropped once; `slot` is not used as a RingKey afterwards.
-        unsafe { ManuallyDrop::drop(&mut slot) };
-        assert!(
-            cipher_bytes().iter().all(|&b| b == 0),
-            "every byte of the cipher is wiped on drop"
-        );
     }
 
     #[test]

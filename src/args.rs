@@ -3,9 +3,9 @@
 use napi::bindgen_prelude::ValueType;
 
 use super::js::{type_word, Js, Raw};
-use crate::cipher::{CipherOptions, SessionCipher};
-use crate::claims::Clock;
-use crate::error::{
+use session_seal_core::cipher::{CipherOptions, SessionCipher};
+use session_seal_core::claims::Clock;
+use session_seal_core::error::{
     input_too_large, invalid_arg_type, invalid_arg_value, secret_invalid, Error, ErrorCode,
 };
 
@@ -20,6 +20,8 @@ pub fn secrets(js: &Js, value: Raw) -> Result<Vec<String>, Error> {
         ValueType::String => Ok(vec![js.string(value)?]),
         ValueType::Object if js.is_array(value)? => {
             let len = js.array_len(value)?;
+            // Counted before any element is read, so a huge list costs nothing.
+            session_seal_core::keys::check_secret_count(len as usize)?;
             (0..len)
                 .map(|i| {
                     let item = js.element(value, i)?;
