@@ -17,6 +17,8 @@ import { ensureApt, ensurePythonTools, ensureRustTargets, root, run, toolsEnv } 
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 const binary = manifest.napi.binaryName
 export const artifactsDir = join(root, 'target', 'artifacts')
+/** Builds that are not published stay out of artifactsDir, which `napi artifacts` reads whole. */
+const unpublishedDir = join(root, 'target', 'unpublished')
 const napi = join(root, 'node_modules', '.bin', 'napi')
 
 /** How each target is built here, or why it is not. `published: false` builds stay out of npm/. */
@@ -43,16 +45,20 @@ if (published.join() !== manifest.napi.targets.join()) {
   throw new Error(`scripts/build-all.mjs and package.json napi.targets disagree:\n${published}\n${manifest.napi.targets}`)
 }
 
-/** Where a target's binary ends up: its platform package, or target/artifacts for an unpublished build. */
+/** Where a target's binary ends up: its platform package, or target/unpublished for an unpublished build. */
 export function artifactPath(key) {
   const target = TARGETS.find((candidate) => candidate.key === key)
   if (target.wasm) return join(root, 'npm', key, `${binary}.wasm32-wasi.wasm`)
   const file = `${binary}.${key}.node`
-  return target.published === false ? join(artifactsDir, key, file) : join(root, 'npm', key, file)
+  return target.published === false ? join(unpublishedDir, key, file) : join(root, 'npm', key, file)
 }
 
+/** Where `napi build` puts a target's binary (before `napi artifacts` copies it into npm/<platform>/). */
+const buildOutput = (target) =>
+  join(target.published === false ? unpublishedDir : artifactsDir, target.key, target.wasm ? `${binary}.wasm32-wasi.wasm` : `${binary}.${target.key}.node`)
+
 function napiBuild(target, extraArgs, env) {
-  const out = join(artifactsDir, target.key)
+  const out = join(target.published === false ? unpublishedDir : artifactsDir, target.key)
   rmSync(out, { recursive: true, force: true })
   mkdirSync(out, { recursive: true })
   run(napi, ['build', '--platform', '--release', '--no-js', '--output-dir', out, ...extraArgs], { cwd: root, env })
@@ -68,7 +74,7 @@ function nodeImportLibrary() {
   const napiSys = metadata.packages.find((pkg) => pkg.name === 'napi-sys')
   const declared = readFileSync(join(napiSys.manifest_path, '..', 'src', 'functions.rs'), 'utf8')
   const functions = [...new Set([...declared.matchAll(/\bfn ((?:napi|node_api)_\w+)\s*\(/g)].map((m) => m[1]))]
-  const dir = join(artifactsDir, 'libnode')
+  const dir = join(unpublishedDir, 'libnode')
   mkdirSync(dir, { recursive: true })
   writeFileSync(join(dir, 'node.def'), `LIBRARY node.exe\nEXPORTS\n${functions.join('\n')}\n`)
   const lib = join(dir, 'libnode.dll.a')
@@ -86,13 +92,7 @@ function build(target) {
   }
   if (target.wasm) {
     ensureRustTargets([target.triple])
-    const out = napiBuild(target, ['--target', target.triple], process.env)
-    // The generated loader also looks for the WASI glue beside binding.js: `npm run test:wasm` runs the
-    // Jest suite through it from the repository (git-ignored copies).
-    for (const file of [`${binary}.wasi.cjs`, `${binary}.wasm32-wasi.wasm`, 'wasi-worker.mjs']) {
-      copyFileSync(join(out, file), join(root, file))
-    }
-    return out
+    return napiBuild(target, ['--target', target.triple], process.env)
   }
   if (target.mingw) {
     try {
@@ -119,7 +119,7 @@ function newestSource() {
 
 /** `--if-stale`: a target whose binary is newer than every source is not rebuilt. */
 const isFresh = (target) => {
-  const path = artifactPath(target.key)
+  const path = buildOutput(target)
   return existsSync(path) && statSync(path).mtimeMs > newestSource()
 }
 
@@ -157,7 +157,7 @@ function main() {
   }
 
   // Copy what was built into npm/<platform>/ the way the release workflow does.
-  const builtPublished = results.filter((r) => r.status === 'built' && r.target.published !== false)
+  const builtPublished = results.filter((r) => ['built', 'fresh'].includes(r.status) && r.target.published !== false)
   // `napi artifacts` insists on every configured target; here it gets a config naming the ones at hand.
   const ready = TARGETS.filter((target) => target.published !== false && !target.cannot && existsSync(join(artifactsDir, target.key)))
   if (builtPublished.length > 0) {
@@ -167,10 +167,17 @@ function main() {
     if (ready.some((target) => target.wasm)) args.push('--build-output-dir', join(artifactsDir, 'wasm32-wasi'))
     run(napi, args, { cwd: root })
   }
+  // The generated loader also looks for the WASI build beside binding.js: `npm run test:wasm` runs the Jest
+  // suite through it from the repository (git-ignored copies).
+  if (ready.some((target) => target.wasm)) {
+    for (const file of [`${binary}.wasi.cjs`, `${binary}.wasm32-wasi.wasm`, 'wasi-worker.mjs']) {
+      copyFileSync(join(artifactsDir, 'wasm32-wasi', file), join(root, file))
+    }
+  }
 
   console.log('\nbuild:all')
   for (const { target, status, seconds, reason } of results) {
-    const where = target.published === false ? `target/artifacts/${target.key} (not published)` : `npm/${target.key}`
+    const where = target.published === false ? `target/unpublished/${target.key} (not published)` : `npm/${target.key}`
     const detail = status === 'built' ? `${seconds}s → ${where}` : status === 'fresh' ? `up to date → ${where}` : reason.split('\n')[0]
     console.log(`  ${target.key.padEnd(16)} ${status.padEnd(7)} ${detail}`)
   }
