@@ -142,6 +142,17 @@ function installedCopyIsCurrent() {
     .every((name) => fs.existsSync(path.join(copy, name)));
 }
 
+/**
+ * The published package ships no binary (it comes from a platform package), so npm's copy of the repository
+ * lacks the addon: put the freshly built one beside the copy's loader, where it looks first.
+ */
+function copyAddonIntoApp() {
+  const copy = path.join(appDir, 'node_modules', 'session-seal');
+  for (const name of fs.readdirSync(repoRoot).filter((entry) => /^session-seal\..+\.node$/.test(entry))) {
+    fs.copyFileSync(path.join(repoRoot, name), path.join(copy, name));
+  }
+}
+
 async function installApp(log, timeoutMs) {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const env = appEnv({ NODE_ENV: '' });
@@ -150,12 +161,14 @@ async function installApp(log, timeoutMs) {
   if (!current) {
     log.push('npm ci');
     await run(npm, ['ci', '--no-audit', '--no-fund'], { cwd: appDir, env, timeoutMs });
+    copyAddonIntoApp();
     fs.writeFileSync(STAMP, installStamp());
   } else if (!installedCopyIsCurrent()) {
     // Only the session-seal copy is out of date (the addon was rebuilt): re-copy just it.
     log.push('session-seal re-copied');
     fs.rmSync(path.join(appDir, 'node_modules', 'session-seal'), { recursive: true, force: true });
     await run(npm, ['install', '--no-audit', '--no-fund', '--no-save'], { cwd: appDir, env, timeoutMs });
+    copyAddonIntoApp();
   } else {
     log.push('install current');
   }
