@@ -1087,7 +1087,12 @@ describe('errors', () => {
 // Colour
 // ---------------------------------------------------------------------------------------------------
 
-const haveScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+/** util-linux `script` runs a command on a pseudo-terminal; a machine without it fails the test that needs it. */
+function requireScript() {
+  if (spawnSync('script', ['--version'], { encoding: 'utf8' }).status !== 0) {
+    throw new Error('the terminal test needs `script` from util-linux (Debian/Ubuntu: apt-get install bsdutils)');
+  }
+}
 
 describe('colour', () => {
   test('off a terminal: no ANSI escapes, with and without NO_COLOR (every run in this file is checked too)', async () => {
@@ -1106,7 +1111,8 @@ describe('colour', () => {
 
   // On a real terminal (a pty from util-linux `script`): colours, unless NO_COLOR is set; and stderr
   // redirected to a file gets none even when stdout is a terminal.
-  (haveScript ? test : test.skip)('on a terminal: colour, but none with NO_COLOR=1 and none in a redirected stderr', async () => {
+  test('on a terminal: colour, but none with NO_COLOR=1 and none in a redirected stderr', async () => {
+    requireScript();
     const key = secret();
     const cookie = (await run(['generate', '--sub', randomSub(), '--secret', key])).stdout.trim();
     const errors = path.join(tmp, `errors-${randomHex(4)}.log`);

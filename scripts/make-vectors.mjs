@@ -15,12 +15,14 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { isDeepStrictEqual } from 'node:util'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const out = join(root, 'vectors')
+// `--out DIR` writes elsewhere (the vectors suite remakes them into a temporary directory and compares).
+const outFlag = process.argv.indexOf('--out')
+const out = outFlag === -1 ? join(root, 'vectors') : resolve(process.argv[outFlag + 1])
 const require = createRequire(import.meta.url)
 
 /** The secret every vector is sealed under (recorded beside each vector; a test secret, nothing else). */
@@ -387,5 +389,5 @@ const files = {
 }
 for (const [file, content] of Object.entries(files)) {
   writeFileSync(join(out, file), `${JSON.stringify(content, null, 1)}\n`)
-  console.log(`vectors/${file}: ${(content.vectors ?? content.jars).length} ${content.vectors ? 'vectors' : 'jars'}`)
+  console.log(`${join(out, file)}: ${(content.vectors ?? content.jars).length} ${content.vectors ? 'vectors' : 'jars'}`)
 }
