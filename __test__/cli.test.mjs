@@ -1,8 +1,8 @@
 // The `session-seal` command (bin/session-seal.mjs), run for real as a child process: keygen, generate,
 // seal and inspect round trips through stdin/stdout, against the real @auth0/nextjs-auth0 4.30.0 (its
 // encrypt/decrypt, setChunkedCookie and testing/generateSessionCookie); chunked, Set-Cookie, legacy v3 and
-// stateful inputs; rotation and the three ways to give a secret; every error path with its exit code and
-// one-line message; colour rules. Fresh random secrets every run; the only stored inputs are the SDK-made
+// stateful inputs; rotation and every way to give a secret (AUTH0_SECRET, --secret-file PATH or -, and
+// --secret with its warning); every error path with its exit code and one-line message; colour rules. Fresh random secrets every run; the only stored inputs are the SDK-made
 // v3 signed cookies of vectors/cookie-jars.json.
 //
 // Every run goes through `run`/`sh`, which checks that no secret of this file ever appears in its stdout or
