@@ -1,6 +1,6 @@
 // Type-level test: our drop-in `encrypt`/`decrypt` can stand in for the SDK's own `server/cookies`
-// functions wherever the SDK's are typed: a drop-in takes the same arguments and gives the same results.
-// Compiled separately (tsconfig.dropin.json) so that a drift here does not hide the SessionData checks.
+// functions wherever the SDK's are typed (same arguments, same results). Compiled separately
+// (tsconfig.dropin.json) so that a drift here does not hide the SessionData checks.
 
 import type * as Ours from '../../index';
 import type * as SdkCookies from '../../node_modules/@auth0/nextjs-auth0/dist/server/cookies.js';
