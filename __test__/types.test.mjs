@@ -25,8 +25,8 @@ function compile(project) {
   });
 }
 
-// All three compilations start at once, in parallel; each test awaits its own.
-const runs = Object.fromEntries(['tsconfig.json', 'tsconfig.bad.json', 'tsconfig.dropin.json'].map((p) => [p, compile(p)]));
+// All four compilations start at once, in parallel; each test awaits its own.
+const runs = Object.fromEntries(['tsconfig.json', 'tsconfig.bad.json', 'tsconfig.dropin.json', 'tsconfig.next.json'].map((p) => [p, compile(p)]));
 const run = (project) => runs[project];
 
 describe('TypeScript: our typings against the SDK\'s', () => {
@@ -58,5 +58,12 @@ describe('TypeScript: our typings against the SDK\'s', () => {
     const { code, output } = await run('tsconfig.dropin.json');
     expect(output).toBe('');
     expect(code).toBe(0);
+  }, 90_000);
+
+  test('with-session-seal.ts compiles: withSessionSeal and sdkCryptoStatus through the exports map (its @ts-expect-error lines must fail)', async () => {
+    const { code, output, files } = await run('tsconfig.next.json');
+    expect(output).toBe('');
+    expect(code).toBe(0);
+    for (const file of ['config.d.ts', 'index.d.ts', 'sdk-crypto.d.ts']) expect(files).toContain(path.join(repoRoot, 'next', file));
   }, 90_000);
 });

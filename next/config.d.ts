@@ -14,5 +14,5 @@ type NextConfigFunction = (phase: string, context: { defaultConfig: NextConfig }
  * Turbopack and webpack (Node.js runtime) merged into the config, `session-seal` added to
  * `serverExternalPackages`, the SDK to `transpilePackages`. Experimental.
  */
-export declare function withSessionSeal(nextConfig?: NextConfig, options?: WithSessionSealOptions): NextConfig
 export declare function withSessionSeal(nextConfig: NextConfigFunction, options?: WithSessionSealOptions): NextConfigFunction
+export declare function withSessionSeal(nextConfig?: NextConfig, options?: WithSessionSealOptions): NextConfig
