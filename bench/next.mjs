@@ -188,7 +188,8 @@ function renderSection({ env, table, status, loadBefore, loadAfter }) {
       `core 0 (taskset), autocannon on core 1; ${duration} s per run, ${rounds} interleaved rounds (the order of the two ` +
       `servers alternating), medians shown. CPU ms/request is the server process group's user + system time over ` +
       `the requests it served. The session is a real login's (local OIDC provider). Load average before ` +
-      `${la(loadBefore)}, after ${la(loadAfter)}.`,
+      `${la(loadBefore)}, after ${la(loadAfter)}: req/s moves with whatever else the machine runs, CPU ms/request ` +
+      `much less, so it is the steadier measure of the gain.`,
     '',
     table,
     '',
