@@ -26,7 +26,7 @@ function compile(project) {
 }
 
 // All three compilations start at once, in parallel; each test awaits its own.
-const runs = Object.fromEntries(['tsconfig.json', 'tsconfig.bad.json', 'tsconfig.dropin.json'].map((p) => [p, compile(p)]));
+const runs = Object.fromEntries(['tsconfig.json', 'tsconfig.bad.json', 'tsconfig.dropin.json', 'tsconfig.next.json'].map((p) => [p, compile(p)]));
 const run = (project) => runs[project];
 
 describe('TypeScript: our typings against the SDK\'s', () => {
@@ -58,5 +58,15 @@ describe('TypeScript: our typings against the SDK\'s', () => {
     const { code, output } = await run('tsconfig.dropin.json');
     expect(output).toBe('');
     expect(code).toBe(0);
+  }, 90_000);
+
+  test('next.ts compiles: session-seal/next takes the requests and responses Next.js and Node hand an app, and refuses what is not one', async () => {
+    const { code, output, files } = await run('tsconfig.next.json');
+    expect(output).toBe('');
+    expect(code).toBe(0);
+    expect(files).toContain(path.join(repoRoot, 'next', 'index.d.ts'));
+    expect(files).toContain(path.join(repoRoot, 'node_modules', 'next', 'dist', 'server', 'web', 'spec-extension', 'request.d.ts'));
+    // The file holds @ts-expect-error lines: an unneeded one fails the compilation, so the refusals are checked.
+    expect(fs.readFileSync(path.join(typesDir, 'next.ts'), 'utf8').match(/@ts-expect-error/g).length).toBeGreaterThanOrEqual(5);
   }, 90_000);
 });
