@@ -164,11 +164,9 @@ describe('the default validation refuses only what breaks the SDK; the strict ch
     ['internal.createdAt missing', 'internal.createdAt', (s) => delete s.internal.createdAt, 'expires at once'],
     ['internal.createdAt a string', 'internal.createdAt', (s) => (s.internal.createdAt = 'yesterday'), 'expires at once'],
     ['no user', 'user', (s) => delete s.user, null],
-    ['tokenSet null', 'tokenSet', (s) => (s.tokenSet = null), null],
     ['accessTokens not an array', 'accessTokens', (s) => (s.accessTokens = { accessToken: 'a' }), null],
     ['an access token set that is not an object', 'accessTokens[0]', (s) => (s.accessTokens = ['a']), null],
     ['connectionTokenSets with a string', 'connectionTokenSets[0]', (s) => (s.connectionTokenSets = ['token']), 'throws'],
-    ['internal.mcd null', 'internal.mcd', (s) => (s.internal.mcd = null), null],
   ];
 
   test.each(REFUSED)('%s: ERR_SESSION_INVALID naming %s', async (_label, where, spoil, sdkBreaks) => {
@@ -193,6 +191,14 @@ describe('the default validation refuses only what breaks the SDK; the strict ch
       if (sdkBreaks === 'throws') expect(outcome).toBe('threw');
       else expect(outcome).toMatch(/; Max-Age=0;/); // its session cookie, deleted as it is set
     }
+  });
+
+  test('what the SDK reads past (tokenSet null, internal.mcd null, members of other types) is written by default, refused by the strict check', () => {
+    const store = new SessionCookies({ secret: randomSecret() });
+    const session = { ...base(), tokenSet: null, internal: { createdAt: nowSeconds(), mcd: null, sid: 7 }, user: { sub: 1 } };
+    expect(store.write(session, null).length).toBeGreaterThan(0);
+    expect(() => store.write(session, null, { validate: 'strict' })).toThrow('invalid session (4 problems)');
+    expect(validateSession(session).errors.map((e) => e.path).sort()).toEqual(['internal.mcd', 'internal.sid', 'tokenSet', 'user.sub']);
   });
 
   test('validate: false writes anything the store can seal; true is the strict check', () => {

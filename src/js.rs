@@ -94,6 +94,15 @@ impl Js {
         Ok(ValueType::from(kind))
     }
 
+    pub fn is_promise(&self, value: Raw) -> Result<bool, Error> {
+        let mut result = false;
+        check(
+            unsafe { sys::napi_is_promise(self.env, value, &mut result) },
+            "isPromise",
+        )?;
+        Ok(result)
+    }
+
     pub fn is_array(&self, value: Raw) -> Result<bool, Error> {
         let mut result = false;
         check(

@@ -8,6 +8,7 @@ import { cookies } from 'next/headers';
 import { NextRequest, NextResponse } from 'next/server';
 import type * as Sdk from '@auth0/nextjs-auth0/types';
 import { createSessions, type CreateSessionsOptions } from '../../next/index.js';
+import { SessionCookies, type CookieInput } from '../../index.js';
 
 const { getSession, updateSession, deleteSession } = createSessions();
 
@@ -60,4 +61,19 @@ export async function mistakes(req: NextApiRequest, session: Sdk.SessionData) {
   await updateSession(req, {}, session);
   // @ts-expect-error a promise of a session
   await updateSession(getSession());
+}
+
+// The cookie layer's CookieInput under strict TypeScript: the Pages Router's req.cookies (F7) and the jars
+// Next.js hands out are taken; a promise of a jar and a request are not.
+export async function cookieInputs(req: NextApiRequest, request: NextRequest, sessions: SessionCookies) {
+  const pages: CookieInput = req.cookies;
+  sessions.read(req.cookies);
+  sessions.read(request.cookies);
+  sessions.read(await cookies());
+  sessions.read(req.headers.cookie);
+  // @ts-expect-error a forgotten await
+  sessions.read(cookies());
+  // @ts-expect-error the request, not its cookies
+  sessions.read(request);
+  return pages;
 }
