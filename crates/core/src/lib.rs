@@ -14,9 +14,13 @@ pub mod error;
 pub mod inspect;
 pub mod json;
 pub mod jwe;
+pub mod key_cache;
 pub mod keys;
 pub mod legacy;
 pub mod session;
+
+pub use cipher::{CipherOptions, Opened, SessionCipher};
+pub use error::{Error, ErrorCode, Result};
 
 /// Deterministic bytes for the differential tests (AES-GCM against its oracle).
 #[cfg(test)]
@@ -34,6 +38,3 @@ mod test_noise {
             .collect()
     }
 }
-
-pub use cipher::{CipherOptions, Opened, SessionCipher};
-pub use error::{Error, ErrorCode, Result};
