@@ -1,10 +1,11 @@
 // The documentation cannot drift from the API: every TypeScript and JavaScript code block of every Markdown
 // file in the repository is compiled with strict tsc, against this package's own typings (`session-seal`,
-// `session-seal/next`, resolved through its exports map), Next.js 16's, React's and Node's. A block whose
-// first line is a comment naming a file (`// app/page.tsx`) is written as that file, so blocks of one document
-// import each other as an app's files do (`@/lib/session` is the app root, as create-next-app sets it up);
-// other blocks are files of their own. Pseudo-code goes in ```text blocks. The README's first screen and size
-// are checked too.
+// `session-seal/next`, resolved through its exports map), Next.js's (the repository's devDependency, 15.5:
+// the v3 SDK the vectors come from takes no later peer; the example app builds on 16), React's and Node's. A
+// block whose first line is a comment naming a file (`// app/page.tsx`) is written as that file, so blocks of
+// one document import each other as an app's files do (`@/lib/session` is the app root, as create-next-app
+// sets it up); other blocks are files of their own. Pseudo-code goes in ```text blocks. The README's first
+// screen and size are checked too.
 
 import { describe, test, expect } from '@jest/globals';
 import { execFile } from 'node:child_process';

@@ -1,4 +1,4 @@
-// Type-level test of `session-seal/next` against Next.js 16's and Node's own types: every call shape of the
+// Type-level test of `session-seal/next` against Next.js's and Node's own types: every call shape of the
 // SDK's getSession/updateSession compiles with the objects Next.js hands an app, the results are the SDK's
 // types, and what is not a request or a response does not compile (each @ts-expect-error must be needed).
 
