@@ -1,6 +1,12 @@
-import type { SessionData, SetCookieOptions } from '../index.js'
+import type { SessionData, SessionSealErrorCode, SetCookieOptions } from '../index.js'
 
 export type { SessionData, User, TokenSet, AccessTokenSet, ConnectionTokenSet } from '../index.js'
+
+/**
+ * The `code` of an error these functions throw: the library's codes, `ERR_NOT_AUTHENTICATED` (an update
+ * without a current session) and the SDK's own `session_domain_mismatch` (a session of another custom domain).
+ */
+export type SessionsErrorCode = SessionSealErrorCode | 'ERR_NOT_AUTHENTICATED' | 'session_domain_mismatch'
 
 /** The session cookie's settings; each defaults as in the SDK's Auth0Client. */
 export interface SessionCookieConfiguration {

@@ -7,7 +7,7 @@ import type { NextApiRequest, NextApiResponse } from 'next';
 import { cookies } from 'next/headers';
 import { NextRequest, NextResponse } from 'next/server';
 import type * as Sdk from '@auth0/nextjs-auth0/types';
-import { createSessions, type CreateSessionsOptions } from '../../next/index.js';
+import { createSessions, type CreateSessionsOptions, type SessionsErrorCode } from '../../next/index.js';
 import { SessionCookies, type CookieInput } from '../../index.js';
 
 const { getSession, updateSession, deleteSession } = createSessions();
@@ -77,3 +77,5 @@ export async function cookieInputs(req: NextApiRequest, request: NextRequest, se
   sessions.read(request);
   return pages;
 }
+
+export const codes: SessionsErrorCode[] = ['ERR_NOT_AUTHENTICATED', 'session_domain_mismatch', 'ERR_SECRET_INVALID'];
