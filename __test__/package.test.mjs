@@ -9,6 +9,8 @@ import { describe, expect, test } from '@jest/globals';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+/** The directories behind the subpath exports (`session-seal/next`, …): each is shipped whole. */
+const SUBPATHS = ['next'];
 const packed = JSON.parse(
   spawnSync('npm', ['pack', '--dry-run', '--json'], { cwd: root, encoding: 'utf8' }).stdout,
 )[0].files.map((file) => file.path);
@@ -25,22 +27,27 @@ describe('package metadata', () => {
     expect(packed).toContain('LICENSE');
   });
 
-  test('the exports map: "." with types, require and import, and ./package.json, each a packed file', () => {
-    const dot = manifest.exports['.'];
-    expect(Object.keys(dot)).toEqual(['types', 'require', 'import']); // types first, as TypeScript requires
+  test('the exports map: "." and each subpath with types, require and import, and ./package.json, each a packed file', () => {
+    expect(Object.keys(manifest.exports)).toEqual(['.', ...SUBPATHS.map((dir) => `./${dir}`), './next/config', './package.json']);
     expect(manifest.exports['./package.json']).toBe('./package.json');
-    for (const target of [...Object.values(dot), manifest.exports['./package.json'], `./${manifest.main}`, `./${manifest.types}`]) {
-      expect(packed).toContain(target.replace(/^\.\//, ''));
+    const targets = [manifest.exports['./package.json'], `./${manifest.main}`, `./${manifest.types}`];
+    for (const [subpath, conditions] of Object.entries(manifest.exports).filter(([key]) => key !== './package.json')) {
+      expect({ subpath, conditions: Object.keys(conditions) }).toEqual({ subpath, conditions: ['types', 'require', 'import'] }); // types first, as TypeScript requires
+      targets.push(...Object.values(conditions));
     }
+    for (const target of targets) expect(packed).toContain(target.replace(/^\.\//, ''));
   });
 
-  test('`files` packs exactly the loader, its types, the command, the docs and the license; no binary', () => {
+  test('`files` packs exactly the loader, its types, the subpath modules, the command, the docs and the license; no binary', () => {
     const expected = [
       'LICENSE', 'README.md', 'package.json', 'index.js', 'index.d.ts', 'binding.js', 'load-error.js',
       'bin/session-seal.mjs', 'SECURITY.md', 'bench/ratios.svg', 'bench/RESULTS.md',
       ...fs.readdirSync(path.join(root, 'docs')).map((name) => `docs/${name}`),
+      // Every module of the subpath exports, and the ones they require.
+      ...SUBPATHS.flatMap((dir) => fs.readdirSync(path.join(root, dir)).map((name) => `${dir}/${name}`)),
     ];
     expect([...packed].sort()).toEqual([...expected].sort());
+    expect(packed.filter((file) => file.endsWith('.node') || file.endsWith('.wasm'))).toEqual([]);
   });
 
   test('README links and images resolve to files in the tarball (npm shows the README, not the repository)', () => {

@@ -27,8 +27,8 @@ export function walk(dir) {
 
 /**
  * The example installs session-seal as a copy of the repository's package (`install-links`), so it goes
- * stale whenever the package changes: every file of the copy must equal the repository's, every file the
- * package publishes must be in it, and so must every built addon.
+ * stale whenever the package changes: every file of the copy must equal the repository's, and every file the
+ * package publishes must be in it. The addon is not one of them (see placePlatformPackages).
  */
 function installedCopyIsCurrent(appDir) {
   const copy = path.join(appDir, 'node_modules', 'session-seal');
@@ -44,10 +44,30 @@ function installedCopyIsCurrent(appDir) {
       if (!fs.existsSync(path.join(copy, path.relative(repoRoot, file)))) return false;
     }
   }
-  return fs
-    .readdirSync(repoRoot)
-    .filter((name) => /^session-seal\..+\.node$/.test(name))
-    .every((name) => fs.existsSync(path.join(copy, name)));
+  return true;
+}
+
+/**
+ * The published package ships no binary: npm installs it from the platform package that fits
+ * (`session-seal-linux-x64-gnu`, …), beside session-seal in node_modules, where the loader finds it. An
+ * example gets that package the same way, made of npm/<platform>/package.json and the freshly built addon,
+ * so Next.js bundles, traces and loads the binary from where a user's install has it. Returns their paths.
+ */
+export function placePlatformPackages(appDir) {
+  const placed = [];
+  for (const name of fs.readdirSync(repoRoot)) {
+    const platform = /^session-seal\.(.+)\.node$/.exec(name)?.[1];
+    if (!platform || !fs.existsSync(path.join(repoRoot, 'npm', platform, 'package.json'))) continue;
+    const dir = path.join(appDir, 'node_modules', `session-seal-${platform}`);
+    fs.mkdirSync(dir, { recursive: true });
+    for (const [from, to] of [[path.join(repoRoot, 'npm', platform, 'package.json'), 'package.json'], [path.join(repoRoot, name), name]]) {
+      const dest = path.join(dir, to);
+      if (!fs.existsSync(dest) || sha256(dest) !== sha256(from)) fs.copyFileSync(from, dest);
+    }
+    placed.push(dir);
+  }
+  if (placed.length === 0) throw new Error('no built addon with a platform package under npm/: run `npm run build`');
+  return placed;
 }
 
 /** Installs the example at `appDir`; returns what it did ('npm ci', 'session-seal re-copied', 'install current'). */
@@ -69,6 +89,7 @@ export async function installExample(appDir, timeoutMs) {
     did = 'install current';
   }
   if (!installedCopyIsCurrent(appDir)) throw new Error(`${appDir}/node_modules/session-seal differs from the repository after install`);
+  placePlatformPackages(appDir);
   return did;
 }
 

@@ -37,6 +37,13 @@ const { exp: readExp, ...read } = jar.read(header) ?? {}
 const cookie = written.find((c) => c.name === '__session')
 const sdkRead = cookie ? await sdk.decrypt(cookie.value, secret) : null
 
+// The subpath exports resolve from the installed tarball, both ways (session-seal/next, its config helper).
+const nextCjs = require('session-seal/next')
+const nextEsm = await import('session-seal/next')
+const { withSessionSeal } = require('session-seal/next/config')
+const subpaths =
+  typeof nextCjs.createSessions === 'function' && (nextEsm.createSessions ?? nextEsm.default?.createSessions) === nextCjs.createSessions && typeof withSessionSeal === 'function'
+
 const loaded = Object.keys(require.cache).filter((file) => /\.(node|wasm|wasi\.cjs)$/.test(file))
 console.log(
   json({
@@ -45,6 +52,7 @@ console.log(
     binding: esm.__napiBindingTarget,
     loaded,
     sameModule: esm.SessionCipher === cjs.SessionCipher,
+    subpaths,
     sealedBySdkOpened: json(sdkPayload) === json(session) && exp === now + 3600,
     sdkSealedOpenedHere: json(unsealed) === json(session) && unsealedExp === now + 3600,
     cookiesRoundTrip: json(read) === json(session) && readExp > now,

@@ -30,6 +30,7 @@ function expectRoundTrips(report, key) {
   expect(report.binding).toBe('native')
   expect(report.loaded).toEqual([expect.stringMatching(new RegExp(`node_modules/${binary}-${key}/${binary}\\.${key}\\.node$`))])
   expect(report.sameModule).toBe(true)
+  expect(report.subpaths).toBe(true)
   expect(report.sealedBySdkOpened).toBe(true)
   expect(report.sdkSealedOpenedHere).toBe(true)
   expect(report.cookiesRoundTrip).toBe(true)

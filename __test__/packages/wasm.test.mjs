@@ -36,6 +36,7 @@ describe('wasm32-wasi from the tarballs, with no native binary installed', () =>
       expect(report.binding).toBe('wasm32-wasi')
       expect(report.loaded).toEqual([expect.stringMatching(new RegExp(`node_modules/${binary}-wasm32-wasi/${binary}\\.wasi\\.cjs$`))])
       expect(report.sameModule).toBe(true)
+      expect(report.subpaths).toBe(true)
       expect(report.sealedBySdkOpened).toBe(true)
       expect(report.sdkSealedOpenedHere).toBe(true)
       expect(report.cookiesRoundTrip).toBe(true)
