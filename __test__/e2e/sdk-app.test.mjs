@@ -295,8 +295,14 @@ describe('the kill-switch: SESSION_SEAL_SDK_CRYPTO=off on the sealed Turbopack b
   });
 });
 
-test('the standalone output holds session-seal only because of withSessionSeal', () => {
-  const standalone = (variant) => path.join(appDir, distDir(variant, 'turbopack'), 'standalone', 'node_modules', 'session-seal');
-  expect(fs.readdirSync(standalone('sealed')).some((f) => f.endsWith('.node'))).toBe(true);
-  expect(fs.existsSync(standalone('plain'))).toBe(false);
+test('the standalone output holds session-seal and its platform package only because of withSessionSeal', () => {
+  const modules = (variant) => path.join(appDir, distDir(variant, 'turbopack'), 'standalone', 'node_modules');
+  // The addon ships in the platform package (session-seal-linux-x64-gnu, …), never in session-seal itself.
+  const addon = fs.readdirSync(repoRoot).find((name) => /^session-seal\..+\.node$/.test(name));
+  const platformPackage = `session-seal-${addon.split('.')[1]}`;
+  expect(fs.existsSync(path.join(modules('sealed'), 'session-seal', 'index.js'))).toBe(true);
+  expect(fs.readdirSync(path.join(modules('sealed'), 'session-seal')).filter((f) => f.endsWith('.node'))).toEqual([]);
+  expect(fs.readdirSync(path.join(modules('sealed'), platformPackage)).sort()).toEqual([addon, 'package.json']);
+  expect(fs.existsSync(path.join(modules('plain'), 'session-seal'))).toBe(false);
+  expect(fs.existsSync(path.join(modules('plain'), platformPackage))).toBe(false);
 });
