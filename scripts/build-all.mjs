@@ -159,7 +159,8 @@ function main() {
   // Copy what was built into npm/<platform>/ the way the release workflow does.
   const builtPublished = results.filter((r) => ['built', 'fresh'].includes(r.status) && r.target.published !== false)
   // `napi artifacts` insists on every configured target; here it gets a config naming the ones at hand.
-  const ready = TARGETS.filter((target) => target.published !== false && !target.cannot && existsSync(join(artifactsDir, target.key)))
+  // A target counts by its binary, not its directory: a failed build leaves an empty one behind.
+  const ready = TARGETS.filter((target) => target.published !== false && !target.cannot && existsSync(buildOutput(target)))
   if (builtPublished.length > 0) {
     const config = join(artifactsDir, 'napi-built-here.json')
     writeFileSync(config, JSON.stringify({ ...manifest.napi, targets: ready.map((target) => target.triple) }, null, 2))
