@@ -60,8 +60,9 @@ export async function closeClient(client) {
   }
 }
 
-/** Sends one raw command with any of the clients (for tests that look under the store). */
+/** Sends one raw command with any of the clients (for tests that look under the store); args[1] is the key. */
 export function raw(client, args) {
   if (typeof client.call === 'function') return client.call(...args);
+  if (typeof client.getSlotMaster === 'function') return client.sendCommand(args[1], false, args);
   return client.sendCommand(args);
 }
