@@ -184,3 +184,40 @@ export async function startCluster({ flavour = 'redis', masters = 3, args = [] }
     stop: () => Promise.all(nodes.map((n) => n.stop())),
   }
 }
+
+/**
+ * A TCP relay to a server on loopback that can go silent: `blackhole()` keeps every connection open but drops
+ * what passes either way, as a network partition does (a client then waits instead of failing fast).
+ */
+export async function startRelay(targetPort) {
+  const sockets = new Set();
+  let silent = false;
+  const server = net.createServer((downstream) => {
+    const upstream = net.connect({ host: HOST, port: targetPort });
+    for (const [from, to] of [[downstream, upstream], [upstream, downstream]]) {
+      sockets.add(from);
+      from.on('data', (chunk) => {
+        if (!silent) to.write(chunk);
+      });
+      from.on('error', () => to.destroy());
+      from.on('close', () => {
+        sockets.delete(from);
+        to.destroy();
+      });
+    }
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, HOST, resolve);
+  });
+  return {
+    port: server.address().port,
+    blackhole() {
+      silent = true;
+    },
+    stop() {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
