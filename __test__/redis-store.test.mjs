@@ -3,11 +3,12 @@
 // secret rotation, back-channel logout semantics, argument checks. Sessions and secrets are fresh every run.
 
 import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { RedisServer, serverAvailable } from './helpers/redis-servers.mjs';
 import { CLIENT_KINDS, connectClient, closeClient, createRedisSessionStore, raw } from './helpers/redis-clients.mjs';
 import {
-  loadAddon, loadSdk, typicalSession, smallSession, randomSecret, randomHex, nowSeconds, deepClone,
+  loadAddon, loadSdk, typicalSession, smallSession, randomSecret, randomHex, nowSeconds, deepClone, repoRoot,
 } from './helpers/fixtures.mjs';
 
 const require = createRequire(import.meta.url);
@@ -348,6 +349,16 @@ describe('arguments', () => {
     await expect(store.deleteByLogoutToken(null)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
     await expect(store.deleteByLogoutToken({ sub: 5 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
     await expect(store.deleteByLogoutToken({ sid: 's', iss: {} })).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
+  });
+});
+
+describe('the subpath export', () => {
+  test('`session-seal/redis` loads by name from CommonJS and from ESM (named export seen by Node\'s ESM import)', () => {
+    const script = (body) => execFileSync(process.execPath, ['--input-type=module', '-e', body], { cwd: repoRoot, encoding: 'utf8' }).trim();
+    expect(script(`import { createRedisSessionStore } from 'session-seal/redis'; console.log(typeof createRedisSessionStore)`)).toBe('function');
+    expect(script(`import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module'; const r = createRequire(process.cwd() + '/'); ` +
+      `console.log(Object.keys(r('session-seal/redis')).join())`)).toBe('createRedisSessionStore');
   });
 });
 

@@ -3,7 +3,7 @@
 
 import type * as Sdk from '@auth0/nextjs-auth0/types';
 import { Auth0Client } from '@auth0/nextjs-auth0/server';
-import { createRedisSessionStore, type RedisSessionStore, type LogoutTokenClaims } from '../../redis/index';
+import { createRedisSessionStore, type RedisSessionStore, type LogoutTokenClaims } from 'session-seal/redis';
 import { createClient, createCluster } from 'redis';
 import { createClient as createClientV4, createCluster as createClusterV4 } from 'redis-v4';
 import { Redis, Cluster } from 'ioredis';
