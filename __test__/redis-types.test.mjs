@@ -13,7 +13,7 @@ const tsc = path.join(repoRoot, 'node_modules', '.bin', 'tsc');
 
 function compile(project) {
   return new Promise((resolve) => {
-    execFile(tsc, ['-p', path.join(typesDir, project), '--listFiles', '--pretty', 'false'], { cwd: repoRoot, timeout: 170_000 }, (error, stdout, stderr) => {
+    execFile(tsc, ['-p', path.resolve(typesDir, project), '--listFiles', '--pretty', 'false'], { cwd: repoRoot, timeout: 170_000 }, (error, stdout, stderr) => {
       const lines = `${stdout}${stderr}`.split('\n').filter(Boolean);
       resolve({
         code: error ? (typeof error.code === 'number' ? error.code : -1) : 0,
@@ -24,8 +24,33 @@ function compile(project) {
   });
 }
 
-// Both compilations start at once; tsc on the client libraries' typings is slow on a busy 2-core machine.
-const runs = { good: compile('tsconfig.redis.json'), bad: compile('tsconfig.redis-bad.json') };
+/**
+ * The README's "Stateful sessions on Redis" code block, written out as a module of its own (under target/, with
+ * a tsconfig extending the type tests' one) so that the setup users copy is compiled as they would.
+ */
+function writeReadmeProject() {
+  const readme = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+  const section = readme.split(/^## /m).find((s) => s.startsWith('Stateful sessions on Redis'));
+  const block = /```ts\n([\s\S]*?)```/.exec(section ?? '')?.[1];
+  if (!block) throw new Error('README.md has no ts code block under "## Stateful sessions on Redis"');
+  const dir = path.join(repoRoot, 'target', 'readme-redis');
+  fs.mkdirSync(dir, { recursive: true });
+  // Next.js apps have @types/node; the type tests do not load it, so `process.env` is declared here.
+  fs.writeFileSync(path.join(dir, 'readme.ts'), `declare const process: { env: Record<string, string | undefined> }\n${block}`);
+  fs.writeFileSync(
+    path.join(dir, 'tsconfig.json'),
+    JSON.stringify({ extends: path.join(typesDir, 'tsconfig.json'), files: ['readme.ts'] }),
+  );
+  return block;
+}
+const readmeBlock = writeReadmeProject();
+
+// The compilations start at once; tsc on the client libraries' typings is slow on a busy 2-core machine.
+const runs = {
+  good: compile('tsconfig.redis.json'),
+  bad: compile('tsconfig.redis-bad.json'),
+  readme: compile(path.join(repoRoot, 'target', 'readme-redis', 'tsconfig.json')),
+};
 const TSC_TIMEOUT = 180_000;
 
 describe('TypeScript: session-seal/redis against the SDK\'s SessionDataStore', () => {
@@ -40,6 +65,15 @@ describe('TypeScript: session-seal/redis against the SDK\'s SessionDataStore', (
     expect(files.some((f) => f.startsWith(path.join(nm, 'redis-v4') + path.sep))).toBe(true);
     expect(files.some((f) => f.startsWith(path.join(nm, '@redis', 'client') + path.sep))).toBe(true);
     expect(files.some((f) => f.startsWith(path.join(nm, 'ioredis') + path.sep))).toBe(true);
+  }, TSC_TIMEOUT);
+
+  test('the README\'s ten-line setup compiles, importing session-seal/redis by name', async () => {
+    expect(readmeBlock).toContain("from 'session-seal/redis'");
+    expect(readmeBlock.trim().split('\n').filter((l) => l.trim() && !l.trim().startsWith('//')).length).toBeLessThanOrEqual(10);
+    const { code, errors, files } = await runs.readme;
+    expect(errors).toEqual([]);
+    expect(code).toBe(0);
+    expect(files).toContain(path.join(repoRoot, 'redis', 'index.d.ts'));
   }, TSC_TIMEOUT);
 
   test('redis-store.bad.ts must FAIL, with exactly the errors it marks', async () => {
