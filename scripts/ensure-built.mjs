@@ -14,7 +14,7 @@ function newestSource(path) {
 }
 
 const addon = readdirSync(root).find((name) => /^session-seal\..+\.node$/.test(name))
-const sources = ['src', 'Cargo.toml', 'Cargo.lock', 'build.rs', 'types'].map((p) => newestSource(join(root, p)))
+const sources = ['src', 'crates', 'Cargo.toml', 'Cargo.lock', 'build.rs', 'types'].map((p) => newestSource(join(root, p)))
 const stale = !addon || statSync(join(root, addon)).mtimeMs < Math.max(...sources)
 
 if (stale) {

@@ -1,40 +1,33 @@
-//! session-seal: seal, unseal and validate the encrypted session cookies of `@auth0/nextjs-auth0` v4
-//! (and read its v3 legacy cookies), byte-compatible with the SDK.
-//!
-//! The core is plain Rust, one module per concern; only `bindings` knows about Node.
+//! The Node-API surface of session-seal. Thin glue over `session_seal_core`: read arguments, call the
+//! core, hand back values. No rules live here.
 
-pub mod base64url;
-pub mod cipher;
-pub mod claims;
-pub mod cookies;
-pub mod error;
-pub mod inspect;
-pub mod json;
-pub mod jwe;
-pub mod keys;
-pub mod legacy;
-pub mod session;
+mod args;
+mod cipher;
+mod cookies;
+mod dropin;
+mod js;
+mod validate;
 
-/// Deterministic bytes for the differential tests of the vector code paths (GCM, base64url).
-#[cfg(test)]
-mod test_noise {
-    /// `n` bytes from an xorshift generator seeded with `seed`: varied, reproducible, no dependency.
-    pub fn noise(seed: u64, n: usize) -> Vec<u8> {
-        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-        (0..n)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                x as u8
-            })
-            .collect()
+use js::{throwable, Js, JsResult};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+static SHORT_SECRET_WARNED: AtomicBool = AtomicBool::new(false);
+
+/// Warns once per process when a secret is shorter than the 32 bytes the SDK recommends.
+fn warn_if_short_secret(
+    js: &Js,
+    ring: &session_seal_core::keys::KeyRing,
+) -> Result<(), session_seal_core::Error> {
+    if ring.has_short_secret() && !SHORT_SECRET_WARNED.swap(true, Ordering::Relaxed) {
+        js.emit_warning(
+            "session-seal: a secret is shorter than 32 bytes; generate one with `openssl rand -hex 32`",
+            "SESSION_SEAL_SHORT_SECRET",
+        )?;
     }
+    Ok(())
 }
 
-// Registered with Node by napi-derive; a test build has no Node to call it, so it looks unused there.
-#[cfg_attr(test, allow(dead_code))]
-mod bindings;
-
-pub use cipher::{CipherOptions, Opened, SessionCipher};
-pub use error::{Error, ErrorCode, Result};
+/// Runs an entry point so that neither an error nor a panic escapes as anything but a coded JS error.
+fn guard<T>(body: impl FnOnce() -> Result<T, session_seal_core::Error>) -> JsResult<T> {
+    session_seal_core::error::contain_panics(body).map_err(throwable)
+}

@@ -1,5 +1,5 @@
 // Type-level test: our drop-in `encrypt`/`decrypt` can stand in for the SDK's own `server/cookies`
-// functions wherever the SDK's are typed (DESIGN.md: "same arguments, same results"). Compiled separately
+// functions wherever the SDK's are typed (same arguments, same results). Compiled separately
 // (tsconfig.dropin.json) so that a drift here does not hide the SessionData checks.
 
 import type * as Ours from '../../index';

@@ -1,4 +1,4 @@
-//! The cookie layer (`session_seal::cookies`) on hostile jars. The first byte picks the mode:
+//! The cookie layer (`session_seal_core::cookies`) on hostile jars. The first byte picks the mode:
 //! - 0: the rest is a `Cookie` request header;
 //! - 1: the rest is a jar as JSON (`[{ name, value }]` or `{ name: value }`);
 //! - 2: the rest cuts a real sealed session cookie into chunks named by the fuzzer (`__session__<n>`,
@@ -12,10 +12,9 @@
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
-use session_seal::claims::Clock;
-use session_seal::cookies::{CookieConfig, Jar, SessionCookies};
-use session_seal::CipherOptions;
-use session_seal_fuzz as _;
+use session_seal_core::claims::Clock;
+use session_seal_core::cookies::{CookieConfig, Jar, SessionCookies};
+use session_seal_core::CipherOptions;
 
 const NOW: f64 = 1_800_000_000.0;
 const SESSION: &str = r#"{"user":{"sub":"auth0|fuzz","sid":"s"},"tokenSet":{"accessToken":"at","expiresAt":1800003600},"internal":{"sid":"s","createdAt":1799990000},"connectionTokenSets":[{"accessToken":"c","expiresAt":1800003600,"connection":"google"}]}"#;

@@ -15,9 +15,8 @@ use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
 use serde_json::value::RawValue;
-use session_seal::claims::Clock;
-use session_seal::{jwe, legacy, CipherOptions, ErrorCode, SessionCipher};
-use session_seal_fuzz as _;
+use session_seal_core::claims::Clock;
+use session_seal_core::{jwe, legacy, CipherOptions, ErrorCode, SessionCipher};
 
 static CIPHER: LazyLock<SessionCipher> = LazyLock::new(|| {
     SessionCipher::new(

@@ -9,8 +9,7 @@
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value};
-use session_seal::session;
-use session_seal_fuzz as _;
+use session_seal_core::session;
 
 const NAMES: &[&str] = &[
     "user",
@@ -106,7 +105,7 @@ fuzz_target!(|data: &[u8]| {
         }
     };
     let problems = session::validate_json(&text);
-    if let Ok(parsed) = session_seal::json::parse_value(&text) {
+    if let Ok(parsed) = session_seal_core::json::parse_value(&text) {
         assert_eq!(problems, session::validate(&parsed));
     }
     if !problems.is_empty() {

@@ -89,6 +89,25 @@ impl std::error::Error for Error {}
 
 pub type Result<T> = std::result::Result<T, Error>;
 
+/// Runs `body` so that a panic comes back as an `ERR_SESSION_SEAL_INTERNAL` error instead of unwinding
+/// into the caller (for the bindings: into Node, which would abort). No panic is known to be reachable
+/// from outside (the fuzzers and property tests look for one); this is the last line of defence.
+pub fn contain_panics<T>(body: impl FnOnce() -> Result<T>) -> Result<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)) {
+        Ok(result) => result,
+        Err(panic) => {
+            let detail = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(internal(format!(
+                "internal error in session-seal (please report it): {detail}"
+            )))
+        }
+    }
+}
+
 /// Shorthand constructors, one per code, so call sites read as the rule they enforce.
 macro_rules! error_constructors {
     ($($name:ident => $code:ident),* $(,)?) => {
@@ -115,4 +134,21 @@ error_constructors! {
     invalid_arg_type => InvalidArgType,
     invalid_arg_value => InvalidArgValue,
     internal => Internal,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_a_coded_internal_error() {
+        let caught = contain_panics::<()>(|| panic!("boom {}", 42)).unwrap_err();
+        assert_eq!(caught.code.as_str(), "ERR_SESSION_SEAL_INTERNAL");
+        assert!(caught.message.contains("boom 42"), "{}", caught.message);
+        let caught = contain_panics::<()>(|| std::panic::panic_any(7_u8)).unwrap_err();
+        assert_eq!(caught.code, ErrorCode::Internal);
+        let coded = contain_panics::<()>(|| Err(jwe_invalid("bad"))).unwrap_err();
+        assert_eq!(coded, jwe_invalid("bad"));
+        assert_eq!(contain_panics(|| Ok(5)).unwrap(), 5);
+    }
 }

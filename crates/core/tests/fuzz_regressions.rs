@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use session_seal::claims::Clock;
-use session_seal::{jwe, CipherOptions, Opened, SessionCipher};
+use session_seal_core::claims::Clock;
+use session_seal_core::{jwe, CipherOptions, Opened, SessionCipher};
 
 /// The `open` target's key ring and clock.
 fn fuzz_cipher() -> SessionCipher {
@@ -32,7 +32,7 @@ fn open_target_cookie(cipher: &SessionCipher, data: &[u8]) -> Option<String> {
     Some(jwe::encrypt(key, &header, plaintext).unwrap())
 }
 
-fn open(data: &[u8]) -> (session_seal::Result<Opened>, Option<String>) {
+fn open(data: &[u8]) -> (session_seal_core::Result<Opened>, Option<String>) {
     let cipher = fuzz_cipher();
     let cookie = open_target_cookie(&cipher, data).expect("a replayable input");
     let clock = Clock::new(NOW, 15.0).unwrap();
@@ -105,7 +105,7 @@ fn a_pbes2_alg_is_refused_as_not_allowed() {
 /// and was right; every `Value` built from outside text now comes from `json::parse_value`, which agrees.
 #[test]
 fn serde_json_raw_value_member_name_is_plain_data_everywhere() {
-    use session_seal::{cookies::Jar, json::parse_value, session};
+    use session_seal_core::{cookies::Jar, json::parse_value, session};
     const TOKEN: &str = "$serde_json::private::RawValue";
 
     // validate_json (the fuzz target's invariant): the text and its parse agree.

@@ -2,86 +2,25 @@
 //!
 //! `header..iv.ciphertext.tag`: the ASCII of the encoded header is the AES-GCM additional data. Parsing
 //! follows jose's order of checks so the same bad cookie gets the same error code, but is stricter where
-//! DESIGN.md says so (strict base64url, no `zip`, only `dir`/`A256GCM`).
+//! a session cookie allows it (strict base64url, no `zip`, only `dir`/`A256GCM`).
 
-use aes_gcm::aead::AeadInPlace;
-use aes_gcm::{Aes256Gcm, Nonce, Tag};
 use rand::RngCore;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::sync::OnceLock;
 
+use crate::aead::AeadKey;
+pub use crate::aead::{IV_LEN, TAG_LEN};
 use crate::base64url;
 use crate::error::{
     alg_not_allowed, decryption_failed, internal, invalid_arg_value, jwe_invalid, not_supported,
     unused_by_sessions, Result,
 };
 use crate::json::{parse_value, without_lone_surrogates};
-use crate::keys::{self, KeyRing};
-
-mod gcm;
-
-/// AES-256-GCM under one key: the accelerated implementation (see `gcm`) or the portable `aes-gcm` crate.
-#[derive(Clone, Copy)]
-pub enum ContentCipher<'k> {
-    Accelerated(&'k gcm::Gcm),
-    Portable(&'k Aes256Gcm),
-}
-
-impl ContentCipher<'_> {
-    fn seal(self, iv: &[u8; IV_LEN], aad: &[u8], buffer: &mut [u8]) -> Result<[u8; TAG_LEN]> {
-        match self {
-            ContentCipher::Accelerated(gcm) => Ok(gcm.encrypt(iv, aad, buffer)),
-            ContentCipher::Portable(cipher) => cipher
-                .encrypt_in_place_detached(Nonce::from_slice(iv), aad, buffer)
-                .map(Into::into)
-                .map_err(|_| internal("AES-GCM refused the plaintext length")),
-        }
-    }
-
-    /// Verifies, then decrypts in place; on a bad tag the buffer is left untouched.
-    fn open(self, iv: &[u8; IV_LEN], aad: &[u8], buffer: &mut [u8], tag: &[u8; TAG_LEN]) -> bool {
-        match self {
-            ContentCipher::Accelerated(gcm) => gcm.decrypt(iv, aad, buffer, tag).is_ok(),
-            ContentCipher::Portable(cipher) => cipher
-                .decrypt_in_place_detached(Nonce::from_slice(iv), aad, buffer, Tag::from_slice(tag))
-                .is_ok(),
-        }
-    }
-}
-
-/// The accelerated ciphers for a key ring's secrets, in the ring's order: present when this CPU has
-/// AES-NI and CLMUL. The keys are derived exactly as `KeyRing` derives them (and wiped on drop).
-pub struct FastRing {
-    keys: Vec<gcm::Gcm>,
-}
-
-impl FastRing {
-    /// `None` when there is no accelerated implementation for this CPU (or no secret).
-    pub fn new<S: AsRef<str>>(secrets: &[S]) -> Option<FastRing> {
-        let keys = secrets
-            .iter()
-            .map(|secret| gcm::Gcm::new(keys::encryption_key(secret.as_ref()).as_bytes()))
-            .collect::<Option<Vec<_>>>()?;
-        (!keys.is_empty()).then_some(FastRing { keys })
-    }
-
-    /// The cipher that seals: the first secret's.
-    pub fn sealing(&self) -> ContentCipher<'_> {
-        ContentCipher::Accelerated(&self.keys[0])
-    }
-}
-
-impl std::fmt::Debug for FastRing {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "FastRing({} keys, <redacted>)", self.keys.len())
-    }
-}
+use crate::keys::KeyRing;
 
 pub const ALG: &str = "dir";
 pub const ENC: &str = "A256GCM";
-pub const IV_LEN: usize = 12;
-pub const TAG_LEN: usize = 16;
 
 /// A parsed protected header: its exact JSON text (for the caller) and its parameters (for the checks).
 #[derive(Debug, Clone)]
@@ -264,32 +203,24 @@ impl<'a> CompactJwe<'a> {
     }
 
     /// Tries each key of the ring in order; returns the plaintext and the index of the key that opened it.
-    /// A failed attempt leaves the buffer untouched (the tag is verified before decrypting).
     pub fn decrypt(self, ring: &KeyRing) -> Result<(Vec<u8>, usize)> {
-        self.decrypt_with(ring, None)
-    }
-
-    /// As `decrypt`, with the ring's accelerated ciphers when there are some (`fast` must hold the same
-    /// secrets as `ring`, in the same order).
-    pub fn decrypt_with(self, ring: &KeyRing, fast: Option<&FastRing>) -> Result<(Vec<u8>, usize)> {
-        let mut buffer = self.ciphertext;
         let aad = self.header_segment.as_bytes();
-        let opened = match fast {
-            Some(fast) => fast.keys.iter().position(|key| {
-                ContentCipher::Accelerated(key).open(&self.iv, aad, &mut buffer, &self.tag)
-            }),
-            None => ring.opening().find_map(|(index, cipher)| {
-                ContentCipher::Portable(cipher)
-                    .open(&self.iv, aad, &mut buffer, &self.tag)
-                    .then_some(index)
-            }),
-        };
-        match opened {
-            Some(index) => Ok((buffer, index)),
-            None => Err(decryption_failed(
-                "decryption operation failed: wrong secret, or the cookie was altered",
-            )),
+        let mut buffer = self.ciphertext;
+        // A failed attempt leaves the buffer unspecified, so every key after the first opens a fresh copy.
+        let pristine = (ring.len() > 1).then(|| buffer.clone());
+        for (index, key) in ring.opening() {
+            if index > 0 {
+                if let Some(pristine) = &pristine {
+                    buffer.copy_from_slice(pristine);
+                }
+            }
+            if key.open_in_place(&self.iv, aad, &mut buffer, &self.tag) {
+                return Ok((buffer, index));
+            }
         }
+        Err(decryption_failed(
+            "decryption operation failed: wrong secret, or the cookie was altered",
+        ))
     }
 }
 
@@ -475,23 +406,14 @@ pub fn sealed_len(header_json_len: usize, plaintext_len: usize) -> usize {
         + base64url::encoded_len(TAG_LEN)
 }
 
-/// Seals `plaintext` under `cipher` with a fresh random IV, writing the compact JWE into one allocation.
-pub fn encrypt(cipher: &Aes256Gcm, header_json: &str, plaintext: Vec<u8>) -> Result<String> {
-    encrypt_with(ContentCipher::Portable(cipher), header_json, plaintext)
-}
-
-/// As `encrypt`, with either implementation of AES-256-GCM.
-pub fn encrypt_with(
-    cipher: ContentCipher,
-    header_json: &str,
-    mut plaintext: Vec<u8>,
-) -> Result<String> {
+/// Seals `plaintext` under `key` with a fresh random IV, writing the compact JWE into one allocation.
+pub fn encrypt(key: &AeadKey, header_json: &str, mut plaintext: Vec<u8>) -> Result<String> {
     let mut iv = [0u8; IV_LEN];
     rand::rng().fill_bytes(&mut iv);
     let total = sealed_len(header_json.len(), plaintext.len());
     let mut out = String::with_capacity(total);
     base64url::encode_into(header_json.as_bytes(), &mut out);
-    let tag = cipher.seal(&iv, out.as_bytes(), &mut plaintext)?;
+    let tag = key.seal_in_place(&iv, out.as_bytes(), &mut plaintext)?;
     out.push_str("..");
     base64url::encode_into(&iv, &mut out);
     out.push('.');
@@ -566,6 +488,25 @@ mod tests {
             .decrypt(&ring("other"))
             .unwrap_err();
         assert_eq!(err.code.as_str(), "ERR_JWE_DECRYPTION_FAILED");
+    }
+
+    #[test]
+    fn every_key_of_a_ring_opens_from_the_original_ciphertext() {
+        // ring clears the buffer when a tag does not match, so a ring whose third key is the right one
+        // only opens if the second and third attempts start again from the ciphertext.
+        let secrets = ["newest", "older", "oldest"];
+        let all = KeyRing::new(&secrets).unwrap();
+        for (index, secret) in secrets.iter().enumerate() {
+            let plaintext = format!("{{\"sealed by\":{index}}}").repeat(20);
+            let jwe = encrypt(
+                ring(secret).sealing(),
+                &header_json(None).unwrap(),
+                plaintext.clone().into_bytes(),
+            )
+            .unwrap();
+            let (opened, by) = CompactJwe::parse(&jwe).unwrap().decrypt(&all).unwrap();
+            assert_eq!((opened, by), (plaintext.into_bytes(), index));
+        }
     }
 
     #[test]

@@ -6,8 +6,8 @@
 //! in the middle of an emoji), and `JSON.parse` reads it back; serde_json refuses it wherever it builds a
 //! `String` (object keys, `Value`), though it lets it pass in values it skips.
 
-use session_seal::claims::Clock;
-use session_seal::{jwe, session, CipherOptions, SessionCipher};
+use session_seal_core::claims::Clock;
+use session_seal_core::{jwe, session, CipherOptions, SessionCipher};
 
 const SECRET: &str = "a-secret";
 const NOW: f64 = 1_795_000_000.0;
@@ -59,7 +59,7 @@ fn a_header_with_a_lone_surrogate_opens() {
 #[test]
 fn a_payload_key_with_a_lone_surrogate_seals_and_opens() {
     let cookie = sealed(
-        session_seal::cipher::DEFAULT_HEADER,
+        session_seal_core::cipher::DEFAULT_HEADER,
         r#"{"\ud800":1,"exp":4102444800}"#,
     );
     assert_eq!(open_code(&cookie), None);

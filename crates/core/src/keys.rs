@@ -4,12 +4,12 @@
 //! `info` string naming the purpose. We derive once per secret and keep the ready AES-GCM instance, so the
 //! hot path does no key work. Every buffer holding key material is zeroized on drop.
 
-use aes_gcm::{Aes256Gcm, KeyInit};
 use hkdf::Hkdf;
 use sha2::Sha256;
 use std::fmt;
-use std::mem::ManuallyDrop;
 use zeroize::{Zeroize, ZeroizeOnDrop};
+
+use crate::aead::AeadKey;
 
 use crate::error::{secret_invalid, Result};
 
@@ -64,35 +64,17 @@ pub fn check_secret(secret: &str, index: usize) -> Result<()> {
     Ok(())
 }
 
-/// One secret's ready-to-use cipher, wiped on drop.
-///
-/// `Aes256Gcm` wipes its AES key schedule itself (the `aes` crate's `zeroize` feature), but not its GHASH key
-/// H = AES_K(0), with which tags can be forged: on x86-64 `polyval` keeps H in a CPU-detecting union of
-/// `ManuallyDrop` backends that has no `Drop`, so the backends' own wiping never runs. Hence the wrapper: the
-/// cipher drops itself, then its storage is overwritten with zeros.
+/// One secret's ready-to-use AES-256-GCM key (wiped on drop by `AeadKey`).
 struct RingKey {
-    cipher: ManuallyDrop<Aes256Gcm>,
+    aead: AeadKey,
     short: bool,
 }
 
 impl RingKey {
     fn new(secret: &str) -> RingKey {
-        let derived = encryption_key(secret);
         RingKey {
-            cipher: ManuallyDrop::new(Aes256Gcm::new(derived.as_bytes().into())),
+            aead: AeadKey::new(encryption_key(secret).as_bytes()),
             short: secret.len() < RECOMMENDED_SECRET_BYTES,
-        }
-    }
-}
-
-impl Drop for RingKey {
-    fn drop(&mut self) {
-        // SAFETY: `cipher` is dropped exactly once, here, and never touched again. `ManuallyDrop` is
-        // transparent, and `Aes256Gcm` is flat (round keys, field elements, CPU-feature tokens; no pointers),
-        // so once its destructor has run, overwriting its bytes with zeros is sound.
-        unsafe {
-            ManuallyDrop::drop(&mut self.cipher);
-            zeroize::zeroize_flat_type(std::ptr::addr_of_mut!(self.cipher).cast::<Aes256Gcm>());
         }
     }
 }
@@ -122,14 +104,14 @@ impl KeyRing {
         Ok(KeyRing { keys })
     }
 
-    /// The cipher that seals: the first secret's.
-    pub fn sealing(&self) -> &Aes256Gcm {
-        &self.keys[0].cipher
+    /// The key that seals: the first secret's.
+    pub fn sealing(&self) -> &AeadKey {
+        &self.keys[0].aead
     }
 
-    /// Every cipher that may open a cookie, in the order they are tried.
-    pub fn opening(&self) -> impl Iterator<Item = (usize, &Aes256Gcm)> {
-        self.keys.iter().map(|k| &*k.cipher).enumerate()
+    /// Every key that may open a cookie, in the order they are tried.
+    pub fn opening(&self) -> impl Iterator<Item = (usize, &AeadKey)> {
+        self.keys.iter().map(|k| &k.aead).enumerate()
     }
 
     pub fn len(&self) -> usize {
@@ -199,28 +181,6 @@ mod tests {
         let shown = format!("{ring:?} {:?}", encryption_key("super-secret-value"));
         assert!(!shown.contains("super-secret-value"));
         assert!(shown.contains("redacted"));
-    }
-
-    #[test]
-    fn a_dropped_ring_key_leaves_no_key_material_behind() {
-        use std::mem::{offset_of, size_of};
-        let mut slot = ManuallyDrop::new(RingKey::new("a secret that will be wiped"));
-        let start = std::ptr::addr_of!(slot)
-            .cast::<u8>()
-            .wrapping_add(offset_of!(RingKey, cipher));
-        // SAFETY: the bytes of `slot`, which lives on this stack frame; read before and after its drop.
-        let cipher_bytes =
-            || unsafe { std::slice::from_raw_parts(start, size_of::<Aes256Gcm>()).to_vec() };
-        assert!(
-            cipher_bytes().iter().any(|&b| b != 0),
-            "a live cipher holds key material"
-        );
-        // SAFETY: dropped once; `slot` is not used as a RingKey afterwards.
-        unsafe { ManuallyDrop::drop(&mut slot) };
-        assert!(
-            cipher_bytes().iter().all(|&b| b == 0),
-            "every byte of the cipher is wiped on drop"
-        );
     }
 
     #[test]

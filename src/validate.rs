@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::guard;
 use super::js::{Code, Js};
-use crate::session::{self, Problem};
+use session_seal_core::session::{self, Problem};
 
 /// Checks a value against the SDK's SessionData family, reporting every problem with its path.
 /// The JSON form is judged: exactly what `seal` would encrypt.

@@ -10,7 +10,7 @@ use std::cell::RefCell;
 use std::ffi::{c_void, CStr};
 use std::ptr;
 
-use crate::error::{internal, invalid_arg_type, invalid_arg_value, Error};
+use session_seal_core::error::{internal, invalid_arg_type, invalid_arg_value, Error};
 
 /// A JavaScript error code paired with its message; what every binding returns on failure.
 #[derive(Debug, Clone, Copy)]

@@ -8,11 +8,11 @@
 //! - sessions sealed again by this crate open to the same payload as the SDK's cookie.
 
 use serde_json::{Map, Value};
-use session_seal::claims::Clock;
-use session_seal::legacy::SigningKeys;
-use session_seal::{CipherOptions, Opened, SessionCipher};
+use session_seal_core::claims::Clock;
+use session_seal_core::legacy::SigningKeys;
+use session_seal_core::{CipherOptions, Opened, SessionCipher};
 
-const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/vectors");
+const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../vectors");
 
 /// When the vectors were verified: before the far-future expiry (4102444800), after the `expired` one's.
 const NOW: f64 = 1_795_000_000.0;

@@ -14,8 +14,8 @@ use zeroize::Zeroizing;
 use super::args;
 use super::js::{Code, Js, Raw};
 use super::{guard, warn_if_short_secret};
-use crate::cipher::{CipherOptions, SessionCipher};
-use crate::error::{invalid_arg_type, jwe_invalid, not_supported, Error, ErrorCode};
+use session_seal_core::cipher::{CipherOptions, SessionCipher};
+use session_seal_core::error::{invalid_arg_type, jwe_invalid, not_supported, Error, ErrorCode};
 
 /// How many distinct secrets (or secret lists) keep their derived keys.
 const KEY_CACHE_CAPACITY: usize = 16;
@@ -159,7 +159,9 @@ fn open(js: &Js, cookie: Raw, secret: Raw, options: Option<Raw>) -> Result<Raw, 
     let clock = cipher.clock(current_date(js, options)?)?;
     if js.type_of(cookie)? != ValueType::String {
         // jose: "Compact JWE must be a string or Uint8Array".
-        return Err(crate::error::jwe_invalid("Compact JWE must be a string"));
+        return Err(session_seal_core::error::jwe_invalid(
+            "Compact JWE must be a string",
+        ));
     }
     let cookie = args::cookie(js, cookie, cipher.options().max_cookie_bytes)?;
     let opened = cipher.open(&cookie, clock)?;

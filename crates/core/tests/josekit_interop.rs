@@ -8,10 +8,10 @@ use josekit::jwt::{self, JwtPayload};
 use rand::distr::{Alphanumeric, SampleString};
 use rand::Rng;
 use serde_json::{json, Map, Value};
-use session_seal::base64url;
-use session_seal::claims::Clock;
-use session_seal::keys::encryption_key;
-use session_seal::{CipherOptions, SessionCipher};
+use session_seal_core::base64url;
+use session_seal_core::claims::Clock;
+use session_seal_core::keys::encryption_key;
+use session_seal_core::{CipherOptions, SessionCipher};
 
 const NOW: f64 = 1_795_000_000.0;
 const EXP: u64 = 4_102_444_800;

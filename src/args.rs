@@ -3,9 +3,9 @@
 use napi::bindgen_prelude::ValueType;
 
 use super::js::{type_word, Js, Raw};
-use crate::cipher::{CipherOptions, SessionCipher};
-use crate::claims::Clock;
-use crate::error::{
+use session_seal_core::cipher::{CipherOptions, SessionCipher};
+use session_seal_core::claims::Clock;
+use session_seal_core::error::{
     input_too_large, invalid_arg_type, invalid_arg_value, secret_invalid, Error, ErrorCode,
 };
 
