@@ -36,7 +36,9 @@ impl fmt::Debug for DerivedKey {
     }
 }
 
-fn hkdf_sha256(secret: &str, info: &[u8]) -> DerivedKey {
+/// HKDF-SHA256 of `secret` with an empty salt and `info` naming the purpose: the SDK's construction, and the
+/// one every key of this crate uses, each purpose with its own `info`.
+pub fn derive(secret: &str, info: &[u8]) -> DerivedKey {
     let mut okm = [0u8; 32];
     Hkdf::<Sha256>::new(Some(&[]), secret.as_bytes())
         .expand(info, &mut okm)
@@ -48,12 +50,12 @@ fn hkdf_sha256(secret: &str, info: &[u8]) -> DerivedKey {
 
 /// The JWE content-encryption key for `secret`, as the SDK derives it.
 pub fn encryption_key(secret: &str) -> DerivedKey {
-    hkdf_sha256(secret, ENCRYPTION_INFO)
+    derive(secret, ENCRYPTION_INFO)
 }
 
 /// The HS256 key that v3 used to sign stateful session-id cookies.
 pub fn signing_key(secret: &str) -> DerivedKey {
-    hkdf_sha256(secret, SIGNING_INFO)
+    derive(secret, SIGNING_INFO)
 }
 
 /// Refuses what cannot be a secret. The message never repeats the secret itself.
@@ -71,9 +73,9 @@ struct RingKey {
 }
 
 impl RingKey {
-    fn new(secret: &str) -> RingKey {
+    fn new(secret: &str, info: &[u8]) -> RingKey {
         RingKey {
-            aead: AeadKey::new(encryption_key(secret).as_bytes()),
+            aead: AeadKey::new(derive(secret, info).as_bytes()),
             short: secret.len() < RECOMMENDED_SECRET_BYTES,
         }
     }
@@ -87,6 +89,12 @@ pub struct KeyRing {
 impl KeyRing {
     /// Derives a key per secret. At least one secret is required and none may be empty.
     pub fn new<S: AsRef<str>>(secrets: &[S]) -> Result<Self> {
+        Self::derived(secrets, ENCRYPTION_INFO)
+    }
+
+    /// The same ring for another purpose: the keys derived with `info` (e.g. a session store's values,
+    /// which must never open as cookies).
+    pub fn derived<S: AsRef<str>>(secrets: &[S], info: &[u8]) -> Result<Self> {
         if secrets.is_empty() {
             return Err(secret_invalid(
                 "no secret given: pass a string or a non-empty list of strings",
@@ -98,7 +106,7 @@ impl KeyRing {
             .map(|(index, secret)| {
                 let secret = secret.as_ref();
                 check_secret(secret, index)?;
-                Ok(RingKey::new(secret))
+                Ok(RingKey::new(secret, info))
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(KeyRing { keys })

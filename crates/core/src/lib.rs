@@ -17,6 +17,7 @@ pub mod jwe;
 pub mod keys;
 pub mod legacy;
 pub mod session;
+pub mod store;
 
 /// Deterministic bytes for the differential tests (AES-GCM against its oracle).
 #[cfg(test)]
