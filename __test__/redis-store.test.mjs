@@ -4,6 +4,7 @@
 
 import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import { RedisServer, serverAvailable } from './helpers/redis-servers.mjs';
 import { CLIENT_KINDS, connectClient, closeClient, createRedisSessionStore, raw } from './helpers/redis-clients.mjs';
@@ -291,6 +292,75 @@ describe('what is stored under the keys', () => {
   });
 });
 
+describe('the native StoreCipher under the store', () => {
+  const { StoreCipher } = loadAddon();
+  const header = (value) => JSON.parse(Buffer.from(value.split('.')[0], 'base64url').toString('utf8'));
+
+  test('a value is a dir/A256GCM JWE under HKDF(secret, "session-seal store value v1"), opened here by node:crypto', () => {
+    const secret = randomSecret();
+    const id = newId();
+    const session = typicalSession();
+    const exp = nowSeconds() + 600;
+    const value = new StoreCipher({ secret }).seal(id, session, exp);
+    expect(header(value)).toEqual({ alg: 'dir', enc: 'A256GCM', typ: 'session-seal-store', id, exp });
+    const [h, encryptedKey, iv, ciphertext, tag] = value.split('.');
+    expect(encryptedKey).toBe('');
+    const key = Buffer.from(crypto.hkdfSync('sha256', secret, Buffer.alloc(0), 'session-seal store value v1', 32));
+    const decipher = crypto.createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+    decipher.setAAD(Buffer.from(h, 'ascii'));
+    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    const plaintext = Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]);
+    expect(plaintext.toString('utf8')).toBe(JSON.stringify(session));
+  });
+
+  test('open enforces the id, the end and the secret with coded errors; index tags are per secret', () => {
+    const [secret, older] = [randomSecret(), randomSecret()];
+    const cipher = new StoreCipher({ secret: [secret, older] });
+    const id = newId();
+    const session = sessionOf();
+    const exp = nowSeconds() + 600;
+    const value = cipher.seal(id, session, exp);
+    expect(cipher.open(id, value)).toEqual({ session, keyIndex: 0, expiresAt: exp });
+    expect(new StoreCipher({ secret: [randomSecret(), secret] }).open(id, value).keyIndex).toBe(1);
+    const codeOf = (fn) => {
+      try {
+        fn();
+        return 'no error';
+      } catch (err) {
+        return err.code;
+      }
+    };
+    expect(codeOf(() => cipher.open(newId(), value))).toBe('ERR_JWT_CLAIM_VALIDATION_FAILED');
+    // Redis would have dropped it; a value restored from an old backup still does not open past its end.
+    expect(codeOf(() => cipher.open(id, value, { now: exp }))).toBe('ERR_JWT_EXPIRED');
+    expect(codeOf(() => new StoreCipher({ secret: randomSecret() }).open(id, value))).toBe('ERR_JWE_DECRYPTION_FAILED');
+    expect(codeOf(() => cipher.seal(id, { user: {} }, exp))).toBe('ERR_SESSION_INVALID');
+    expect(codeOf(() => cipher.indexTags('email', 'x'))).toBe('ERR_INVALID_ARG_VALUE');
+    expect(codeOf(() => cipher.indexTags('sub', 5))).toBe('ERR_INVALID_ARG_TYPE');
+    expect(codeOf(() => cipher.open(id, 'x'.repeat(2 ** 20 + 1)))).toBe('ERR_INPUT_TOO_LARGE');
+    const tags = cipher.indexTags('sub', session.user.sub);
+    expect(tags).toHaveLength(2);
+    expect(tags[0]).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(new StoreCipher({ secret: older }).indexTags('sub', session.user.sub)).toEqual([tags[1]]);
+  });
+
+  test('the value\'s end is the Redis TTL', async () => {
+    const client = await connectClient('ioredis', server.port);
+    try {
+      const store = createRedisSessionStore({ client, secret: randomSecret(), absoluteDuration: 3600, inactivityDuration: 900 });
+      const id = newId();
+      await store.set(id, sessionOf({ age: 60 }));
+      const value = await raw(client, ['GET', layout.session(id)]);
+      const ttl = Number(await raw(client, ['TTL', layout.session(id)]));
+      const { exp } = header(value);
+      expect(exp - nowSeconds()).toBeLessThanOrEqual(900);
+      expect(Math.abs(exp - nowSeconds() - ttl)).toBeLessThanOrEqual(2);
+    } finally {
+      await closeClient(client);
+    }
+  });
+});
+
 describe('arguments', () => {
   let client;
   beforeAll(async () => {
@@ -336,13 +406,20 @@ describe('arguments', () => {
     }
   });
 
-  test('bad ids, sessions and logout tokens reject with coded errors before any command', async () => {
+  test('bad ids, sessions and logout tokens reject with coded errors; ids up to 256 bytes work', async () => {
     const store = createRedisSessionStore({ client, secret: randomSecret() });
     for (const id of [undefined, null, 42, {}]) {
       await expect(store.get(id)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
     }
-    for (const id of ['', 'x'.repeat(257)]) {
-      await expect(store.set(id, sessionOf())).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });
+    for (const id of ['', 'x'.repeat(257), 'é'.repeat(129)]) {
+      for (const call of [() => store.get(id), () => store.set(id, sessionOf()), () => store.update(id, sessionOf()), () => store.delete(id)]) {
+        await expect(call()).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });
+      }
+    }
+    // The longest id the store takes is the longest the native cipher binds (256 bytes of UTF-8).
+    for (const id of ['x'.repeat(256), 'é'.repeat(128)]) {
+      await store.set(id, sessionOf());
+      expect(await store.get(id)).not.toBeNull();
     }
     await expect(store.set(newId(), null)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
     await expect(store.update(newId(), 'session')).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
@@ -357,6 +434,7 @@ describe('the subpath export', () => {
     const script = (body) => execFileSync(process.execPath, ['--input-type=module', '-e', body], { cwd: repoRoot, encoding: 'utf8' }).trim();
     expect(script(`import { createRedisSessionStore } from 'session-seal/redis'; console.log(typeof createRedisSessionStore)`)).toBe('function');
     expect(script(`import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import { createRequire } from 'node:module'; const r = createRequire(process.cwd() + '/'); ` +
       `console.log(Object.keys(r('session-seal/redis')).join())`)).toBe('createRedisSessionStore');
   });

@@ -2,7 +2,7 @@
 // session-seal/redis: a SessionDataStore for @auth0/nextjs-auth0's stateful mode that keeps each session sealed
 // in Redis or Valkey, single node or cluster. docs/redis.md has the design and every option.
 
-const { StoreCipher } = require('./seal-temporary') // TEMPORARY: the addon's StoreCipher once the core has landed
+const { StoreCipher } = require('../index.js')
 const { RedisSessionStore } = require('./store')
 
 /**

@@ -20,8 +20,8 @@ const DEFAULT_PREFIX = 'sess:'
 /** The default number of shards; fixed for the life of a deployment (see docs/redis.md). */
 const DEFAULT_SHARDS = 16
 const MAX_SHARDS = 1024
-/** Session ids longer than this are refused before any work (the SDK's are 32 hex characters). */
-const MAX_ID_LENGTH = 256
+/** Session ids of more UTF-8 bytes are refused before any command: the core's `store::MAX_ID_BYTES`. */
+const MAX_ID_BYTES = 256
 
 /** Separates the tags and the id in an index member; base64url tags never contain it. */
 const MEMBER_SEPARATOR = '.'
@@ -78,7 +78,7 @@ module.exports = {
   DEFAULT_PREFIX,
   DEFAULT_SHARDS,
   MAX_SHARDS,
-  MAX_ID_LENGTH,
+  MAX_ID_BYTES,
   MEMBER_SEPARATOR,
   KeyLayout,
   indexMember,

@@ -1,10 +1,11 @@
 'use strict'
 // The store: what the SDK calls, turned into one atomic script or command per shard. The sealing is the
-// cipher's job (the addon's StoreCipher; the benchmark passes a plaintext one to measure what sealing costs).
+// cipher's job: the addon's StoreCipher (seal, open, indexTags), or, in the benchmark, a plaintext stand-in
+// that measures what sealing costs.
 
 const { commandRunner, withDeadline } = require('./client')
 const { storeError } = require('./errors')
-const { DEFAULT_PREFIX, DEFAULT_SHARDS, MAX_SHARDS, MAX_ID_LENGTH, KeyLayout, indexMember } = require('./keys')
+const { DEFAULT_PREFIX, DEFAULT_SHARDS, MAX_SHARDS, MAX_ID_BYTES, KeyLayout, indexMember } = require('./keys')
 const scripts = require('./scripts')
 
 /** The SDK's session defaults (`Auth0Client({ session })`): the store must use the same durations. */
@@ -24,7 +25,7 @@ class RedisSessionStore {
   #rolling
   #timeout
 
-  /** `makeCipher(secret)`: seals, opens and tags (see seal-temporary.js for the interface). */
+  /** `makeCipher(secret)`: a StoreCipher (index.d.ts) or anything with the same three methods. */
   constructor(options, makeCipher) {
     if (options === null || typeof options !== 'object') {
       throw argType('createRedisSessionStore(options): `options` must be an object')
@@ -196,8 +197,9 @@ function optionalClaim(token, name) {
 
 function checkId(id) {
   if (typeof id !== 'string') throw argType('the session id must be a string')
-  if (id.length === 0 || id.length > MAX_ID_LENGTH) {
-    throw argValue(`the session id must be 1 to ${MAX_ID_LENGTH} characters long, not ${id.length}`)
+  const bytes = id.length > MAX_ID_BYTES ? MAX_ID_BYTES + 1 : Buffer.byteLength(id)
+  if (bytes === 0 || bytes > MAX_ID_BYTES) {
+    throw argValue(`the session id must be 1 to ${MAX_ID_BYTES} bytes of UTF-8`)
   }
 }
 

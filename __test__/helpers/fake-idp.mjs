@@ -1,6 +1,6 @@
 // A local stand-in for an Auth0 tenant, served to the real SDK through its own `customFetch` option (no network):
 // OIDC discovery, a JWKS with a fresh RS256 key, a token endpoint that issues signed ID tokens for the codes the
-// test registers, and signed back-channel logout tokens. Plus `login()`, which drives the SDK's real /auth/login
+// test registers, a revocation endpoint, and signed back-channel logout tokens. Plus `login()`, which drives the SDK's real /auth/login
 // and /auth/callback routes to create a session the way a browser would.
 
 import crypto from 'node:crypto';
@@ -31,6 +31,7 @@ export async function createFakeIdp({ domain = 'tenant.example.com', clientId = 
           authorization_endpoint: `${issuer}authorize`,
           token_endpoint: `${issuer}oauth/token`,
           end_session_endpoint: `${issuer}oidc/logout`,
+          revocation_endpoint: `${issuer}oauth/revoke`,
           id_token_signing_alg_values_supported: ['RS256'],
           response_types_supported: ['code'],
           subject_types_supported: ['public'],
@@ -59,6 +60,8 @@ export async function createFakeIdp({ domain = 'tenant.example.com', clientId = 
           scope: 'openid profile email offline_access',
         });
       }
+      case '/oauth/revoke': // the SDK revokes the refresh token when the user signs out
+        return new Response(null, { status: 200 });
       default:
         return new Response('not found', { status: 404 });
     }
