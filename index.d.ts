@@ -419,6 +419,11 @@ export declare class StoreCipher {
   open(id: string, value: string, options?: ReadOptions): StoreOpenResult
   /** The index tag of `value` under every secret, newest first (`kind`: "sub", "sid" or "iss"). */
   indexTags(kind: 'sub' | 'sid' | 'iss', value: string): Array<string>
+  /**
+   * The newest secret's tags of a session being written, in one call: `[sub, sid, iss]`, `""` for a
+   * value that is `null` or `undefined`.
+   */
+  writeTags(sub: string | null | undefined, sid: string | null | undefined, iss: string | null | undefined): Array<string>
 }
 
 /**

@@ -342,6 +342,11 @@ describe('the native StoreCipher under the store', () => {
     expect(tags).toHaveLength(2);
     expect(tags[0]).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(new StoreCipher({ secret: older }).indexTags('sub', session.user.sub)).toEqual([tags[1]]);
+    // A write's tags: the newest secret's, '' for what is absent.
+    const sidTag = cipher.indexTags('sid', session.internal.sid)[0];
+    expect(cipher.writeTags(session.user.sub, session.internal.sid, null)).toEqual([tags[0], sidTag, '']);
+    expect(cipher.writeTags(undefined, undefined, 'https://issuer.example/')).toEqual(['', '', cipher.indexTags('iss', 'https://issuer.example/')[0]]);
+    expect(codeOf(() => cipher.writeTags(5, null, null))).toBe('ERR_INVALID_ARG_TYPE');
   });
 
   test('the value\'s end is the Redis TTL', async () => {

@@ -1,6 +1,6 @@
 'use strict'
 // The store: what the SDK calls, turned into one atomic script or command per shard. The sealing is the
-// cipher's job: the addon's StoreCipher (seal, open, indexTags), or, in the benchmark, a plaintext stand-in
+// cipher's job: the addon's StoreCipher (seal, open, writeTags, indexTags), or, in the benchmark, a plaintext stand-in
 // that measures what sealing costs.
 
 const { commandRunner, withDeadline } = require('./client')
@@ -25,7 +25,7 @@ class RedisSessionStore {
   #rolling
   #timeout
 
-  /** `makeCipher(secret)`: a StoreCipher (index.d.ts) or anything with the same three methods. */
+  /** `makeCipher(secret)`: a StoreCipher (index.d.ts), or anything with the same methods. */
   constructor(options, makeCipher) {
     if (options === null || typeof options !== 'object') {
       throw argType('createRedisSessionStore(options): `options` must be an object')
@@ -49,7 +49,7 @@ class RedisSessionStore {
       const sealed = String(value)
       let opened
       try {
-        opened = this.#cipher.open(id, sealed, { now: epoch() })
+        opened = this.#cipher.open(id, sealed) // judged by the system clock, in the core
       } catch {
         // Tampered, copied from another id, sealed under a secret no longer listed, or past its expiry:
         // the same answer as for a bad cookie.
@@ -141,8 +141,9 @@ class RedisSessionStore {
     const sid = session.internal && typeof session.internal.sid === 'string' ? session.internal.sid : undefined
     const issuer = sessionIssuer(session)
     const value = this.#cipher.seal(id, session, expiresAt)
-    const subjectTag = sub === undefined ? '' : this.#cipher.indexTags('sub', sub)[0]
-    const member = indexMember(issuer === null ? '' : this.#cipher.indexTags('iss', issuer)[0], subjectTag, id)
+    // The newest secret's tags, '' for what the session lacks (an unknown issuer matches any `iss`).
+    const [subjectTag, sidTag, issuerTag] = this.#cipher.writeTags(sub, sid, issuer)
+    const member = indexMember(issuerTag, subjectTag, id)
     const keys = [this.#keys.sessionPrefix(shard) + id]
     const members = []
     if (sub !== undefined) {
@@ -150,7 +151,7 @@ class RedisSessionStore {
       members.push(member)
     }
     if (sid !== undefined) {
-      keys.push(this.#keys.sidIndex(shard, this.#cipher.indexTags('sid', sid)[0]))
+      keys.push(this.#keys.sidIndex(shard, sidTag))
       members.push(member)
     }
     return scripts.write.run(this.#runner, keys, [mode, value, third, String(now), String(expiresAt), ...members])

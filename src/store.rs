@@ -112,6 +112,39 @@ impl StoreCipher {
             self.inner.index_tags(kind, &value)
         })
     }
+
+    /// The newest secret's tags of a session being written, in one call: `[sub, sid, iss]`, `""` for a
+    /// value that is `null` or `undefined`.
+    #[napi(
+        ts_args_type = "sub: string | null | undefined, sid: string | null | undefined, iss: string | null | undefined"
+    )]
+    pub fn write_tags(
+        &self,
+        env: &Env,
+        sub: Unknown,
+        sid: Unknown,
+        iss: Unknown,
+    ) -> napi::Result<Vec<String>, Code> {
+        guard(|| {
+            let js = Js::new(env);
+            [
+                (TagKind::Subject, sub),
+                (TagKind::SessionId, sid),
+                (TagKind::Issuer, iss),
+            ]
+            .into_iter()
+            .map(|(kind, value)| match js.type_of(value.raw())? {
+                ValueType::Null | ValueType::Undefined => Ok(String::new()),
+                _ => {
+                    let name = kind.name();
+                    let value =
+                        bounded(&js, value.raw(), name, MAX_TAGGED_BYTES, check_tagged_len)?;
+                    self.inner.write_tag(kind, &value)
+                }
+            })
+            .collect()
+        })
+    }
 }
 
 /// A string argument, refused by length (`rule`, the core's) before it is copied out of V8: a UTF-16 length

@@ -68,12 +68,17 @@ impl TagKind {
         invalid_arg_value("index tag kind must be \"sub\", \"sid\" or \"iss\"")
     }
 
-    fn as_bytes(self) -> &'static [u8] {
+    /// The kind's name: `sub`, `sid` or `iss`.
+    pub fn name(self) -> &'static str {
         match self {
-            TagKind::Subject => b"sub",
-            TagKind::SessionId => b"sid",
-            TagKind::Issuer => b"iss",
+            TagKind::Subject => "sub",
+            TagKind::SessionId => "sid",
+            TagKind::Issuer => "iss",
         }
+    }
+
+    fn as_bytes(self) -> &'static [u8] {
+        self.name().as_bytes()
     }
 }
 
@@ -198,19 +203,28 @@ impl StoreCipher {
         Ok(self
             .index_keys
             .iter()
-            .map(|key| {
-                let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key.as_bytes())
-                    .expect("HMAC takes keys of any length");
-                mac.update(kind.as_bytes());
-                mac.update(&[0]);
-                mac.update(value.as_bytes());
-                let mut tag = String::with_capacity(43);
-                base64url::encode_into(&mac.finalize().into_bytes(), &mut tag);
-                tag.truncate(TAG_CHARS);
-                tag
-            })
+            .map(|key| tag(key, kind, value))
             .collect())
     }
+
+    /// The tag of `value` under the newest secret only: what a write stores.
+    pub fn write_tag(&self, kind: TagKind, value: &str) -> Result<String> {
+        check_tagged_len(value.len())?;
+        Ok(tag(&self.index_keys[0], kind, value))
+    }
+}
+
+/// `HMAC-SHA256(key, kind ‖ 0x00 ‖ value)`, base64url, truncated to `TAG_CHARS`.
+fn tag(key: &DerivedKey, kind: TagKind, value: &str) -> String {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key.as_bytes())
+        .expect("HMAC takes keys of any length");
+    mac.update(kind.as_bytes());
+    mac.update(&[0]);
+    mac.update(value.as_bytes());
+    let mut tag = String::with_capacity(43);
+    base64url::encode_into(&mac.finalize().into_bytes(), &mut tag);
+    tag.truncate(TAG_CHARS);
+    tag
 }
 
 /// `{"alg":"dir","enc":"A256GCM","typ":…,"id":…,"exp":…}`; the id is escaped as JSON.
@@ -437,6 +451,7 @@ mod tests {
             assert!(!tag.contains("auth0"));
         }
         assert_ne!(tags[0], tags[1]);
+        assert_eq!(s.write_tag(TagKind::Subject, "auth0|1").unwrap(), tags[0]);
         assert_eq!(tags, s.index_tags(TagKind::Subject, "auth0|1").unwrap());
         assert_ne!(
             tags[0],
