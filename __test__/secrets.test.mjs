@@ -97,6 +97,43 @@ describe('empty and malformed secrets are refused', () => {
   });
 });
 
+describe('a key ring takes at most 16 secrets (audit finding I1: a forgery is tried against each)', () => {
+  const thrown = (fn) => {
+    try {
+      fn();
+    } catch (error) {
+      return error;
+    }
+    throw new Error('expected a throw');
+  };
+  const ring = (n) => Array.from({ length: n }, (_, i) => `${CANARY}-${i}`);
+
+  test('16 are taken, 17 refused with ERR_SECRET_INVALID, everywhere a secret is read', async () => {
+    expect(new addon.SessionCipher({ secret: ring(16) })).toBeTruthy();
+    const cookie = await addon.encrypt({ a: 1 }, ring(16), 4102444800);
+    expect((await addon.decrypt(cookie, ring(16))).payload.a).toBe(1);
+    for (const make of [
+      () => new addon.SessionCipher({ secret: ring(17) }),
+      () => new addon.SessionCookies({ secret: ring(17) }),
+    ]) {
+      const error = thrown(make);
+      expect(error.code).toBe('ERR_SECRET_INVALID');
+      expect(error.message).toContain('16');
+      expectNoSecret(error.message, 'error');
+    }
+    await expect(addon.encrypt({ a: 1 }, ring(17), 4102444800)).rejects.toMatchObject({ code: 'ERR_SECRET_INVALID' });
+    await expect(addon.decrypt(cookie, ring(17))).rejects.toMatchObject({ code: 'ERR_SECRET_INVALID' });
+  });
+
+  test('a huge list is refused by its length, before its elements are read', () => {
+    const huge = ring(1_000_000);
+    Object.defineProperty(huge, 0, { get() { throw new Error('an element was read'); } });
+    const error = thrown(() => new addon.SessionCipher({ secret: huge }));
+    expect(error.code).toBe('ERR_SECRET_INVALID');
+    expect(error.message).toContain('1000000 secrets');
+  });
+});
+
 describe('secrets never appear in errors or inspected objects', () => {
   const cipher = new addon.SessionCipher({ secret: [CANARY, SHORT_CANARY] });
   const good = cipher.sealPayload({ sub: 'u' }, NOW + 3600);
@@ -234,7 +271,8 @@ describe('the short-secret warning (a fresh process each, so the once-per-proces
         (e) => { console.error(e); process.exit(1); },
       );
     `;
-    const run = spawnSync(process.execPath, ['--no-deprecation', '-e', script, ADDON], { encoding: 'utf8', timeout: 30_000 });
+    // A fresh Node loading the addon: well under a second idle, more on a busy machine; the limit bounds a hang.
+    const run = spawnSync(process.execPath, ['--no-deprecation', '-e', script, ADDON], { encoding: 'utf8', timeout: 120_000 });
     expect(run.stderr.includes(SHORT_CANARY)).toBe(false);
     expect(run.status).toBe(0);
     return JSON.parse(run.stdout.trim().split('\n').pop());
@@ -265,6 +303,26 @@ describe('the short-secret warning (a fresh process each, so the once-per-proces
 
   test('a rotated list warns when any secret is short', () => {
     const warnings = warningsOf(`new addon.SessionCipher({ secret: [${long}, ${short}] });`);
+    expect(warnings.map((w) => w.code)).toEqual(['SESSION_SEAL_SHORT_SECRET']);
+  });
+
+  // Audit finding L2: the drop-in's key cache once emitted this warning while holding its lock, so a
+  // process.emitWarning that itself calls encrypt/decrypt (a patched one, a warning listener) deadlocked the
+  // process. The child must finish; the generous spawn timeout only turns a hang into a failure.
+  test('a warning handler that calls encrypt/decrypt again does not deadlock', () => {
+    const warnings = warningsOf(`
+      const emit = process.emitWarning;
+      let reentered = 0;
+      process.emitWarning = function (...args) {
+        reentered++;
+        const sealed = addon.encrypt({ inside: 1 }, ${short} + 'z', 4102444800);
+        sealed.then((c) => addon.decrypt(c, ${short} + 'z'));
+        return emit.apply(this, args);
+      };
+      const c = await addon.encrypt({ a: 1 }, ${short}, 4102444800);
+      const opened = await addon.decrypt(c, ${short});
+      if (opened.payload.a !== 1 || reentered !== 1) throw new Error('unexpected: ' + reentered);
+    `);
     expect(warnings.map((w) => w.code)).toEqual(['SESSION_SEAL_SHORT_SECRET']);
   });
 

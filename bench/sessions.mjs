@@ -128,6 +128,11 @@ function large(rand, bytes) {
   return session
 }
 
+/** A session of about `bytes` of JSON (the typical one grown with more tokens), from `seed`. */
+export function sessionOfSize(bytes, seed) {
+  return bytes <= 1024 ? small(prng(seed)) : bytes <= 3 * 1024 ? typical(prng(seed)) : large(prng(seed), bytes)
+}
+
 /** The sizes the issue asks for: the label, the target JSON size, and the session. */
 export function sessions() {
   return [

@@ -20,6 +20,8 @@ pub fn secrets(js: &Js, value: Raw) -> Result<Vec<String>, Error> {
         ValueType::String => Ok(vec![js.string(value)?]),
         ValueType::Object if js.is_array(value)? => {
             let len = js.array_len(value)?;
+            // Counted before any element is read, so a huge list costs nothing.
+            session_seal_core::keys::check_secret_count(len as usize)?;
             (0..len)
                 .map(|i| {
                     let item = js.element(value, i)?;

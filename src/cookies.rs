@@ -421,6 +421,7 @@ fn jar(js: &Js, value: Raw) -> Result<Jar, Error> {
                     )))
                 }
             };
+            refuse_oversized(js, list)?;
             match js.stringify(list)? {
                 // A `Headers` or a `Map` stringifies to `{}`: refuse it rather than read no cookies.
                 Ok(Some(text)) if text == "{}" && has_method(js, value, c"get")? => {
@@ -442,6 +443,61 @@ fn jar(js: &Js, value: Raw) -> Result<Jar, Error> {
             type_word(other)
         ))),
     }
+}
+
+/// Refuses a list or object jar whose names and values already sum past `MAX_JAR_BYTES`, before V8
+/// serializes it (audit finding L4). Lengths are in UTF-16 units, V8 knows them without a scan, and they
+/// never exceed the bytes of the JSON text the cap is otherwise applied to. A getter that throws stops the
+/// count; serialization then meets it again and reports it.
+fn refuse_oversized(js: &Js, list: Raw) -> Result<(), Error> {
+    let mut total = 0usize;
+    let mut add = |value: Option<Raw>| -> Result<bool, Error> {
+        match value {
+            None => Ok(false),
+            Some(value) => {
+                if js.type_of(value)? == ValueType::String {
+                    total += js.utf16_len(value)?;
+                }
+                if total > MAX_JAR_BYTES {
+                    return Err(jar_too_large(total));
+                }
+                Ok(true)
+            }
+        }
+    };
+    if js.is_array(list)? {
+        let len = js.array_len(list)? as usize;
+        // Each entry adds at least `{"name":"","value":""},` (23 bytes) to the JSON.
+        if len > MAX_JAR_BYTES / 23 {
+            return Err(jar_too_large(len * 23));
+        }
+        for index in 0..len as u32 {
+            let item = js.element(list, index)?;
+            if js.type_of(item)? != ValueType::Object {
+                continue;
+            }
+            for name in [c"name", c"value"] {
+                if !add(js.try_get_named(item, name)?)? {
+                    return Ok(());
+                }
+            }
+        }
+    } else if js.type_of(list)? == ValueType::Object {
+        let keys = js.own_keys(list)?;
+        let len = js.array_len(keys)? as usize;
+        // Each member adds at least `"":"",` (6 bytes).
+        if len > MAX_JAR_BYTES / 6 {
+            return Err(jar_too_large(len * 6));
+        }
+        for index in 0..len as u32 {
+            let key = js.element(keys, index)?;
+            add(Some(key))?;
+            if !add(js.try_get(list, key)?)? {
+                return Ok(());
+            }
+        }
+    }
+    Ok(())
 }
 
 fn has_method(js: &Js, object: Raw, name: &std::ffi::CStr) -> Result<bool, Error> {

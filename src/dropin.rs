@@ -1,54 +1,28 @@
 //! `encrypt` / `decrypt`: drop-in replacements for the SDK's `server/cookies` functions, same arguments and
-//! results, promises included. Derived keys are cached per secret (bounded); the cache holds digests of
-//! secrets, never the secrets themselves.
+//! results, promises included. Derived keys come from `session_seal_core::key_cache`.
 
 use napi::bindgen_prelude::{Unknown, ValueType};
 use napi::{Env, JsValue};
 use napi_derive::napi;
-use sha2::{Digest, Sha256};
 use std::ffi::CStr;
-use std::sync::{Arc, Mutex};
-use subtle::ConstantTimeEq;
-use zeroize::Zeroizing;
+use std::sync::Arc;
 
 use super::args;
 use super::js::{Code, Js, Raw};
 use super::{guard, warn_if_short_secret};
-use session_seal_core::cipher::{CipherOptions, SessionCipher};
+use session_seal_core::cipher::SessionCipher;
 use session_seal_core::error::{invalid_arg_type, jwe_invalid, not_supported, Error, ErrorCode};
+use session_seal_core::key_cache::KeyCache;
 
-/// How many distinct secrets (or secret lists) keep their derived keys.
-const KEY_CACHE_CAPACITY: usize = 16;
+static KEY_CACHE: KeyCache = KeyCache::new();
 
-type CacheEntry = ([u8; 32], Arc<SessionCipher>);
-
-static KEY_CACHE: Mutex<Vec<CacheEntry>> = Mutex::new(Vec::new());
-
-/// The cipher for these secrets, derived once and then reused (most recently used first).
+/// The cipher for these secrets from the process-wide cache; a newly derived one may warn, which calls
+/// into JavaScript, so only after the cache's lock is released (audit finding L2).
 fn cached_cipher(js: &Js, secrets: &[String]) -> Result<Arc<SessionCipher>, Error> {
-    let mut fingerprint_input = Zeroizing::new(Vec::new());
-    for secret in secrets {
-        fingerprint_input.extend_from_slice(&(secret.len() as u64).to_le_bytes());
-        fingerprint_input.extend_from_slice(secret.as_bytes());
+    let (cipher, derived) = KEY_CACHE.get(secrets)?;
+    if derived {
+        warn_if_short_secret(js, cipher.ring())?;
     }
-    let fingerprint: [u8; 32] = Sha256::digest(fingerprint_input.as_slice()).into();
-    let mut cache = KEY_CACHE
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    // Digests of secrets are compared in constant time, like everything else derived from a secret.
-    if let Some(position) = cache
-        .iter()
-        .position(|(f, _)| bool::from(f.ct_eq(&fingerprint)))
-    {
-        let entry = cache.remove(position);
-        let cipher = entry.1.clone();
-        cache.insert(0, entry);
-        return Ok(cipher);
-    }
-    let cipher = Arc::new(SessionCipher::new(secrets, CipherOptions::default())?);
-    warn_if_short_secret(js, cipher.ring())?;
-    cache.insert(0, (fingerprint, cipher.clone()));
-    cache.truncate(KEY_CACHE_CAPACITY);
     Ok(cipher)
 }
 

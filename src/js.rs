@@ -88,6 +88,7 @@ impl Js {
     pub fn type_of(&self, value: Raw) -> Result<ValueType, Error> {
         let mut kind = 0;
         check(
+            // SAFETY: a Node-API call in this call's environment (`self.env`), on values created in it during this call, writing only to the local out-parameters passed.
             unsafe { sys::napi_typeof(self.env, value, &mut kind) },
             "typeof",
         )?;
@@ -97,6 +98,7 @@ impl Js {
     pub fn is_array(&self, value: Raw) -> Result<bool, Error> {
         let mut result = false;
         check(
+            // SAFETY: a Node-API call in this call's environment (`self.env`), on values created in it during this call, writing only to the local out-parameters passed.
             unsafe { sys::napi_is_array(self.env, value, &mut result) },
             "isArray",
         )?;
@@ -107,6 +109,7 @@ impl Js {
     pub fn utf8_len(&self, value: Raw) -> Result<usize, Error> {
         let mut len = 0;
         check(
+            // SAFETY: a Node-API call in this call's environment (`self.env`), on values created in it during this call, writing only to the local out-parameters passed.
             unsafe {
                 sys::napi_get_value_string_utf8(self.env, value, ptr::null_mut(), 0, &mut len)
             },
@@ -119,6 +122,7 @@ impl Js {
     pub fn utf16_len(&self, value: Raw) -> Result<usize, Error> {
         let mut len = 0;
         check(
+            // SAFETY: a Node-API call in this call's environment (`self.env`), on values created in it during this call, writing only to the local out-parameters passed.
             unsafe {
                 sys::napi_get_value_string_utf16(self.env, value, ptr::null_mut(), 0, &mut len)
             },
@@ -133,6 +137,7 @@ impl Js {
         let capacity = buffer.capacity();
         let mut written = 0;
         check(
+            // SAFETY: `buffer` has `capacity` writable bytes at its pointer; V8 writes at most that many (NUL included) and reports how many.
             unsafe {
                 sys::napi_get_value_string_utf8(
                     self.env,
@@ -178,6 +183,7 @@ impl Js {
     pub fn number(&self, value: Raw) -> Result<f64, Error> {
         let mut result = 0.0;
         check(
+            // SAFETY: a Node-API call in this call's environment (`self.env`), on values created in it during this call, writing only to the local out-parameters passed.
             unsafe { sys::napi_get_value_double(self.env, value, &mut result) },
             "number",
         )?;
@@ -207,6 +213,7 @@ impl Js {
     pub fn boolean(&self, value: Raw) -> Result<bool, Error> {
         let mut result = false;
         check(
+            // SAFETY: a Node-API call in this call's environment (`self.env`), on values created in it during this call, writing only to the local out-parameters passed.
             unsafe { sys::napi_get_value_bool(self.env, value, &mut result) },
             "boolean",
         )?;
@@ -217,6 +224,7 @@ impl Js {
     pub fn get(&self, object: Raw, name: &CStr) -> Result<Raw, Error> {
         let mut result = ptr::null_mut();
         check(
+            // SAFETY: a Node-API call in this call's environment (`self.env`), on values created in it during this call, writing only to the local out-parameters passed.
             unsafe { sys::napi_get_named_property(self.env, object, name.as_ptr(), &mut result) },
             "property read",
         )?;
@@ -227,6 +235,7 @@ impl Js {
     pub fn has_own(&self, object: Raw, name: &CStr) -> Result<bool, Error> {
         let mut key = ptr::null_mut();
         check(
+            // SAFETY: `text` (or `name`) is a live string whose pointer and byte length are passed together; `result` is a local out-parameter.
             unsafe {
                 sys::napi_create_string_utf8(
                     self.env,
@@ -239,6 +248,7 @@ impl Js {
         )?;
         let mut result = false;
         check(
+            // SAFETY: a Node-API call in this call's environment (`self.env`), on values created in it during this call, writing only to the local out-parameters passed.
             unsafe { sys::napi_has_own_property(self.env, object, key, &mut result) },
             "own property check",
         )?;
@@ -267,9 +277,71 @@ impl Js {
         }
     }
 
+    /// `object[key]` for a key that is itself a JavaScript value; `None` (the exception cleared) when a
+    /// getter throws, so the caller can fall back to a path that reports it.
+    pub fn try_get(&self, object: Raw, key: Raw) -> Result<Option<Raw>, Error> {
+        let mut result = ptr::null_mut();
+        // SAFETY: `object` and `key` are values of this environment during the current call.
+        let status = unsafe { sys::napi_get_property(self.env, object, key, &mut result) };
+        if status == sys::Status::napi_ok {
+            return Ok(Some(result));
+        }
+        self.clear_exception()?;
+        Ok(None)
+    }
+
+    /// `object[name]` as `try_get`, by a constant name.
+    pub fn try_get_named(&self, object: Raw, name: &CStr) -> Result<Option<Raw>, Error> {
+        let mut result = ptr::null_mut();
+        // SAFETY: `object` is a value of this environment; `name` is NUL-terminated.
+        let status =
+            unsafe { sys::napi_get_named_property(self.env, object, name.as_ptr(), &mut result) };
+        if status == sys::Status::napi_ok {
+            return Ok(Some(result));
+        }
+        self.clear_exception()?;
+        Ok(None)
+    }
+
+    fn clear_exception(&self) -> Result<(), Error> {
+        let mut pending = false;
+        // SAFETY: a status query of this environment.
+        unsafe { sys::napi_is_exception_pending(self.env, &mut pending) };
+        if pending {
+            let mut exception = ptr::null_mut();
+            check(
+                // SAFETY: there is a pending exception to take.
+                unsafe { sys::napi_get_and_clear_last_exception(self.env, &mut exception) },
+                "clear exception",
+            )?;
+        }
+        Ok(())
+    }
+
+    /// `Object.keys(object)`: own, enumerable, string keys (what `JSON.stringify` serializes).
+    pub fn own_keys(&self, object: Raw) -> Result<Raw, Error> {
+        let mut result = ptr::null_mut();
+        check(
+            // SAFETY: `object` is a value of this environment during the current call.
+            unsafe {
+                sys::napi_get_all_property_names(
+                    self.env,
+                    object,
+                    sys::KeyCollectionMode::own_only,
+                    sys::KeyFilter::enumerable | sys::KeyFilter::skip_symbols,
+                    sys::KeyConversion::numbers_to_strings,
+                    &mut result,
+                )
+            },
+            "own keys",
+        )?;
+        Ok(result)
+    }
+
     pub fn array_len(&self, array: Raw) -> Result<u32, Error> {
         let mut len = 0;
         check(
+            // SAFETY: a Node-API call in this call's environment (`self.env`), on values created in it during this call, writing only to the local out-parameters passed.
             unsafe { sys::napi_get_array_length(self.env, array, &mut len) },
             "array length",
         )?;
@@ -279,6 +351,7 @@ impl Js {
     pub fn element(&self, array: Raw, index: u32) -> Result<Raw, Error> {
         let mut result = ptr::null_mut();
         check(
+            // SAFETY: a Node-API call in this call's environment (`self.env`), on values created in it during this call, writing only to the local out-parameters passed.
             unsafe { sys::napi_get_element(self.env, array, index, &mut result) },
             "array element",
         )?;
@@ -290,6 +363,7 @@ impl Js {
     pub fn create_string(&self, text: &str) -> Result<Raw, Error> {
         let mut result = ptr::null_mut();
         let status = if text.is_ascii() {
+            // SAFETY: `text` (or `name`) is a live string whose pointer and byte length are passed together; `result` is a local out-parameter.
             unsafe {
                 sys::napi_create_string_latin1(
                     self.env,
@@ -299,6 +373,7 @@ impl Js {
                 )
             }
         } else {
+            // SAFETY: `text` (or `name`) is a live string whose pointer and byte length are passed together; `result` is a local out-parameter.
             unsafe {
                 sys::napi_create_string_utf8(
                     self.env,
@@ -315,6 +390,7 @@ impl Js {
     pub fn create_number(&self, value: f64) -> Result<Raw, Error> {
         let mut result = ptr::null_mut();
         check(
+            // SAFETY: a Node-API call in this call's environment (`self.env`), on values created in it during this call, writing only to the local out-parameters passed.
             unsafe { sys::napi_create_double(self.env, value, &mut result) },
             "number creation",
         )?;
@@ -325,11 +401,13 @@ impl Js {
     pub fn create_object(&self, members: &[(&CStr, Raw)]) -> Result<Raw, Error> {
         let mut object = ptr::null_mut();
         check(
+            // SAFETY: a Node-API call in this call's environment (`self.env`), on values created in it during this call, writing only to the local out-parameters passed.
             unsafe { sys::napi_create_object(self.env, &mut object) },
             "object creation",
         )?;
         for (name, value) in members {
             check(
+                // SAFETY: a Node-API call in this call's environment (`self.env`), on values created in it during this call, writing only to the local out-parameters passed.
                 unsafe { sys::napi_set_named_property(self.env, object, name.as_ptr(), *value) },
                 "property write",
             )?;
@@ -341,6 +419,7 @@ impl Js {
     pub fn date_millis(&self, value: Raw) -> Result<Option<f64>, Error> {
         let mut is_date = false;
         check(
+            // SAFETY: a Node-API call in this call's environment (`self.env`), on values created in it during this call, writing only to the local out-parameters passed.
             unsafe { sys::napi_is_date(self.env, value, &mut is_date) },
             "isDate",
         )?;
@@ -349,6 +428,7 @@ impl Js {
         }
         let mut millis = 0.0;
         check(
+            // SAFETY: a Node-API call in this call's environment (`self.env`), on values created in it during this call, writing only to the local out-parameters passed.
             unsafe { sys::napi_get_date_value(self.env, value, &mut millis) },
             "date value",
         )?;
@@ -357,6 +437,7 @@ impl Js {
 
     pub fn null(&self) -> Result<Raw, Error> {
         let mut result = ptr::null_mut();
+        // SAFETY: a Node-API call in this call's environment (`self.env`), on values created in it during this call, writing only to the local out-parameters passed.
         check(unsafe { sys::napi_get_null(self.env, &mut result) }, "null")?;
         Ok(result)
     }
@@ -385,6 +466,7 @@ impl Js {
     fn cache_json_functions(&self) -> Result<(sys::napi_ref, sys::napi_ref, sys::napi_ref), Error> {
         let mut global = ptr::null_mut();
         check(
+            // SAFETY: a Node-API call in this call's environment (`self.env`), on values created in it during this call, writing only to the local out-parameters passed.
             unsafe { sys::napi_get_global(self.env, &mut global) },
             "global",
         )?;
@@ -396,6 +478,7 @@ impl Js {
         );
         // Forget the entry when the environment goes away (Node frees its references itself).
         check(
+            // SAFETY: a Node-API call in this call's environment (`self.env`), on values created in it during this call, writing only to the local out-parameters passed.
             unsafe {
                 sys::napi_add_env_cleanup_hook(self.env, Some(forget_json_refs), self.env.cast())
             },
@@ -415,6 +498,7 @@ impl Js {
     fn reference(&self, value: Raw) -> Result<sys::napi_ref, Error> {
         let mut result = ptr::null_mut();
         check(
+            // SAFETY: a Node-API call in this call's environment (`self.env`), on values created in it during this call, writing only to the local out-parameters passed.
             unsafe { sys::napi_create_reference(self.env, value, 1, &mut result) },
             "reference",
         )?;
@@ -424,6 +508,7 @@ impl Js {
     fn reference_value(&self, reference: sys::napi_ref) -> Result<Raw, Error> {
         let mut result = ptr::null_mut();
         check(
+            // SAFETY: a Node-API call in this call's environment (`self.env`), on values created in it during this call, writing only to the local out-parameters passed.
             unsafe { sys::napi_get_reference_value(self.env, reference, &mut result) },
             "reference value",
         )?;
@@ -433,6 +518,7 @@ impl Js {
     /// Calls a function; a JavaScript exception is caught and returned as its message.
     fn call(&self, this: Raw, function: Raw, args: &[Raw]) -> Result<Result<Raw, String>, Error> {
         let mut result = ptr::null_mut();
+        // SAFETY: `function` and `this` are values of this environment; `args` points to `args.len()` of them; `result` is a local out-parameter.
         let status = unsafe {
             sys::napi_call_function(
                 self.env,
@@ -447,6 +533,7 @@ impl Js {
             return Ok(Ok(result));
         }
         let mut pending = false;
+        // SAFETY: a Node-API call in this call's environment (`self.env`), on values created in it during this call, writing only to the local out-parameters passed.
         unsafe { sys::napi_is_exception_pending(self.env, &mut pending) };
         if !pending {
             return Err(internal(format!(
@@ -455,6 +542,7 @@ impl Js {
         }
         let mut exception = ptr::null_mut();
         check(
+            // SAFETY: a Node-API call in this call's environment (`self.env`), on values created in it during this call, writing only to the local out-parameters passed.
             unsafe { sys::napi_get_and_clear_last_exception(self.env, &mut exception) },
             "clear exception",
         )?;
@@ -501,6 +589,7 @@ impl Js {
         let message = self.create_string(&error.message)?;
         let mut result = ptr::null_mut();
         check(
+            // SAFETY: a Node-API call in this call's environment (`self.env`), on values created in it during this call, writing only to the local out-parameters passed.
             unsafe { sys::napi_create_error(self.env, code, message, &mut result) },
             "error creation",
         )?;
@@ -512,17 +601,20 @@ impl Js {
         let mut deferred = ptr::null_mut();
         let mut promise = ptr::null_mut();
         check(
+            // SAFETY: a Node-API call in this call's environment (`self.env`), on values created in it during this call, writing only to the local out-parameters passed.
             unsafe { sys::napi_create_promise(self.env, &mut deferred, &mut promise) },
             "promise",
         )?;
         match outcome {
             Ok(value) => check(
+                // SAFETY: a Node-API call in this call's environment (`self.env`), on values created in it during this call, writing only to the local out-parameters passed.
                 unsafe { sys::napi_resolve_deferred(self.env, deferred, value) },
                 "resolve",
             )?,
             Err(error) => {
                 let rejection = self.error(&error)?;
                 check(
+                    // SAFETY: a Node-API call in this call's environment (`self.env`), on values created in it during this call, writing only to the local out-parameters passed.
                     unsafe { sys::napi_reject_deferred(self.env, deferred, rejection) },
                     "reject",
                 )?
@@ -535,6 +627,7 @@ impl Js {
     pub fn emit_warning(&self, message: &str, code: &str) -> Result<(), Error> {
         let mut global = ptr::null_mut();
         check(
+            // SAFETY: a Node-API call in this call's environment (`self.env`), on values created in it during this call, writing only to the local out-parameters passed.
             unsafe { sys::napi_get_global(self.env, &mut global) },
             "global",
         )?;

@@ -20,6 +20,25 @@ pub fn decode(text: &str) -> Option<Vec<u8>> {
     BASE64URL.decode_to_vec(text).ok()
 }
 
+/// jose's base64url decoding as Node runs it (`atob` after mapping `-_` to `+/`): forgiving-base64, which
+/// skips ASCII whitespace, takes `=` padding and ignores stray trailing bits; `+` and `/` are refused.
+/// Only for v3 signed cookies, whose signature the SDK's `verifySigned` reads this way (audit finding I3);
+/// everything else is read strictly with `decode`.
+pub fn decode_like_jose(text: &str) -> Option<Vec<u8>> {
+    if text.contains(['+', '/']) {
+        return None;
+    }
+    let standard: Vec<u8> = text
+        .bytes()
+        .map(|b| match b {
+            b'-' => b'+',
+            b'_' => b'/',
+            other => other,
+        })
+        .collect();
+    base64_simd::forgiving_decode_to_vec(&standard).ok()
+}
+
 /// Decodes into a fixed-size array, refusing any other decoded length.
 pub fn decode_exact<const N: usize>(text: &str) -> Option<[u8; N]> {
     if text.len() != encoded_len(N) {
@@ -109,6 +128,28 @@ mod tests {
             "non-zero trailing bits are not canonical"
         );
         assert!(decode("Y").is_none());
+    }
+
+    #[test]
+    fn decode_like_jose_forgives_what_atob_forgives() {
+        let strict = URL_SAFE_NO_PAD.encode([0xfb, 0xff, 0x01, 0x7e]);
+        assert_eq!(strict, "-_8Bfg");
+        let bytes = Some(vec![0xfb, 0xff, 0x01, 0x7e]);
+        for text in ["-_8Bfg", "-_8Bfg==", "-_8Bfh", " -_8B\tfg\n", "-_8\x0cBfg"] {
+            assert_eq!(decode_like_jose(text), bytes, "{text:?}");
+        }
+        for text in [
+            "+/8Bfg",
+            "-_8Bfg=",
+            "-_8Bfg===",
+            "=-_8Bfg",
+            "-_8Bf",
+            "-_8B.fg",
+            "-_8B\u{a0}fg",
+        ] {
+            assert_eq!(decode_like_jose(text), None, "{text:?}");
+        }
+        assert_eq!(decode_like_jose(""), Some(vec![]));
     }
 
     #[test]

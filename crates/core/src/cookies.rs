@@ -1289,15 +1289,26 @@ const SESSION_CEILING_LEEWAY: f64 = 30.0;
 /// apps replace `getSession()` with `read`, so `read` applies it too. An absent or `null` ceiling is never
 /// reached; other values compare as JavaScript's `now >= sessionExpiresAt - 30` coerces them.
 fn session_ceiling_reached(session_json: &str, now: f64) -> bool {
-    let ceiling = top_level(session_json)
-        .ok()
-        .and_then(|members| top_level(members.get("internal")?.get()).ok())
-        .and_then(|internal| {
-            internal
-                .get("sessionExpiresAt")
-                .map(|raw| js_to_number(raw.get()))
-        });
-    ceiling.is_some_and(|ceiling| now >= ceiling - SESSION_CEILING_LEEWAY)
+    // Member names JavaScript reads but serde cannot decode (a lone surrogate escape) are swapped for
+    // U+FFFD first: same structure, and no such name is `internal` or `sessionExpiresAt`. A session that
+    // still cannot be read counts as past its ceiling, as the SDK would refuse it too (audit finding L1).
+    let clean = crate::json::without_lone_surrogates(session_json);
+    let Ok(members) = top_level(&clean) else {
+        return true;
+    };
+    let Some(internal) = members.get("internal") else {
+        return false;
+    };
+    if !internal.get().starts_with('{') {
+        return false;
+    }
+    let Ok(internal) = top_level(internal.get()) else {
+        return true;
+    };
+    internal
+        .get("sessionExpiresAt")
+        .map(|raw| js_to_number(raw.get()))
+        .is_some_and(|ceiling| now >= ceiling - SESSION_CEILING_LEEWAY)
 }
 
 /// JavaScript's `Number(value)` for the JSON text of a value (`null` taken as absent by the caller):
@@ -1381,6 +1392,20 @@ mod tests {
             5000.0
         ));
         assert!(!session_ceiling_reached(r#"{"user":{}}"#, 5000.0));
+    }
+
+    #[test]
+    fn a_lone_surrogate_in_a_member_name_does_not_hide_the_ceiling() {
+        // Audit finding L1: `JSON.parse` reads these member names (and the SDK then refuses the session
+        // at its ceiling); serde refuses to decode them, and that refusal must not read as "no ceiling".
+        for session in [
+            r#"{"\ud800":1,"internal":{"sid":"s","createdAt":1,"sessionExpiresAt":1000}}"#,
+            r#"{"internal":{"\udc00x":1,"sid":"s","createdAt":1,"sessionExpiresAt":1000}}"#,
+            r#"{"user":{"\ud83d":2},"internal":{"sessionExpiresAt":1000,"\ud800":"\udfff"}}"#,
+        ] {
+            assert!(session_ceiling_reached(session, 5000.0), "{session}");
+            assert!(!session_ceiling_reached(session, 900.0), "{session}");
+        }
     }
 
     fn session(created_at: f64, extra: &str) -> String {

@@ -76,24 +76,11 @@ pub fn utf8_without_bom(mut bytes: Vec<u8>) -> Option<String> {
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         bytes.drain(..3);
     }
-    if is_ascii(&bytes) {
+    if bytes.is_ascii() {
         // SAFETY: ASCII is UTF-8.
         return Some(unsafe { String::from_utf8_unchecked(bytes) });
     }
     String::from_utf8(bytes).ok()
-}
-
-/// `<[u8]>::is_ascii`, 64 bytes a step.
-fn is_ascii(bytes: &[u8]) -> bool {
-    let mut chunks = bytes.chunks_exact(64);
-    for chunk in &mut chunks {
-        let word = |i: usize| u64::from_le_bytes(chunk[i * 8..i * 8 + 8].try_into().unwrap());
-        let any_high = (0..8).fold(0, |acc, i| acc | word(i)) & 0x8080_8080_8080_8080;
-        if any_high != 0 {
-            return false;
-        }
-    }
-    chunks.remainder().is_ascii()
 }
 
 /// A compact JWE whose structure has been checked, ready to decrypt.

@@ -58,6 +58,26 @@ pub fn signing_key(secret: &str) -> DerivedKey {
     derive(secret, SIGNING_INFO)
 }
 
+/// The most secrets a ring takes. A forged cookie is tried against every secret of the ring before it is
+/// refused, so the count bounds what one bad request can cost (audit finding I1): 16 is far more than any
+/// rotation needs (two or three), and keeps a forgery at 64 KiB, the largest cookie read, under ~0.2 ms.
+pub const MAX_SECRETS: usize = 16;
+
+/// Refuses an empty list, and one longer than `MAX_SECRETS` before any of it is read.
+pub fn check_secret_count(count: usize) -> Result<()> {
+    if count == 0 {
+        return Err(secret_invalid(
+            "no secret given: pass a string or a non-empty list of strings",
+        ));
+    }
+    if count > MAX_SECRETS {
+        return Err(secret_invalid(format!(
+            "{count} secrets given, more than the {MAX_SECRETS} a key ring takes: keep the current secret and the few it rotated from"
+        )));
+    }
+    Ok(())
+}
+
 /// Refuses what cannot be a secret. The message never repeats the secret itself.
 pub fn check_secret(secret: &str, index: usize) -> Result<()> {
     if secret.is_empty() {
@@ -87,7 +107,7 @@ pub struct KeyRing {
 }
 
 impl KeyRing {
-    /// Derives a key per secret. At least one secret is required and none may be empty.
+    /// Derives a key per secret. One to `MAX_SECRETS` secrets, none of them empty.
     pub fn new<S: AsRef<str>>(secrets: &[S]) -> Result<Self> {
         Self::derived(secrets, ENCRYPTION_INFO)
     }
@@ -95,20 +115,15 @@ impl KeyRing {
     /// The same ring for another purpose: the keys derived with `info` (e.g. a session store's values,
     /// which must never open as cookies).
     pub fn derived<S: AsRef<str>>(secrets: &[S], info: &[u8]) -> Result<Self> {
-        if secrets.is_empty() {
-            return Err(secret_invalid(
-                "no secret given: pass a string or a non-empty list of strings",
-            ));
+        check_secret_count(secrets.len())?;
+        // Built at its final capacity: a growing Vec would move the keys and free the old, unwiped copies
+        // (audit finding L3; `tests/key_material_wiped.rs` checks every freed block).
+        let mut keys = Vec::with_capacity(secrets.len());
+        for (index, secret) in secrets.iter().enumerate() {
+            let secret = secret.as_ref();
+            check_secret(secret, index)?;
+            keys.push(RingKey::new(secret, info));
         }
-        let keys = secrets
-            .iter()
-            .enumerate()
-            .map(|(index, secret)| {
-                let secret = secret.as_ref();
-                check_secret(secret, index)?;
-                Ok(RingKey::new(secret, info))
-            })
-            .collect::<Result<Vec<_>>>()?;
         Ok(KeyRing { keys })
     }
 
@@ -181,6 +196,23 @@ mod tests {
             KeyRing::new(&none).unwrap_err().code.as_str(),
             "ERR_SECRET_INVALID"
         );
+    }
+
+    #[test]
+    fn rings_take_up_to_max_secrets() {
+        let secrets: Vec<String> = (0..=MAX_SECRETS).map(|i| format!("secret-{i}")).collect();
+        assert_eq!(
+            KeyRing::new(&secrets[..MAX_SECRETS]).unwrap().len(),
+            MAX_SECRETS
+        );
+        let err = KeyRing::new(&secrets).unwrap_err();
+        assert_eq!(err.code.as_str(), "ERR_SECRET_INVALID");
+        assert!(
+            err.message.contains("17 secrets") && err.message.contains("16"),
+            "{}",
+            err.message
+        );
+        assert!(!err.message.contains("secret-0"));
     }
 
     #[test]

@@ -14,10 +14,14 @@ pub mod error;
 pub mod inspect;
 pub mod json;
 pub mod jwe;
+pub mod key_cache;
 pub mod keys;
 pub mod legacy;
 pub mod session;
 pub mod store;
+
+pub use cipher::{CipherOptions, Opened, SessionCipher};
+pub use error::{Error, ErrorCode, Result};
 
 /// Deterministic bytes for the differential tests (AES-GCM against its oracle).
 #[cfg(test)]
@@ -35,6 +39,3 @@ mod test_noise {
             .collect()
     }
 }
-
-pub use cipher::{CipherOptions, Opened, SessionCipher};
-pub use error::{Error, ErrorCode, Result};
