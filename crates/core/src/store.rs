@@ -530,6 +530,8 @@ mod tests {
         let none: [&str; 0] = [];
         assert_eq!(code(StoreCipher::new(&none)), "ERR_SECRET_INVALID");
         assert_eq!(code(StoreCipher::new(&["ok", ""])), "ERR_SECRET_INVALID");
+        let many: Vec<String> = (0..=keys::MAX_SECRETS).map(|i| format!("s{i}")).collect();
+        assert_eq!(code(StoreCipher::new(&many)), "ERR_SECRET_INVALID");
     }
 
     #[test]
