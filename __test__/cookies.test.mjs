@@ -932,7 +932,8 @@ describe('arguments', () => {
     expect(cookies.read({})).toBeNull(); // an empty name → value object is just no cookies
     expect(code(() => cookies.read('', { now: 'later' }))).toBe('ERR_INVALID_ARG_TYPE');
     expect(code(() => cookies.write({ user: {} }, ''))).toBe('ERR_SESSION_INVALID');
-    expect(code(() => cookies.write(makeSession(), '', { validate: 'no' }))).toBe('ERR_INVALID_ARG_TYPE');
+    expect(code(() => cookies.write(makeSession(), '', { validate: 'no' }))).toBe('ERR_INVALID_ARG_VALUE');
+    expect(code(() => cookies.write(makeSession(), '', { validate: 1 }))).toBe('ERR_INVALID_ARG_TYPE');
     expect(code(() => cookies.writeSessionId(5, 0, ''))).toBe('ERR_INVALID_ARG_TYPE');
     expect(code(() => cookies.writeSessionId('', 0, ''))).toBe('ERR_INVALID_ARG_VALUE');
     expect(code(() => cookies.writeSessionId(null, 'x', ''))).toBe('ERR_INVALID_ARG_TYPE');

@@ -75,4 +75,14 @@ describe('TypeScript: our typings against the SDK\'s', () => {
     expect(output).toBe('');
     expect(code).toBe(0);
   }, COMPILE_MS);
+
+  test('next.ts compiles: session-seal/next takes the requests and responses Next.js and Node hand an app, CookieInput takes req.cookies under strict TypeScript, and what is neither is refused', () => {
+    const { code, output, files } = compile('tsconfig.next.json');
+    expect(output).toBe('');
+    expect(code).toBe(0);
+    expect(files).toContain(path.join(repoRoot, 'next', 'index.d.ts'));
+    expect(files).toContain(path.join(repoRoot, 'node_modules', 'next', 'dist', 'server', 'web', 'spec-extension', 'request.d.ts'));
+    // The file holds @ts-expect-error lines: an unneeded one fails the compilation, so the refusals are checked.
+    expect(fs.readFileSync(path.join(typesDir, 'next.ts'), 'utf8').match(/@ts-expect-error/g).length).toBeGreaterThanOrEqual(7);
+  }, COMPILE_MS);
 });

@@ -4,10 +4,11 @@ use napi::bindgen_prelude::ValueType;
 
 use super::js::{type_word, Js, Raw};
 use session_seal_core::cipher::{CipherOptions, SessionCipher};
-use session_seal_core::claims::Clock;
+use session_seal_core::claims::{self, Clock};
 use session_seal_core::error::{
     input_too_large, invalid_arg_type, invalid_arg_value, secret_invalid, Error, ErrorCode,
 };
+use session_seal_core::session::Validation;
 
 /// `secret: string | string[]`, newest first.
 pub fn secrets(js: &Js, value: Raw) -> Result<Vec<String>, Error> {
@@ -127,8 +128,32 @@ pub fn none_if_too_large<T>(read: Result<T, Error>) -> Result<Option<T>, Error> 
 pub fn now(js: &Js, options: Option<Raw>) -> Result<Option<f64>, Error> {
     let options = js.options_object(options, "options")?;
     js.option(options, c"now")?
-        .map(|now| js.expect_number(now, "options.now"))
+        .map(|now| epoch_seconds(js, now, "options.now"))
         .transpose()
+}
+
+/// A number of seconds since the epoch (`expiresAt`, `createdAt`, `now`); milliseconds are refused.
+pub fn epoch_seconds(js: &Js, value: Raw, name: &str) -> Result<f64, Error> {
+    claims::epoch_seconds(js.expect_number(value, name)?, name)
+}
+
+/// `options.validate` of `seal` and `write`: absent or `"sdk"`, what the SDK needs; `"strict"` or `true`,
+/// the SDK's types in full; `false`, nothing.
+pub fn validation(js: &Js, options: Option<Raw>) -> Result<Validation, Error> {
+    let Some(value) = js.option(options, c"validate")? else {
+        return Ok(Validation::default());
+    };
+    match js.type_of(value)? {
+        ValueType::Boolean if js.boolean(value)? => Ok(Validation::Strict),
+        ValueType::Boolean => Ok(Validation::Off),
+        ValueType::String => Validation::from_name(&js.string(value)?).ok_or_else(|| {
+            invalid_arg_value("options.validate must be \"sdk\", \"strict\", true or false")
+        }),
+        other => Err(invalid_arg_type(format!(
+            "options.validate must be \"sdk\", \"strict\" or a boolean, got {}",
+            type_word(other)
+        ))),
+    }
 }
 
 /// An expiry as jose's `setExpirationTime` takes it: epoch seconds, or a `Date` (floored to seconds).

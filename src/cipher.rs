@@ -1,14 +1,14 @@
 //! `SessionCipher` for JavaScript: the fast, synchronous path with the key derived once.
 
-use napi::bindgen_prelude::{Unknown, ValueType};
+use napi::bindgen_prelude::Unknown;
 use napi::{Env, JsValue};
 use napi_derive::napi;
 
 use super::args;
-use super::js::{Code, Js, Raw};
+use super::js::{Code, Js};
 use super::{guard, warn_if_short_secret};
 use session_seal_core::cipher::SessionCipher as CoreCipher;
-use session_seal_core::error::{invalid_arg_type, Error};
+use session_seal_core::error::invalid_arg_type;
 
 /// Seals and unseals session cookies with keys derived once. All calls are synchronous.
 #[napi]
@@ -36,7 +36,8 @@ impl SessionCipher {
         })
     }
 
-    /// Validates (unless `validate: false`) and seals a session; `expiresAt` (epoch seconds) becomes `exp`.
+    /// Checks (by default, what the SDK needs; `validate: "strict"`, its types in full) and seals a session;
+    /// `expiresAt` (seconds since the epoch) becomes `exp`.
     #[napi(
         ts_args_type = "session: SessionData, expiresAt: number, options?: SealOptions",
         ts_return_type = "string"
@@ -50,10 +51,11 @@ impl SessionCipher {
     ) -> napi::Result<Unknown<'env>, Code> {
         guard(|| {
             let js = Js::new(env);
-            let validate = validate_option(&js, options.map(|o| o.raw()))?;
+            let options = js.options_object(options.map(|o| o.raw()), "options")?;
+            let validation = args::validation(&js, options)?;
             let session = args::object_json(&js, session.raw(), "session")?;
-            let expires_at = js.expect_number(expires_at.raw(), "expiresAt")?;
-            let cookie = self.inner.seal_session(&session, expires_at, validate)?;
+            let expires_at = args::epoch_seconds(&js, expires_at.raw(), "expiresAt")?;
+            let cookie = self.inner.seal_session(&session, expires_at, validation)?;
             // A cookie is ASCII: created as Latin-1, without UTF-8 decoding.
             Ok(js.unknown(js.create_string(&cookie)?))
         })
@@ -73,7 +75,7 @@ impl SessionCipher {
         guard(|| {
             let js = Js::new(env);
             let payload = args::object_json(&js, payload.raw(), "payload")?;
-            let expires_at = js.expect_number(expires_at.raw(), "expiresAt")?;
+            let expires_at = args::epoch_seconds(&js, expires_at.raw(), "expiresAt")?;
             let cookie = self.inner.seal_payload(&payload, expires_at, None)?;
             Ok(js.unknown(js.create_string(&cookie)?))
         })
@@ -129,16 +131,5 @@ impl SessionCipher {
             ])?;
             Ok(js.unknown(result))
         })
-    }
-}
-
-fn validate_option(js: &Js, options: Option<Raw>) -> Result<bool, Error> {
-    let options = js.options_object(options, "options")?;
-    match js.option(options, c"validate")? {
-        None => Ok(true),
-        Some(value) => match js.type_of(value)? {
-            ValueType::Boolean => js.boolean(value),
-            _ => Err(invalid_arg_type("options.validate must be a boolean")),
-        },
     }
 }

@@ -223,7 +223,7 @@ impl SessionCookies {
                     )))
                 }
             };
-            let created_at = js.expect_number(created_at.raw(), "createdAt")?;
+            let created_at = args::epoch_seconds(&js, created_at.raw(), "createdAt")?;
             let jar = jar(&js, cookies.raw())?;
             let written = self
                 .inner
@@ -274,13 +274,10 @@ impl SessionCookies {
     ) -> Result<cookies::WriteOutcome, Error> {
         let options = js.options_object(options.map(|o| o.raw()), "options")?;
         let now = cookies::epoch(args::now(js, options)?)?;
-        let validate = match js.option(options, c"validate")? {
-            None => true,
-            Some(value) => boolean(js, value, "options.validate")?,
-        };
+        let validation = args::validation(js, options)?;
         let session = args::object_json(js, session, "session")?;
         let jar = jar(js, cookies)?;
-        self.inner.write(&session, &jar, now, validate)
+        self.inner.write(&session, &jar, now, validation)
     }
 }
 
@@ -412,6 +409,7 @@ fn jar(js: &Js, value: Raw) -> Result<Jar, Error> {
             Ok(Jar::parse_header(&js.string(value)?))
         }
         ValueType::Object => {
+            refuse_what_is_not_a_jar(js, value)?;
             let list = match js.call_method(value, c"getAll")? {
                 None => value,
                 Some(Ok(list)) => list,
@@ -443,6 +441,26 @@ fn jar(js: &Js, value: Raw) -> Result<Jar, Error> {
             type_word(other)
         ))),
     }
+}
+
+/// Two mistakes that would otherwise read as a jar without cookies: a Promise (Next.js 15 made `cookies()`
+/// async) and a request (`NextRequest`, `Request`, the Pages Router's `req`: an object with `headers`
+/// and no `getAll()`; a cookie called `headers` holds a string).
+fn refuse_what_is_not_a_jar(js: &Js, value: Raw) -> Result<(), Error> {
+    if js.is_promise(value)? {
+        return Err(invalid_arg_type(
+            "cookies is a Promise: did you forget `await cookies()`? Pass the cookie jar it resolves to",
+        ));
+    }
+    if !has_method(js, value, c"getAll")?
+        && js.type_of(js.get(value, c"headers")?)? == ValueType::Object
+    {
+        return Err(invalid_arg_type(
+            "cookies is a request, not its cookies: pass request.cookies (NextRequest, NextApiRequest), \
+             or the Cookie header (request.headers.get('cookie'), req.headers.cookie)",
+        ));
+    }
+    Ok(())
 }
 
 /// Refuses a list or object jar whose names and values already sum past `MAX_JAR_BYTES`, before V8
@@ -598,7 +616,7 @@ fn test_cipher(js: &Js, config: Raw) -> Result<(SessionCipher, f64), Error> {
     let cipher = SessionCipher::new(&secrets, CipherOptions::default())?;
     warn_if_short_secret(js, cipher.ring())?;
     let now = match js.option(Some(config), c"now")? {
-        Some(now) => js.expect_number(now, "config.now")?,
+        Some(now) => args::epoch_seconds(js, now, "config.now")?,
         None => system_seconds(),
     };
     Ok((cipher, now))

@@ -95,6 +95,16 @@ impl Js {
         Ok(ValueType::from(kind))
     }
 
+    pub fn is_promise(&self, value: Raw) -> Result<bool, Error> {
+        let mut result = false;
+        check(
+            // SAFETY: a Node-API call in this call's environment (`self.env`), on values created in it during this call, writing only to the local out-parameters passed.
+            unsafe { sys::napi_is_promise(self.env, value, &mut result) },
+            "isPromise",
+        )?;
+        Ok(result)
+    }
+
     pub fn is_array(&self, value: Raw) -> Result<bool, Error> {
         let mut result = false;
         check(

@@ -28,7 +28,7 @@ use crate::error::{
     input_too_large, invalid_arg_type, invalid_arg_value, session_invalid, ErrorCode, Result,
 };
 use crate::legacy::SigningKeys;
-use crate::session;
+use crate::session::{self, Validation};
 
 /// The v4 session cookie's default name.
 pub const DEFAULT_COOKIE_NAME: &str = "__session";
@@ -978,10 +978,10 @@ impl SessionCookies {
         session_json: &str,
         jar: &Jar,
         now: f64,
-        validate: bool,
+        validation: Validation,
     ) -> Result<WriteOutcome> {
-        if validate {
-            let problems = session::validate_json(session_json);
+        {
+            let problems = session::check(session_json, validation);
             if !problems.is_empty() {
                 return Err(session_invalid(session::describe(&problems)));
             }
@@ -1750,7 +1750,9 @@ mod tests {
         );
         let prior =
             Jar::parse_header("__FC_0=old; __FC_1=old; __FC_2=old; __FCx=keep; appSession=v3");
-        let out = s.write(&full, &prior, NOW + 0.9, true).unwrap();
+        let out = s
+            .write(&full, &prior, NOW + 0.9, Validation::Strict)
+            .unwrap();
         assert_eq!(
             names(&out.cookies),
             [
@@ -1799,7 +1801,7 @@ mod tests {
     fn large_sessions_chunk_and_report_their_size() {
         let s = store(CookieConfig::default());
         let big = session(NOW, &format!(r#","blob":"{}""#, "x".repeat(6000)));
-        let out = s.write(&big, &Jar::new(), NOW, true).unwrap();
+        let out = s.write(&big, &Jar::new(), NOW, Validation::Strict).unwrap();
         assert_eq!(
             &names(&out.cookies)[..3],
             ["__session__0", "__session__1", "__session__2"]
@@ -1857,7 +1859,9 @@ mod tests {
                 "{header}"
             );
         }
-        let expired = s.write(&session(NOW, ""), &Jar::new(), NOW, true).unwrap();
+        let expired = s
+            .write(&session(NOW, ""), &Jar::new(), NOW, Validation::Strict)
+            .unwrap();
         assert!(s
             .read(&expired.jar, at(NOW + DEFAULT_INACTIVITY_DURATION + 15.0))
             .is_none());
@@ -1867,21 +1871,34 @@ mod tests {
     }
 
     #[test]
-    fn write_validates_unless_asked_not_to() {
+    fn write_checks_as_asked_and_takes_what_the_sdk_mints_by_default() {
         let s = store(CookieConfig::default());
+        let minted = r#"{"user":{"sub":"u"},"internal":{"sid":"auth0-sid","createdAt":1000000}}"#;
+        assert!(s.write(minted, &Jar::new(), NOW, Validation::Sdk).is_ok());
         let err = s
-            .write(r#"{"user":{}}"#, &Jar::new(), NOW, true)
+            .write(minted, &Jar::new(), NOW, Validation::Strict)
             .unwrap_err();
         assert_eq!(err.code, ErrorCode::SessionInvalid);
+        assert!(err.message.contains("tokenSet"), "{}", err.message);
         let no_created_at = r#"{"user":{"sub":"u"},"internal":{}}"#;
-        let out = s.write(no_created_at, &Jar::new(), NOW, false).unwrap();
+        let err = s
+            .write(no_created_at, &Jar::new(), NOW, Validation::Sdk)
+            .unwrap_err();
+        assert!(
+            err.message.contains("internal.createdAt"),
+            "{}",
+            err.message
+        );
+        let out = s
+            .write(no_created_at, &Jar::new(), NOW, Validation::Off)
+            .unwrap();
         assert_eq!(
             out.cookies[0].options.max_age,
             Some(0.0),
             "NaN createdAt gives maxAge 0"
         );
         assert_eq!(
-            s.write(r#"{"user":{}}"#, &Jar::new(), NOW, false)
+            s.write(r#"{"user":{}}"#, &Jar::new(), NOW, Validation::Off)
                 .unwrap_err()
                 .code,
             ErrorCode::SessionInvalid
@@ -1942,7 +1959,9 @@ mod tests {
         let with_fc = format!(
             r#"{{"user":{{"sub":"u"}},"tokenSet":{{"accessToken":"at","expiresAt":1}},"connectionTokenSets":[{{"accessToken":"a","expiresAt":1,"connection":"c"}}],"internal":{{"sid":"s","createdAt":{NOW}}}}}"#
         );
-        let out = s.write(&with_fc, &Jar::new(), NOW, true).unwrap();
+        let out = s
+            .write(&with_fc, &Jar::new(), NOW, Validation::Strict)
+            .unwrap();
         assert_eq!(out.cookies[0].options.max_age, None);
         let fc = out.cookies.iter().find(|c| c.name == "__FC_0").unwrap();
         assert_eq!(fc.options.max_age, Some(DEFAULT_INACTIVITY_DURATION));

@@ -20,7 +20,7 @@ use crate::error::{
 };
 use crate::jwe::{self, CompactJwe};
 use crate::keys::{self, DerivedKey, KeyRing};
-use crate::session;
+use crate::session::{self, Validation};
 
 /// HKDF `info` of the key that seals stored values: not the cookies' `JWE CEK`, so neither opens the other.
 pub const VALUE_INFO: &[u8] = b"session-seal store value v1";
@@ -120,14 +120,16 @@ impl StoreCipher {
         Ok(StoreCipher { values, index_keys })
     }
 
-    /// Seals the session `session_json` (validated as a SessionData) for `id`, ending at `expires_at`.
+    /// Seals the session `session_json` (checked as `SessionCipher.seal` checks by default) for `id`, ending
+    /// at `expires_at`.
     pub fn seal(&self, id: &str, session_json: &str, expires_at: f64) -> Result<String> {
         check_id(id)?;
         if session_json.len() > MAX_VALUE_BYTES {
             return Err(too_large(session_json.len()));
         }
-        if session::validate_fast(session_json).is_none() {
-            let problems = session::validate_json(session_json);
+        // The check SessionCipher.seal makes by default: whatever the SDK hands a store passes.
+        if session::check_fast(session_json, Validation::Sdk).is_none() {
+            let problems = session::check(session_json, Validation::Sdk);
             if !problems.is_empty() {
                 return Err(session_invalid(session::describe(&problems)));
             }
@@ -366,7 +368,7 @@ mod tests {
             "ERR_JWE_DECRYPTION_FAILED"
         );
         // A cookie is not a stored value: refused by its header, ...
-        let cookie = cookies.seal_session(SESSION, END, true).unwrap();
+        let cookie = cookies.seal_session(SESSION, END, Validation::Sdk).unwrap();
         assert_eq!(code(s.open(ID, &cookie, NOW)), "ERR_JWE_INVALID");
         // ... and, given a store's header, by the key: domain separation does not rest on `typ`.
         let header = header_json(ID, END).unwrap();
