@@ -112,3 +112,6 @@ export interface Sessions {
  * `ERR_SECRET_INVALID`.
  */
 export declare function createSessions(options?: CreateSessionsOptions): Sessions
+
+export { sdkCryptoStatus, installSdkCrypto } from './sdk-crypto.js'
+export type { SdkCryptoStatus, SdkCryptoReason, SdkCryptoCounts, SdkCookieCrypto } from './sdk-crypto.js'

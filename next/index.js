@@ -291,3 +291,10 @@ function createSessions(options = {}) {
 }
 
 exports.createSessions = createSessions
+
+// withSessionSeal's run time (next/sdk-crypto.js): the status an app reads, and the installer the rewritten
+// SDK module calls with its own encrypt/decrypt.
+const sdkCrypto = require('./sdk-crypto.js')
+
+exports.sdkCryptoStatus = sdkCrypto.sdkCryptoStatus
+exports.installSdkCrypto = sdkCrypto.installSdkCrypto
