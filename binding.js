@@ -837,6 +837,7 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.SessionCipher = nativeBinding.SessionCipher
 module.exports.SessionCookies = nativeBinding.SessionCookies
+module.exports.StoreCipher = nativeBinding.StoreCipher
 module.exports.decrypt = nativeBinding.decrypt
 module.exports.encrypt = nativeBinding.encrypt
 module.exports.generateSessionCookie = nativeBinding.generateSessionCookie

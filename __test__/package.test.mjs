@@ -10,7 +10,7 @@ import { describe, expect, test } from '@jest/globals';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 /** The directories behind the subpath exports (`session-seal/next`, …): each is shipped whole. */
-const SUBPATHS = ['next'];
+const SUBPATHS = ['next', 'redis'];
 const packed = JSON.parse(
   spawnSync('npm', ['pack', '--dry-run', '--json'], { cwd: root, encoding: 'utf8' }).stdout,
 )[0].files.map((file) => file.path);

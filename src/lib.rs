@@ -10,6 +10,7 @@ mod cipher;
 mod cookies;
 mod dropin;
 mod js;
+mod store;
 mod validate;
 
 use js::{throwable, Js, JsResult};

@@ -166,6 +166,21 @@ export interface ValidationResult {
   errors: ValidationError[]
 }
 
+/** Options of `StoreCipher`, the sealing of `session-seal/redis`. */
+export interface StoreCipherOptions {
+  /** The secret, or a list: the first seals, every one opens. Keys of their own are derived from it. */
+  secret: string | string[]
+}
+
+/** A stored value that opened for its session id. */
+export interface StoreOpenResult {
+  session: SessionData
+  /** Which secret opened it: 0 is the newest. Seal it again when it is not 0. */
+  keyIndex: number
+  /** Epoch seconds when the session ends (the value's `exp`). */
+  expiresAt: number
+}
+
 /** Errors thrown (or rejected) by this library carry a string `code`. */
 export type SessionSealErrorCode =
   | 'ERR_JWE_INVALID'

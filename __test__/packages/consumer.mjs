@@ -37,12 +37,19 @@ const { exp: readExp, ...read } = jar.read(header) ?? {}
 const cookie = written.find((c) => c.name === '__session')
 const sdkRead = cookie ? await sdk.decrypt(cookie.value, secret) : null
 
-// The subpath exports resolve from the installed tarball, both ways (session-seal/next, its config helper).
+// The subpath exports resolve from the installed tarball, both ways: session-seal/next, its config helper,
+// session-seal/redis (its store needs no Redis client to be made; the StoreCipher under it is the addon's).
 const nextCjs = require('session-seal/next')
 const nextEsm = await import('session-seal/next')
 const { withSessionSeal } = require('session-seal/next/config')
+const redisCjs = require('session-seal/redis')
+const redisEsm = await import('session-seal/redis')
 const subpaths =
-  typeof nextCjs.createSessions === 'function' && (nextEsm.createSessions ?? nextEsm.default?.createSessions) === nextCjs.createSessions && typeof withSessionSeal === 'function'
+  typeof nextCjs.createSessions === 'function' &&
+  (nextEsm.createSessions ?? nextEsm.default?.createSessions) === nextCjs.createSessions &&
+  typeof withSessionSeal === 'function' &&
+  typeof redisCjs.createRedisSessionStore === 'function' &&
+  (redisEsm.createRedisSessionStore ?? redisEsm.default?.createRedisSessionStore) === redisCjs.createRedisSessionStore
 
 const loaded = Object.keys(require.cache).filter((file) => /\.(node|wasm|wasi\.cjs)$/.test(file))
 console.log(
