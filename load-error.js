@@ -178,4 +178,5 @@ function explainLoadFailure(generic, entry) {
   )
 }
 
-module.exports = { refuseEdgeRuntime, explainLoadFailure }
+// detectSystem is also what the repository's scripts and tests use to pick this system's platform package.
+module.exports = { refuseEdgeRuntime, explainLoadFailure, detectSystem }

@@ -10,10 +10,12 @@
 //                built here to prove the Windows build of the Rust code; win32-x64-msvc comes from the
 //                release workflow's Windows runner
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { parseTriple } from '@napi-rs/cli'
 import { ensureApt, ensurePythonTools, ensureRustTargets, root, run, toolsEnv } from './tools.mjs'
 
+const { detectSystem } = createRequire(import.meta.url)('../load-error.js')
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 const binary = manifest.napi.binaryName
 export const artifactsDir = join(root, 'target', 'artifacts')
@@ -167,6 +169,10 @@ function main() {
     const args = ['artifacts', '--config-path', config, '--output-dir', artifactsDir, '--npm-dir', 'npm']
     if (ready.some((target) => target.wasm)) args.push('--build-output-dir', join(artifactsDir, 'wasm32-wasi'))
     run(napi, args, { cwd: root })
+    // `napi artifacts` also copies every binary beside binding.js. Only this system's can load there; the
+    // others would only mislead what looks there (scripts/ensure-built.mjs, the e2e apps' platform package).
+    const own = detectSystem().key
+    for (const target of ready) if (!target.wasm && target.key !== own) rmSync(join(root, `${binary}.${target.key}.node`), { force: true })
   }
   // The generated loader also looks for the WASI build beside binding.js: `npm run test:wasm` runs the Jest
   // suite through it from the repository (git-ignored copies).

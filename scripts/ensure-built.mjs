@@ -2,6 +2,7 @@
 // a fresh clone with nothing but Rust, Node and npm.
 import { spawnSync } from 'node:child_process'
 import { readdirSync, statSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -13,7 +14,9 @@ function newestSource(path) {
   return Math.max(0, ...readdirSync(path).map((entry) => newestSource(join(path, entry))))
 }
 
-const addon = readdirSync(root).find((name) => /^session-seal\..+\.node$/.test(name))
+// This system's addon (`npm run build:all` may leave other platforms' binaries in npm/, never here).
+const own = `session-seal.${createRequire(import.meta.url)('../load-error.js').detectSystem().key}.node`
+const addon = readdirSync(root).includes(own) ? own : null
 const sources = ['src', 'crates', 'Cargo.toml', 'Cargo.lock', 'build.rs', 'types'].map((p) => newestSource(join(root, p)))
 const stale = !addon || statSync(join(root, addon)).mtimeMs < Math.max(...sources)
 

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { placePlatformPackages } from '../helpers/example-app.mjs';
+import { placePlatformPackage } from '../helpers/example-app.mjs';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const appDir = path.join(repoRoot, 'examples', 'next-app');
@@ -134,7 +134,7 @@ export async function installApp(timeoutMs) {
     what = 'install current';
   }
   if (!installedCopyIsCurrent()) throw new Error('examples/next-app/node_modules/session-seal differs from the packed repository after install');
-  placePlatformPackages(appDir);
+  placePlatformPackage(appDir);
   return what;
 }
 

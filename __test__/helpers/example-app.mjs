@@ -4,10 +4,13 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { run } from './processes.mjs';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** This system as the platform packages name it: the loader's own answer. */
+export const { detectSystem } = createRequire(import.meta.url)('../../load-error.js');
 
 const sha256 = (file) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
@@ -28,7 +31,7 @@ export function walk(dir) {
 /**
  * The example installs session-seal as a copy of the repository's package (`install-links`), so it goes
  * stale whenever the package changes: every file of the copy must equal the repository's, and every file the
- * package publishes must be in it. The addon is not one of them (see placePlatformPackages).
+ * package publishes must be in it. The addon is not one of them (see placePlatformPackage).
  */
 function installedCopyIsCurrent(appDir) {
   const copy = path.join(appDir, 'node_modules', 'session-seal');
@@ -48,26 +51,23 @@ function installedCopyIsCurrent(appDir) {
 }
 
 /**
- * The published package ships no binary: npm installs it from the platform package that fits
+ * The published package ships no binary: npm installs it from the one platform package that fits this system
  * (`session-seal-linux-x64-gnu`, …), beside session-seal in node_modules, where the loader finds it. An
  * example gets that package the same way, made of npm/<platform>/package.json and the freshly built addon,
- * so Next.js bundles, traces and loads the binary from where a user's install has it. Returns their paths.
+ * so Next.js bundles, traces and loads the binary from where a user's install has it. Returns its path.
  */
-export function placePlatformPackages(appDir) {
-  const placed = [];
-  for (const name of fs.readdirSync(repoRoot)) {
-    const platform = /^session-seal\.(.+)\.node$/.exec(name)?.[1];
-    if (!platform || !fs.existsSync(path.join(repoRoot, 'npm', platform, 'package.json'))) continue;
-    const dir = path.join(appDir, 'node_modules', `session-seal-${platform}`);
-    fs.mkdirSync(dir, { recursive: true });
-    for (const [from, to] of [[path.join(repoRoot, 'npm', platform, 'package.json'), 'package.json'], [path.join(repoRoot, name), name]]) {
-      const dest = path.join(dir, to);
-      if (!fs.existsSync(dest) || sha256(dest) !== sha256(from)) fs.copyFileSync(from, dest);
-    }
-    placed.push(dir);
+export function placePlatformPackage(appDir) {
+  const { key } = detectSystem();
+  const addon = path.join(repoRoot, `session-seal.${key}.node`);
+  const manifest = path.join(repoRoot, 'npm', key, 'package.json');
+  if (!fs.existsSync(addon) || !fs.existsSync(manifest)) throw new Error(`no ${path.basename(addon)} with a platform package under npm/${key}: run \`npm run build\``);
+  const dir = path.join(appDir, 'node_modules', `session-seal-${key}`);
+  fs.mkdirSync(dir, { recursive: true });
+  for (const from of [manifest, addon]) {
+    const dest = path.join(dir, path.basename(from));
+    if (!fs.existsSync(dest) || sha256(dest) !== sha256(from)) fs.copyFileSync(from, dest);
   }
-  if (placed.length === 0) throw new Error('no built addon with a platform package under npm/: run `npm run build`');
-  return placed;
+  return dir;
 }
 
 /** Installs the example at `appDir`; returns what it did ('npm ci', 'session-seal re-copied', 'install current'). */
@@ -89,7 +89,7 @@ export async function installExample(appDir, timeoutMs) {
     did = 'install current';
   }
   if (!installedCopyIsCurrent(appDir)) throw new Error(`${appDir}/node_modules/session-seal differs from the repository after install`);
-  placePlatformPackages(appDir);
+  placePlatformPackage(appDir);
   return did;
 }
 
