@@ -103,10 +103,12 @@ export function ensureApt(packages) {
   }
   // Foreign architectures can make `apt-get update` exit 100 for a source without them; the index of the
   // main archive is still read, so the install below decides.
-  if (!aptUpdated) run('apt-get', ['update', '-q'], { allowFailure: true })
+  // Jest runs suites side by side, and each may install something: wait for the other's dpkg/apt lock.
+  const lock = ['-o', 'DPkg::Lock::Timeout=600']
+  if (!aptUpdated) run('apt-get', [...lock, 'update', '-q'], { allowFailure: true })
   aptUpdated = true
   // --no-remove: never trade one of the machine's packages for a foreign one.
-  run('apt-get', ['install', '-q', '-y', '--no-install-recommends', '--no-remove', ...missing], {
+  run('apt-get', [...lock, 'install', '-q', '-y', '--no-install-recommends', '--no-remove', ...missing], {
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   })
 }
