@@ -18,6 +18,7 @@ use rand::RngCore;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
+use crate::input::Stringified;
 use crate::json::parse_value;
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -211,6 +212,79 @@ pub fn jar_too_large(len: usize) -> crate::Error {
     ))
 }
 
+/// Refuses a `Cookie` header (or a value to write) over `MAX_JAR_BYTES` before it is copied.
+pub fn check_jar_len(len: usize) -> Result<()> {
+    if len > MAX_JAR_BYTES {
+        return Err(jar_too_large(len));
+    }
+    Ok(())
+}
+
+/// A jar argument of no kind a jar can be (`got`: JavaScript's `typeof` word).
+pub fn jar_of_wrong_type(got: &str) -> crate::Error {
+    invalid_arg_type(format!(
+        "cookies must be a Cookie header string, a name → value object, a {{ name, value }} list \
+         or an object with getAll(), got {got}"
+    ))
+}
+
+/// What a jar's `getAll()` threw.
+pub fn get_all_threw(message: &str) -> crate::Error {
+    invalid_arg_value(format!("cookies.getAll() threw: {message}"))
+}
+
+/// A jar from what `JSON.stringify` made of a list or object jar (or of what its `getAll()` returned).
+/// `looks_like_a_map` is asked only when the text is `{}`: a `Headers` or a `Map` stringifies so, and is
+/// refused rather than read as a jar without cookies.
+pub fn jar_from_stringified(
+    json: Stringified,
+    looks_like_a_map: impl FnOnce() -> Result<bool>,
+) -> Result<Jar> {
+    match json {
+        Stringified::Text(text) if text == "{}" && looks_like_a_map()? => Err(invalid_arg_type(
+            "cookies looks like a Headers or Map object: pass headers.get('cookie'), a \
+             { name, value } list or an object with getAll()",
+        )),
+        Stringified::Text(text) => Jar::from_json(&text),
+        Stringified::Undefined => Err(invalid_arg_type("cookies.getAll() must return a list")),
+        Stringified::Threw(message) => Err(invalid_arg_value(format!(
+            "cookies cannot be serialized to JSON: {message}"
+        ))),
+    }
+}
+
+/// Counts a list or object jar by the lengths of its names and values before V8 serializes it, and refuses
+/// it once they pass `MAX_JAR_BYTES` (audit finding L4). Lengths in UTF-16 units are what V8 knows without
+/// a scan, and never exceed the bytes of the JSON text the cap otherwise applies to.
+#[derive(Debug, Default)]
+pub struct JarBudget {
+    total: usize,
+}
+
+impl JarBudget {
+    /// Each `{ name, value }` entry adds at least `{"name":"","value":""},` (23 bytes) to the JSON.
+    pub const LIST_ENTRY_BYTES: usize = 23;
+    /// Each `name: value` member adds at least `"":"",` (6 bytes).
+    pub const OBJECT_MEMBER_BYTES: usize = 6;
+
+    /// Refuses `count` entries of at least `bytes_each` before any of them is read.
+    pub fn entries(count: usize, bytes_each: usize) -> Result<JarBudget> {
+        if count > MAX_JAR_BYTES / bytes_each {
+            return Err(jar_too_large(count.saturating_mul(bytes_each)));
+        }
+        Ok(JarBudget::default())
+    }
+
+    /// Adds one name's or value's length.
+    pub fn add(&mut self, len: usize) -> Result<()> {
+        self.total = self.total.saturating_add(len);
+        if self.total > MAX_JAR_BYTES {
+            return Err(jar_too_large(self.total));
+        }
+        Ok(())
+    }
+}
+
 /// JavaScript's `decodeURIComponent`, or `None` where it throws a `URIError` (a `%` not followed by two
 /// hex digits, or escapes that are not the UTF-8 of one code point).
 pub fn decode_uri_component(text: &str) -> Option<Cow<'_, str>> {
@@ -303,6 +377,13 @@ impl SameSite {
             "none" => Some(SameSite::None),
             _ => None,
         }
+    }
+
+    /// The `sameSite` option called `name`, or a coded error naming it.
+    pub fn parse_option(text: &str, name: &str) -> Result<SameSite> {
+        SameSite::parse(text).ok_or_else(|| {
+            invalid_arg_value(format!("{name} must be \"lax\", \"strict\" or \"none\""))
+        })
     }
 }
 
@@ -760,6 +841,48 @@ fn utf16_chunks(value: &str, size: usize) -> Result<Vec<&str>> {
     Ok(chunks)
 }
 
+/// The options of `planChunkedCookie` as the caller gave them; `resolve` applies the stores' defaults.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ChunkedCookieOptions {
+    pub http_only: Option<bool>,
+    pub same_site: Option<String>,
+    pub secure: Option<bool>,
+    pub path: Option<String>,
+    pub domain: Option<String>,
+    pub max_age: Option<f64>,
+    pub transient: Option<bool>,
+}
+
+impl ChunkedCookieOptions {
+    /// The `Set-Cookie` options and `transient`, with the stores' defaults where absent (`httpOnly: true`,
+    /// `sameSite: "lax"`, `secure: false`, `path: "/"`; an empty `domain` is none), checked as a configured
+    /// store's are.
+    pub fn resolve(self) -> Result<(SetCookieOptions, bool)> {
+        let same_site = match self.same_site {
+            Some(text) => SameSite::parse_option(&text, "options.sameSite")?,
+            None => SameSite::Lax,
+        };
+        let options = SetCookieOptions {
+            http_only: self.http_only.unwrap_or(true),
+            same_site: Some(same_site),
+            secure: self.secure.unwrap_or(false),
+            path: self.path.unwrap_or_else(|| "/".to_string()),
+            domain: self.domain.filter(|d| !d.is_empty()),
+            max_age: self
+                .max_age
+                .map(|age| crate::input::finite("options.maxAge", age))
+                .transpose()?,
+        };
+        CookieConfig {
+            path: options.path.clone(),
+            domain: options.domain.clone(),
+            ..CookieConfig::default()
+        }
+        .check()?;
+        Ok((options, self.transient.unwrap_or(false)))
+    }
+}
+
 /// `deleteChunkedCookie`: the cookie itself, then its v3 chunks present in the request (in the jar's
 /// order), or its v4 chunk names swept as `getClearUpTo` says.
 pub fn delete_chunked_cookie(
@@ -820,7 +943,63 @@ impl Default for CookieConfig {
     }
 }
 
+/// The options of `new SessionCookies` as the caller gave them (the SDK's store options and its
+/// `cookieOptions`); `CookieConfig::new` applies the defaults and checks them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StoreOptions {
+    pub rolling: Option<bool>,
+    pub absolute_duration: Option<f64>,
+    pub inactivity_duration: Option<f64>,
+    /// `cookieName`, which wins over `cookieOptions.name` (the SDK's spelling).
+    pub cookie_name: Option<String>,
+    pub cookie: SessionCookieOptions,
+}
+
+/// `cookieOptions` of `new SessionCookies`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SessionCookieOptions {
+    pub name: Option<String>,
+    pub same_site: Option<String>,
+    pub secure: Option<bool>,
+    pub path: Option<String>,
+    pub domain: Option<String>,
+    pub transient: Option<bool>,
+}
+
 impl CookieConfig {
+    /// The configuration the options ask for, the SDK's defaults where absent, checked.
+    pub fn new(options: StoreOptions) -> Result<CookieConfig> {
+        let defaults = CookieConfig::default();
+        let finite = |name, value: Option<f64>, default| {
+            value.map_or(Ok(default), |v| crate::input::finite(name, v))
+        };
+        let cookie = options.cookie;
+        let config = CookieConfig {
+            name: options.cookie_name.or(cookie.name).unwrap_or(defaults.name),
+            rolling: options.rolling.unwrap_or(defaults.rolling),
+            absolute_duration: finite(
+                "options.absoluteDuration",
+                options.absolute_duration,
+                defaults.absolute_duration,
+            )?,
+            inactivity_duration: finite(
+                "options.inactivityDuration",
+                options.inactivity_duration,
+                defaults.inactivity_duration,
+            )?,
+            same_site: match cookie.same_site {
+                Some(text) => SameSite::parse_option(&text, "options.cookieOptions.sameSite")?,
+                None => defaults.same_site,
+            },
+            secure: cookie.secure.unwrap_or(defaults.secure),
+            path: cookie.path.unwrap_or(defaults.path),
+            domain: cookie.domain,
+            transient: cookie.transient.unwrap_or(defaults.transient),
+        };
+        config.check()?;
+        Ok(config)
+    }
+
     /// Refuses what would make an invalid or injectable header, and durations that are not seconds.
     pub fn check(&self) -> Result<()> {
         check_cookie_name(&self.name, "cookieName")?;
@@ -1092,6 +1271,7 @@ impl SessionCookies {
         jar: &Jar,
         now: f64,
     ) -> Result<SessionIdWrite> {
+        check_session_id(id)?;
         let id = id.map_or_else(generate_session_id, str::to_string);
         let now = now.floor();
         let max_age = self.max_age(created_at, now);
@@ -1133,6 +1313,16 @@ impl SessionCookies {
     }
 }
 
+/// The `id` of `writeSessionId`: a non-empty string, or `None` for a new one.
+pub fn check_session_id(id: Option<&str>) -> Result<()> {
+    match id {
+        Some("") => Err(invalid_arg_value(
+            "id must be a non-empty string, or null for a new one",
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// A new stateful session id: 16 random bytes as 32 lowercase hex characters.
 pub fn generate_session_id() -> String {
     let mut bytes = [0u8; 16];
@@ -1164,8 +1354,11 @@ pub fn generate_session_cookie(
     cipher.seal_payload(&session, (now + TEST_COOKIE_MAX_AGE).floor(), None)
 }
 
-/// The stateful counterpart: a cookie holding `{ id }` for one hour.
+/// The stateful counterpart: a cookie holding `{ id }` (a non-empty string) for one hour.
 pub fn generate_session_id_cookie(cipher: &SessionCipher, id: &str, now: f64) -> Result<String> {
+    if id.is_empty() {
+        return Err(invalid_arg_value("id must be a non-empty string"));
+    }
     let payload = format!("{{\"id\":{}}}", serde_json::to_string(id).expect("strings"));
     cipher.seal_payload(&payload, (now + TEST_COOKIE_MAX_AGE).floor(), None)
 }
@@ -1982,6 +2175,204 @@ mod tests {
             s.read_session_id(&Jar::from_iter([("__session", id.as_str())]), at(NOW))
                 .unwrap(),
             "abc"
+        );
+    }
+
+    #[test]
+    fn store_options_take_the_sdks_defaults_and_cookie_name_wins() {
+        assert_eq!(
+            CookieConfig::new(StoreOptions::default()).unwrap(),
+            CookieConfig::default()
+        );
+        let config = CookieConfig::new(StoreOptions {
+            rolling: Some(false),
+            absolute_duration: Some(60.0),
+            cookie_name: Some("mine".into()),
+            cookie: SessionCookieOptions {
+                name: Some("theirs".into()),
+                same_site: Some("STRICT".into()),
+                secure: Some(true),
+                domain: Some("example.com".into()),
+                transient: Some(true),
+                ..Default::default()
+            },
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(config.name, "mine");
+        assert!(!config.rolling && config.secure && config.transient);
+        assert_eq!(config.absolute_duration, 60.0);
+        assert_eq!(config.inactivity_duration, DEFAULT_INACTIVITY_DURATION);
+        assert_eq!(config.same_site, SameSite::Strict);
+        let only_sdk_name = StoreOptions {
+            cookie: SessionCookieOptions {
+                name: Some("theirs".into()),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        assert_eq!(CookieConfig::new(only_sdk_name).unwrap().name, "theirs");
+        for (bad, message) in [
+            (
+                StoreOptions {
+                    absolute_duration: Some(f64::NAN),
+                    ..Default::default()
+                },
+                "options.absoluteDuration must be a finite number, got NaN",
+            ),
+            (
+                StoreOptions {
+                    cookie: SessionCookieOptions {
+                        same_site: Some("maybe".into()),
+                        ..Default::default()
+                    },
+                    ..Default::default()
+                },
+                "options.cookieOptions.sameSite must be \"lax\", \"strict\" or \"none\"",
+            ),
+            (
+                StoreOptions {
+                    inactivity_duration: Some(-1.0),
+                    ..Default::default()
+                },
+                "inactivityDuration must be a finite number of seconds, 0 or more",
+            ),
+        ] {
+            let e = CookieConfig::new(bad).unwrap_err();
+            assert_eq!(
+                (e.code, e.message.as_str()),
+                (ErrorCode::InvalidArgValue, message)
+            );
+        }
+    }
+
+    #[test]
+    fn chunked_cookie_options_default_as_the_stores_and_are_checked() {
+        let (options, transient) = ChunkedCookieOptions::default().resolve().unwrap();
+        assert_eq!(
+            options,
+            SetCookieOptions {
+                http_only: true,
+                same_site: Some(SameSite::Lax),
+                secure: false,
+                path: "/".into(),
+                domain: None,
+                max_age: None,
+            }
+        );
+        assert!(!transient);
+        let (options, transient) = ChunkedCookieOptions {
+            http_only: Some(false),
+            same_site: Some("none".into()),
+            secure: Some(true),
+            path: Some("/app".into()),
+            domain: Some(String::new()),
+            max_age: Some(60.0),
+            transient: Some(true),
+        }
+        .resolve()
+        .unwrap();
+        assert_eq!(
+            (
+                options.http_only,
+                options.same_site,
+                options.secure,
+                options.domain,
+                options.max_age
+            ),
+            (false, Some(SameSite::None), true, None, Some(60.0))
+        );
+        assert!(transient);
+        for bad in [
+            ChunkedCookieOptions {
+                same_site: Some("x".into()),
+                ..Default::default()
+            },
+            ChunkedCookieOptions {
+                path: Some("/;x".into()),
+                ..Default::default()
+            },
+            ChunkedCookieOptions {
+                domain: Some("a b".into()),
+                ..Default::default()
+            },
+            ChunkedCookieOptions {
+                max_age: Some(f64::INFINITY),
+                ..Default::default()
+            },
+        ] {
+            assert_eq!(bad.resolve().unwrap_err().code, ErrorCode::InvalidArgValue);
+        }
+    }
+
+    #[test]
+    fn jars_are_refused_by_size_before_they_are_read() {
+        assert!(check_jar_len(MAX_JAR_BYTES).is_ok());
+        assert_eq!(
+            check_jar_len(MAX_JAR_BYTES + 1).unwrap_err().code,
+            ErrorCode::InputTooLarge
+        );
+        let most = MAX_JAR_BYTES / JarBudget::LIST_ENTRY_BYTES;
+        assert!(JarBudget::entries(most, JarBudget::LIST_ENTRY_BYTES).is_ok());
+        assert_eq!(
+            JarBudget::entries(most + 1, JarBudget::LIST_ENTRY_BYTES)
+                .unwrap_err()
+                .code,
+            ErrorCode::InputTooLarge
+        );
+        assert!(JarBudget::entries(usize::MAX, JarBudget::OBJECT_MEMBER_BYTES).is_err());
+        let mut budget = JarBudget::entries(2, JarBudget::OBJECT_MEMBER_BYTES).unwrap();
+        budget.add(MAX_JAR_BYTES - 1).unwrap();
+        budget.add(1).unwrap();
+        assert_eq!(budget.add(1).unwrap_err().code, ErrorCode::InputTooLarge);
+    }
+
+    #[test]
+    fn stringified_jars_read_and_maps_are_refused() {
+        let jar = jar_from_stringified(
+            Stringified::Text(r#"[{"name":"a","value":"1"}]"#.into()),
+            || panic!("asked only for {{}}"),
+        )
+        .unwrap();
+        assert_eq!(jar.get("a"), Some("1"));
+        assert!(
+            jar_from_stringified(Stringified::Text("{}".into()), || Ok(false))
+                .unwrap()
+                .is_empty()
+        );
+        let map = jar_from_stringified(Stringified::Text("{}".into()), || Ok(true)).unwrap_err();
+        assert_eq!(map.code, ErrorCode::InvalidArgType);
+        assert!(map.message.contains("Headers or Map"));
+        let e = jar_from_stringified(Stringified::Undefined, || Ok(false)).unwrap_err();
+        assert_eq!(e.message, "cookies.getAll() must return a list");
+        let e =
+            jar_from_stringified(Stringified::Threw("BigInt".into()), || Ok(false)).unwrap_err();
+        assert_eq!(
+            (e.code, e.message.as_str()),
+            (
+                ErrorCode::InvalidArgValue,
+                "cookies cannot be serialized to JSON: BigInt"
+            )
+        );
+        assert_eq!(
+            get_all_threw("boom").message,
+            "cookies.getAll() threw: boom"
+        );
+        assert!(jar_of_wrong_type("number").message.ends_with("got number"));
+    }
+
+    #[test]
+    fn session_ids_must_not_be_empty() {
+        assert!(check_session_id(None).is_ok());
+        assert!(check_session_id(Some("abc")).is_ok());
+        let e = check_session_id(Some("")).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidArgValue);
+        let s = store(CookieConfig::default());
+        assert!(s.write_session_id(Some(""), NOW, &Jar::new(), NOW).is_err());
+        let e = generate_session_id_cookie(s.cipher(), "", NOW).unwrap_err();
+        assert_eq!(
+            (e.code, e.message.as_str()),
+            (ErrorCode::InvalidArgValue, "id must be a non-empty string")
         );
     }
 

@@ -277,6 +277,25 @@ pub fn validate_json_streaming(text: &str) -> Vec<Problem> {
     }
 }
 
+/// `validateSession`: judges what `JSON.stringify` made of a value (exactly what `seal` would encrypt); a
+/// value it cannot represent, or one whose serialization throws, is one problem at the root.
+pub fn validate_stringified(json: crate::input::Stringified) -> Vec<Problem> {
+    use crate::input::Stringified;
+    let root = |message: String| {
+        vec![Problem {
+            path: String::new(),
+            message,
+        }]
+    };
+    match json {
+        Stringified::Text(text) => validate_json(&text),
+        Stringified::Undefined => {
+            root("must be an object (SessionData), got a value JSON cannot represent".to_string())
+        }
+        Stringified::Threw(message) => root(format!("cannot be serialized to JSON: {message}")),
+    }
+}
+
 /// Validates a session given as JSON text by parsing it into a `Value` first: the reference the streaming
 /// `validate_json` is tested against.
 pub fn validate_json_tree(text: &str) -> Vec<Problem> {
@@ -659,6 +678,21 @@ pub fn describe(problems: &[Problem]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_stringify_made_is_judged_and_what_it_could_not_is_one_root_problem() {
+        use crate::input::Stringified;
+        assert_eq!(
+            validate_stringified(Stringified::Text(r#"{"user":{}}"#.into())),
+            validate_json(r#"{"user":{}}"#)
+        );
+        let undefined = validate_stringified(Stringified::Undefined);
+        assert_eq!(undefined.len(), 1);
+        assert_eq!(undefined[0].path, "");
+        assert!(undefined[0].message.contains("JSON cannot represent"));
+        let threw = validate_stringified(Stringified::Threw("cycle".into()));
+        assert_eq!(threw[0].message, "cannot be serialized to JSON: cycle");
+    }
     use serde_json::json;
 
     fn paths(value: Value) -> Vec<String> {
