@@ -72,33 +72,8 @@ export interface SessionData {
   [key: string]: unknown
 }
 
-/* Options and results of this library. */
-
-export interface SessionCipherOptions {
-  /** The secret (AUTH0_SECRET), or a list: the first seals, every one unseals (rotation). */
-  secret: string | string[]
-  /** Seconds of slack for `exp` and `nbf`. Default 15, as the SDK. */
-  clockTolerance?: number
-  /** Cookie values longer than this are refused before any work. Default 65536. */
-  maxCookieBytes?: number
-}
-
-export interface SealOptions {
-  /** Validate the session against the SessionData types first (default true). */
-  validate?: boolean
-}
-
-export interface ReadOptions {
-  /** The current time in epoch seconds (default: the system clock). */
-  now?: number
-}
-
-export interface OpenResult {
-  payload: Record<string, unknown>
-  protectedHeader: JweProtectedHeader
-  /** Which secret opened the cookie: 0 is the newest. Re-seal when it is not 0. */
-  keyIndex: number
-}
+/* jose's shapes, as the drop-in decrypt takes and returns them. (The options and results of this library are
+   generated from their `#[napi(object)]` definitions in `src/`, below this header.) */
 
 /**
  * The SDK's `decrypt` options (jose's `JWTDecryptOptions`). `currentDate` is honoured and `clockTolerance`
@@ -144,17 +119,6 @@ export interface JweProtectedHeader {
 export interface DecryptResult<T> {
   payload: T & JwtClaims
   protectedHeader: JweProtectedHeader
-}
-
-export interface ValidationError {
-  /** Where: `user.sub`, `accessTokens[1].audience`; empty for the value itself. */
-  path: string
-  message: string
-}
-
-export interface ValidationResult {
-  valid: boolean
-  errors: ValidationError[]
 }
 
 /** Errors thrown (or rejected) by this library carry a string `code`. */
@@ -211,98 +175,6 @@ export interface SetCookie {
   name: string
   value: string
   options: SetCookieOptions
-}
-
-export interface SessionCookieOptions {
-  /** Default `"lax"`. */
-  sameSite?: 'lax' | 'strict' | 'none'
-  /** Default `false`. */
-  secure?: boolean
-  /** Default `"/"`. */
-  path?: string
-  domain?: string
-  /** Browser-session cookies: the session cookie gets no `maxAge`. */
-  transient?: boolean
-  /** The SDK's spelling of `cookieName`. */
-  name?: string
-}
-
-export interface SessionCookiesOptions {
-  /** The secret (AUTH0_SECRET), or a list: the first seals, every one unseals (rotation). */
-  secret: string | string[]
-  /** Default `"__session"`. */
-  cookieName?: string
-  /** Default `true`: each write extends the session by `inactivityDuration`, up to `absoluteDuration`. */
-  rolling?: boolean
-  /** Seconds from `internal.createdAt`. Default 259200 (3 days). */
-  absoluteDuration?: number
-  /** Seconds. Default 86400 (1 day). */
-  inactivityDuration?: number
-  cookieOptions?: SessionCookieOptions
-  /** Seconds of slack for `exp` and `nbf`. Default 15, as the SDK. */
-  clockTolerance?: number
-  /** Cookie values (a joined chunked cookie included) longer than this are not read. Default 65536. */
-  maxCookieBytes?: number
-}
-
-export interface WriteOptions extends ReadOptions {
-  /** Validate the session against the SessionData types first (default true). */
-  validate?: boolean
-}
-
-export interface WriteResult {
-  /** What `write` returns. */
-  cookies: SetCookie[]
-  /** Bytes of the session cookie(s) set, `name=value` summed in UTF-8 (what the SDK's `setChunkedCookie` returns). */
-  bytes: number
-  /** `bytes >= 4096`: the SDK's threshold for its "431 Request Header Fields Too Large" warning. */
-  overBudget: boolean
-  /** `__FC_i` cookies whose `Set-Cookie` line is 4096 bytes or more (the SDK warns for each). */
-  oversizedCookies: string[]
-  /** The request's `Cookie` header after the write, as the SDK leaves it for read-after-write. */
-  requestCookieHeader: string
-}
-
-export interface SessionIdWriteResult {
-  /** The session id the cookie holds: the one given, or a new one (32 hex characters). */
-  id: string
-  cookies: SetCookie[]
-}
-
-export interface SessionIdClearResult {
-  /** The id in the v4 session cookie, to delete from your store; `null` when there is none. */
-  id: string | null
-  cookies: SetCookie[]
-}
-
-export interface ChunkedCookieOptions {
-  /** Default `true`. */
-  httpOnly?: boolean
-  /** Default `"lax"`. */
-  sameSite?: 'lax' | 'strict' | 'none'
-  /** Default `false`. */
-  secure?: boolean
-  /** Default `"/"`. */
-  path?: string
-  domain?: string
-  maxAge?: number
-  /** Drops `maxAge`. */
-  transient?: boolean
-}
-
-export interface ChunkedCookiePlan {
-  cookies: SetCookie[]
-  /** `name=value` bytes set, summed over the chunks. */
-  bytes: number
-  /** The request's `Cookie` header after the write. */
-  requestCookieHeader: string
-}
-
-export interface GenerateSessionCookieConfig {
-  /** The same secret as the SDK's configuration. */
-  secret: string | string[]
-  /** Epoch seconds to generate at (default: now). */
-  now?: number
 }
 
 /** What `SessionCookies.inspect` finds in a cookie jar. */
