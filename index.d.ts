@@ -148,15 +148,25 @@ export interface RequestCookie {
 /**
  * A request's cookies: a `Cookie` header (values are URI-decoded as Next.js does); a `name → value` object
  * (e.g. the Pages Router's `req.cookies`, values taken as they are); a `{ name, value }` list; or anything with
- * `getAll()` (Next.js `cookies()`, `NextRequest.cookies`). `null`/`undefined` mean no cookies.
+ * `getAll()` (`await cookies()`, `NextRequest.cookies`). `null`/`undefined` mean no cookies. A Promise (a
+ * forgotten `await`) or a request itself is refused with `ERR_INVALID_ARG_TYPE`.
  */
 export type CookieInput =
   | string
-  | Record<string, string>
+  | { readonly [name: string]: string | undefined }
   | ReadonlyArray<RequestCookie>
   | { getAll(): RequestCookie[] }
   | null
   | undefined
+
+/**
+ * How a session is checked before it is sealed. `"sdk"` (the default) refuses only what breaks the SDK when it
+ * reads the session back (no `user` object, no `internal.createdAt` number, `accessTokens` or
+ * `connectionTokenSets` that are not arrays of objects), so whatever `read`/`unseal` return and the SDK
+ * itself writes is taken; `"strict"` (or `true`) checks the SDK's SessionData types in full, as
+ * `validateSession` does; `false` seals any JSON object.
+ */
+export type Validation = 'sdk' | 'strict' | boolean
 
 /** The attributes of one `Set-Cookie`; pass them to Next.js as `res.cookies.set(c.name, c.value, c.options)`. */
 export interface SetCookieOptions {
@@ -212,7 +222,10 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 /** Seals and unseals session cookies with keys derived once. All calls are synchronous. */
 export declare class SessionCipher {
   constructor(options: SessionCipherOptions)
-  /** Validates (unless `validate: false`) and seals a session; `expiresAt` (epoch seconds) becomes `exp`. */
+  /**
+   * Checks (by default, what the SDK needs; `validate: "strict"`, its types in full) and seals a session;
+   * `expiresAt` (seconds since the epoch) becomes `exp`.
+   */
   seal(session: SessionData, expiresAt: number, options?: SealOptions): string
   /** Seals any JSON object (e.g. the stateful `{ id }`), unvalidated. */
   sealPayload(payload: Record<string, unknown>, expiresAt: number): string
@@ -369,14 +382,14 @@ export declare function planChunkedCookie(name: string, value: string, options: 
 
 /** The options of a read: its moment. */
 export interface ReadOptions {
-  /** The current time in epoch seconds (default: the system clock). */
+  /** The current time in seconds since the epoch (default: the system clock); milliseconds are refused. */
   now?: number
 }
 
 /** Options of `seal`. */
 export interface SealOptions {
-  /** Validate the session against the SessionData types first (default true). */
-  validate?: boolean
+  /** Default `"sdk"`: refuse only what breaks the SDK. `"strict"`: the SessionData types in full. */
+  validate?: Validation
 }
 
 /**
@@ -470,10 +483,10 @@ export interface ValidationResult {
 
 /** Options of `write` and `writeWithBudget`. */
 export interface WriteOptions {
-  /** The current time in epoch seconds (default: the system clock). */
+  /** The current time in seconds since the epoch (default: the system clock); milliseconds are refused. */
   now?: number
-  /** Validate the session against the SessionData types first (default true). */
-  validate?: boolean
+  /** Default `"sdk"`: refuse only what breaks the SDK. `"strict"`: the SessionData types in full. */
+  validate?: Validation
 }
 
 /** What `writeWithBudget` plans, and what the SDK would say about its size. */

@@ -312,7 +312,8 @@ describe('bad arguments throw coded errors', () => {
     expect(thrown(() => cipher.seal(smallSession(), String(hour()))).code).toBe('ERR_INVALID_ARG_TYPE');
     expect(thrown(() => cipher.seal(smallSession(), NaN)).code).toBe('ERR_INVALID_ARG_VALUE');
     expect(thrown(() => cipher.seal(smallSession(), Infinity)).code).toBe('ERR_INVALID_ARG_VALUE');
-    expect(thrown(() => cipher.seal(smallSession(), hour(), { validate: 'no' })).code).toBe('ERR_INVALID_ARG_TYPE');
+    expect(thrown(() => cipher.seal(smallSession(), hour(), { validate: 'no' })).code).toBe('ERR_INVALID_ARG_VALUE');
+    expect(thrown(() => cipher.seal(smallSession(), hour(), { validate: 1 })).code).toBe('ERR_INVALID_ARG_TYPE');
     expect(thrown(() => cipher.unseal('x', { now: '1' })).code).toBe('ERR_INVALID_ARG_TYPE');
     expect(thrown(() => cipher.unseal('x', { now: NaN })).code).toBe('ERR_INVALID_ARG_VALUE');
   });
@@ -488,13 +489,18 @@ describe('validateSession', () => {
     expect(cipher.unseal(cipher.seal(session, exp))).toEqual({ ...session, exp });
   });
 
-  test('seal refuses an invalid session with ERR_SESSION_INVALID naming every path; { validate: false } seals it', () => {
+  test('seal with validate: "strict" (or true) refuses an invalid session with ERR_SESSION_INVALID naming every path; { validate: false } seals it', () => {
     const secret = randomSecret();
     const cipher = new SessionCipher({ secret });
     const bad = manyProblems();
+    for (const validate of ['strict', true]) {
+      const error = thrown(() => cipher.seal(bad, hour(), { validate }));
+      expect(error.code).toBe('ERR_SESSION_INVALID');
+      for (const path of manyPaths) expect(error.message).toContain(path);
+    }
+    // By default only what breaks the SDK is named (here: internal.createdAt).
     const error = thrown(() => cipher.seal(bad, hour()));
-    expect(error.code).toBe('ERR_SESSION_INVALID');
-    for (const path of manyPaths) expect(error.message).toContain(path);
+    expect({ code: error.code, paths: manyPaths.filter((p) => error.message.includes(p)) }).toEqual({ code: 'ERR_SESSION_INVALID', paths: ['internal.createdAt'] });
     const exp = hour();
     const cookie = cipher.seal(bad, exp, { validate: false });
     expect(cipher.unseal(cookie)).toEqual({ ...bad, exp });

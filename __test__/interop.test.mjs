@@ -244,23 +244,30 @@ describe('SDK testing helper and stateful cookies', () => {
   test('generateSessionCookie output is read by our unseal', async () => {
     const secret = randomSecret();
     const session = typicalSession();
+    const before = nowSeconds();
     const cookie = await sdk.generateSessionCookie(deepClone(session), { secret });
+    const after = nowSeconds();
     const unsealed = new addon.SessionCipher({ secret }).unseal(cookie);
     expect(unsealed).toEqual(await sdkSession(cookie, secret));
     expect(unsealed.user).toEqual(session.user);
     expect(unsealed.tokenSet).toEqual(session.tokenSet);
     expect(unsealed.internal).toEqual(session.internal);
-    expect(unsealed.exp).toBeGreaterThan(nowSeconds() + 3500);
+    // An hour from when it was made (bracketed by the clock around the call).
+    expect(unsealed.exp).toBeGreaterThanOrEqual(before + 3600);
+    expect(unsealed.exp).toBeLessThanOrEqual(after + 3600);
   });
 
   test('generateSessionCookie without internal: the defaults it adds come through', async () => {
     const secret = randomSecret();
     const { user, tokenSet } = typicalSession();
+    const before = nowSeconds();
     const cookie = await sdk.generateSessionCookie({ user, tokenSet }, { secret });
+    const after = nowSeconds();
     const unsealed = new addon.SessionCipher({ secret }).unseal(cookie);
     expect(unsealed).toEqual(await sdkSession(cookie, secret));
     expect(unsealed.internal.sid).toBe('auth0-sid');
-    expect(Math.abs(unsealed.internal.createdAt - nowSeconds())).toBeLessThan(60);
+    expect(unsealed.internal.createdAt).toBeGreaterThanOrEqual(before);
+    expect(unsealed.internal.createdAt).toBeLessThanOrEqual(after);
   });
 
   test('stateful { id } cookie: SDK-written read by us, ours read by the SDK', async () => {
@@ -352,10 +359,14 @@ describe('v3 legacy cookies', () => {
 describe('drop-in decrypt: bad cookies behave as in the SDK (both null, or both reject with the same code)', () => {
   const AES = { enc: 'A256GCM', alg: 'dir' };
 
-  /** Each case builds { cookie, secret } at test time. */
+  /**
+   * Each case builds its cookie at test time. A case whose verdict depends on the clock (`atMaking`) is judged,
+   * by both, at the moment it was made: however slow the machine, the verdict is the one the label states.
+   */
+  const atMaking = { atMaking: true };
   const cases = [
     ['expired (exp 60 s ago, beyond the 15 s tolerance)', async (s) => sdk.encrypt(smallSession(), s, nowSeconds() - 60)],
-    ['expired only within the tolerance (exp 10 s ago): still reads', async (s) => sdk.encrypt(smallSession(), s, nowSeconds() - 10)],
+    ['expired only within the tolerance (exp 10 s ago): still reads', async (s) => sdk.encrypt(smallSession(), s, nowSeconds() - 10), { ...atMaking, reads: true }],
     ['wrong secret', async () => sdk.encrypt(smallSession(), randomSecret(), hour())],
     ['tampered header: re-encoded with a kid', async (s) => withSegment(await sdk.encrypt(smallSession(), s, hour()), 0, b64uJson({ ...AES, kid: 'x' }))],
     ['tampered header: one character', async (s) => withSegment(await sdk.encrypt(smallSession(), s, hour()), 0, (h) => flipChar(h, randomInt(0, h.length - 1)))],
@@ -407,14 +418,17 @@ describe('drop-in decrypt: bad cookies behave as in the SDK (both null, or both 
     ['64 KiB + 1 of garbage', async () => 'a'.repeat(64 * 1024 + 1)],
   ];
 
-  test.each(cases)('%s', async (_label, make) => {
+  test.each(cases)('%s', async (_label, make, { atMaking: judgedAtMaking = false, reads = false } = {}) => {
     const secret = randomSecret();
+    const made = new Date(nowSeconds() * 1000);
     const cookie = await make(secret);
-    const theirs = await outcome(() => sdk.decrypt(cookie, secret));
-    const ours = await outcome(() => addon.decrypt(cookie, secret));
+    const options = judgedAtMaking ? { currentDate: made } : undefined;
+    const theirs = await outcome(() => sdk.decrypt(cookie, secret, options));
+    const ours = await outcome(() => addon.decrypt(cookie, secret, options));
     const summary = (o) => ({ kind: o.kind, code: o.code });
     expect(summary(ours)).toEqual(summary(theirs));
     if (theirs.kind === 'ok') expect(ours.value).toEqual(theirs.value);
+    if (reads) expect(theirs.kind).toBe('ok');
   });
 
   /** Documented deviations (SECURITY.md): valid cookies the SDK's jose reads and session-seal refuses. */
@@ -518,14 +532,16 @@ describe('decrypt options', () => {
 
   test('clockTolerance is overridden to 15 s, as in the SDK', async () => {
     const secret = randomSecret();
+    // Judged at the moment they were made: `fresh` is 5 s past its exp, `stale` 120 s, however slow the run.
+    const currentDate = new Date(nowSeconds() * 1000);
     const fresh = await sdk.encrypt({ a: 1 }, secret, nowSeconds() - 5);
     const stale = await sdk.encrypt({ a: 1 }, secret, nowSeconds() - 120);
     for (const [cookie, tolerance] of [[fresh, 0], [stale, 3600]]) {
-      const theirs = await outcome(() => sdk.decrypt(cookie, secret, { clockTolerance: tolerance }));
-      const ours = await outcome(() => addon.decrypt(cookie, secret, { clockTolerance: tolerance }));
+      const theirs = await outcome(() => sdk.decrypt(cookie, secret, { clockTolerance: tolerance, currentDate }));
+      const ours = await outcome(() => addon.decrypt(cookie, secret, { clockTolerance: tolerance, currentDate }));
       expect(ours.kind).toBe(theirs.kind);
     }
-    expect(await addon.decrypt(fresh, secret, { clockTolerance: 0 })).not.toBeNull();
-    expect(await addon.decrypt(stale, secret, { clockTolerance: 3600 })).toBeNull();
+    expect(await addon.decrypt(fresh, secret, { clockTolerance: 0, currentDate })).not.toBeNull();
+    expect(await addon.decrypt(stale, secret, { clockTolerance: 3600, currentDate })).toBeNull();
   });
 });

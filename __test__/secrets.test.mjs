@@ -271,7 +271,8 @@ describe('the short-secret warning (a fresh process each, so the once-per-proces
         (e) => { console.error(e); process.exit(1); },
       );
     `;
-    const run = spawnSync(process.execPath, ['--no-deprecation', '-e', script, ADDON], { encoding: 'utf8', timeout: 30_000 });
+    // A fresh Node loading the addon: well under a second idle, more on a busy machine; the limit bounds a hang.
+    const run = spawnSync(process.execPath, ['--no-deprecation', '-e', script, ADDON], { encoding: 'utf8', timeout: 120_000 });
     expect(run.stderr.includes(SHORT_CANARY)).toBe(false);
     expect(run.status).toBe(0);
     return JSON.parse(run.stdout.trim().split('\n').pop());

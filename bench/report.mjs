@@ -12,6 +12,11 @@ export const LEAK_START = '<!-- leak-check:start -->'
 export const LEAK_END = '<!-- leak-check:end -->'
 export const LEAK_SECTION = new RegExp(`${LEAK_START}[\\s\\S]*?${LEAK_END}`)
 
+/** The Next.js benchmark's part of RESULTS.md (bench/next.mjs writes it, run.mjs keeps it). */
+export const NEXT_START = '<!-- bench-next:start -->'
+export const NEXT_END = '<!-- bench-next:end -->'
+export const NEXT_SECTION = new RegExp(`${NEXT_START}[\\s\\S]*?${NEXT_END}`)
+
 /** What each session-seal subject is compared with: the SDK call an app makes for the same job, and peers. */
 export const ROWS = [
   { id: 'seal', label: 'SessionCipher.seal', sdk: 'sdk.encrypt', sdkLabel: 'SDK encrypt', floor: 'floor.seal', jose: 'jose.encrypt', iron: 'iron.seal' },

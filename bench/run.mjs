@@ -16,7 +16,7 @@ import { sessions } from './sessions.mjs'
 import {
   addon, sdk, normalizeStatelessSession, jose, iron, setup, checkInterop, SECRET, DROP_IN_MAX_COOKIE_BYTES, root,
 } from './peers.mjs'
-import { LEAK_SECTION, ROWS, evaluateTargets, machine, renderMarkdown, renderSvg, renderSummary } from './report.mjs'
+import { LEAK_SECTION, NEXT_SECTION, ROWS, evaluateTargets, machine, renderMarkdown, renderSvg, renderSummary } from './report.mjs'
 
 const args = process.argv.slice(2)
 const flag = (name) => args.find((a) => a === `--${name}` || a.startsWith(`--${name}=`))
@@ -93,11 +93,12 @@ console.log('\n' + summary)
 
 if (!flag('no-write') && !only && !quick) {
   writeFileSync(join(root, 'bench', 'results.json'), JSON.stringify({ env, rounds, results, targets }, null, 2) + '\n')
-  // Keep the leak check's section (bench/leak.mjs writes it) when the tables are rewritten.
+  // Keep the leak check's and the Next.js benchmark's sections (bench/leak.mjs and bench/next.mjs write
+  // them) when the tables are rewritten.
   const resultsPath = join(root, 'bench', 'RESULTS.md')
   const previous = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : ''
-  const leak = LEAK_SECTION.exec(previous)?.[0]
-  writeFileSync(resultsPath, renderMarkdown(env, rounds, results, targets) + (leak ? '\n' + leak + '\n' : ''))
+  const kept = [LEAK_SECTION, NEXT_SECTION].map((section) => section.exec(previous)?.[0]).filter(Boolean)
+  writeFileSync(resultsPath, renderMarkdown(env, rounds, results, targets) + kept.map((section) => '\n' + section + '\n').join(''))
   writeFileSync(join(root, 'bench', 'ratios.svg'), renderSvg(env, results, targets))
   console.log('\nwrote bench/RESULTS.md, bench/results.json, bench/ratios.svg')
 }

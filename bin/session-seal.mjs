@@ -89,9 +89,14 @@ const COMMANDS = {
 }
 
 const SECRET_HELP = [
-  'The secret comes from --secret (repeat it for rotation: the first seals, all unseal),',
-  '--secret-file (one secret per line) or the AUTH0_SECRET environment variable. It is never printed.',
+  'The secret comes from the AUTH0_SECRET environment variable (one secret, as the SDK reads it) or from',
+  '--secret-file PATH: one secret per line, the first seals and every one unseals (rotation); `-` reads them',
+  'from standard input. --secret VALUE (repeatable) works too, with a warning: `ps` and shell history see it.',
+  'The secret is never printed.',
 ]
+
+const SECRET_WARNING =
+  '--secret puts the secret where `ps` and your shell history can see it; use AUTH0_SECRET or --secret-file PATH'
 
 /** A failure to report as one line: `code: message`, and the exit status. */
 class Failure extends Error {
@@ -155,20 +160,43 @@ function parse(name, argv) {
   }
 }
 
-function secrets(values) {
+function warn(message) {
+  process.stderr.write(`${paint('33', colourful(process.stderr))('session-seal: warning:')} ${message}\n`)
+}
+
+/**
+ * The secrets, newest first: --secret values, then --secret-file lines; AUTH0_SECRET when neither is given.
+ * `stdinIsInput`: standard input carries the command's input, so `--secret-file -` cannot read it too.
+ */
+function secrets(values, { stdinIsInput = false } = {}) {
   const given = [...(values.secret ?? [])]
-  if (values['secret-file']) {
-    let text
-    try {
-      text = readFileSync(values['secret-file'], 'utf8')
-    } catch (error) {
-      throw new Failure('ERR_SECRET_INVALID', `cannot read the secret file ${values['secret-file']} (${error.code})`)
-    }
-    given.push(...text.split(/\r?\n/).map((line) => line.trim()).filter(Boolean))
+  if (given.length) warn(SECRET_WARNING)
+  const file = values['secret-file']
+  if (file !== undefined) {
+    const lines = readSecretFile(file, stdinIsInput).split(/\r?\n/).map((line) => line.trim()).filter(Boolean)
+    if (lines.length === 0) throw new Failure('ERR_SECRET_INVALID', `${file === '-' ? 'standard input' : `the secret file ${file}`} holds no secret`)
+    given.push(...lines)
   }
   if (given.length === 0 && process.env.AUTH0_SECRET) given.push(process.env.AUTH0_SECRET)
-  if (given.length === 0) throw usageError('no secret: pass --secret, --secret-file, or set AUTH0_SECRET')
+  if (given.length === 0) throw usageError('no secret: set AUTH0_SECRET, or pass --secret-file PATH')
   return given
+}
+
+function readSecretFile(file, stdinIsInput) {
+  if (file !== '-') {
+    try {
+      return readFileSync(file, 'utf8')
+    } catch (error) {
+      throw new Failure('ERR_SECRET_INVALID', `cannot read the secret file ${file} (${error.code})`)
+    }
+  }
+  if (stdinIsInput) throw usageError('--secret-file - needs standard input for the secrets: give the input as an argument or a file')
+  if (isatty(0)) throw usageError('--secret-file -: standard input is a terminal; pipe the secrets in')
+  try {
+    return readFileSync(0, 'utf8')
+  } catch {
+    throw usageError('--secret-file -: standard input could not be read')
+  }
 }
 
 function readInput(positionals, what) {
@@ -256,7 +284,7 @@ const FORMAT_NAMES = {
 
 function inspect(values, positionals) {
   const input = readInput(positionals, 'cookie value, Cookie header or Set-Cookie list')
-  const secret = secrets(values)
+  const secret = secrets(values, { stdinIsInput: positionals.length === 0 })
   const now = epochSeconds(values)
   const store = new addon.SessionCookies({ secret, ...(values.name ? { cookieName: values.name } : {}) })
   const { jar, kind } = cookieJar(input, values.name)
@@ -309,7 +337,7 @@ function readSession(positionals) {
 
 function seal(values, positionals) {
   const session = readSession(positionals)
-  const secret = secrets(values)
+  const secret = secrets(values, { stdinIsInput: positionals.length === 0 || positionals[0] === '-' })
   const maxAge = positiveSeconds(values['max-age'], '--max-age', 86400)
   const validate = !values['no-validate']
   if (validate) {

@@ -10,10 +10,11 @@ use std::ffi::CStr;
 
 use crate::js::{self, typed_argument, FromJs};
 use session_seal_core::cipher::SessionCipher;
-use session_seal_core::claims::Clock;
+use session_seal_core::claims::{self, Clock};
 use session_seal_core::error::{internal, Error};
-use session_seal_core::input::{self, wrong_type};
+use session_seal_core::input::{self, wrong_type, ValidateOption};
 use session_seal_core::keys::{check_secret_count, secret_of_wrong_type};
+use session_seal_core::session::Validation;
 
 /// A failed Node-API call, as our internal error.
 pub fn napi_failed(what: &str) -> impl Fn(napi::Error) -> Error + '_ {
@@ -63,6 +64,25 @@ pub fn number(value: Unknown, name: &str) -> Result<f64, Error> {
         ),
         other => Err(wrong_type(name, "a number", type_word(other))),
     }
+}
+
+/// A number of seconds since the epoch (`expiresAt`, `createdAt`, `now`); milliseconds are refused.
+pub fn epoch_seconds(value: Unknown, name: &str) -> Result<f64, Error> {
+    claims::epoch_seconds(number(value, name)?, name)
+}
+
+/// `options.validate` of `seal` and `write` (`"sdk"`, `"strict"` or a boolean).
+pub fn validation(value: Unknown, _name: &str) -> Result<Validation, Error> {
+    let name;
+    let option = match kind(value)? {
+        ValueType::Boolean => ValidateOption::Boolean(boolean(value, "options.validate")?),
+        ValueType::String => {
+            name = js::string(value)?;
+            ValidateOption::Name(&name)
+        }
+        other => ValidateOption::Other(type_word(other)),
+    };
+    input::validation(Some(option))
 }
 
 /// A string argument, copied out of V8.
@@ -212,7 +232,7 @@ impl FromJs for Secrets {
 /// The options of a read: its moment.
 #[napi(object, object_from_js = false, object_to_js = false)]
 pub struct ReadOptions {
-    /// The current time in epoch seconds (default: the system clock).
+    /// The current time in seconds since the epoch (default: the system clock); milliseconds are refused.
     pub now: Option<f64>,
 }
 
@@ -220,7 +240,7 @@ impl FromJs for ReadOptions {
     fn from_js(value: Unknown) -> Result<Self, Error> {
         let options = options(value, "options")?;
         Ok(ReadOptions {
-            now: optional(options.as_ref(), c"now", "options", number)?,
+            now: optional(options.as_ref(), c"now", "options", epoch_seconds)?,
         })
     }
 }

@@ -9,6 +9,7 @@ use crate::js::{typed_argument, CreateString, FromJs, Json};
 use crate::{guard, warn_if_short_secret, Code};
 use session_seal_core::cipher::{CipherOptions, SessionCipher as CoreCipher};
 use session_seal_core::error::{invalid_arg_type, Error};
+use session_seal_core::session::Validation;
 
 /// Options of `new SessionCipher`.
 #[napi(object, object_from_js = false, object_to_js = false)]
@@ -39,15 +40,16 @@ impl FromJs for SessionCipherOptions {
 /// Options of `seal`.
 #[napi(object, object_from_js = false, object_to_js = false)]
 pub struct SealOptions {
-    /// Validate the session against the SessionData types first (default true).
-    pub validate: Option<bool>,
+    /// Default `"sdk"`: refuse only what breaks the SDK. `"strict"`: the SessionData types in full.
+    #[napi(ts_type = "Validation")]
+    pub validate: Option<Validation>,
 }
 
 impl FromJs for SealOptions {
     fn from_js(value: Unknown) -> Result<Self, Error> {
         let options = args::options(value, "options")?;
         Ok(SealOptions {
-            validate: args::optional(options.as_ref(), c"validate", "options", args::boolean)?,
+            validate: args::optional(options.as_ref(), c"validate", "options", args::validation)?,
         })
     }
 }
@@ -84,7 +86,8 @@ impl SessionCipher {
         })
     }
 
-    /// Validates (unless `validate: false`) and seals a session; `expiresAt` (epoch seconds) becomes `exp`.
+    /// Checks (by default, what the SDK needs; `validate: "strict"`, its types in full) and seals a session;
+    /// `expiresAt` (seconds since the epoch) becomes `exp`.
     #[napi]
     pub fn seal<'env>(
         &self,
@@ -94,10 +97,10 @@ impl SessionCipher {
         #[napi(ts_arg_type = "SealOptions")] options: Option<SealOptions>,
     ) -> napi::Result<JsString<'env>, Code> {
         guard(|| {
-            let validate = options.and_then(|o| o.validate).unwrap_or(true);
+            let validation = options.and_then(|o| o.validate).unwrap_or_default();
             let session = args::object_json(session, "session")?;
-            let expires_at = args::number(expires_at, "expiresAt")?;
-            let cookie = self.inner.seal_session(&session, expires_at, validate)?;
+            let expires_at = args::epoch_seconds(expires_at, "expiresAt")?;
+            let cookie = self.inner.seal_session(&session, expires_at, validation)?;
             env.create_string_latin1_or_utf8(&cookie)
         })
     }
@@ -112,7 +115,7 @@ impl SessionCipher {
     ) -> napi::Result<JsString<'env>, Code> {
         guard(|| {
             let payload = args::object_json(payload, "payload")?;
-            let expires_at = args::number(expires_at, "expiresAt")?;
+            let expires_at = args::epoch_seconds(expires_at, "expiresAt")?;
             let cookie = self.inner.seal_payload(&payload, expires_at, None)?;
             env.create_string_latin1_or_utf8(&cookie)
         })

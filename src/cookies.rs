@@ -14,6 +14,7 @@ use session_seal_core::cookies::{self, CookieConfig, StoreOptions};
 use session_seal_core::error::{invalid_arg_type, Error};
 use session_seal_core::input::{absent_if_too_large, wrong_type};
 use session_seal_core::inspect;
+use session_seal_core::session::Validation;
 
 /// `cookieOptions` of `new SessionCookies`.
 #[napi(object, object_from_js = false, object_to_js = false)]
@@ -103,10 +104,11 @@ impl FromJs for SessionCookiesOptions {
 /// Options of `write` and `writeWithBudget`.
 #[napi(object, object_from_js = false, object_to_js = false)]
 pub struct WriteOptions {
-    /// The current time in epoch seconds (default: the system clock).
+    /// The current time in seconds since the epoch (default: the system clock); milliseconds are refused.
     pub now: Option<f64>,
-    /// Validate the session against the SessionData types first (default true).
-    pub validate: Option<bool>,
+    /// Default `"sdk"`: refuse only what breaks the SDK. `"strict"`: the SessionData types in full.
+    #[napi(ts_type = "Validation")]
+    pub validate: Option<Validation>,
 }
 
 impl FromJs for WriteOptions {
@@ -114,8 +116,8 @@ impl FromJs for WriteOptions {
         let options = args::options(value, "options")?;
         let o = options.as_ref();
         Ok(WriteOptions {
-            now: args::optional(o, c"now", "options", args::number)?,
-            validate: args::optional(o, c"validate", "options", args::boolean)?,
+            now: args::optional(o, c"now", "options", args::epoch_seconds)?,
+            validate: args::optional(o, c"validate", "options", args::validation)?,
         })
     }
 }
@@ -320,7 +322,7 @@ impl SessionCookies {
                 other => return Err(wrong_type("id", "a string or null", args::type_word(other))),
             };
             cookies::check_session_id(id.as_deref())?;
-            let created_at = args::number(created_at, "createdAt")?;
+            let created_at = args::epoch_seconds(created_at, "createdAt")?;
             let jar = jar::jar(env, cookies)?;
             let written = self
                 .inner
@@ -361,13 +363,13 @@ impl SessionCookies {
         cookies: Unknown,
         options: Option<WriteOptions>,
     ) -> Result<cookies::WriteOutcome, Error> {
-        let (now, validate) = match options {
-            Some(o) => (o.now, o.validate.unwrap_or(true)),
-            None => (None, true),
+        let (now, validation) = match options {
+            Some(o) => (o.now, o.validate.unwrap_or_default()),
+            None => (None, Validation::default()),
         };
         let now = cookies::epoch(now)?;
         let session = args::object_json(session, "session")?;
         let jar = jar::jar(env, cookies)?;
-        self.inner.write(&session, &jar, now, validate)
+        self.inner.write(&session, &jar, now, validation)
     }
 }

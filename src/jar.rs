@@ -4,13 +4,14 @@
 
 use napi::bindgen_prelude::{FromNapiValue, Object, Unknown};
 use napi::bindgen_prelude::{Function, JsObjectValue, KeyCollectionMode, KeyConversion, KeyFilter};
-use napi::{Env, ValueType};
+use napi::{Env, JsValue, ValueType};
 use std::ffi::CStr;
 
 use crate::args::{self, napi_failed, type_word};
 use crate::js;
 use session_seal_core::cookies::{
-    check_jar_len, get_all_threw, jar_from_stringified, jar_of_wrong_type, Jar, JarBudget,
+    check_jar_len, get_all_threw, jar_from_stringified, jar_of_wrong_type,
+    refuse_what_is_not_a_jar, Jar, JarBudget,
 };
 use session_seal_core::error::Error;
 
@@ -25,7 +26,16 @@ pub fn jar(env: &Env, value: Unknown) -> Result<Jar, Error> {
         }
         ValueType::Object => {
             let object = Object::from_unknown(value).map_err(napi_failed("object"))?;
-            let list = match method(&object, c"getAll")? {
+            // A Promise first, without touching its members: Next.js warns when a property of the
+            // `cookies()` Promise is read.
+            let is_promise = value.is_promise().map_err(napi_failed("isPromise"))?;
+            let mut get_all = None;
+            refuse_what_is_not_a_jar(is_promise, || {
+                get_all = method(&object, c"getAll")?;
+                Ok(get_all.is_none()
+                    && args::kind(args::get(&object, c"headers")?)? == ValueType::Object)
+            })?;
+            let list = match get_all {
                 None => value,
                 Some(get_all) => match get_all.apply(object, ()) {
                     Ok(list) => list,

@@ -28,7 +28,7 @@ impl FromJs for GenerateSessionCookieConfig {
             .ok_or_else(|| invalid_arg_type("config must be an object with a secret"))?;
         Ok(GenerateSessionCookieConfig {
             secret: Secrets::from_js(args::get(&config, c"secret")?)?,
-            now: args::optional(Some(&config), c"now", "config", args::number)?,
+            now: args::optional(Some(&config), c"now", "config", args::epoch_seconds)?,
         })
     }
 }

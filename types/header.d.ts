@@ -148,15 +148,25 @@ export interface RequestCookie {
 /**
  * A request's cookies: a `Cookie` header (values are URI-decoded as Next.js does); a `name → value` object
  * (e.g. the Pages Router's `req.cookies`, values taken as they are); a `{ name, value }` list; or anything with
- * `getAll()` (Next.js `cookies()`, `NextRequest.cookies`). `null`/`undefined` mean no cookies.
+ * `getAll()` (`await cookies()`, `NextRequest.cookies`). `null`/`undefined` mean no cookies. A Promise (a
+ * forgotten `await`) or a request itself is refused with `ERR_INVALID_ARG_TYPE`.
  */
 export type CookieInput =
   | string
-  | Record<string, string>
+  | { readonly [name: string]: string | undefined }
   | ReadonlyArray<RequestCookie>
   | { getAll(): RequestCookie[] }
   | null
   | undefined
+
+/**
+ * How a session is checked before it is sealed. `"sdk"` (the default) refuses only what breaks the SDK when it
+ * reads the session back (no `user` object, no `internal.createdAt` number, `accessTokens` or
+ * `connectionTokenSets` that are not arrays of objects), so whatever `read`/`unseal` return and the SDK
+ * itself writes is taken; `"strict"` (or `true`) checks the SDK's SessionData types in full, as
+ * `validateSession` does; `false` seals any JSON object.
+ */
+export type Validation = 'sdk' | 'strict' | boolean
 
 /** The attributes of one `Set-Cookie`; pass them to Next.js as `res.cookies.set(c.name, c.value, c.options)`. */
 export interface SetCookieOptions {

@@ -1,343 +1,102 @@
-// End to end, in a real Next.js server: the example app in examples/next-app is installed (npm ci from its
-// lockfile, skipped when already current), built (`next build`), started on 127.0.0.1 on a free port with a
-// fresh random AUTH0_SECRET, and spoken to over HTTP. Cookies minted by session-seal are read by the SDK's
-// `auth0.getSession()`, cookies minted by the real @auth0/nextjs-auth0 (the root devDependency, imported by
-// file URL) are read by session-seal's App Router route, Pages Router API route and middleware, and bad
-// cookies are refused by all of them. The server's process group is killed in afterAll, pass or fail.
+// End to end, in a real Next.js 16 server: examples/next-app (cacheComponents, proxy.ts, a server component in
+// <Suspense>, route handlers, Pages Router API routes, all on `session-seal/next`) beside the real
+// @auth0/nextjs-auth0 4.30.0, under a fresh random AUTH0_SECRET per server. It is built with no secret in its
+// environment, then run four ways, each with its own cookie settings from the SDK's environment variables:
 //
-// Loopback only; every step is bounded (install, build, readiness, each request).
+//   1. `next build` (Turbopack, with `output: 'standalone'`) + `next start`
+//   2. the same build's standalone server (`node .next/standalone/server.js`), https APP_BASE_URL
+//   3. `next build --webpack` + `next start`, no APP_BASE_URL (the SDK then forces Secure in production)
+//   4. `next dev`, transient cookies
+//
+// In each: sessions minted by the SDK (with and without `tokenSet`), written by its store (three chunks or
+// more, a connection-token cookie), v3 cookies, are read identically by getSession in route handlers, the
+// Pages Router, a server component and proxy.ts, and by the SDK; updates (route handler, Pages Router,
+// proxy.ts rolling) give the SDK's own Set-Cookie list and the SDK reads them; bad cookies are refused by
+// all; no token reaches the browser; misuse gets a coded error. One build per mode serves all its tests.
 
 import { describe, test, expect, beforeAll, afterAll, jest } from '@jest/globals';
-import { spawn, spawnSync } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import {
-  randomSecret,
-  randomHex,
-  randomB64u,
-  randomJwt,
-  randomV3Session,
-  smallSession,
-  typicalSession as anyTypicalSession,
-  loadVectors,
-  nowSeconds,
-  deepClone,
-} from '../helpers/fixtures.mjs';
+import { pathToFileURL } from 'node:url';
+import { randomSecret, randomHex, randomB64u, randomJwt, randomV3Session, smallSession, typicalSession as anyTypicalSession, loadVectors, nowSeconds, deepClone } from '../helpers/fixtures.mjs';
+import { appDir, sdkDist, ensureAddon, acquireLock, releaseLock, installApp, buildApp, startServer, request as httpRequest, cookieHeader, parseSetCookie, applySetCookies } from './next-harness.mjs';
 
-const require = createRequire(import.meta.url);
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const appDir = path.join(repoRoot, 'examples', 'next-app');
-const sdkDist = path.join(repoRoot, 'node_modules', '@auth0', 'nextjs-auth0', 'dist');
-const nextBin = path.join(appDir, 'node_modules', 'next', 'dist', 'bin', 'next');
-const STAMP = path.join(appDir, 'node_modules', '.session-seal-e2e-stamp');
+// Typically: install 0-30 s, each build 20-100 s, a server ready in 1-2 s, each request well under a second
+// (dev: a route compiles on its first request, a few seconds); on a busy shared machine several times that.
+// The limits are far above any honest run: they bound a hang, they never judge speed.
+const PREPARE_MS = 540_000; // the lock (another run of this file in the same tree), the addon, the install
+const BUILD_MS = 360_000;
+const READY_MS = 120_000;
+const DOMAIN = 'example.invalid'; // the app's AUTH0_DOMAIN: sessions of another custom domain are refused
 
-const LOCK = path.join(appDir, '.e2e.lock');
-
-// Time budget. Typically: install 0-30 s (npm ci from a cold cache ~30 s), build 10-40 s, start ~1 s. Every
-// step is bounded by its own limit and by one deadline for the whole setup, so that the file stays under
-// ~4 minutes whatever happens.
-const SETUP_MS = 210_000; // beforeAll: lock + addon + install + build + start
-const LOCK_MS = 120_000; // another run of this file in the same tree (a second `npm test`) holds the app
-const INSTALL_MS = 150_000;
-const BUILD_MS = 150_000;
-const READY_MS = 30_000;
-const REQUEST_MS = 15_000;
-const TEST_MS = 30_000;
-
-const addon = require('../../index.js');
-
-/** The example's Auth0Client domain: a session created for another custom domain is refused. */
-const APP_DOMAIN = 'example.invalid';
-
-/** A typical random session (~3 KB) for this app: its MCD metadata, when it has some, names the app's domain. */
-function typicalSession() {
-  const session = anyTypicalSession();
-  if (session.internal.mcd) session.internal.mcd = { ...session.internal.mcd, domain: APP_DOMAIN };
-  return session;
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Processes
-
-/** Environment for the example's processes: no Jest leftovers, production mode, no telemetry. */
-function appEnv(extra) {
-  const env = { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', ...extra };
-  for (const key of Object.keys(env)) if (key.startsWith('JEST_') || key === 'NODE_OPTIONS') delete env[key];
-  return env;
-}
-
-/** Kills a detached child's whole process group (SIGTERM, then SIGKILL), and waits for it. */
-async function killGroup(child, graceMs = 5_000) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const signal = (sig) => {
-    try {
-      process.kill(-child.pid, sig);
-    } catch {
-      /* already gone */
-    }
-  };
-  signal('SIGTERM');
-  let timer;
-  const late = new Promise((resolve) => {
-    timer = setTimeout(resolve, graceMs, 'late');
-  });
-  if ((await Promise.race([exited, late])) === 'late') {
-    signal('SIGKILL');
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2_000))]);
-  }
-  clearTimeout(timer);
-}
-
-/** Runs a command in its own process group with a deadline; resolves with its output, rejects on failure. */
-function run(command, args, { cwd, env, timeoutMs }) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    const timer = setTimeout(() => {
-      killGroup(child, 2_000);
-      reject(new Error(`${command} ${args.join(' ')} took over ${timeoutMs / 1000} s:\n${output.slice(-4000)}`));
-    }, timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('exit', (code, sig) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(output);
-      else reject(new Error(`${command} ${args.join(' ')} exited ${code ?? sig}:\n${output.slice(-4000)}`));
-    });
-  });
-}
-
-const sha256 = (file) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-
-/** What the example's install depends on: its manifest, lockfile and npm settings. */
-const installStamp = () =>
-  ['package.json', 'package-lock.json', '.npmrc'].map((f) => sha256(path.join(appDir, f))).join(' ');
-
-/**
- * The example installs session-seal as a copy of the repository's package (`install-links`), so it goes
- * stale whenever the addon is rebuilt: every file of the copy must equal the repository's, and every
- * built addon must be in it.
- */
-function installedCopyIsCurrent() {
-  const copy = path.join(appDir, 'node_modules', 'session-seal');
-  if (!fs.existsSync(path.join(copy, 'package.json'))) return false;
-  const walk = (dir) =>
-    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
-  for (const file of walk(copy)) {
-    const original = path.join(repoRoot, path.relative(copy, file));
-    if (!fs.existsSync(original) || sha256(original) !== sha256(file)) return false;
-  }
-  return fs
-    .readdirSync(repoRoot)
-    .filter((name) => /^session-seal\..+\.node$/.test(name))
-    .every((name) => fs.existsSync(path.join(copy, name)));
-}
-
-async function installApp(log, timeoutMs) {
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const env = appEnv({ NODE_ENV: '' });
-  delete env.NODE_ENV; // npm ci must install devDependencies (typescript, @types/*) for `next build`
-  const current = fs.existsSync(STAMP) && fs.readFileSync(STAMP, 'utf8') === installStamp();
-  if (!current) {
-    log.push('npm ci');
-    await run(npm, ['ci', '--no-audit', '--no-fund'], { cwd: appDir, env, timeoutMs });
-    fs.writeFileSync(STAMP, installStamp());
-  } else if (!installedCopyIsCurrent()) {
-    // Only the session-seal copy is out of date (the addon was rebuilt): re-copy just it.
-    log.push('session-seal re-copied');
-    fs.rmSync(path.join(appDir, 'node_modules', 'session-seal'), { recursive: true, force: true });
-    await run(npm, ['install', '--no-audit', '--no-fund', '--no-save'], { cwd: appDir, env, timeoutMs });
-  } else {
-    log.push('install current');
-  }
-  if (!installedCopyIsCurrent()) throw new Error('examples/next-app/node_modules/session-seal differs from the repository after install');
-}
-
-/**
- * One run at a time per work tree: `npm ci`, `next build` and `next start` all use examples/next-app, and
- * `next build` refuses to run beside another. The lock file holds the owner's pid; a dead owner's lock is
- * taken over. Waits (bounded) for a live owner.
- */
-async function acquireLock(timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      fs.writeFileSync(LOCK, String(process.pid), { flag: 'wx' });
-      return;
-    } catch (error) {
-      if (error.code !== 'EEXIST') throw error;
-    }
-    const owner = Number(fs.readFileSync(LOCK, 'utf8').trim());
-    let alive = false;
-    try {
-      process.kill(owner, 0);
-      alive = owner > 0;
-    } catch (error) {
-      alive = error.code === 'EPERM';
-    }
-    if (!alive) {
-      fs.rmSync(LOCK, { force: true });
-      continue;
-    }
-    if (Date.now() > deadline) throw new Error(`examples/next-app is in use by process ${owner} (${LOCK}) for over ${timeoutMs / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
-
-function releaseLock() {
-  try {
-    if (fs.readFileSync(LOCK, 'utf8').trim() === String(process.pid)) fs.rmSync(LOCK, { force: true });
-  } catch {
-    /* not ours, or gone */
-  }
-}
-
-/** A free TCP port on 127.0.0.1 (asked of the kernel, then released for the server). */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// HTTP and cookie jars
-
-let server; // the `next start` child
-let closed = false; // afterAll has run (a timed-out beforeAll may still be going)
-// Last resort, should the worker exit without afterAll: take the server's process group down with it.
-process.once('exit', () => {
-  if (server && server.exitCode === null && server.signalCode === null) {
-    try {
-      process.kill(-server.pid, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
-});
-let serverOutput = '';
-let base; // http://127.0.0.1:PORT
-let secret; // the server's AUTH0_SECRET, fresh for this run
-let sdk; // the real SDK: encrypt, setChunkedCookie, RequestCookies, ResponseCookies, StatelessSessionStore, generateSessionCookie
-const timings = [];
-
-async function request(pathname, { cookie, method = 'GET', body } = {}) {
-  const headers = {};
-  if (cookie) headers.cookie = cookie;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(base + pathname, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    redirect: 'manual',
-    signal: AbortSignal.timeout(REQUEST_MS),
-  });
-  const text = await response.text();
-  let json;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, json, text, setCookie: response.headers.getSetCookie() };
-}
-
-/** A `Cookie` header from `{ name, value }` entries (values are base64url: nothing to encode). */
-const header = (entries) => entries.map(({ name, value }) => `${name}=${value}`).join('; ');
-
-/** A `Set-Cookie` line's name, value and attributes (lower-cased keys). */
-function parseSetCookie(line) {
-  const [pair, ...attributes] = line.split(';');
-  const eq = pair.indexOf('=');
-  const attrs = {};
-  for (const a of attributes) {
-    const i = a.indexOf('=');
-    const key = (i < 0 ? a : a.slice(0, i)).trim().toLowerCase();
-    attrs[key] = i < 0 ? true : a.slice(i + 1).trim();
-  }
-  return { name: pair.slice(0, eq).trim(), value: decodeURIComponent(pair.slice(eq + 1).trim()), attrs };
-}
-
-/** A browser's jar after a response: sets replace, `Max-Age=0` (or a past `Expires`) deletes. */
-function applySetCookies(jar, lines) {
-  const next = new Map(jar.map((c) => [c.name, c.value]));
-  for (const line of lines) {
-    const { name, value, attrs } = parseSetCookie(line);
-    const gone = attrs['max-age'] !== undefined ? Number(attrs['max-age']) <= 0 : attrs.expires && Date.parse(attrs.expires) <= Date.now();
-    if (gone) next.delete(name);
-    else next.set(name, value);
-  }
-  return [...next].map(([name, value]) => ({ name, value }));
-}
-
-/** Our SetCookie list as a browser would store it. */
-const jarFromSetCookies = (list) => list.filter((c) => !(c.options.maxAge === 0)).map(({ name, value }) => ({ name, value }));
-
-/** Every reader of the app, with the path it answers on. */
-const READERS = [
-  ['session-seal, App Router route', '/api/me'],
-  ['@auth0/nextjs-auth0 auth0.getSession()', '/api/sdk-me'],
-  ['session-seal, Pages Router API route', '/api/pages/me'],
+const MODES = [
+  { key: 'turbopack', title: 'next build (Turbopack) + next start', build: [], buildEnv: { NEXT_OUTPUT: 'standalone' }, serve: 'start', env: { APP_BASE_URL: 'http://127.0.0.1:3000' }, cookie: { secure: false, sameSite: 'lax' } },
+  { key: 'standalone', title: "output: 'standalone' (node .next/standalone/server.js), https APP_BASE_URL", serve: 'standalone', env: { APP_BASE_URL: 'https://app.session-seal.test', AUTH0_COOKIE_SAME_SITE: 'strict', AUTH0_COOKIE_DOMAIN: 'session-seal.test' }, cookie: { secure: true, sameSite: 'strict', domain: 'session-seal.test' } },
+  { key: 'webpack', title: 'next build --webpack + next start, no APP_BASE_URL', build: ['--webpack'], buildEnv: {}, serve: 'start', env: {}, cookie: { secure: true, sameSite: 'lax' } },
+  { key: 'dev', title: 'next dev, AUTH0_COOKIE_TRANSIENT=true', serve: 'dev', env: { AUTH0_COOKIE_TRANSIENT: 'true' }, cookie: { secure: false, sameSite: 'lax', transient: true } },
 ];
 
-/** Reads a jar through every route; each must return 200 and the same session (as JSON). */
-async function readEverywhere(cookie) {
-  const results = {};
-  for (const [, pathname] of READERS) {
-    const r = await request(pathname, { cookie });
-    expect({ pathname, status: r.status, body: r.status === 200 ? 'ok' : r.text }).toEqual({ pathname, status: 200, body: 'ok' });
-    results[pathname] = r.json.session;
-  }
-  expect(results['/api/me']).toEqual(results['/api/sdk-me']);
-  expect(results['/api/pages/me']).toEqual(results['/api/sdk-me']);
-  return results['/api/sdk-me'];
-}
+const timings = [];
+let sdk; // the real SDK, in this process: encrypt, decrypt, RequestCookies, ResponseCookies, StatelessSessionStore, generateSessionCookie
 
-/** Every route refuses the jar with 401, the middleware on /protected too. */
-async function refusedEverywhere(cookie) {
-  for (const pathname of [...READERS.map(([, p]) => p), '/protected']) {
-    const r = await request(pathname, { cookie });
-    expect({ pathname, status: r.status }).toEqual({ pathname, status: 401 });
-  }
-}
+beforeAll(async () => {
+  const started = Date.now();
+  const importDist = (file) => import(pathToFileURL(path.join(sdkDist, file)).href); // one at a time (Jest's ESM loader)
+  const cookies = await importDist('server/cookies.js');
+  const { StatelessSessionStore } = await importDist('server/session/stateless-session-store.js');
+  const { generateSessionCookie } = await importDist('testing/generate-session-cookie.js');
+  sdk = { ...cookies, StatelessSessionStore, generateSessionCookie };
+  ensureAddon(PREPARE_MS);
+  await acquireLock(300_000);
+  const what = await installApp(PREPARE_MS);
+  timings.push(`install (${what}) ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}, PREPARE_MS);
 
-/** A session as JSON hands it back (undefined members dropped), plus the `exp` both readers add. */
-const asRead = (session) => ({ ...JSON.parse(JSON.stringify(session)), exp: expect.any(Number) });
+afterAll(() => {
+  releaseLock();
+  if (timings.length) console.log(`next-app e2e: ${timings.join(' · ')}`);
+});
 
-/** A session of `bytes` (roughly, as JSON) or more: a typical one with more access tokens. */
+test('the example is written the Next.js 16 way: proxy.ts, cacheComponents, no route segment config, session-seal/next', () => {
+  const sources = [];
+  const walk = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (['node_modules', '.next'].includes(e.name)) continue;
+      const file = path.join(dir, e.name);
+      if (e.isDirectory()) walk(file);
+      else if (/\.(ts|tsx|mjs)$/.test(e.name)) sources.push([path.relative(appDir, file), fs.readFileSync(file, 'utf8')]);
+    }
+  };
+  walk(appDir);
+  const names = sources.map(([name]) => name);
+  expect(names).toContain('proxy.ts');
+  expect(names).not.toContain('middleware.ts');
+  expect(sources.filter(([, text]) => /export const (dynamic|runtime)\b/.test(text)).map(([name]) => name)).toEqual([]); // F1
+  expect(sources.find(([name]) => name === 'next.config.mjs')[1]).toMatch(/cacheComponents: true/);
+  expect(sources.find(([name]) => name === 'lib/session.ts')[1]).toMatch(/from 'session-seal\/next'/);
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Sessions and jars
+
+const typicalSession = () => {
+  const session = anyTypicalSession();
+  if (session.internal.mcd) session.internal.mcd = { ...session.internal.mcd, domain: DOMAIN };
+  return session;
+};
+
+/** A session that seals to three chunks or more: a typical one with more access tokens. */
 function sessionOfAtLeast(bytes) {
-  const session = typicalSession({ unicode: true });
+  const session = typicalSession();
   session.accessTokens = [];
   while (JSON.stringify(session).length < bytes) {
-    session.accessTokens.push({
-      accessToken: randomJwt(700),
-      audience: `https://${randomHex(4)}.api.example.com/`,
-      expiresAt: nowSeconds() + 3600,
-      scope: 'read:things write:things',
-    });
+    session.accessTokens.push({ accessToken: randomJwt(700), audience: `https://${randomHex(4)}.api.example.com/`, expiresAt: nowSeconds() + 3600, scope: 'read:things write:things' });
   }
   return session;
 }
 
-const flip = (cookie, index) => {
-  const chars = [...cookie];
-  chars[index] = chars[index] === 'A' ? 'B' : 'A';
-  return chars.join('');
-};
-/** A cookie with one character of its ciphertext changed (the GCM tag no longer verifies). */
+const flip = (text, index) => text.slice(0, index) + (text[index] === 'A' ? 'B' : 'A') + text.slice(index + 1);
+/** One character of the ciphertext changed: the GCM tag no longer verifies. */
 const tamper = (cookie) => {
   const parts = cookie.split('.');
   parts[3] = flip(parts[3], Math.floor(parts[3].length / 2));
@@ -346,306 +105,321 @@ const tamper = (cookie) => {
 
 // ---------------------------------------------------------------------------------------------------------
 
-beforeAll(async () => {
-  const setupDeadline = Date.now() + SETUP_MS - 5_000;
-  const left = (limit) => Math.max(1_000, Math.min(limit, setupDeadline - Date.now()));
-  let started = Date.now();
-  const lap = (label) => {
-    timings.push(`${label} ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    started = Date.now();
-  };
+for (const mode of MODES) {
+  describe(mode.title, () => {
+    const dev = mode.serve === 'dev';
+    const REQUEST_MS = dev ? 180_000 : 60_000; // dev compiles a route on its first request
+    const TEST_MS = dev ? 600_000 : 180_000;
+    let server;
+    let secret;
+    let buildOutput = '';
 
-  // The SDK, from the repository's own node_modules (one module at a time: Jest's ESM loader dislikes
-  // concurrent imports of a shared graph).
-  const importDist = (file) => import(pathToFileURL(path.join(sdkDist, file)).href);
-  const cookies = await importDist('server/cookies.js');
-  const { StatelessSessionStore } = await importDist('server/session/stateless-session-store.js');
-  const { generateSessionCookie } = await importDist('testing/generate-session-cookie.js');
-  sdk = { ...cookies, StatelessSessionStore, generateSessionCookie };
+    beforeAll(async () => {
+      let started = Date.now();
+      if (mode.build) {
+        // As in a Docker or CI build: no AUTH0_SECRET, AUTH0_DOMAIN or APP_BASE_URL at all (F5).
+        buildOutput = await buildApp(mode.build, mode.buildEnv, BUILD_MS);
+        timings.push(`${mode.key} build ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        started = Date.now();
+      }
+      secret = randomSecret();
+      server = await startServer(mode.serve, { AUTH0_SECRET: secret, AUTH0_DOMAIN: DOMAIN, ...mode.env }, READY_MS);
+      timings.push(`${mode.key} ready ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    }, BUILD_MS + READY_MS + 10_000);
 
-  // The example needs the built addon: `npm test` builds it (pretest), `npm run test:e2e` too; a direct
-  // Jest run of this file gets it here.
-  const built = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'ensure-built.mjs')], { cwd: repoRoot, stdio: 'inherit', timeout: left(SETUP_MS) });
-  if (built.status !== 0) throw new Error('scripts/ensure-built.mjs failed');
-  lap('addon');
+    afterAll(async () => {
+      if (server) await server.stop();
+    }, 60_000); // a SIGTERM, 5 s of grace, a SIGKILL: the limit only bounds a hang
 
-  await acquireLock(left(LOCK_MS));
-  lap('lock');
-
-  const log = [];
-  await installApp(log, left(INSTALL_MS));
-  lap(`install (${log.join(', ')})`);
-
-  // The build never sees the run's secret: a placeholder, as in a CI build.
-  await run(process.execPath, [nextBin, 'build'], {
-    cwd: appDir,
-    env: appEnv({ AUTH0_SECRET: 'build-time-placeholder-secret-not-used-0000', APP_BASE_URL: 'http://127.0.0.1:3000' }),
-    timeoutMs: left(BUILD_MS),
-  });
-  lap('build');
-
-  secret = randomSecret();
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(process.execPath, [nextBin, 'start', '-H', '127.0.0.1', '-p', String(port)], {
-    cwd: appDir,
-    env: appEnv({ AUTH0_SECRET: secret, APP_BASE_URL: base }),
-    detached: true, // its own process group, killed whole in afterAll
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  if (closed) {
-    await killGroup(server);
-    return;
-  }
-  server.stdout.on('data', (d) => (serverOutput += d));
-  server.stderr.on('data', (d) => (serverOutput += d));
-
-  // Ready when a route answers (401: no cookie); bounded, and failing at once if the server exits.
-  const deadline = Date.now() + left(READY_MS);
-  for (;;) {
-    if (server.exitCode !== null || server.signalCode !== null) throw new Error(`next start exited ${server.exitCode ?? server.signalCode}:\n${serverOutput}`);
-    try {
-      const r = await fetch(`${base}/api/me`, { signal: AbortSignal.timeout(2_000) });
-      await r.arrayBuffer();
-      if (r.status === 401) break;
-    } catch {
-      /* not listening yet */
+    const request = (pathname, options = {}) => httpRequest(server.base, pathname, { ...options, timeoutMs: REQUEST_MS });
+    const store = () => new sdk.StatelessSessionStore({ secret, cookieOptions: mode.cookie });
+    /** The SDK's store reading a jar, in this process. */
+    const sdkRead = (jar) => store().get(new sdk.RequestCookies(new Headers({ cookie: cookieHeader(jar) })));
+    /** The jar a browser keeps after the SDK's store writes `session` into an empty one. */
+    async function sdkWritten(session) {
+      const headers = new Headers();
+      const warn = jest.spyOn(console, 'warn').mockImplementation(() => {}); // its once-per-process size warning
+      try {
+        await store().set(new sdk.RequestCookies(new Headers()), new sdk.ResponseCookies(headers), deepClone(session));
+      } finally {
+        warn.mockRestore();
+      }
+      return applySetCookies([], headers.getSetCookie());
     }
-    if (Date.now() > deadline) throw new Error(`next start not ready after ${READY_MS / 1000} s:\n${serverOutput}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  lap('server ready');
-}, SETUP_MS);
 
-afterAll(async () => {
-  closed = true;
-  await killGroup(server);
-  releaseLock();
-  // Visible in the Jest output: where the time went.
-  if (timings.length) console.log(`next-app e2e: ${timings.join(' · ')}`);
-}, 15_000);
-
-// ---------------------------------------------------------------------------------------------------------
-
-describe('a session-seal cookie jar is read by the SDK (auth0.getSession) in the running app', () => {
-  test('SessionCookies.write: the Set-Cookie list, stored as a browser would, gives the SDK the same user and session', async () => {
-    const session = smallSession();
-    const written = new addon.SessionCookies({ secret }).write(session, null);
-    const jar = jarFromSetCookies(written);
-    expect(jar.map((c) => c.name)).toEqual(['__session']);
-    const read = await readEverywhere(header(jar));
-    expect(read).toEqual(asRead(session));
-    expect(read.user).toEqual(JSON.parse(JSON.stringify(session.user)));
-    expect((await request('/protected', { cookie: header(jar) })).status).toBe(200);
-  }, TEST_MS);
-
-  test('generateSessionCookie (ours): the SDK reads the same user', async () => {
-    const session = smallSession();
-    const cookie = await addon.generateSessionCookie(deepClone(session), { secret });
-    const read = await readEverywhere(`__session=${cookie}`);
-    expect(read.user).toEqual(session.user);
-    expect(read).toEqual(asRead(session));
-  }, TEST_MS);
-});
-
-describe('an SDK-minted cookie is read by session-seal in the running app', () => {
-  test('generateSessionCookie (@auth0/nextjs-auth0/testing): App Router route, Pages Router API route, middleware', async () => {
-    const session = typicalSession();
-    const cookie = await sdk.generateSessionCookie(deepClone(session), { secret });
-    for (const pathname of ['/api/me', '/api/pages/me']) {
-      const r = await request(pathname, { cookie: `__session=${cookie}` });
-      expect(r.status).toBe(200);
-      expect(r.json.session.user).toEqual(JSON.parse(JSON.stringify(session.user)));
-      expect(r.json.session).toEqual(asRead(session));
+    /**
+     * Every reader answers 200 with the same session: getSession() in a route handler, getSession(req) in the
+     * Pages Router and the SDK's auth0.getSession() (as digests: no token leaves the server); the user routes,
+     * the server component and proxy.ts too. Returns the session as the SDK reads it in this process.
+     */
+    async function readEverywhere(jar) {
+      const expected = await sdkRead(jar);
+      expect(expected).not.toBeNull();
+      const digests = {};
+      for (const pathname of ['/api/e2e/sdk-digest', '/api/e2e/digest', '/api/e2e/pages-digest']) {
+        const r = await request(pathname, { jar });
+        expect({ pathname, status: r.status, error: r.json?.error }).toEqual({ pathname, status: 200, error: undefined });
+        digests[pathname] = r.json.digest;
+      }
+      expect(digests['/api/e2e/digest']).toBe(digests['/api/e2e/sdk-digest']);
+      expect(digests['/api/e2e/pages-digest']).toBe(digests['/api/e2e/sdk-digest']);
+      const user = JSON.parse(JSON.stringify(expected.user));
+      for (const pathname of ['/api/me', '/api/pages/me']) {
+        const r = await request(pathname, { jar });
+        expect({ pathname, status: r.status, user: r.json?.user }).toEqual({ pathname, status: 200, user });
+      }
+      const page = await request('/', { jar });
+      expect(page.status).toBe(200);
+      expect(page.text).toContain('Signed in as');
+      expect(page.text).not.toContain('Not signed in');
+      expect((await request('/protected', { jar })).status).toBe(200);
+      return expected;
     }
-    await readEverywhere(`__session=${cookie}`);
-    expect((await request('/protected', { cookie: `__session=${cookie}` })).status).toBe(200);
-  }, TEST_MS);
-});
 
-describe('chunked sessions (> 3500 bytes, several __session__N cookies) both ways', () => {
-  test('session-seal writes the chunks, the SDK reads them', async () => {
-    const session = sessionOfAtLeast(7_000);
-    const jar = jarFromSetCookies(new addon.SessionCookies({ secret }).write(session, null));
-    expect(jar.length).toBeGreaterThanOrEqual(3);
-    expect(jar.every((c) => /^__session__\d+$/.test(c.name))).toBe(true);
-    const read = await readEverywhere(header(jar));
-    expect(read).toEqual(asRead(session));
-    expect((await request('/protected', { cookie: header(jar) })).status).toBe(200);
-  }, TEST_MS);
-
-  test('the SDK stateless store writes the chunks (and a __FC_0 connection-token cookie), session-seal reads them', async () => {
-    const session = sessionOfAtLeast(7_000);
-    session.connectionTokenSets = [{ accessToken: randomB64u(120), expiresAt: nowSeconds() + 3600, connection: 'google-oauth2', scope: 'calendar' }];
-    const res = new sdk.ResponseCookies(new Headers());
-    const warn = jest.spyOn(console, 'warn').mockImplementation(() => {}); // the SDK's (once per process) size warning
-    try {
-      await new sdk.StatelessSessionStore({ secret }).set(new sdk.RequestCookies(new Headers()), res, deepClone(session));
-    } finally {
-      warn.mockRestore();
+    /** Every reader refuses: 401 (the SDK and getSession with the same error code, if any), proxy.ts too. */
+    async function refusedEverywhere(jar, error) {
+      for (const pathname of ['/api/e2e/sdk-digest', '/api/e2e/digest', '/api/e2e/pages-digest']) {
+        const r = await request(pathname, { jar });
+        expect({ pathname, status: r.status, error: r.json?.error }).toEqual({ pathname, status: 401, error });
+      }
+      if (!error) {
+        for (const pathname of ['/api/me', '/api/pages/me', '/protected']) {
+          expect({ pathname, status: (await request(pathname, { jar })).status }).toEqual({ pathname, status: 401 });
+        }
+        const page = await request('/', { jar });
+        expect(page.text).toContain('Not signed in');
+      }
     }
-    const jar = applySetCookies([], res.getAll().map((c) => new sdk.ResponseCookies(new Headers()).set(c).toString()));
-    expect(jar.filter((c) => /^__session__\d+$/.test(c.name)).length).toBeGreaterThanOrEqual(3);
-    expect(jar.map((c) => c.name)).toContain('__FC_0');
-    const read = await readEverywhere(header(jar));
-    // Each connection token set comes back with the `exp` of its own __FC_i cookie (the SDK's doing).
-    expect(read).toEqual({
-      ...asRead(session),
-      connectionTokenSets: session.connectionTokenSets.map((set) => ({ ...set, exp: expect.any(Number) })),
+
+    /** The attributes every session cookie of this mode carries, from the SDK's environment variables. */
+    function expectModeAttributes(lines) {
+      for (const line of lines) {
+        const { attrs } = parseSetCookie(line);
+        expect({ line: line.slice(0, 40), secure: attrs.secure === true, samesite: attrs.samesite, domain: attrs.domain, httponly: attrs.httponly }).toEqual({
+          line: line.slice(0, 40),
+          secure: mode.cookie.secure,
+          samesite: mode.cookie.sameSite,
+          domain: mode.cookie.domain,
+          httponly: true,
+        });
+      }
+    }
+
+    /**
+     * Two Set-Cookie lists for the same update are the same list: the same names (in the same order, unless
+     * `anyOrder`), every attribute (Max-Age too; Expires is Max-Age from the moment of writing), and values that
+     * open to the same payload, `exp` within the moments around the requests.
+     */
+    async function expectSameUpdate(ours, theirs, { before, after, anyOrder = false }) {
+      const byName = (x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0);
+      const a = ours.map(parseSetCookie).sort(anyOrder ? byName : () => 0);
+      const b = theirs.map(parseSetCookie).sort(anyOrder ? byName : () => 0);
+      expect(a.map((c) => c.name)).toEqual(b.map((c) => c.name));
+      const withoutExpires = ({ expires, ...rest }) => rest;
+      expect(a.map((c) => withoutExpires(c.attrs))).toEqual(b.map((c) => withoutExpires(c.attrs)));
+      expect(a.map((c) => c.value === '')).toEqual(b.map((c) => c.value === ''));
+      /** The payloads of the cookies a list sets: the session (whole, or its chunks in order), then each __FC_i. */
+      const opened = async (cookies) => {
+        const set = cookies.filter((c) => c.value !== '');
+        const chunk = (c) => Number(/^__session__(\d+)$/.exec(c.name)?.[1] ?? -1);
+        const whole = set.find((c) => c.name === '__session');
+        const session = whole ? whole.value : set.filter((c) => chunk(c) >= 0).sort((x, y) => chunk(x) - chunk(y)).map((c) => c.value).join('');
+        const values = [session, ...set.filter((c) => /^__FC_\d+$/.test(c.name)).map((c) => c.value)];
+        return Promise.all(values.map(async (v) => (await sdk.decrypt(v, secret)).payload));
+      };
+      const [mine, sdks] = [await opened(a), await opened(b)];
+      const maxAge = Number(a.find((c) => c.value !== '')?.attrs['max-age'] ?? 86400);
+      for (const payload of [...mine, ...sdks]) {
+        expect(payload.exp).toBeGreaterThanOrEqual(before + maxAge);
+        expect(payload.exp).toBeLessThanOrEqual(after + maxAge);
+      }
+      const noExp = (list) => list.map(({ exp, ...rest }) => rest);
+      expect(noExp(mine)).toEqual(noExp(sdks));
+    }
+
+    test('built with no AUTH0_SECRET in the environment (F5), the running server reads sessions with the secret it was started with', async () => {
+      if (mode.build) {
+        expect(buildOutput).toMatch(/[◐]\s+\/\n/); // the page is partially prerendered: its shell at build time (F1, F2)
+      }
+      const jar = [{ name: '__session', value: await sdk.generateSessionCookie(smallSession(), { secret }) }];
+      await readEverywhere(jar);
+    }, TEST_MS);
+
+    describe('every reader gives the SDK\'s answer', () => {
+      test('SDK generateSessionCookie with a tokenSet, and without one (F3)', async () => {
+        await readEverywhere([{ name: '__session', value: await sdk.generateSessionCookie(typicalSession(), { secret }) }]);
+        const user = { sub: `auth0|${randomHex(6)}`, name: `No Tokens ${randomHex(3)}` };
+        const read = await readEverywhere([{ name: '__session', value: await sdk.generateSessionCookie({ user }, { secret }) }]);
+        expect(read.tokenSet).toBeUndefined();
+        expect(read.user).toEqual(user);
+      }, TEST_MS);
+
+      test('a session of three chunks or more and a __FC_0 connection-token cookie, written by the SDK\'s store (F4)', async () => {
+        const session = sessionOfAtLeast(7_000);
+        session.connectionTokenSets = [{ accessToken: randomB64u(120), expiresAt: nowSeconds() + 3600, connection: 'google-oauth2' }];
+        const jar = await sdkWritten(session);
+        expect(jar.filter((c) => /^__session__\d+$/.test(c.name)).length).toBeGreaterThanOrEqual(3);
+        expect(jar.map((c) => c.name)).toContain('__FC_0');
+        const read = await readEverywhere(jar);
+        expect(read.connectionTokenSets).toHaveLength(1);
+      }, TEST_MS);
+
+      test('v3 appSession cookies (the stored vectors, and a chunked one) sealed by the SDK under this run\'s secret', async () => {
+        for (const vector of loadVectors('v3-legacy-cookies.json').vectors) {
+          const cookie = await sdk.encrypt(deepClone(vector.session), secret, vector.header.exp, vector.header);
+          expect(await readEverywhere([{ name: 'appSession', value: cookie }])).toEqual(JSON.parse(JSON.stringify(vector.expected.normalized)));
+        }
+        const v3 = randomV3Session('full');
+        v3.user.padding = randomB64u(4_000);
+        const iat = nowSeconds() - 3600;
+        const cookie = await sdk.encrypt(v3, secret, iat + 7200, { iat, uat: iat + 5, exp: iat + 7200 });
+        const jar = [];
+        for (let i = 0; i * 3000 < cookie.length; i++) jar.push({ name: `appSession.${i}`, value: cookie.slice(i * 3000, (i + 1) * 3000) });
+        expect(jar.length).toBeGreaterThanOrEqual(2);
+        await readEverywhere(jar);
+      }, TEST_MS);
+
+      test('refused by all: tampered (plain and chunked), expired, another secret, past the IdP ceiling, another custom domain', async () => {
+        await refusedEverywhere([{ name: '__session', value: tamper(await sdk.generateSessionCookie(smallSession(), { secret })) }]);
+        const chunks = await sdkWritten(sessionOfAtLeast(7_000));
+        chunks[1] = { ...chunks[1], value: flip(chunks[1].value, 100) };
+        await refusedEverywhere(chunks);
+        await refusedEverywhere([{ name: '__session', value: await sdk.encrypt(smallSession(), secret, nowSeconds() - 3600) }]);
+        await refusedEverywhere([{ name: '__session', value: await sdk.generateSessionCookie(smallSession(), { secret: randomSecret() }) }]);
+        const ceiling = smallSession();
+        ceiling.internal.sessionExpiresAt = nowSeconds() + 20; // within the SDK's 30 s leeway
+        await refusedEverywhere([{ name: '__session', value: await sdk.generateSessionCookie(ceiling, { secret }) }]);
+        const foreign = smallSession();
+        foreign.internal.mcd = { domain: 'other-tenant.example.com', issuer: 'https://other-tenant.example.com/' };
+        await refusedEverywhere([{ name: '__session', value: await sdk.generateSessionCookie(foreign, { secret }) }], 'session_domain_mismatch');
+      }, TEST_MS);
     });
-    expect((await request('/protected', { cookie: header(jar) })).status).toBe(200);
-  }, TEST_MS);
-});
 
-describe('POST /api/touch: session-seal updates the session, the SDK reads the update', () => {
-  async function touchThenRead(jar, changes) {
-    const before = (await request('/api/sdk-me', { cookie: header(jar) })).json.session;
-    const touched = await request('/api/touch', { method: 'POST', cookie: header(jar), body: changes });
-    expect(touched.status).toBe(200);
-    const lines = touched.setCookie;
-    expect(lines.length).toBeGreaterThan(0);
-    for (const line of lines) {
-      const { attrs } = parseSetCookie(line);
-      expect(attrs).toMatchObject({ path: '/', httponly: true, samesite: 'lax' });
-      expect(attrs.secure).toBeUndefined(); // the SDK's default for an http:// base URL
-    }
-    const after = applySetCookies(jar, lines);
-    const read = await readEverywhere(header(after));
-    expect(read.user).toEqual({ ...before.user, ...changes });
-    expect(read.tokenSet).toEqual(before.tokenSet);
-    expect(read.internal).toEqual(before.internal);
-    // A v4 cookie carries `exp`, rolled forward by the write (a v3 cookie read carries none).
-    expect(read.exp).toBeGreaterThanOrEqual(before.exp ?? nowSeconds());
-    return { after, lines, read };
-  }
+    describe('updates write the SDK\'s own Set-Cookie list, and the SDK reads them', () => {
+      /** Jars to update: SDK-minted (small; without tokenSet, F3), SDK-written chunks with __FC_0, v3. */
+      async function jars() {
+        const chunked = sessionOfAtLeast(7_000);
+        chunked.connectionTokenSets = [{ accessToken: randomB64u(120), expiresAt: nowSeconds() + 3600, connection: 'github' }];
+        const v3 = randomV3Session('full');
+        const iat = nowSeconds() - 600;
+        return [
+          ['SDK-minted', [{ name: '__session', value: await sdk.generateSessionCookie(smallSession(), { secret }) }]],
+          ['SDK-minted without tokenSet', [{ name: '__session', value: await sdk.generateSessionCookie({ user: { sub: `auth0|${randomHex(6)}` } }, { secret }) }]],
+          ['three chunks and __FC_0', await sdkWritten(chunked)],
+          ['v3 appSession', [{ name: 'appSession', value: await sdk.encrypt(v3, secret, iat + 3600, { iat, uat: iat, exp: iat + 3600 }) }]],
+        ];
+      }
 
-  test('a small session: one __session cookie, updated user visible to auth0.getSession()', async () => {
-    const session = smallSession();
-    const jar = [{ name: '__session', value: await sdk.generateSessionCookie(deepClone(session), { secret }) }];
-    const changes = { name: `Touched ${randomHex(4)}`, 'https://example.com/touched': nowSeconds() };
-    const { after, lines } = await touchThenRead(jar, changes);
-    expect(after.map((c) => c.name)).toEqual(['__session']);
-    const set = parseSetCookie(lines.find((l) => l.startsWith('__session=')));
-    expect(Number(set.attrs['max-age'])).toBeGreaterThan(0);
-  }, TEST_MS);
+      /** Sends the same request to our route and the SDK's; both lists, and the moments around them. */
+      async function both(ours, theirs, jar, body) {
+        const method = body === undefined ? 'GET' : 'POST';
+        const before = nowSeconds();
+        const a = await request(ours, { jar, method, body });
+        const b = await request(theirs, { jar, method, body });
+        const after = nowSeconds();
+        expect({ ours: a.status, theirs: b.status, body: a.status === 200 ? '' : a.text }).toEqual({ ours: 200, theirs: 200, body: '' });
+        return { ours: a.setCookie, theirs: b.setCookie, before, after };
+      }
 
-  test('a chunked session stays chunked across the update', async () => {
-    const session = sessionOfAtLeast(7_000);
-    const jar = jarFromSetCookies(new addon.SessionCookies({ secret }).write(session, null));
-    const { after } = await touchThenRead(jar, { nickname: `chunky-${randomHex(3)}` });
-    expect(after.filter((c) => /^__session__\d+$/.test(c.name)).length).toBeGreaterThanOrEqual(3);
-    expect(after.find((c) => c.name === '__session')).toBeUndefined();
-  }, TEST_MS);
+      test('proxy.ts rolling, updateSession(request, response, session): the list auth0.updateSession writes in proxy.ts', async () => {
+        for (const [kind, jar] of await jars()) {
+          const { ours, theirs, before, after } = await both('/protected', '/sdk-protected', jar);
+          expect({ kind, cookies: ours.length > 0 }).toEqual({ kind, cookies: true });
+          expectModeAttributes(ours);
+          await expectSameUpdate(ours, theirs, { before, after });
+          await readEverywhere(applySetCookies(jar, ours));
+        }
+      }, TEST_MS);
 
-  test('a legacy appSession cookie is replaced by a v4 __session cookie', async () => {
-    const v3 = randomV3Session('full');
-    const iat = nowSeconds() - 600;
-    const cookie = await sdk.encrypt(v3, secret, nowSeconds() + 3600, { iat, uat: iat, exp: nowSeconds() + 3600 });
-    const { after, lines } = await touchThenRead([{ name: 'appSession', value: cookie }], { name: 'Upgraded' });
-    expect(after.length).toBeGreaterThan(0);
-    expect(after.every((c) => /^__session(__\d+)?$/.test(c.name))).toBe(true); // one cookie or chunks, and no appSession
-    expect(lines.some((l) => /^appSession=;.*Max-Age=0/i.test(l))).toBe(true);
-  }, TEST_MS);
+      test('Pages Router, updateSession(req, res, session): the list auth0.updateSession(req, res, session) writes', async () => {
+        for (const [kind, jar] of await jars()) {
+          const changes = { nickname: `pages-${randomHex(3)}` };
+          const { ours, theirs, before, after } = await both('/api/pages/touch', '/api/e2e/pages-sdk-touch', jar, changes);
+          expect({ kind, cookies: ours.length > 0 }).toEqual({ kind, cookies: true });
+          expectModeAttributes(ours);
+          await expectSameUpdate(ours, theirs, { before, after });
+          expect((await readEverywhere(applySetCookies(jar, ours))).user).toMatchObject(changes);
+        }
+      }, TEST_MS);
 
-  test('without a session: 401 and no Set-Cookie', async () => {
-    const r = await request('/api/touch', { method: 'POST', body: { name: 'x' } });
-    expect(r.status).toBe(401);
-    expect(r.setCookie).toEqual([]);
-  }, TEST_MS);
-});
+      test('route handler, updateSession(session) through next/headers: the same list as the SDK\'s store writes', async () => {
+        for (const [kind, jar] of await jars()) {
+          const changes = { nickname: `app-${randomHex(3)}` };
+          // The SDK's store list for the same update is the one its Pages Router path writes (separate
+          // request and response jars); see the next test for what its App Router path writes. Next.js's
+          // cookies() lists the names the request had first, in the request's order: the order differs, and
+          // between different names it means nothing to a browser.
+          const { ours, theirs, before, after } = await both('/api/touch', '/api/e2e/pages-sdk-touch', jar, changes);
+          expect({ kind, cookies: ours.length > 0 }).toEqual({ kind, cookies: true });
+          expectModeAttributes(ours);
+          await expectSameUpdate(ours, theirs, { before, after, anyOrder: true });
+          expect((await readEverywhere(applySetCookies(jar, ours))).user).toMatchObject(changes);
+        }
+      }, TEST_MS);
 
-describe('legacy v3 appSession cookies are read by both', () => {
-  test.each(loadVectors('v3-legacy-cookies.json').vectors.map((v) => [v.name, v]))(
-    '%s, sealed by the SDK encrypt under the run\'s secret with its { iat, uat, exp } header',
-    async (_name, vector) => {
-      const cookie = await sdk.encrypt(deepClone(vector.session), secret, vector.header.exp, vector.header);
-      const read = await readEverywhere(`appSession=${cookie}`);
-      // The SDK converts v3 to SessionData (and, unlike v4, adds no `exp`): the vector's expectation.
-      expect(read).toEqual(JSON.parse(JSON.stringify(vector.expected.normalized)));
-      expect((await request('/protected', { cookie: `appSession=${cookie}` })).status).toBe(200);
-    },
-    TEST_MS,
-  );
+      if (mode.key === 'turbopack') {
+        test('for the record: the SDK\'s own App Router updateSession(session) writes the cookie back without HttpOnly, SameSite or Max-Age (4.30.0)', async () => {
+          // It passes Next.js's cookies() as both its request and response jar, so its read-after-write
+          // `reqCookies.set(name, value)` replaces the Set-Cookie it just wrote. session-seal writes the store's list.
+          const jar = [{ name: '__session', value: await sdk.generateSessionCookie(smallSession(), { secret }) }];
+          const theirs = (await request('/api/e2e/sdk-touch', { jar, method: 'POST', body: {} })).setCookie.map(parseSetCookie);
+          const ours = (await request('/api/touch', { jar, method: 'POST', body: {} })).setCookie.map(parseSetCookie);
+          expect(theirs.find((c) => c.name === '__session').attrs).toEqual({ path: '/' });
+          expect(ours.find((c) => c.name === '__session').attrs).toMatchObject({ path: '/', httponly: true, samesite: 'lax', 'max-age': '86400' });
+        }, TEST_MS);
+      }
 
-  test('a random v3 session, chunked as v3 did (appSession.0, appSession.1, …)', async () => {
-    const v3 = randomV3Session('full');
-    v3.user.padding = randomB64u(4_000); // forces more than one chunk
-    const iat = nowSeconds() - 3600;
-    const exp = nowSeconds() + 3600;
-    const cookie = await sdk.encrypt(v3, secret, exp, { iat, uat: iat + 5, exp });
-    const size = 3_000;
-    const jar = [];
-    for (let i = 0; i * size < cookie.length; i++) jar.push({ name: `appSession.${i}`, value: cookie.slice(i * size, (i + 1) * size) });
-    expect(jar.length).toBeGreaterThanOrEqual(2);
-    const read = await readEverywhere(header(jar));
-    expect(read.user).toEqual(JSON.parse(JSON.stringify(v3.user)));
-    expect(read.internal).toEqual({ sid: v3.user.sid, createdAt: iat });
-    expect(read.tokenSet).toMatchObject({ accessToken: v3.accessToken, refreshToken: v3.refreshToken, expiresAt: v3.accessTokenExpiresAt });
-  }, TEST_MS);
-});
+      test('sign-out, deleteSession(): the deletions of the SDK\'s store', async () => {
+        const chunked = sessionOfAtLeast(7_000);
+        chunked.connectionTokenSets = [{ accessToken: randomB64u(100), expiresAt: nowSeconds() + 3600, connection: 'slack' }];
+        const jar = [...(await sdkWritten(chunked)), { name: 'appSession', value: 'stale-v3' }];
+        const r = await request('/api/logout', { jar, method: 'POST' });
+        expect(r.status).toBe(204);
+        const headers = new Headers();
+        await store().delete(new sdk.RequestCookies(new Headers({ cookie: cookieHeader(jar) })), new sdk.ResponseCookies(headers));
+        // In any order: Next.js's cookies() lists the names the request had first (see above).
+        const strip = (lines) => lines.map(parseSetCookie).sort((x, y) => (x.name < y.name ? -1 : 1));
+        expect(strip(r.setCookie)).toEqual(strip(headers.getSetCookie()));
+        await refusedEverywhere(applySetCookies(jar, r.setCookie));
+      }, TEST_MS);
 
-describe('bad cookies are refused by both readers and by the middleware', () => {
-  test('a valid cookie passes the middleware on /protected; no cookie does not', async () => {
-    const cookie = await sdk.generateSessionCookie(smallSession(), { secret });
-    const ok = await request('/protected', { cookie: `__session=${cookie}` });
-    expect({ status: ok.status, body: ok.json }).toEqual({ status: 200, body: { protected: true } });
-    const none = await request('/protected');
-    expect({ status: none.status, body: none.json }).toEqual({ status: 401, body: { error: 'no valid session' } });
-  }, TEST_MS);
+      test('without a session: 401, no Set-Cookie', async () => {
+        for (const pathname of ['/api/touch', '/api/pages/touch']) {
+          const r = await request(pathname, { method: 'POST', body: { name: 'x' } });
+          expect({ pathname, status: r.status, setCookie: r.setCookie }).toEqual({ pathname, status: 401, setCookie: [] });
+        }
+        expect((await request('/protected')).setCookie).toEqual([]);
+      }, TEST_MS);
+    });
 
-  test('tampered: one ciphertext character changed (ours and the SDK\'s cookies, plain and chunked)', async () => {
-    const ours = new addon.SessionCipher({ secret }).seal(smallSession(), nowSeconds() + 3600);
-    const theirs = await sdk.generateSessionCookie(smallSession(), { secret });
-    for (const cookie of [ours, theirs]) {
-      await readEverywhere(`__session=${cookie}`); // valid before
-      await refusedEverywhere(`__session=${tamper(cookie)}`);
-    }
-    const chunks = jarFromSetCookies(new addon.SessionCookies({ secret }).write(sessionOfAtLeast(7_000), null));
-    chunks[1] = { ...chunks[1], value: flip(chunks[1].value, 100) };
-    await refusedEverywhere(header(chunks));
-  }, TEST_MS);
+    test('nothing token-bearing reaches the browser (F8): pages, user routes and updates answer with the user only', async () => {
+      const session = typicalSession();
+      session.user.name = `Page Reader ${randomHex(4)}`; // plain text, as the page renders it
+      const jar = [{ name: '__session', value: await sdk.generateSessionCookie(deepClone(session), { secret }) }];
+      const secrets = [session.tokenSet.accessToken, session.tokenSet.idToken, session.tokenSet.refreshToken, session.internal.sid].filter(Boolean);
+      const bodies = [];
+      for (const [pathname, method] of [['/', 'GET'], ['/api/me', 'GET'], ['/api/pages/me', 'GET'], ['/protected', 'GET'], ['/api/touch', 'POST'], ['/api/pages/touch', 'POST']]) {
+        const r = await request(pathname, { jar, method, body: method === 'POST' ? {} : undefined });
+        expect({ pathname, status: r.status }).toEqual({ pathname, status: 200 });
+        bodies.push([pathname, r.text]);
+      }
+      expect(bodies[0][1]).toContain(session.user.name);
+      for (const [pathname, text] of bodies) {
+        expect({ pathname, leaked: secrets.filter((s) => text.includes(s)).length }).toEqual({ pathname, leaked: 0 });
+      }
+    }, TEST_MS);
 
-  test('expired: exp an hour ago (beyond the 15 s tolerance), sealed by the SDK and by session-seal', async () => {
-    const past = nowSeconds() - 3600;
-    const theirs = await sdk.encrypt(smallSession(), secret, past);
-    const ours = new addon.SessionCipher({ secret }).seal(smallSession(), past);
-    for (const cookie of [theirs, ours]) await refusedEverywhere(`__session=${cookie}`);
-    const legacy = await sdk.encrypt(randomV3Session('full'), secret, past, { iat: past - 60, uat: past - 60, exp: past });
-    await refusedEverywhere(`appSession=${legacy}`);
-  }, TEST_MS);
+    test('misuse gets a coded error, not a silent null: a forgotten await, a request for a jar, milliseconds for seconds', async () => {
+      const answer = async (which) => (await request(`/api/e2e/misuse?case=${which}`)).json;
+      expect(await answer('read-promise')).toMatchObject({ threw: true, code: 'ERR_INVALID_ARG_TYPE', message: expect.stringContaining('did you forget `await cookies()`?') });
+      expect(await answer('read-request')).toMatchObject({ threw: true, code: 'ERR_INVALID_ARG_TYPE', message: expect.stringContaining('request.cookies') });
+      expect(await answer('seal-millis')).toMatchObject({ threw: true, code: 'ERR_INVALID_ARG_VALUE', message: expect.stringContaining('seconds since the epoch') });
+      expect(await answer('get-session-promise')).toMatchObject({ threw: true, code: 'ERR_INVALID_ARG_TYPE', message: expect.stringContaining('did you forget `await`?') });
+    }, TEST_MS);
 
-  test('sealed under another secret', async () => {
-    const other = randomSecret();
-    await refusedEverywhere(`__session=${await sdk.generateSessionCookie(smallSession(), { secret: other })}`);
-    await refusedEverywhere(`__session=${await addon.generateSessionCookie(smallSession(), { secret: other })}`);
-  }, TEST_MS);
-
-  test('past the IdP session ceiling (internal.sessionExpiresAt): auth0.getSession() and the example\'s readSession refuse it', async () => {
-    const session = smallSession();
-    session.internal.sessionExpiresAt = nowSeconds() - 60;
-    await refusedEverywhere(`__session=${await addon.generateSessionCookie(deepClone(session), { secret })}`);
-    // Within the SDK's 30 s leeway of the ceiling counts as past it too.
-    session.internal.sessionExpiresAt = nowSeconds() + 20;
-    await refusedEverywhere(`__session=${await sdk.generateSessionCookie(deepClone(session), { secret })}`);
-    session.internal.sessionExpiresAt = nowSeconds() + 600;
-    await readEverywhere(`__session=${await sdk.generateSessionCookie(deepClone(session), { secret })}`);
-  }, TEST_MS);
-
-  test('created for another custom domain (internal.mcd): the SDK throws SessionDomainMismatchError, readSession refuses', async () => {
-    const session = smallSession();
-    session.internal.mcd = { domain: 'other-tenant.example.com', issuer: 'https://other-tenant.example.com/' };
-    const cookie = `__session=${await addon.generateSessionCookie(deepClone(session), { secret })}`;
-    await refusedEverywhere(cookie);
-    expect((await request('/api/sdk-me', { cookie })).json.error).toBe('session_domain_mismatch');
-    session.internal.mcd = { domain: APP_DOMAIN, issuer: `https://${APP_DOMAIN}/` };
-    await readEverywhere(`__session=${await addon.generateSessionCookie(deepClone(session), { secret })}`);
-  }, TEST_MS);
-
-  test('the server is still healthy after the refusals (no crash, no 500)', async () => {
-    const cookie = await addon.generateSessionCookie(smallSession(), { secret });
-    await readEverywhere(`__session=${cookie}`);
-    // Only the SDK's own report of the domain mismatch above may be in the log.
-    const errors = serverOutput.split('\n').filter((l) => /⨯|\bError\b|unhandled/i.test(l) && !/SessionDomainMismatch|session_domain_mismatch/.test(l));
-    expect(errors).toEqual([]);
-  }, TEST_MS);
-});
+    test('the server stayed healthy: no error in its log', () => {
+      const errors = server.output().split('\n').filter((l) => /⨯|\bError\b|unhandled/i.test(l));
+      expect(errors).toEqual([]);
+    });
+  });
+}

@@ -5,7 +5,8 @@ use crate::error::{input_too_large, invalid_arg_value, jwt_invalid, session_inva
 use crate::input;
 use crate::jwe::{self, CompactJwe, ProtectedHeader};
 use crate::keys::KeyRing;
-use crate::{legacy, session};
+use crate::legacy;
+use crate::session::{self, Validation};
 
 /// Cookie values longer than this are refused before any work: 64 KiB, four times what Node accepts as a
 /// whole request header block by default.
@@ -107,24 +108,24 @@ impl SessionCipher {
         }
     }
 
-    /// Seals a session after validating it (unless `validate` is false); `expires_at` becomes `exp`.
+    /// Seals a session after checking it as `validation` asks; `expires_at` becomes `exp`.
     pub fn seal_session(
         &self,
         session_json: &str,
         expires_at: f64,
-        validate: bool,
+        validation: Validation,
     ) -> Result<String> {
-        if !validate {
+        if validation == Validation::Off {
             return self.seal_payload(session_json, expires_at, None);
         }
-        let plaintext = match session::validate_fast(session_json) {
+        let plaintext = match session::check_fast(session_json, validation) {
             // Certainly valid, and without a top-level `exp`: append it, no second scan.
             Some(session::HasExp(false)) => {
                 claims::append_exp(session_json, &claims::js_number(expires_at)?)
             }
             Some(session::HasExp(true)) => claims::set_exp(session_json, expires_at)?,
             None => {
-                let problems = session::validate_json(session_json);
+                let problems = session::check(session_json, validation);
                 if !problems.is_empty() {
                     return Err(session_invalid(session::describe(&problems)));
                 }
@@ -256,7 +257,7 @@ mod tests {
     #[test]
     fn seal_then_open_and_unseal() {
         let c = cipher(&["s1"]);
-        let cookie = c.seal_session(SESSION, 2000.0, true).unwrap();
+        let cookie = c.seal_session(SESSION, 2000.0, Validation::Strict).unwrap();
         let opened = c.open(&cookie, at(1000.0)).unwrap();
         assert_eq!(opened.key_index, 0);
         assert_eq!(opened.header.json, DEFAULT_HEADER);
@@ -288,7 +289,7 @@ mod tests {
             .seal_session(
                 r#"{"user":{},"tokenSet":{"accessToken":1,"expiresAt":1}}"#,
                 1.0,
-                true,
+                Validation::Strict,
             )
             .unwrap_err();
         assert_eq!(err.code.as_str(), "ERR_SESSION_INVALID");
@@ -297,7 +298,21 @@ mod tests {
                 && err.message.contains("tokenSet.accessToken")
                 && err.message.contains("internal")
         );
-        assert!(cipher(&["s"]).seal_session("{}", 1.0, false).is_ok());
+        assert!(cipher(&["s"])
+            .seal_session("{}", 1.0, Validation::Off)
+            .is_ok());
+        // The default check names what breaks the SDK, and only that.
+        let err = cipher(&["s"])
+            .seal_session(
+                r#"{"user":{},"tokenSet":{"accessToken":1}}"#,
+                1.0,
+                Validation::Sdk,
+            )
+            .unwrap_err();
+        assert_eq!(
+            err.message,
+            "invalid session (1 problem): internal is required (SessionData.internal)"
+        );
     }
 
     #[test]

@@ -195,6 +195,22 @@ impl Clock {
     }
 }
 
+/// Epoch-seconds arguments at or past this (either side of 1970) can only be milliseconds: `Date.now()`
+/// passed it in March 1973, while in seconds it is the year 5138.
+pub const MILLISECONDS_FROM: f64 = 1e11;
+
+/// An argument that must be seconds since the epoch (`expiresAt`, `now`, `createdAt`): refused when it can
+/// only be milliseconds, which would seal a cookie that expires some 56,000 years from now.
+pub fn epoch_seconds(value: f64, name: &str) -> Result<f64> {
+    if value.abs() >= MILLISECONDS_FROM {
+        return Err(invalid_arg_value(format!(
+            "{name} must be in seconds since the epoch, and {value} can only be milliseconds \
+             (Date.now()): use Math.floor(Date.now() / 1000)"
+        )));
+    }
+    Ok(value)
+}
+
 /// The system clock in epoch seconds, fraction kept (0 before 1970, which no real clock reports).
 pub fn system_seconds() -> f64 {
     std::time::SystemTime::now()
@@ -518,6 +534,20 @@ fn array_index(name: &[u16]) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn epoch_seconds_refuses_what_can_only_be_milliseconds() {
+        for seconds in [0.0, 1_700_000_000.0, 99_999_999_999.0, -1.0] {
+            assert_eq!(epoch_seconds(seconds, "expiresAt").unwrap(), seconds);
+        }
+        for millis in [1e11, 1_700_000_000_000.0, -1e12] {
+            let err = epoch_seconds(millis, "expiresAt").unwrap_err();
+            assert_eq!(err.code.as_str(), "ERR_INVALID_ARG_VALUE");
+            assert!(err
+                .message
+                .starts_with("expiresAt must be in seconds since the epoch"));
+        }
+    }
 
     fn clock(now: f64) -> Clock {
         Clock::new(now, DEFAULT_CLOCK_TOLERANCE).unwrap()

@@ -29,7 +29,7 @@ use crate::error::{
     input_too_large, invalid_arg_type, invalid_arg_value, session_invalid, ErrorCode, Result,
 };
 use crate::legacy::SigningKeys;
-use crate::session;
+use crate::session::{self, Validation};
 
 /// The v4 session cookie's default name.
 pub const DEFAULT_COOKIE_NAME: &str = "__session";
@@ -226,6 +226,28 @@ pub fn jar_of_wrong_type(got: &str) -> crate::Error {
         "cookies must be a Cookie header string, a name → value object, a {{ name, value }} list \
          or an object with getAll(), got {got}"
     ))
+}
+
+/// Two mistakes that would otherwise read as a jar without cookies: a Promise (Next.js 15 made `cookies()`
+/// async) and a request (`NextRequest`, `Request`, the Pages Router's `req`: an object with an object
+/// `headers` and no `getAll()`; a cookie called `headers` holds a string). `is_request` is asked only of
+/// what is not a Promise.
+pub fn refuse_what_is_not_a_jar(
+    is_promise: bool,
+    is_request: impl FnOnce() -> Result<bool>,
+) -> Result<()> {
+    if is_promise {
+        return Err(invalid_arg_type(
+            "cookies is a Promise: did you forget `await cookies()`? Pass the cookie jar it resolves to",
+        ));
+    }
+    if is_request()? {
+        return Err(invalid_arg_type(
+            "cookies is a request, not its cookies: pass request.cookies (NextRequest, NextApiRequest), \
+             or the Cookie header (request.headers.get('cookie'), req.headers.cookie)",
+        ));
+    }
+    Ok(())
 }
 
 /// What a jar's `getAll()` threw.
@@ -1157,10 +1179,10 @@ impl SessionCookies {
         session_json: &str,
         jar: &Jar,
         now: f64,
-        validate: bool,
+        validation: Validation,
     ) -> Result<WriteOutcome> {
-        if validate {
-            let problems = session::validate_json(session_json);
+        {
+            let problems = session::check(session_json, validation);
             if !problems.is_empty() {
                 return Err(session_invalid(session::describe(&problems)));
             }
@@ -1550,6 +1572,21 @@ mod tests {
 
     fn store(config: CookieConfig) -> SessionCookies {
         SessionCookies::new(&[SECRET], CipherOptions::default(), config).unwrap()
+    }
+
+    #[test]
+    fn a_promise_or_a_request_is_refused_where_a_jar_belongs() {
+        let e = refuse_what_is_not_a_jar(true, || panic!("not asked of a Promise")).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidArgType);
+        assert!(e.message.contains("await cookies()"), "{}", e.message);
+        let e = refuse_what_is_not_a_jar(false, || Ok(true)).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidArgType);
+        assert!(
+            e.message.starts_with("cookies is a request"),
+            "{}",
+            e.message
+        );
+        assert!(refuse_what_is_not_a_jar(false, || Ok(false)).is_ok());
     }
 
     #[test]
@@ -1943,7 +1980,9 @@ mod tests {
         );
         let prior =
             Jar::parse_header("__FC_0=old; __FC_1=old; __FC_2=old; __FCx=keep; appSession=v3");
-        let out = s.write(&full, &prior, NOW + 0.9, true).unwrap();
+        let out = s
+            .write(&full, &prior, NOW + 0.9, Validation::Strict)
+            .unwrap();
         assert_eq!(
             names(&out.cookies),
             [
@@ -1992,7 +2031,7 @@ mod tests {
     fn large_sessions_chunk_and_report_their_size() {
         let s = store(CookieConfig::default());
         let big = session(NOW, &format!(r#","blob":"{}""#, "x".repeat(6000)));
-        let out = s.write(&big, &Jar::new(), NOW, true).unwrap();
+        let out = s.write(&big, &Jar::new(), NOW, Validation::Strict).unwrap();
         assert_eq!(
             &names(&out.cookies)[..3],
             ["__session__0", "__session__1", "__session__2"]
@@ -2050,7 +2089,9 @@ mod tests {
                 "{header}"
             );
         }
-        let expired = s.write(&session(NOW, ""), &Jar::new(), NOW, true).unwrap();
+        let expired = s
+            .write(&session(NOW, ""), &Jar::new(), NOW, Validation::Strict)
+            .unwrap();
         assert!(s
             .read(&expired.jar, at(NOW + DEFAULT_INACTIVITY_DURATION + 15.0))
             .is_none());
@@ -2060,21 +2101,34 @@ mod tests {
     }
 
     #[test]
-    fn write_validates_unless_asked_not_to() {
+    fn write_checks_as_asked_and_takes_what_the_sdk_mints_by_default() {
         let s = store(CookieConfig::default());
+        let minted = r#"{"user":{"sub":"u"},"internal":{"sid":"auth0-sid","createdAt":1000000}}"#;
+        assert!(s.write(minted, &Jar::new(), NOW, Validation::Sdk).is_ok());
         let err = s
-            .write(r#"{"user":{}}"#, &Jar::new(), NOW, true)
+            .write(minted, &Jar::new(), NOW, Validation::Strict)
             .unwrap_err();
         assert_eq!(err.code, ErrorCode::SessionInvalid);
+        assert!(err.message.contains("tokenSet"), "{}", err.message);
         let no_created_at = r#"{"user":{"sub":"u"},"internal":{}}"#;
-        let out = s.write(no_created_at, &Jar::new(), NOW, false).unwrap();
+        let err = s
+            .write(no_created_at, &Jar::new(), NOW, Validation::Sdk)
+            .unwrap_err();
+        assert!(
+            err.message.contains("internal.createdAt"),
+            "{}",
+            err.message
+        );
+        let out = s
+            .write(no_created_at, &Jar::new(), NOW, Validation::Off)
+            .unwrap();
         assert_eq!(
             out.cookies[0].options.max_age,
             Some(0.0),
             "NaN createdAt gives maxAge 0"
         );
         assert_eq!(
-            s.write(r#"{"user":{}}"#, &Jar::new(), NOW, false)
+            s.write(r#"{"user":{}}"#, &Jar::new(), NOW, Validation::Off)
                 .unwrap_err()
                 .code,
             ErrorCode::SessionInvalid
@@ -2135,7 +2189,9 @@ mod tests {
         let with_fc = format!(
             r#"{{"user":{{"sub":"u"}},"tokenSet":{{"accessToken":"at","expiresAt":1}},"connectionTokenSets":[{{"accessToken":"a","expiresAt":1,"connection":"c"}}],"internal":{{"sid":"s","createdAt":{NOW}}}}}"#
         );
-        let out = s.write(&with_fc, &Jar::new(), NOW, true).unwrap();
+        let out = s
+            .write(&with_fc, &Jar::new(), NOW, Validation::Strict)
+            .unwrap();
         assert_eq!(out.cookies[0].options.max_age, None);
         let fc = out.cookies.iter().find(|c| c.name == "__FC_0").unwrap();
         assert_eq!(fc.options.max_age, Some(DEFAULT_INACTIVITY_DURATION));

@@ -3,6 +3,7 @@
 //! number, a string, the text `JSON.stringify` made); every decision about them is taken here.
 
 use crate::error::{input_too_large, invalid_arg_type, invalid_arg_value, Error, Result};
+use crate::session::Validation;
 
 /// An argument of the wrong kind: `"{name} must be {expected}, got {got}"` (`got` as JavaScript's
 /// `typeof` names it, or `array`).
@@ -91,6 +92,31 @@ pub fn absent_if_too_large<T>(read: Result<T>) -> Result<Option<T>> {
     match read {
         Err(e) if e.code == crate::ErrorCode::InputTooLarge => Ok(None),
         other => other.map(Some),
+    }
+}
+
+/// What a caller gave as `options.validate` of `seal` and `write`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValidateOption<'a> {
+    Boolean(bool),
+    Name(&'a str),
+    /// Any other kind, by its `typeof` word.
+    Other(&'a str),
+}
+
+/// `options.validate`: absent or `"sdk"`, what the SDK needs; `"strict"` or `true`, the SDK's types in
+/// full; `false`, nothing.
+pub fn validation(option: Option<ValidateOption>) -> Result<Validation> {
+    match option {
+        None => Ok(Validation::default()),
+        Some(ValidateOption::Boolean(true)) => Ok(Validation::Strict),
+        Some(ValidateOption::Boolean(false)) => Ok(Validation::Off),
+        Some(ValidateOption::Name(name)) => Validation::from_name(name).ok_or_else(|| {
+            invalid_arg_value("options.validate must be \"sdk\", \"strict\", true or false")
+        }),
+        Some(ValidateOption::Other(kind)) => Err(invalid_arg_type(format!(
+            "options.validate must be \"sdk\", \"strict\" or a boolean, got {kind}"
+        ))),
     }
 }
 
@@ -184,5 +210,42 @@ mod tests {
         );
         let other = absent_if_too_large::<()>(Err(invalid_arg_type("bad"))).unwrap_err();
         assert_eq!(other.code, ErrorCode::InvalidArgType);
+    }
+
+    #[test]
+    fn the_validate_option_defaults_to_what_the_sdk_needs() {
+        assert_eq!(validation(None).unwrap(), Validation::Sdk);
+        assert_eq!(
+            validation(Some(ValidateOption::Name("sdk"))).unwrap(),
+            Validation::Sdk
+        );
+        assert_eq!(
+            validation(Some(ValidateOption::Name("strict"))).unwrap(),
+            Validation::Strict
+        );
+        assert_eq!(
+            validation(Some(ValidateOption::Boolean(true))).unwrap(),
+            Validation::Strict
+        );
+        assert_eq!(
+            validation(Some(ValidateOption::Boolean(false))).unwrap(),
+            Validation::Off
+        );
+        let e = validation(Some(ValidateOption::Name("loose"))).unwrap_err();
+        assert_eq!(
+            (e.code, e.message.as_str()),
+            (
+                ErrorCode::InvalidArgValue,
+                "options.validate must be \"sdk\", \"strict\", true or false"
+            )
+        );
+        let e = validation(Some(ValidateOption::Other("number"))).unwrap_err();
+        assert_eq!(
+            (e.code, e.message.as_str()),
+            (
+                ErrorCode::InvalidArgType,
+                "options.validate must be \"sdk\", \"strict\" or a boolean, got number"
+            )
+        );
     }
 }

@@ -170,6 +170,7 @@ mod tests {
     use super::*;
     use crate::cipher::CipherOptions;
     use crate::cookies::CookieConfig;
+    use crate::session::Validation;
 
     const NOW: f64 = 1_795_000_000.0;
 
@@ -192,7 +193,9 @@ mod tests {
     fn a_chunked_v4_session_is_located_and_described() {
         let store = cookies(&["new-secret", "old-secret"]);
         let old = cookies(&["old-secret"]);
-        let written = old.write(&session(5000), &Jar::new(), NOW, true).unwrap();
+        let written = old
+            .write(&session(5000), &Jar::new(), NOW, Validation::Strict)
+            .unwrap();
         let report = inspect(&store, &written.jar, clock()).unwrap();
         assert_eq!(report["cookie"], "__session");
         assert_eq!(report["chunks"], json!(["__session__0", "__session__1"]));
@@ -234,7 +237,7 @@ mod tests {
     fn a_cookie_that_will_not_open_is_described_with_its_error() {
         let store = cookies(&["a-secret"]);
         let written = cookies(&["another"])
-            .write(&session(10), &Jar::new(), NOW, true)
+            .write(&session(10), &Jar::new(), NOW, Validation::Strict)
             .unwrap();
         let report = inspect(&store, &written.jar, clock()).unwrap();
         assert_eq!(report["error"]["code"], "ERR_JWE_DECRYPTION_FAILED");

@@ -11,8 +11,10 @@ use std::fmt;
 
 use crate::json::{parse_value, without_lone_surrogates};
 
+mod needs;
 pub(crate) mod scan;
 
+pub use needs::Validation;
 use scan::{Scanner, Type};
 
 /// One validation problem.
@@ -169,19 +171,31 @@ static SESSION_DATA: Shape = Shape {
 /// is exactly `validate_json_tree`'s (the tests hold them to it): the same syntax errors, the same problems
 /// in the same order.
 pub fn validate_json(text: &str) -> Vec<Problem> {
-    if validate_fast(text).is_some() {
-        return Vec::new();
+    check(text, Validation::Strict)
+}
+
+/// Checks a session given as JSON text as `validation` asks (`Validation::Strict` is `validate_json`):
+/// the fast scanner first, the streaming check for any text it is not sure of.
+pub fn check(text: &str, validation: Validation) -> Vec<Problem> {
+    match validation.shape() {
+        None => Vec::new(),
+        Some(_) if check_fast(text, validation).is_some() => Vec::new(),
+        Some(shape) => streaming(text, shape),
     }
-    validate_json_streaming(text)
 }
 
 /// The fast path of validation: `Some` only when `text` is certainly a valid session (serde would accept
 /// the text and find no problem), with whether it has a top-level `exp` member. `None` means "not sure":
 /// ask `validate_json`. Never allocates.
 pub fn validate_fast(text: &str) -> Option<HasExp> {
+    check_fast(text, Validation::Strict)
+}
+
+/// `validate_fast` for any validation; `None` for `Validation::Off`, which checks nothing.
+pub fn check_fast(text: &str, validation: Validation) -> Option<HasExp> {
     let mut scanner = Scanner::new(text);
     let mut has_exp = false;
-    fast_shape(&mut scanner, &SESSION_DATA, Some(&mut has_exp))?;
+    fast_shape(&mut scanner, validation.shape()?, Some(&mut has_exp))?;
     scanner.at_end().then_some(HasExp(has_exp))
 }
 
@@ -258,11 +272,15 @@ fn fast_array(
 /// Validates a session as serde reads it, streaming: no `Value` tree, and nothing allocated unless there
 /// is a problem to report.
 pub fn validate_json_streaming(text: &str) -> Vec<Problem> {
+    streaming(text, &SESSION_DATA)
+}
+
+fn streaming(text: &str, shape: &'static Shape) -> Vec<Problem> {
     let clean = without_lone_surrogates(text);
     let mut problems = Vec::new();
     let mut de = serde_json::Deserializer::from_str(&clean);
     let checked = Check {
-        expect: Expect::Shape(&SESSION_DATA),
+        expect: Expect::Shape(shape),
         path: &Seg::Root,
         out: &mut problems,
     }
@@ -299,8 +317,20 @@ pub fn validate_stringified(json: crate::input::Stringified) -> Vec<Problem> {
 /// Validates a session given as JSON text by parsing it into a `Value` first: the reference the streaming
 /// `validate_json` is tested against.
 pub fn validate_json_tree(text: &str) -> Vec<Problem> {
+    check_tree(text, Validation::Strict)
+}
+
+/// `validate_json_tree` for any validation: the reference `check` is tested against.
+pub fn check_tree(text: &str, validation: Validation) -> Vec<Problem> {
+    let Some(shape) = validation.shape() else {
+        return Vec::new();
+    };
     match parse_value(&without_lone_surrogates(text)) {
-        Ok(value) => validate(&value),
+        Ok(value) => {
+            let mut problems = Vec::new();
+            check_shape(&value, shape, "", &mut problems);
+            problems
+        }
         Err(e) => vec![Problem {
             path: String::new(),
             message: format!("session is not valid JSON: {e}"),
@@ -808,6 +838,23 @@ mod tests {
             let value: Value = serde_json::from_str(text).unwrap();
             assert_eq!(has_exp, value.get("exp").is_some(), "{text}");
             FAST_ACCEPTED.with(|n| n.set(n.get() + 1));
+        }
+        // The default check on the same text: streaming agrees with the tree wherever both read the text,
+        // the fast path never takes what it refuses, and it never refuses what the strict check takes.
+        let sdk = check(text, Validation::Sdk);
+        let sdk_tree = check_tree(text, Validation::Sdk);
+        if !json_error(&sdk) && !json_error(&sdk_tree) {
+            assert_eq!(sdk, sdk_tree, "default check: {text}");
+        }
+        if check_fast(text, Validation::Sdk).is_some() {
+            assert_eq!(sdk, vec![], "default fast path: {text}");
+        }
+        if problems.is_empty() {
+            assert_eq!(
+                sdk,
+                vec![],
+                "the default check refused a strictly valid session: {text}"
+            );
         }
         problems
     }

@@ -1,10 +1,9 @@
 import { Auth0Client } from '@auth0/nextjs-auth0/server'
 
-// Dummy tenant values: reading a session makes no network call. The secret is the one session-seal uses.
+// The SDK itself, for the e2e to compare against (routes under app/api/e2e and pages/api/e2e, and
+// /sdk-protected in proxy.ts). Reading a session makes no network call: dummy tenant values will do.
 export const auth0 = new Auth0Client({
   domain: process.env.AUTH0_DOMAIN ?? 'example.invalid',
   clientId: 'session-seal-example',
   clientSecret: 'not-used-for-reading-sessions',
-  appBaseUrl: process.env.APP_BASE_URL ?? 'http://127.0.0.1:3000',
-  secret: process.env.AUTH0_SECRET,
 })

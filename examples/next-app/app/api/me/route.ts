@@ -1,11 +1,8 @@
-import { cookies } from 'next/headers'
-import { readSession } from '../../../lib/session'
+import { getSession } from '../../../lib/session'
 
-export const dynamic = 'force-dynamic'
-
-// The session as session-seal reads it from the request's cookie jar (chunks and legacy cookies included).
+// The signed-in user, read by session-seal (chunked and v3 cookies too). The tokens stay on the server.
 export async function GET() {
-  const session = readSession((await cookies()).getAll())
-  if (!session) return Response.json({ session: null }, { status: 401 })
-  return Response.json({ reader: 'session-seal', session })
+  const session = await getSession()
+  if (!session) return Response.json({ user: null }, { status: 401 })
+  return Response.json({ user: session.user })
 }

@@ -1,0 +1,112 @@
+// The example apps under examples/: installing one (npm ci from its lockfile, skipped when current; only
+// the session-seal copy re-made when the repository's package changed) and holding it for one run at a time.
+
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { run } from './processes.mjs';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+const sha256 = (file) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+
+/** Environment for an example's processes: no Jest leftovers, no telemetry, plus `extra`. */
+export function exampleEnv(extra = {}) {
+  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...extra };
+  for (const key of Object.keys(env)) if (key.startsWith('JEST_') || key === 'NODE_OPTIONS' || env[key] === undefined) delete env[key];
+  return env;
+}
+
+/** Every file under `dir`, recursively. */
+export function walk(dir) {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
+
+/**
+ * The example installs session-seal as a copy of the repository's package (`install-links`), so it goes
+ * stale whenever the package changes: every file of the copy must equal the repository's, every file the
+ * package publishes must be in it, and so must every built addon.
+ */
+function installedCopyIsCurrent(appDir) {
+  const copy = path.join(appDir, 'node_modules', 'session-seal');
+  if (!fs.existsSync(path.join(copy, 'package.json'))) return false;
+  for (const file of walk(copy)) {
+    const original = path.join(repoRoot, path.relative(copy, file));
+    if (!fs.existsSync(original) || sha256(original) !== sha256(file)) return false;
+  }
+  const published = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).files;
+  const dirs = published.filter((entry) => entry.endsWith('/')).map((entry) => entry.slice(0, -1));
+  for (const dir of dirs) {
+    for (const file of walk(path.join(repoRoot, dir))) {
+      if (!fs.existsSync(path.join(copy, path.relative(repoRoot, file)))) return false;
+    }
+  }
+  return fs
+    .readdirSync(repoRoot)
+    .filter((name) => /^session-seal\..+\.node$/.test(name))
+    .every((name) => fs.existsSync(path.join(copy, name)));
+}
+
+/** Installs the example at `appDir`; returns what it did ('npm ci', 'session-seal re-copied', 'install current'). */
+export async function installExample(appDir, timeoutMs) {
+  const stampFile = path.join(appDir, 'node_modules', '.session-seal-e2e-stamp');
+  const stamp = ['package.json', 'package-lock.json', '.npmrc'].map((f) => sha256(path.join(appDir, f))).join(' ');
+  const env = exampleEnv();
+  delete env.NODE_ENV; // npm ci must install devDependencies (typescript, @types/*) for `next build`
+  let did;
+  if (!(fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === stamp)) {
+    did = 'npm ci';
+    await run('npm', ['ci', '--no-audit', '--no-fund'], { cwd: appDir, env, timeoutMs });
+    fs.writeFileSync(stampFile, stamp);
+  } else if (!installedCopyIsCurrent(appDir)) {
+    did = 'session-seal re-copied';
+    fs.rmSync(path.join(appDir, 'node_modules', 'session-seal'), { recursive: true, force: true });
+    await run('npm', ['install', '--no-audit', '--no-fund', '--no-save'], { cwd: appDir, env, timeoutMs });
+  } else {
+    did = 'install current';
+  }
+  if (!installedCopyIsCurrent(appDir)) throw new Error(`${appDir}/node_modules/session-seal differs from the repository after install`);
+  return did;
+}
+
+/**
+ * One run at a time per example: installing, building and serving it all use its directory. The lock file
+ * holds the owner's pid; a dead owner's lock is taken over; a live owner is waited for (bounded).
+ * Returns the release function.
+ */
+export async function lockExample(appDir, timeoutMs) {
+  const lock = path.join(appDir, '.e2e.lock');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+    }
+    const owner = Number(fs.readFileSync(lock, 'utf8').trim());
+    let alive = false;
+    try {
+      process.kill(owner, 0);
+      alive = owner > 0;
+    } catch (error) {
+      alive = error.code === 'EPERM';
+    }
+    if (!alive) {
+      fs.rmSync(lock, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw new Error(`${appDir} is in use by process ${owner} (${lock}) for over ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return () => {
+    try {
+      if (fs.readFileSync(lock, 'utf8').trim() === String(process.pid)) fs.rmSync(lock, { force: true });
+    } catch {
+      /* not ours, or gone */
+    }
+  };
+}

@@ -1,0 +1,239 @@
+// withSessionSeal at config time, and the fingerprint it relies on: the installed SDK must be inside the
+// verified versions and its `dist/server/cookies.js` must carry each replaced signature exactly once (so a
+// new SDK release that changes the file fails here, loudly); anything else is left alone by the loader.
+// The config must merge into the app's own Turbopack rules, webpack function and package lists, never
+// replace them.
+
+import { describe, test, expect, beforeEach, afterEach, jest } from '@jest/globals';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { repoRoot } from './helpers/fixtures.mjs';
+
+const require = createRequire(import.meta.url);
+const rewrite = require('../next/sdk-rewrite.js');
+const loader = require('../next/sdk-loader.js');
+const { withSessionSeal } = require('../next/config.js');
+
+const sdkDir = path.join(repoRoot, 'node_modules', '@auth0', 'nextjs-auth0');
+const cookiesFile = path.join(sdkDir, 'dist', 'server', 'cookies.js');
+const installed = JSON.parse(fs.readFileSync(path.join(sdkDir, 'package.json'), 'utf8')).version;
+const source = fs.readFileSync(cookiesFile, 'utf8');
+
+/** Runs the loader as a bundler would, collecting its warnings. */
+function runLoader(text, resourcePath = cookiesFile, options = { sdkVersion: installed }) {
+  const warnings = [];
+  const output = loader.call({ resourcePath, getOptions: () => options, emitWarning: (e) => warnings.push(e.message) }, text);
+  return { output, warnings };
+}
+
+let warn;
+beforeEach(() => {
+  warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
+});
+afterEach(() => warn.mockRestore());
+
+describe('the fingerprint of the installed SDK', () => {
+  test(`@auth0/nextjs-auth0 ${installed} is inside the verified range ${rewrite.verifiedRange()}`, () => {
+    expect(rewrite.isVerifiedVersion(installed)).toBe(true);
+  });
+
+  test('its dist/server/cookies.js carries each replaced signature exactly once', () => {
+    expect(rewrite.checkSignatures(source)).toEqual({ ok: true });
+    for (const signature of Object.values(rewrite.SIGNATURES)) expect(source.split(signature).length - 1).toBe(1);
+  });
+
+  test('the loader rewrites it: the originals kept under other names, encrypt and decrypt exported once each', () => {
+    const { output, warnings } = runLoader(source);
+    expect(warnings).toEqual([]);
+    expect(output).not.toBe(source);
+    expect(output.match(/^export async function encrypt\(/gm)).toHaveLength(1);
+    expect(output.match(/^export async function decrypt\(/gm)).toHaveLength(1);
+    expect(output).toContain('async function sessionSeal$sdkEncrypt(payload, secret, expiration, additionalHeaders) {');
+    expect(output).toContain('async function sessionSeal$sdkDecrypt(cookieValue, secret, options, throwOnJWEErrors) {');
+    expect(output).toContain('import(/* webpackIgnore: true */ /* turbopackIgnore: true */ "session-seal/next")');
+    // Everything else in the file is untouched.
+    expect(output.startsWith(source.slice(0, source.indexOf('export async function encrypt')))).toBe(true);
+    expect(output).toContain(source.slice(source.indexOf('const signingSecret')));
+    // Rewriting twice is refused: the loader must never stack.
+    expect(rewrite.checkSignatures(output)).toEqual({ ok: false, reason: 'the file is already rewritten' });
+  });
+});
+
+describe('the loader leaves any other file alone, with a warning', () => {
+  const encrypt = rewrite.SIGNATURES.encrypt;
+  const decrypt = rewrite.SIGNATURES.decrypt;
+  test.each([
+    ['encrypt renamed', source.replace(encrypt, encrypt.replace('encrypt(', 'encryptCookie('))],
+    ['decrypt gained a parameter', source.replace(decrypt, decrypt.replace('throwOnJWEErrors)', 'throwOnJWEErrors, extra)'))],
+    ['decrypt declared twice', `${source}\n${decrypt}}\n`],
+    ['an empty file', ''],
+  ])('%s', (_name, text) => {
+    const { output, warnings } = runLoader(text);
+    expect(output).toBe(text);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^session-seal: .* left alone: the signature of (encrypt|decrypt) occurs \d times, not once/);
+    expect(warnings[0]).toMatch(/@auth0\/nextjs-auth0 keeps its own cookie crypto$/);
+  });
+
+  test('a cookies.js whose package.json says a version outside the range', () => {
+    const dir = path.join(repoRoot, 'target', 'sdk-config-test', String(process.pid), '@auth0', 'nextjs-auth0');
+    fs.mkdirSync(path.join(dir, 'dist', 'server'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: '@auth0/nextjs-auth0', version: '4.31.0' }));
+    const file = path.join(dir, 'dist', 'server', 'cookies.js');
+    const { output, warnings } = runLoader(source, file);
+    expect(output).toBe(source);
+    expect(warnings).toEqual([expect.stringMatching(/belongs to @auth0\/nextjs-auth0 4\.31\.0, outside the verified >=4\.30\.0 <4\.31\.0/)]);
+  });
+
+  test.each([
+    ['4.30.0', true],
+    ['4.30.7', true],
+    ['4.29.9', false],
+    ['4.31.0', false],
+    ['5.0.0', false],
+    ['4.30.1-beta.1', false],
+    ['4.30', false],
+    [undefined, false],
+  ])('version %s verified: %s', (version, verified) => {
+    expect(rewrite.isVerifiedVersion(version)).toBe(verified);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+
+const ourRule = (config) => config.turbopack.rules['*.js'].at(-1);
+const serverContext = { isServer: true, nextRuntime: 'nodejs', dev: false };
+
+describe('withSessionSeal merges into the app\'s config', () => {
+  test('a bare config: loader rules for both bundlers, the package lists, the tracing of session-seal', () => {
+    const config = withSessionSeal({}, { dir: repoRoot });
+    expect(config.serverExternalPackages).toEqual(['session-seal']);
+    expect(config.transpilePackages).toEqual(['@auth0/nextjs-auth0']);
+    expect(config.turbopack.rules['*.js']).toEqual([
+      {
+        condition: { all: ['node', { path: rewrite.COOKIES_PATH }] },
+        loaders: [{ loader: require.resolve('../next/sdk-loader.js'), options: { sdkVersion: installed } }],
+      },
+    ]);
+    // session-seal's own directory, relative to the app's (here the repository is both).
+    expect(config.outputFileTracingIncludes).toEqual({ '/*': ['./**/*'] });
+    const webpackConfig = config.webpack({ module: { rules: [] } }, serverContext);
+    expect(webpackConfig.module.rules).toEqual([
+      { test: rewrite.COOKIES_PATH, enforce: 'pre', use: [{ loader: require.resolve('../next/sdk-loader.js'), options: { sdkVersion: installed } }] },
+    ]);
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  test('the path condition matches the SDK file in npm, pnpm and Windows layouts, and nothing else', () => {
+    for (const p of [
+      '/app/node_modules/@auth0/nextjs-auth0/dist/server/cookies.js',
+      '/app/node_modules/.pnpm/@auth0+nextjs-auth0@4.30.0_next@16.4.6/node_modules/@auth0/nextjs-auth0/dist/server/cookies.js',
+      'C:\\app\\node_modules\\@auth0\\nextjs-auth0\\dist\\server\\cookies.js',
+    ]) expect(rewrite.COOKIES_PATH.test(p)).toBe(true);
+    for (const p of [
+      '/app/node_modules/@auth0/nextjs-auth0/dist/server/cookies.js.map',
+      '/app/node_modules/@auth0/nextjs-auth0/dist/client/cookies.js',
+      '/app/lib/cookies.js',
+      '/app/node_modules/other/dist/server/cookies.js',
+    ]) expect(rewrite.COOKIES_PATH.test(p)).toBe(false);
+  });
+
+  test('the app\'s own rules, packages, webpack function and tracing are kept', () => {
+    const userWebpack = jest.fn((webpackConfig) => {
+      webpackConfig.module.rules.push({ test: /\.svg$/, use: ['svgr'] });
+      return webpackConfig;
+    });
+    const config = withSessionSeal(
+      {
+        reactStrictMode: true,
+        serverExternalPackages: ['sharp', 'session-seal'],
+        transpilePackages: ['ui-kit'],
+        turbopack: {
+          root: '/somewhere',
+          resolveAlias: { underscore: 'lodash' },
+          rules: { '*.svg': { loaders: ['svgr'], as: '*.js' }, '*.js': { loaders: ['my-js-loader'], condition: 'browser' } },
+        },
+        outputFileTracingIncludes: { '/*': ['./data/**/*'], '/api/x': ['./x/**'] },
+        webpack: userWebpack,
+      },
+      { dir: repoRoot },
+    );
+    expect(config.reactStrictMode).toBe(true);
+    expect(config.serverExternalPackages).toEqual(['sharp', 'session-seal']);
+    expect(config.transpilePackages).toEqual(['ui-kit', '@auth0/nextjs-auth0']);
+    expect(config.turbopack.root).toBe('/somewhere');
+    expect(config.turbopack.resolveAlias).toEqual({ underscore: 'lodash' });
+    expect(config.turbopack.rules['*.svg']).toEqual({ loaders: ['svgr'], as: '*.js' });
+    expect(config.turbopack.rules['*.js']).toEqual([{ loaders: ['my-js-loader'], condition: 'browser' }, ourRule(config)]);
+    expect(config.outputFileTracingIncludes['/api/x']).toEqual(['./x/**']);
+    expect(config.outputFileTracingIncludes['/*']).toEqual(['./data/**/*', './**/*']);
+    const webpackConfig = config.webpack({ module: { rules: [] } }, serverContext);
+    expect(userWebpack).toHaveBeenCalledTimes(1);
+    expect(webpackConfig.module.rules.map((r) => String(r.test))).toEqual(['/\\.svg$/', String(rewrite.COOKIES_PATH)]);
+  });
+
+  test('webpack: the rule goes to the Node.js server compilation only (not Edge, not the browser)', () => {
+    const config = withSessionSeal({}, { dir: repoRoot });
+    for (const context of [
+      { isServer: true, nextRuntime: 'edge' },
+      { isServer: false, nextRuntime: undefined },
+    ]) expect(config.webpack({ module: { rules: [] } }, context).module.rules).toEqual([]);
+  });
+
+  test('a config function (phase, context) is wrapped and awaited', async () => {
+    const wrapped = withSessionSeal(async (phase) => ({ env: { PHASE: phase } }), { dir: repoRoot });
+    expect(typeof wrapped).toBe('function');
+    const config = await wrapped('phase-production-build', { defaultConfig: {} });
+    expect(config.env).toEqual({ PHASE: 'phase-production-build' });
+    expect(ourRule(config).loaders[0].options).toEqual({ sdkVersion: installed });
+  });
+});
+
+describe('withSessionSeal refuses, with one warning, and leaves the SDK alone', () => {
+  const refused = (config) => {
+    expect(config.turbopack?.rules?.['*.js']).toBeUndefined();
+    expect(config.webpack).toBeUndefined();
+    expect(config.transpilePackages).toBeUndefined();
+    expect(config.serverExternalPackages).toContain('session-seal');
+    expect(warn).toHaveBeenCalledTimes(1);
+    return warn.mock.calls[0][0];
+  };
+
+  test('an SDK outside the verified versions', () => {
+    const dir = path.join(repoRoot, 'target', 'sdk-config-test', String(process.pid), 'app');
+    const sdk = path.join(dir, 'node_modules', '@auth0', 'nextjs-auth0');
+    fs.mkdirSync(path.join(sdk, 'dist', 'server'), { recursive: true });
+    fs.writeFileSync(path.join(sdk, 'package.json'), JSON.stringify({ name: '@auth0/nextjs-auth0', version: '4.31.2', exports: { './server': './dist/server/index.js' } }));
+    fs.writeFileSync(path.join(sdk, 'dist', 'server', 'index.js'), '');
+    expect(refused(withSessionSeal({}, { dir }))).toBe(
+      'session-seal: withSessionSeal leaves @auth0/nextjs-auth0 on its own cookie crypto: @auth0/nextjs-auth0 4.31.2 is outside the verified >=4.30.0 <4.31.0',
+    );
+  });
+
+  test('no SDK installed', () => {
+    const dir = path.join(repoRoot, 'target', 'sdk-config-test', String(process.pid), 'empty');
+    fs.mkdirSync(dir, { recursive: true });
+    // The repository's own node_modules would be found walking up: resolve from the filesystem root instead.
+    expect(refused(withSessionSeal({}, { dir: path.parse(dir).root }))).toMatch(/@auth0\/nextjs-auth0 is not installed$/);
+  });
+
+  test('the SDK in serverExternalPackages (the bundler never sees its files)', () => {
+    expect(refused(withSessionSeal({ serverExternalPackages: ['@auth0/nextjs-auth0'] }, { dir: repoRoot }))).toMatch(/is in serverExternalPackages/);
+  });
+
+  test('{ enabled: false }', () => {
+    expect(refused(withSessionSeal({}, { enabled: false, dir: repoRoot }))).toMatch(/\{ enabled: false \}/);
+  });
+
+  test('SESSION_SEAL_SDK_CRYPTO=off at build time', () => {
+    const saved = process.env.SESSION_SEAL_SDK_CRYPTO;
+    process.env.SESSION_SEAL_SDK_CRYPTO = 'off';
+    try {
+      expect(refused(withSessionSeal({}, { dir: repoRoot }))).toMatch(/SESSION_SEAL_SDK_CRYPTO=off at build time$/);
+    } finally {
+      if (saved === undefined) delete process.env.SESSION_SEAL_SDK_CRYPTO;
+      else process.env.SESSION_SEAL_SDK_CRYPTO = saved;
+    }
+  });
+});

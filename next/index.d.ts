@@ -1,0 +1,117 @@
+import type { SessionData, SessionSealErrorCode, SetCookieOptions } from '../index.js'
+
+export type { SessionData, User, TokenSet, AccessTokenSet, ConnectionTokenSet } from '../index.js'
+
+/**
+ * The `code` of an error these functions throw: the library's codes, `ERR_NOT_AUTHENTICATED` (an update
+ * without a current session) and the SDK's own `session_domain_mismatch` (a session of another custom domain).
+ */
+export type SessionsErrorCode = SessionSealErrorCode | 'ERR_NOT_AUTHENTICATED' | 'session_domain_mismatch'
+
+/** The session cookie's settings; each defaults as in the SDK's Auth0Client. */
+export interface SessionCookieConfiguration {
+  /** Default `"__session"`. */
+  name?: string
+  /**
+   * Default `AUTH0_COOKIE_SECURE === "true"`; forced on when every `appBaseUrl` is https, and in production
+   * when no `appBaseUrl` is configured.
+   */
+  secure?: boolean
+  /** Default `AUTH0_COOKIE_SAME_SITE`, else `"lax"`. */
+  sameSite?: 'lax' | 'strict' | 'none'
+  /** Default `AUTH0_COOKIE_PATH`, else `NEXT_PUBLIC_BASE_PATH`, else `"/"`. */
+  path?: string
+  /** Default `AUTH0_COOKIE_DOMAIN`. */
+  domain?: string
+  /** Browser-session cookies (no `Max-Age`). Default `AUTH0_COOKIE_TRANSIENT === "true"`. */
+  transient?: boolean
+}
+
+/** `createSessions` options: the names of the SDK's `Auth0ClientOptions`, so one object can configure both. */
+export interface CreateSessionsOptions {
+  /** Default `AUTH0_SECRET`, read on the first call. A list rotates: the first seals, every one unseals. */
+  secret?: string | string[]
+  /**
+   * Default `AUTH0_DOMAIN`. A session created for another custom domain (`internal.mcd.domain`) is refused
+   * as the SDK refuses it: `getSession` throws an error with `code: "session_domain_mismatch"`.
+   */
+  domain?: string
+  /** Default `APP_BASE_URL` (comma-separated for several). Cookies are `Secure` when every one is https. */
+  appBaseUrl?: string | string[]
+  session?: {
+    /** Default `true`: each update extends the session by `inactivityDuration`, up to `absoluteDuration`. */
+    rolling?: boolean
+    /** Seconds from `internal.createdAt`. Default 259200 (3 days). */
+    absoluteDuration?: number
+    /** Seconds. Default 86400 (1 day). */
+    inactivityDuration?: number
+    cookie?: SessionCookieConfiguration
+  }
+  /** Seconds of slack for `exp`. Default 15, as the SDK. */
+  clockTolerance?: number
+  /** Cookie values longer than this are not read. Default 65536. */
+  maxCookieBytes?: number
+}
+
+/** A `Request` or `NextRequest` (proxy.ts, route handlers). */
+export interface WebRequestLike {
+  headers: { get(name: string): string | null }
+}
+
+/** The Pages Router's `req` (`NextApiRequest`, `IncomingMessage`). */
+export interface PagesRequestLike {
+  headers: { cookie?: string | string[] | undefined }
+}
+
+/** A `NextResponse` (proxy.ts): the `Set-Cookie` list goes to its cookie jar. */
+export interface NextResponseLike {
+  cookies: { set(name: string, value: string, options?: SetCookieOptions): unknown }
+}
+
+/** A plain `Response`: the `Set-Cookie` lines are appended to its headers. */
+export interface WebResponseLike {
+  headers: { append(name: string, value: string): void }
+}
+
+/** The Pages Router's `res` (`NextApiResponse`, `ServerResponse`): lines are added to its `Set-Cookie` header. */
+export interface PagesResponseLike {
+  getHeader(name: string): number | string | string[] | undefined
+  setHeader(name: string, value: number | string | readonly string[]): unknown
+}
+
+export type RequestLike = WebRequestLike | PagesRequestLike
+export type ResponseLike = NextResponseLike | WebResponseLike | PagesResponseLike
+
+export interface Sessions {
+  /**
+   * The session, as `auth0.getSession()` returns it, or `null`. Without a request (server components, route
+   * handlers, server actions) it reads `next/headers`; pass the request in the Pages Router and in proxy.ts.
+   * A session past the IdP ceiling is `null`; one of another custom domain throws (`session_domain_mismatch`).
+   */
+  getSession(req?: RequestLike): Promise<SessionData | null>
+  /**
+   * As `auth0.updateSession(session)` in route handlers and server actions: writes `session` (its `internal`
+   * kept from the current one) with a fresh expiry, through `next/headers`. Throws `ERR_NOT_AUTHENTICATED`
+   * when there is no session.
+   */
+  updateSession(session: SessionData): Promise<void>
+  /**
+   * As `auth0.updateSession(req, res, session)` in proxy.ts (`NextRequest`, `NextResponse`) and the Pages
+   * Router: the `Set-Cookie` list goes to `res`; in proxy.ts `req.cookies` is updated too (read-after-write).
+   */
+  updateSession(req: RequestLike, res: ResponseLike, session: SessionData): Promise<void>
+  /** Signs out: deletes the session cookie, its chunks, v3 cookies and connection-token cookies via `next/headers`. */
+  deleteSession(): Promise<void>
+  /** Signs out in proxy.ts or the Pages Router: the deletions go to `res`. */
+  deleteSession(req: RequestLike, res: ResponseLike): Promise<void>
+}
+
+/**
+ * `getSession`, `updateSession` and `deleteSession` with the call shapes of the SDK's. Settings are read on
+ * the first call, not at import, so a build without `AUTH0_SECRET` does not fail; a call without one throws
+ * `ERR_SECRET_INVALID`.
+ */
+export declare function createSessions(options?: CreateSessionsOptions): Sessions
+
+export { sdkCryptoStatus, installSdkCrypto } from './sdk-crypto.js'
+export type { SdkCryptoStatus, SdkCryptoReason, SdkCryptoCounts, SdkCookieCrypto } from './sdk-crypto.js'

@@ -1,0 +1,226 @@
+'use strict'
+
+// The run-time half of withSessionSeal. The SDK's rewritten `cookies.js` hands its own `encrypt`/`decrypt`
+// to `installSdkCrypto` and exports what comes back: session-seal's native drop-ins, used for a secret only
+// after a self-test with that secret has passed against the SDK's own functions, and falling back to those
+// functions for anything the native side does not answer exactly as the SDK would:
+//
+// - decrypt: a success is returned; a malformed, undecryptable or expired cookie is `null` when the SDK's
+//   own decrypt would return `null` (throwOnJWEErrors off); every other outcome (throwOnJWEErrors on, an
+//   algorithm, `zip` or option session-seal does not implement, an oversized cookie, a non-string argument)
+//   is handed to the SDK's function, so the caller gets the SDK's own result or error object.
+// - encrypt: a success is returned; any refusal is handed to the SDK's function.
+//
+// State is per process (on globalThis, so every bundle that carries a copy of the SDK shares it): the
+// kill-switch, counters, and the one log line.
+
+const crypto = require('node:crypto')
+
+/** `SESSION_SEAL_SDK_CRYPTO=off` (or `0`, `false`): the SDK keeps its own cookie crypto, at build and run time. */
+const KILL_SWITCH = 'SESSION_SEAL_SDK_CRYPTO'
+
+const killSwitchOn = (env = process.env) => ['off', '0', 'false'].includes(String(env[KILL_SWITCH] ?? '').trim().toLowerCase())
+
+/** The codes for which the SDK's decrypt returns `null` when throwOnJWEErrors is off. */
+const ABSENT = new Set(['ERR_JWE_INVALID', 'ERR_JWE_DECRYPTION_FAILED', 'ERR_JWT_EXPIRED'])
+
+/** Distinct secrets whose self-test result is remembered per installation (the SDK uses one or two). */
+const SELF_TESTS_KEPT = 16
+
+const STATE_KEY = Symbol.for('session-seal.sdk-crypto.v1')
+
+function state() {
+  globalThis[STATE_KEY] ??= {
+    installs: 0,
+    sdkVersion: null,
+    disabled: null, // read once, at the first installation
+    addon: undefined, // the native module, `null` when it could not be loaded
+    addonError: null,
+    selfTestsPassed: 0,
+    selfTestFailure: null,
+    calls: { encrypt: 0, decrypt: 0 },
+    fallbacks: { encrypt: 0, decrypt: 0 },
+    logged: false,
+  }
+  return globalThis[STATE_KEY]
+}
+
+/** The one log line saying which path serves the SDK's cookie crypto in this process. */
+function logOnce(level, message) {
+  const s = state()
+  if (s.logged) return
+  s.logged = true
+  console[level](`session-seal: ${message}`)
+}
+
+function loadAddon(s) {
+  if (s.addon === undefined) {
+    try {
+      s.addon = require('../index.js')
+    } catch (error) {
+      s.addon = null
+      s.addonError = error
+    }
+  }
+  return s.addon
+}
+
+/** A cookie with one ciphertext character changed (the first of the fourth segment). */
+function tampered(cookie) {
+  const parts = cookie.split('.')
+  parts[3] = (parts[3][0] === 'A' ? 'B' : 'A') + parts[3].slice(1)
+  return parts.join('.')
+}
+
+const json = (value) => JSON.stringify(value)
+
+/**
+ * Native seal → SDK open, SDK seal → native open (equal to the SDK's own result), tampered → refused by
+ * both. Resolves to `true`, or to an Error saying which step failed. JSON text is compared: the payloads are
+ * JSON anyway, and objects made by the addon may come from another realm than the SDK's (e.g. in Jest).
+ */
+async function selfTest(addon, originals, secret) {
+  const now = Math.floor(Date.now() / 1000)
+  const exp = now + 300
+  const probe = () => ({
+    user: { sub: `self-test|${crypto.randomBytes(9).toString('base64url')}`, name: 'Zoë “self-test” 🍪' },
+    internal: { sid: crypto.randomBytes(16).toString('hex'), createdAt: now },
+    list: [1, 2.5, null, true, { nested: 'é\u2028' }],
+  })
+  try {
+    const first = probe()
+    const byNative = await addon.encrypt(first, secret, exp)
+    const readBySdk = await originals.decrypt(byNative, secret)
+    if (!readBySdk || json(readBySdk.payload) !== json({ ...first, exp }) || json(readBySdk.protectedHeader) !== json({ enc: 'A256GCM', alg: 'dir' })) {
+      return new Error('a cookie sealed natively is not read back by the SDK as sealed')
+    }
+    const second = probe()
+    const bySdk = await originals.encrypt(second, secret, exp, { iat: now, uat: now, exp })
+    const readNatively = await addon.decrypt(bySdk, secret, undefined, true)
+    const readBySdkItself = await originals.decrypt(bySdk, secret)
+    if (json(readNatively) !== json(readBySdkItself) || json(readNatively.payload) !== json({ ...second, exp })) {
+      return new Error('a cookie sealed by the SDK is not read natively as the SDK reads it')
+    }
+    const bad = tampered(bySdk)
+    const nativeBad = await addon.decrypt(bad, secret, undefined, true).then(
+      () => 'accepted',
+      (error) => error.code,
+    )
+    if (nativeBad !== 'ERR_JWE_DECRYPTION_FAILED' || (await originals.decrypt(bad, secret)) !== null) {
+      return new Error(`a tampered cookie is not refused as the SDK refuses it (native: ${nativeBad})`)
+    }
+    return true
+  } catch (error) {
+    return new Error(`the self-test threw: ${error && error.message}`)
+  }
+}
+
+/**
+ * Called by the rewritten SDK module with its own `encrypt`/`decrypt`; returns the pair it exports. Not for
+ * apps: use `withSessionSeal` in next.config.
+ */
+function installSdkCrypto(originals, meta = {}) {
+  if (typeof originals?.encrypt !== 'function' || typeof originals?.decrypt !== 'function') {
+    throw new TypeError('installSdkCrypto needs the SDK\'s encrypt and decrypt functions')
+  }
+  const s = state()
+  s.installs++
+  s.sdkVersion ??= meta.sdkVersion ?? null
+  s.disabled ??= killSwitchOn()
+  const sdk = { encrypt: originals.encrypt, decrypt: originals.decrypt }
+  if (s.disabled) {
+    logOnce('info', `@auth0/nextjs-auth0 cookie crypto runs on the SDK's JavaScript (${KILL_SWITCH}=${process.env[KILL_SWITCH]})`)
+    return sdk
+  }
+  const addon = loadAddon(s)
+  if (!addon) {
+    logOnce('warn', `@auth0/nextjs-auth0 cookie crypto runs on the SDK's JavaScript: the native addon did not load (${s.addonError?.message})`)
+    return sdk
+  }
+
+  // Self-test results by a digest of the secret (never the secret itself), most recent last.
+  const verdicts = new Map()
+  function verified(secret) {
+    if (typeof secret !== 'string') return false // not what the SDK passes: leave it to the SDK
+    const digest = crypto.createHash('sha256').update(secret).digest('base64')
+    let verdict = verdicts.get(digest)
+    if (verdict === undefined) {
+      verdict = selfTest(addon, sdk, secret).then((outcome) => {
+        if (outcome === true) {
+          s.selfTestsPassed++
+          logOnce('info', `@auth0/nextjs-auth0 ${s.sdkVersion ?? ''} cookie crypto runs natively (self-test passed)`)
+          return true
+        }
+        s.selfTestFailure ??= outcome.message
+        // Always said, even after the line above: a secret the native path refuses to serve is news.
+        s.logged = true
+        console.warn(`session-seal: self-test failed (${outcome.message}); @auth0/nextjs-auth0 keeps its own cookie crypto for this secret`)
+        return false
+      })
+      verdicts.set(digest, verdict)
+      if (verdicts.size > SELF_TESTS_KEPT) verdicts.delete(verdicts.keys().next().value)
+    }
+    return verdict
+  }
+
+  async function encrypt(payload, secret, expiration, additionalHeaders) {
+    if (await verified(secret)) {
+      try {
+        const cookie = await addon.encrypt(payload, secret, expiration, additionalHeaders)
+        s.calls.encrypt++
+        return cookie
+      } catch {
+        // Refused natively (e.g. a header naming another algorithm): the SDK decides, as it always did.
+      }
+    }
+    s.fallbacks.encrypt++
+    return sdk.encrypt(payload, secret, expiration, additionalHeaders)
+  }
+
+  async function decrypt(cookieValue, secret, options, throwOnJWEErrors) {
+    if (typeof cookieValue === 'string' && (await verified(secret))) {
+      try {
+        const result = await addon.decrypt(cookieValue, secret, options, true)
+        s.calls.decrypt++
+        return result
+      } catch (error) {
+        if (!throwOnJWEErrors && ABSENT.has(error?.code)) {
+          s.calls.decrypt++
+          return null
+        }
+      }
+    }
+    s.fallbacks.decrypt++
+    return sdk.decrypt(cookieValue, secret, options, throwOnJWEErrors)
+  }
+
+  return { encrypt, decrypt }
+}
+
+/**
+ * Whether the SDK's cookie crypto runs natively in this process, why (or why not), and how many SDK
+ * `encrypt`/`decrypt` calls session-seal answered (`calls`) or handed back to the SDK's JavaScript
+ * (`fallbacks`).
+ */
+function sdkCryptoStatus() {
+  const s = state()
+  let reason
+  if (s.installs === 0) reason = 'not-installed'
+  else if (s.disabled) reason = 'disabled'
+  else if (!s.addon) reason = 'addon-unavailable'
+  else if (s.selfTestFailure) reason = 'self-test-failed'
+  else reason = 'native'
+  return {
+    active: reason === 'native',
+    reason,
+    sdkVersion: s.sdkVersion,
+    selfTestsPassed: s.selfTestsPassed,
+    calls: { ...s.calls },
+    fallbacks: { ...s.fallbacks },
+  }
+}
+
+exports.sdkCryptoStatus = sdkCryptoStatus
+exports.installSdkCrypto = installSdkCrypto
+exports.killSwitchOn = killSwitchOn
+exports.KILL_SWITCH = KILL_SWITCH
