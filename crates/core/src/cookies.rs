@@ -847,9 +847,9 @@ fn utf16_chunks(value: &str, size: usize) -> Result<Vec<&str>> {
         let width = c.len_utf16();
         if units + width > size {
             if units != size {
-                return Err(invalid_arg_value(
-                    "value cannot be split into 3500-unit chunks without cutting a character in two",
-                ));
+                return Err(invalid_arg_value(format!(
+                    "value cannot be split into {size}-unit chunks without cutting a character in two"
+                )));
             }
             chunks.push(&value[start..at]);
             start = at;
@@ -1855,6 +1855,12 @@ mod tests {
         assert_eq!(utf16_chunks(&value, 3500).unwrap().len(), 2);
         let pair = format!("{}😀", "a".repeat(3499));
         assert!(utf16_chunks(&pair, 3500).is_err());
+        // The message names the size asked for.
+        let err = utf16_chunks("a\u{1F600}", 2).unwrap_err();
+        assert_eq!(
+            err.message,
+            "value cannot be split into 2-unit chunks without cutting a character in two"
+        );
         let fits = format!("{}😀b", "a".repeat(3498));
         let chunks = utf16_chunks(&fits, 3500).unwrap();
         assert_eq!(chunks, [&fits[..fits.len() - 1], "b"]);

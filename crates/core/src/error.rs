@@ -60,6 +60,25 @@ impl ErrorCode {
         ErrorCode::Internal,
     ];
 
+    /// What opening a bad cookie may fail with: every test and fuzz target of `open` checks against this.
+    pub const OPEN: [ErrorCode; 8] = [
+        ErrorCode::JweInvalid,
+        ErrorCode::JweDecryptionFailed,
+        ErrorCode::JwtExpired,
+        ErrorCode::JwtClaimValidationFailed,
+        ErrorCode::JwtInvalid,
+        ErrorCode::JoseNotSupported,
+        ErrorCode::JoseAlgNotAllowed,
+        ErrorCode::InputTooLarge,
+    ];
+
+    /// What parsing a compact JWE (and checking its header) may fail with.
+    pub const PARSE: [ErrorCode; 3] = [
+        ErrorCode::JweInvalid,
+        ErrorCode::JoseNotSupported,
+        ErrorCode::JoseAlgNotAllowed,
+    ];
+
     /// The code string JavaScript sees as `err.code`.
     pub fn as_str(self) -> &'static str {
         match self {

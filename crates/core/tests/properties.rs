@@ -67,17 +67,7 @@ fn is_coded_cookie_error(result: &session_seal_core::Result<session_seal_core::O
     match result {
         Ok(_) => false,
         Err(err) => {
-            !err.message.is_empty()
-                && [
-                    "ERR_JWE_INVALID",
-                    "ERR_JWE_DECRYPTION_FAILED",
-                    "ERR_JWT_EXPIRED",
-                    "ERR_JWT_CLAIM_VALIDATION_FAILED",
-                    "ERR_JWT_INVALID",
-                    "ERR_JOSE_NOT_SUPPORTED",
-                    "ERR_INPUT_TOO_LARGE",
-                ]
-                .contains(&err.code.as_str())
+            !err.message.is_empty() && session_seal_core::ErrorCode::OPEN.contains(&err.code)
         }
     }
 }
@@ -496,7 +486,17 @@ proptest! {
     ) {
         let signed = SIGNING.sign(SIGNED_NAME, SIGNED_ID);
         if let Some(edited) = apply(&signed, &Edit::Replace(index, replacement)) {
-            prop_assert_eq!(SIGNING.verify(SIGNED_NAME, &edited), None, "{}", edited);
+            // The SDK reads the signature as jose does, ignoring its last character's unused bits: an edit
+            // there that spells the same 32 bytes is the same signature (base64url::decode_like_jose).
+            let read = |cookie: &str| {
+                let mut parts = cookie.split('.');
+                (
+                    parts.next().map(str::to_owned),
+                    parts.next().and_then(base64url::decode_like_jose),
+                )
+            };
+            let expected = (read(&edited) == read(&signed)).then_some(SIGNED_ID);
+            prop_assert_eq!(SIGNING.verify(SIGNED_NAME, &edited), expected, "{}", edited);
         }
     }
 }
