@@ -277,6 +277,25 @@ export declare class SessionCookies {
   clearSessionId(cookies: CookieInput, options?: ReadOptions): SessionIdClearResult
 }
 
+/** Seals session values for a server-side store, bound to their session id; derives its keys once. */
+export declare class StoreCipher {
+  constructor(options: StoreCipherOptions)
+  /** Validates and seals `session` for `id`, ending at `expiresAt` (epoch seconds). */
+  seal(id: string, session: SessionData, expiresAt: number): string
+  /**
+   * Opens a value read under `id`, throwing a coded error for a value that is altered, bound to another id,
+   * sealed under no listed secret, or past its end.
+   */
+  open(id: string, value: string, options?: ReadOptions): StoreOpenResult
+  /** The index tag of `value` under every secret, newest first (`kind`: "sub", "sid" or "iss"). */
+  indexTags(kind: 'sub' | 'sid' | 'iss', value: string): Array<string>
+  /**
+   * The newest secret's tags of a session being written, in one call: `[sub, sid, iss]`, `""` for a
+   * value that is `null` or `undefined`.
+   */
+  writeTags(sub: string | null | undefined, sid: string | null | undefined, iss: string | null | undefined): Array<string>
+}
+
 /** Options of `planChunkedCookie`: the stores' defaults where absent. */
 export interface ChunkedCookieOptions {
   /** Default `true`. */
@@ -457,6 +476,21 @@ export interface SessionIdWriteResult {
   /** The session id the cookie holds: the one given, or a new one (32 hex characters). */
   id: string
   cookies: SetCookie[]
+}
+
+/** Options of `StoreCipher`, the sealing of `session-seal/redis`. */
+export interface StoreCipherOptions {
+  /** The secret, or a list: the first seals, every one opens. Keys of their own are derived from it. */
+  secret: string | string[]
+}
+
+/** A stored value that opened for its session id. */
+export interface StoreOpenResult {
+  session: SessionData
+  /** Which secret opened it: 0 is the newest. Seal it again when it is not 0. */
+  keyIndex: number
+  /** Epoch seconds when the session ends (the value's `exp`). */
+  expiresAt: number
 }
 
 /** How long the cookies of `generateSessionCookie` last, in seconds. */

@@ -837,6 +837,7 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.SessionCipher = nativeBinding.SessionCipher
 module.exports.SessionCookies = nativeBinding.SessionCookies
+module.exports.StoreCipher = nativeBinding.StoreCipher
 module.exports.CONNECTION_COOKIE_PREFIX = nativeBinding.CONNECTION_COOKIE_PREFIX
 module.exports.CONNECTION_COOKIE_WARN_BYTES = nativeBinding.CONNECTION_COOKIE_WARN_BYTES
 module.exports.decrypt = nativeBinding.decrypt

@@ -186,16 +186,30 @@ pub fn object_json(value: Unknown, name: &str) -> Result<String, Error> {
 /// A cookie value argument, refused by length before it is even copied out of V8. What cookies are (an
 /// ASCII string within the limit) is copied once, with no UTF-8 length scan.
 pub fn cookie(value: Unknown, cipher: &SessionCipher) -> Result<String, Error> {
+    cookie_checked(value, |len| cipher.check_size(len))
+}
+
+/// `cookie` with a limit of its own (`StoreCipher`'s stored values).
+pub fn cookie_within(value: Unknown, max_bytes: usize) -> Result<String, Error> {
+    cookie_checked(value, |len| {
+        input::check_len("cookie value", len, max_bytes)
+    })
+}
+
+fn cookie_checked(
+    value: Unknown,
+    check_size: impl Fn(usize) -> Result<(), Error>,
+) -> Result<String, Error> {
     let kind = kind(value)?;
     if kind != ValueType::String {
         return Err(wrong_type("cookie value", "a string", type_word(kind)));
     }
-    if cipher.check_size(utf16_len(value)?).is_ok() {
+    if check_size(utf16_len(value)?).is_ok() {
         if let Some(text) = js::ascii_string(value)? {
             return Ok(text);
         }
     }
-    cipher.check_size(utf8_len(value)?)?;
+    check_size(utf8_len(value)?)?;
     js::string(value)
 }
 

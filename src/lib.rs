@@ -15,6 +15,7 @@ mod dropin;
 mod jar;
 mod js;
 mod set_cookie;
+mod store;
 mod testing;
 mod validate;
 

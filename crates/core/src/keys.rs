@@ -36,7 +36,9 @@ impl fmt::Debug for DerivedKey {
     }
 }
 
-fn hkdf_sha256(secret: &str, info: &[u8]) -> DerivedKey {
+/// HKDF-SHA256 of `secret` with an empty salt and `info` naming the purpose: the SDK's construction, and the
+/// one every key of this crate uses, each purpose with its own `info`.
+pub fn derive(secret: &str, info: &[u8]) -> DerivedKey {
     let mut okm = [0u8; 32];
     Hkdf::<Sha256>::new(Some(&[]), secret.as_bytes())
         .expand(info, &mut okm)
@@ -48,12 +50,12 @@ fn hkdf_sha256(secret: &str, info: &[u8]) -> DerivedKey {
 
 /// The JWE content-encryption key for `secret`, as the SDK derives it.
 pub fn encryption_key(secret: &str) -> DerivedKey {
-    hkdf_sha256(secret, ENCRYPTION_INFO)
+    derive(secret, ENCRYPTION_INFO)
 }
 
 /// The HS256 key that v3 used to sign stateful session-id cookies.
 pub fn signing_key(secret: &str) -> DerivedKey {
-    hkdf_sha256(secret, SIGNING_INFO)
+    derive(secret, SIGNING_INFO)
 }
 
 /// The most secrets a ring takes. A forged cookie is tried against every secret of the ring before it is
@@ -108,9 +110,9 @@ struct RingKey {
 }
 
 impl RingKey {
-    fn new(secret: &str) -> RingKey {
+    fn new(secret: &str, info: &[u8]) -> RingKey {
         RingKey {
-            aead: AeadKey::new(encryption_key(secret).as_bytes()),
+            aead: AeadKey::new(derive(secret, info).as_bytes()),
             short: secret.len() < RECOMMENDED_SECRET_BYTES,
         }
     }
@@ -124,6 +126,12 @@ pub struct KeyRing {
 impl KeyRing {
     /// Derives a key per secret. One to `MAX_SECRETS` secrets, none of them empty.
     pub fn new<S: AsRef<str>>(secrets: &[S]) -> Result<Self> {
+        Self::derived(secrets, ENCRYPTION_INFO)
+    }
+
+    /// The same ring for another purpose: the keys derived with `info` (e.g. a session store's values,
+    /// which must never open as cookies).
+    pub fn derived<S: AsRef<str>>(secrets: &[S], info: &[u8]) -> Result<Self> {
         check_secret_count(secrets.len())?;
         // Built at its final capacity: a growing Vec would move the keys and free the old, unwiped copies
         // (audit finding L3; `tests/key_material_wiped.rs` checks every freed block).
@@ -131,7 +139,7 @@ impl KeyRing {
         for (index, secret) in secrets.iter().enumerate() {
             let secret = secret.as_ref();
             check_secret(secret, index)?;
-            keys.push(RingKey::new(secret));
+            keys.push(RingKey::new(secret, info));
         }
         Ok(KeyRing { keys })
     }

@@ -20,6 +20,7 @@ pub mod key_cache;
 pub mod keys;
 pub mod legacy;
 pub mod session;
+pub mod store;
 
 pub use cipher::{CipherOptions, Opened, SessionCipher};
 pub use error::{Error, ErrorCode, Result};

@@ -1,0 +1,20 @@
+'use strict'
+// The store's own error codes. Sealing errors keep the addon's codes (`ERR_JWE_*`, `ERR_INPUT_TOO_LARGE`, …).
+
+/** Coded errors of session-seal/redis, each with what it means; docs/redis.md lists the same. */
+const CODES = {
+  /** Redis did not answer within `timeout` ms (down, unreachable, or the client is still reconnecting). */
+  ERR_STORE_TIMEOUT: 'ERR_STORE_TIMEOUT',
+  /** The client or Redis refused the command (closed client, refused connection, error reply). */
+  ERR_STORE_COMMAND: 'ERR_STORE_COMMAND',
+  ERR_INVALID_ARG_TYPE: 'ERR_INVALID_ARG_TYPE',
+  ERR_INVALID_ARG_VALUE: 'ERR_INVALID_ARG_VALUE',
+}
+
+function storeError(code, message, cause) {
+  const err = new Error(message, cause === undefined ? undefined : { cause })
+  err.code = CODES[code] ?? code
+  return err
+}
+
+module.exports = { CODES, storeError }
