@@ -4,7 +4,7 @@
 
 import { describe, test, expect } from '@jest/globals';
 import { randomInt } from 'node:crypto';
-import { loadAddon } from './helpers/fixtures.mjs';
+import { loadAddon, shuffle } from './helpers/fixtures.mjs';
 import {
   cookieSuite,
   sdk,
@@ -202,7 +202,6 @@ describe('legacy v3 appSession cookies', () => {
   }
 
   const chunk = (value, size) => Array.from({ length: Math.ceil(value.length / size) }, (_, i) => value.slice(i * size, (i + 1) * size));
-  const shuffle = (list) => list.map((v) => [randomInt(0, 1e9), v]).sort((a, b) => a[0] - b[0]).map(([, v]) => v);
 
   test('chunks in any order are joined and converted as the SDK does', async () => {
     const secret = randomSecret();
