@@ -179,6 +179,29 @@ pub fn validate_json(text: &str) -> Vec<Problem> {
     check(text, Validation::Strict)
 }
 
+/// Every member name of the SessionData family, each once, outermost first: what tests and fuzz targets
+/// generate sessions from, read off the shapes themselves.
+pub fn member_names() -> Vec<&'static str> {
+    // Breadth first, each shape once (`act` holds an `act`).
+    let mut shapes: Vec<&'static Shape> = vec![&SESSION_DATA];
+    let mut names = Vec::new();
+    let mut next = 0;
+    while let Some(&shape) = shapes.get(next) {
+        next += 1;
+        for member in shape.members {
+            if !names.contains(&member.name) {
+                names.push(member.name);
+            }
+            if let Kind::Object(inner) | Kind::ArrayOf(inner) = member.kind {
+                if !shapes.iter().any(|seen| std::ptr::eq(*seen, inner)) {
+                    shapes.push(inner);
+                }
+            }
+        }
+    }
+    names
+}
+
 /// Checks a session given as JSON text as `validation` asks (`Validation::Strict` is `validate_json`):
 /// the fast scanner first, the streaming check for any text it is not sure of.
 pub fn check(text: &str, validation: Validation) -> Vec<Problem> {

@@ -122,41 +122,14 @@ fn any_json() -> impl Strategy<Value = Value> {
     })
 }
 
-/// Member names of the SDK's session types, so generated values reach deep validation paths.
-const SESSION_NAMES: &[&str] = &[
-    "user",
-    "tokenSet",
-    "internal",
-    "accessTokens",
-    "connectionTokenSets",
-    "sub",
-    "act",
-    "name",
-    "email_verified",
-    "session_expiry",
-    "urn:auth0:my_org_current_user_permissions",
-    "accessToken",
-    "idToken",
-    "scope",
-    "requestedScope",
-    "refreshToken",
-    "expiresAt",
-    "audience",
-    "token_type",
-    "sid",
-    "createdAt",
-    "mcd",
-    "domain",
-    "issuer",
-    "sessionExpiresAt",
-    "connection",
-    "loginHint",
-];
+/// Member names of the SDK's session types (read off the core's shapes), so generated values reach deep
+/// validation paths.
+static SESSION_NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(session::member_names);
 
 /// JSON shaped loosely like a session: mostly known member names, values of every type.
 fn session_like_json() -> impl Strategy<Value = Value> {
     let key = prop_oneof![
-        6 => select(SESSION_NAMES).prop_map(String::from),
+        6 => select(SESSION_NAMES.clone()).prop_map(String::from),
         1 => any::<String>(),
     ];
     prop_oneof![Just(Value::Null), scalar()].prop_recursive(6, 64, 8, move |inner| {

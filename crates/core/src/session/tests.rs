@@ -504,3 +504,28 @@ fn streaming_matches_the_tree_on_generated_json_and_broken_json() {
     let fast = FAST_ACCEPTED.with(|n| n.get());
     assert!(fast > 1000, "the fast path took only {fast} texts");
 }
+
+#[test]
+fn member_names_come_from_the_shapes() {
+    let names = member_names();
+    for name in [
+        "user",
+        "tokenSet",
+        "internal",
+        "accessTokens",
+        "connectionTokenSets",
+        "sub",
+        "act",
+        "accessToken",
+        "expiresAt",
+        "createdAt",
+        "connection",
+        "sessionExpiresAt",
+    ] {
+        assert!(names.contains(&name), "{name}");
+    }
+    let mut unique = names.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), names.len());
+}
