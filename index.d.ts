@@ -72,42 +72,8 @@ export interface SessionData {
   [key: string]: unknown
 }
 
-/* Options and results of this library. */
-
-export interface SessionCipherOptions {
-  /** The secret (AUTH0_SECRET), or a list: the first seals, every one unseals (rotation). */
-  secret: string | string[]
-  /** Seconds of slack for `exp` and `nbf`. Default 15, as the SDK. */
-  clockTolerance?: number
-  /** Cookie values longer than this are refused before any work. Default 65536. */
-  maxCookieBytes?: number
-}
-
-/**
- * How a session is checked before it is sealed. `"sdk"` (the default) refuses only what breaks the SDK when it
- * reads the session back (no `user` object, no `internal.createdAt` number, `accessTokens` or
- * `connectionTokenSets` that are not arrays of objects), so whatever `read`/`unseal` return and the SDK
- * itself writes is taken; `"strict"` (or `true`) checks the SDK's SessionData types in full, as
- * `validateSession` does; `false` seals any JSON object.
- */
-export type Validation = 'sdk' | 'strict' | boolean
-
-export interface SealOptions {
-  /** Default `"sdk"`: refuse only what breaks the SDK. `"strict"`: the SessionData types in full. */
-  validate?: Validation
-}
-
-export interface ReadOptions {
-  /** The current time in seconds since the epoch (default: the system clock); milliseconds are refused. */
-  now?: number
-}
-
-export interface OpenResult {
-  payload: Record<string, unknown>
-  protectedHeader: JweProtectedHeader
-  /** Which secret opened the cookie: 0 is the newest. Re-seal when it is not 0. */
-  keyIndex: number
-}
+/* jose's shapes, as the drop-in decrypt takes and returns them. (The options and results of this library are
+   generated from their `#[napi(object)]` definitions in `src/`, below this header.) */
 
 /**
  * The SDK's `decrypt` options (jose's `JWTDecryptOptions`). `currentDate` is honoured and `clockTolerance`
@@ -155,32 +121,6 @@ export interface DecryptResult<T> {
   protectedHeader: JweProtectedHeader
 }
 
-export interface ValidationError {
-  /** Where: `user.sub`, `accessTokens[1].audience`; empty for the value itself. */
-  path: string
-  message: string
-}
-
-export interface ValidationResult {
-  valid: boolean
-  errors: ValidationError[]
-}
-
-/** Options of `StoreCipher`, the sealing of `session-seal/redis`. */
-export interface StoreCipherOptions {
-  /** The secret, or a list: the first seals, every one opens. Keys of their own are derived from it. */
-  secret: string | string[]
-}
-
-/** A stored value that opened for its session id. */
-export interface StoreOpenResult {
-  session: SessionData
-  /** Which secret opened it: 0 is the newest. Seal it again when it is not 0. */
-  keyIndex: number
-  /** Epoch seconds when the session ends (the value's `exp`). */
-  expiresAt: number
-}
-
 /** Errors thrown (or rejected) by this library carry a string `code`. */
 export type SessionSealErrorCode =
   | 'ERR_JWE_INVALID'
@@ -219,6 +159,15 @@ export type CookieInput =
   | null
   | undefined
 
+/**
+ * How a session is checked before it is sealed. `"sdk"` (the default) refuses only what breaks the SDK when it
+ * reads the session back (no `user` object, no `internal.createdAt` number, `accessTokens` or
+ * `connectionTokenSets` that are not arrays of objects), so whatever `read`/`unseal` return and the SDK
+ * itself writes is taken; `"strict"` (or `true`) checks the SDK's SessionData types in full, as
+ * `validateSession` does; `false` seals any JSON object.
+ */
+export type Validation = 'sdk' | 'strict' | boolean
+
 /** The attributes of one `Set-Cookie`; pass them to Next.js as `res.cookies.set(c.name, c.value, c.options)`. */
 export interface SetCookieOptions {
   /** Always `true` for the session stores' cookies. */
@@ -236,98 +185,6 @@ export interface SetCookie {
   name: string
   value: string
   options: SetCookieOptions
-}
-
-export interface SessionCookieOptions {
-  /** Default `"lax"`. */
-  sameSite?: 'lax' | 'strict' | 'none'
-  /** Default `false`. */
-  secure?: boolean
-  /** Default `"/"`. */
-  path?: string
-  domain?: string
-  /** Browser-session cookies: the session cookie gets no `maxAge`. */
-  transient?: boolean
-  /** The SDK's spelling of `cookieName`. */
-  name?: string
-}
-
-export interface SessionCookiesOptions {
-  /** The secret (AUTH0_SECRET), or a list: the first seals, every one unseals (rotation). */
-  secret: string | string[]
-  /** Default `"__session"`. */
-  cookieName?: string
-  /** Default `true`: each write extends the session by `inactivityDuration`, up to `absoluteDuration`. */
-  rolling?: boolean
-  /** Seconds from `internal.createdAt`. Default 259200 (3 days). */
-  absoluteDuration?: number
-  /** Seconds. Default 86400 (1 day). */
-  inactivityDuration?: number
-  cookieOptions?: SessionCookieOptions
-  /** Seconds of slack for `exp` and `nbf`. Default 15, as the SDK. */
-  clockTolerance?: number
-  /** Cookie values (a joined chunked cookie included) longer than this are not read. Default 65536. */
-  maxCookieBytes?: number
-}
-
-export interface WriteOptions extends ReadOptions {
-  /** Default `"sdk"`: refuse only what breaks the SDK. `"strict"`: the SessionData types in full. */
-  validate?: Validation
-}
-
-export interface WriteResult {
-  /** What `write` returns. */
-  cookies: SetCookie[]
-  /** Bytes of the session cookie(s) set, `name=value` summed in UTF-8 (what the SDK's `setChunkedCookie` returns). */
-  bytes: number
-  /** `bytes >= 4096`: the SDK's threshold for its "431 Request Header Fields Too Large" warning. */
-  overBudget: boolean
-  /** `__FC_i` cookies whose `Set-Cookie` line is 4096 bytes or more (the SDK warns for each). */
-  oversizedCookies: string[]
-  /** The request's `Cookie` header after the write, as the SDK leaves it for read-after-write. */
-  requestCookieHeader: string
-}
-
-export interface SessionIdWriteResult {
-  /** The session id the cookie holds: the one given, or a new one (32 hex characters). */
-  id: string
-  cookies: SetCookie[]
-}
-
-export interface SessionIdClearResult {
-  /** The id in the v4 session cookie, to delete from your store; `null` when there is none. */
-  id: string | null
-  cookies: SetCookie[]
-}
-
-export interface ChunkedCookieOptions {
-  /** Default `true`. */
-  httpOnly?: boolean
-  /** Default `"lax"`. */
-  sameSite?: 'lax' | 'strict' | 'none'
-  /** Default `false`. */
-  secure?: boolean
-  /** Default `"/"`. */
-  path?: string
-  domain?: string
-  maxAge?: number
-  /** Drops `maxAge`. */
-  transient?: boolean
-}
-
-export interface ChunkedCookiePlan {
-  cookies: SetCookie[]
-  /** `name=value` bytes set, summed over the chunks. */
-  bytes: number
-  /** The request's `Cookie` header after the write. */
-  requestCookieHeader: string
-}
-
-export interface GenerateSessionCookieConfig {
-  /** The same secret as the SDK's configuration. */
-  secret: string | string[]
-  /** Epoch seconds to generate at (default: now). */
-  now?: number
 }
 
 /** What `SessionCookies.inspect` finds in a cookie jar. */
@@ -439,12 +296,59 @@ export declare class StoreCipher {
   writeTags(sub: string | null | undefined, sid: string | null | undefined, iss: string | null | undefined): Array<string>
 }
 
+/** Options of `planChunkedCookie`: the stores' defaults where absent. */
+export interface ChunkedCookieOptions {
+  /** Default `true`. */
+  httpOnly?: boolean
+  /** Default `"lax"`. */
+  sameSite?: 'lax' | 'strict' | 'none'
+  /** Default `false`. */
+  secure?: boolean
+  /** Default `"/"`. */
+  path?: string
+  domain?: string
+  maxAge?: number
+  /** Drops `maxAge`. */
+  transient?: boolean
+}
+
+/** What `planChunkedCookie` plans. */
+export interface ChunkedCookiePlan {
+  cookies: SetCookie[]
+  /** `name=value` bytes set, summed over the chunks. */
+  bytes: number
+  /** The request's `Cookie` header after the write. */
+  requestCookieHeader: string
+}
+
+/** Connection token sets live in `__FC_0`, `__FC_1`, … */
+export declare const CONNECTION_COOKIE_PREFIX: string
+
+/** The SDK warns when one `__FC_i` cookie's `Set-Cookie` line reaches this many bytes. */
+export declare const CONNECTION_COOKIE_WARN_BYTES: number
+
 /**
- * The SDK's `decrypt(cookieValue, secret, options?)`: `{ payload, protectedHeader }`, or `null` when the
- * cookie is malformed, undecryptable or expired (jose's `ERR_JWE_INVALID`, `ERR_JWE_DECRYPTION_FAILED`,
- * `ERR_JWT_EXPIRED`); other failures reject, as the SDK's do. The clock tolerance is the SDK's 15 s.
+ * The SDK's `decrypt(cookieValue, secret, options?, throwOnJWEErrors?)`: `{ payload, protectedHeader }`,
+ * or `null` when the cookie is malformed, undecryptable or expired (jose's `ERR_JWE_INVALID`,
+ * `ERR_JWE_DECRYPTION_FAILED`, `ERR_JWT_EXPIRED`); other failures reject, as the SDK's do. The clock
+ * tolerance is the SDK's 15 s.
  */
 export declare function decrypt<T = SessionData>(cookieValue: string, secret: string | string[], options?: DecryptOptions, throwOnJWEErrors?: boolean): Promise<DecryptResult<T> | null>
+
+/** The stores' default `absoluteDuration`, in seconds (3 days). */
+export declare const DEFAULT_ABSOLUTE_DURATION: number
+
+/** The SDK's slack for `exp` and `nbf`, in seconds (the default `clockTolerance`). */
+export declare const DEFAULT_CLOCK_TOLERANCE: number
+
+/** The v4 session cookie's default name (`cookieName`). */
+export declare const DEFAULT_COOKIE_NAME: string
+
+/** The stores' default `inactivityDuration`, in seconds (1 day). */
+export declare const DEFAULT_INACTIVITY_DURATION: number
+
+/** Cookie values longer than this are refused before any work (the default `maxCookieBytes`). */
+export declare const DEFAULT_MAX_COOKIE_BYTES: number
 
 /**
  * The SDK's `encrypt(payload, secret, expiration, additionalHeaders?)`: a JWE of `{ ...payload, exp }`
@@ -458,14 +362,54 @@ export declare function encrypt(payload: Record<string, unknown>, secret: string
  */
 export declare function generateSessionCookie(session: Partial<SessionData>, config: GenerateSessionCookieConfig): Promise<string>
 
+/** The configuration of `generateSessionCookie` and `generateStatefulSessionCookie`. */
+export interface GenerateSessionCookieConfig {
+  /** The same secret as the SDK's configuration. */
+  secret: string | string[]
+  /** Epoch seconds to generate at (default: now). */
+  now?: number
+}
+
 /** The stateful counterpart of `generateSessionCookie`: a session cookie holding `{ id }` for one hour. */
 export declare function generateStatefulSessionCookie(id: string, config: GenerateSessionCookieConfig): Promise<string>
 
+/** The v3 session cookie's name; its chunks are `appSession.0`, `appSession.1`, … */
+export declare const LEGACY_COOKIE_NAME: string
+
+/** A cookie value longer than this (UTF-8 bytes) is written in chunks of this many characters. */
+export declare const MAX_CHUNK_SIZE: number
+
+/** Cookie jars larger than this are refused before any work. */
+export declare const MAX_JAR_BYTES: number
+
+/** The most secrets a key ring takes. */
+export declare const MAX_SECRETS: number
+
+/** What `open` finds in a cookie that passes every check. */
+export interface OpenResult {
+  payload: Record<string, unknown>
+  protectedHeader: JweProtectedHeader
+  /** Which secret opened the cookie: 0 is the newest. Re-seal when it is not 0. */
+  keyIndex: number
+}
+
 /**
  * The SDK's `setChunkedCookie` on its own: the `Set-Cookie` list for writing `value` under `name` (in
- * 3500-character chunks when longer), given the request's cookies; for values sealed elsewhere.
+ * chunks when longer than a cookie holds), given the request's cookies; for values sealed elsewhere.
  */
 export declare function planChunkedCookie(name: string, value: string, options: ChunkedCookieOptions, cookies: CookieInput): ChunkedCookiePlan
+
+/** The options of a read: its moment. */
+export interface ReadOptions {
+  /** The current time in seconds since the epoch (default: the system clock); milliseconds are refused. */
+  now?: number
+}
+
+/** Options of `seal`. */
+export interface SealOptions {
+  /** Default `"sdk"`: refuse only what breaks the SDK. `"strict"`: the SessionData types in full. */
+  validate?: Validation
+}
 
 /**
  * A `Set-Cookie` header line for one entry, exactly as the SDK's `ResponseCookies` writes it
@@ -473,8 +417,122 @@ export declare function planChunkedCookie(name: string, value: string, options: 
  */
 export declare function serializeSetCookie(cookie: SetCookie, options?: ReadOptions): string
 
+/** The SDK warns when the session cookie(s) reach this many bytes (`name=value` summed). */
+export declare const SESSION_SIZE_WARN_BYTES: number
+
+/** Options of `new SessionCipher`. */
+export interface SessionCipherOptions {
+  /** The secret (AUTH0_SECRET), or a list: the first seals, every one unseals (rotation). */
+  secret: string | string[]
+  /** Seconds of slack for `exp` and `nbf`. Default 15, as the SDK. */
+  clockTolerance?: number
+  /** Cookie values longer than this are refused before any work. Default 65536. */
+  maxCookieBytes?: number
+}
+
+/** `cookieOptions` of `new SessionCookies`. */
+export interface SessionCookieOptions {
+  /** Default `"lax"`. */
+  sameSite?: 'lax' | 'strict' | 'none'
+  /** Default `false`. */
+  secure?: boolean
+  /** Default `"/"`. */
+  path?: string
+  domain?: string
+  /** Browser-session cookies: the session cookie gets no `maxAge`. */
+  transient?: boolean
+  /** The SDK's spelling of `cookieName`. */
+  name?: string
+}
+
+/** Options of `new SessionCookies`. */
+export interface SessionCookiesOptions {
+  /** The secret (AUTH0_SECRET), or a list: the first seals, every one unseals (rotation). */
+  secret: string | string[]
+  /** Default `"__session"`. */
+  cookieName?: string
+  /** Default `true`: each write extends the session by `inactivityDuration`, up to `absoluteDuration`. */
+  rolling?: boolean
+  /** Seconds from `internal.createdAt`. Default 259200 (3 days). */
+  absoluteDuration?: number
+  /** Seconds. Default 86400 (1 day). */
+  inactivityDuration?: number
+  cookieOptions?: SessionCookieOptions
+  /** Seconds of slack for `exp` and `nbf`. Default 15, as the SDK. */
+  clockTolerance?: number
+  /** Cookie values (a joined chunked cookie included) longer than this are not read. Default 65536. */
+  maxCookieBytes?: number
+}
+
+/** What `clearSessionId` deletes. */
+export interface SessionIdClearResult {
+  /** The id in the v4 session cookie, to delete from your store; `null` when there is none. */
+  id: string | null
+  cookies: SetCookie[]
+}
+
+/** What `writeSessionId` writes. */
+export interface SessionIdWriteResult {
+  /** The session id the cookie holds: the one given, or a new one (32 hex characters). */
+  id: string
+  cookies: SetCookie[]
+}
+
+/** Options of `StoreCipher`, the sealing of `session-seal/redis`. */
+export interface StoreCipherOptions {
+  /** The secret, or a list: the first seals, every one opens. Keys of their own are derived from it. */
+  secret: string | string[]
+}
+
+/** A stored value that opened for its session id. */
+export interface StoreOpenResult {
+  session: SessionData
+  /** Which secret opened it: 0 is the newest. Seal it again when it is not 0. */
+  keyIndex: number
+  /** Epoch seconds when the session ends (the value's `exp`). */
+  expiresAt: number
+}
+
+/** How long the cookies of `generateSessionCookie` last, in seconds. */
+export declare const TEST_COOKIE_MAX_AGE: number
+
 /**
  * Checks a value against the SDK's SessionData family, reporting every problem with its path.
  * The JSON form is judged: exactly what `seal` would encrypt.
  */
 export declare function validateSession(value: unknown): ValidationResult
+
+/** One problem `validateSession` found. */
+export interface ValidationError {
+  /** Where: `user.sub`, `accessTokens[1].audience`; empty for the value itself. */
+  path: string
+  message: string
+}
+
+/** What `validateSession` says of a value. */
+export interface ValidationResult {
+  valid: boolean
+  errors: Array<ValidationError>
+}
+
+/** Options of `write` and `writeWithBudget`. */
+export interface WriteOptions {
+  /** The current time in seconds since the epoch (default: the system clock); milliseconds are refused. */
+  now?: number
+  /** Default `"sdk"`: refuse only what breaks the SDK. `"strict"`: the SessionData types in full. */
+  validate?: Validation
+}
+
+/** What `writeWithBudget` plans, and what the SDK would say about its size. */
+export interface WriteResult {
+  /** What `write` returns. */
+  cookies: SetCookie[]
+  /** Bytes of the session cookie(s) set, `name=value` summed in UTF-8 (what the SDK's `setChunkedCookie` returns). */
+  bytes: number
+  /** `bytes >= 4096`: the SDK's threshold for its "431 Request Header Fields Too Large" warning. */
+  overBudget: boolean
+  /** `__FC_i` cookies whose `Set-Cookie` line is 4096 bytes or more (the SDK warns for each). */
+  oversizedCookies: Array<string>
+  /** The request's `Cookie` header after the write, as the SDK leaves it for read-after-write. */
+  requestCookieHeader: string
+}

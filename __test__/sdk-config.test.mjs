@@ -4,8 +4,9 @@
 // The config must merge into the app's own Turbopack rules, webpack function and package lists, never
 // replace them.
 
-import { describe, test, expect, beforeEach, afterEach, jest } from '@jest/globals';
+import { describe, test, expect, beforeEach, afterEach, afterAll, jest } from '@jest/globals';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { repoRoot } from './helpers/fixtures.mjs';
@@ -19,6 +20,9 @@ const sdkDir = path.join(repoRoot, 'node_modules', '@auth0', 'nextjs-auth0');
 const cookiesFile = path.join(sdkDir, 'dist', 'server', 'cookies.js');
 const installed = JSON.parse(fs.readFileSync(path.join(sdkDir, 'package.json'), 'utf8')).version;
 const source = fs.readFileSync(cookiesFile, 'utf8');
+// Fake SDK installs live outside the repository, so no stale copy is ever seen by Jest's module map.
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'session-seal-sdk-config-'));
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
 /** Runs the loader as a bundler would, collecting its warnings. */
 function runLoader(text, resourcePath = cookiesFile, options = { sdkVersion: installed }) {
@@ -77,7 +81,7 @@ describe('the loader leaves any other file alone, with a warning', () => {
   });
 
   test('a cookies.js whose package.json says a version outside the range', () => {
-    const dir = path.join(repoRoot, 'target', 'sdk-config-test', String(process.pid), '@auth0', 'nextjs-auth0');
+    const dir = path.join(scratch, '@auth0', 'nextjs-auth0');
     fs.mkdirSync(path.join(dir, 'dist', 'server'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: '@auth0/nextjs-auth0', version: '4.31.0' }));
     const file = path.join(dir, 'dist', 'server', 'cookies.js');
@@ -201,7 +205,7 @@ describe('withSessionSeal refuses, with one warning, and leaves the SDK alone', 
   };
 
   test('an SDK outside the verified versions', () => {
-    const dir = path.join(repoRoot, 'target', 'sdk-config-test', String(process.pid), 'app');
+    const dir = path.join(scratch, 'app');
     const sdk = path.join(dir, 'node_modules', '@auth0', 'nextjs-auth0');
     fs.mkdirSync(path.join(sdk, 'dist', 'server'), { recursive: true });
     fs.writeFileSync(path.join(sdk, 'package.json'), JSON.stringify({ name: '@auth0/nextjs-auth0', version: '4.31.2', exports: { './server': './dist/server/index.js' } }));
@@ -212,7 +216,7 @@ describe('withSessionSeal refuses, with one warning, and leaves the SDK alone', 
   });
 
   test('no SDK installed', () => {
-    const dir = path.join(repoRoot, 'target', 'sdk-config-test', String(process.pid), 'empty');
+    const dir = path.join(scratch, 'empty');
     fs.mkdirSync(dir, { recursive: true });
     // The repository's own node_modules would be found walking up: resolve from the filesystem root instead.
     expect(refused(withSessionSeal({}, { dir: path.parse(dir).root }))).toMatch(/@auth0\/nextjs-auth0 is not installed$/);

@@ -21,7 +21,7 @@ const COMMANDS = {
     usage: 'session-seal inspect [VALUE | COOKIE-HEADER | SET-COOKIE-LINES] [--json] [--name NAME] [--now SECONDS]',
     details: [
       'Reads its input from the argument or, without one, from standard input. Chunked cookies',
-      '(__session__0, __session__1, …) and v3 appSession cookies are joined as the SDK joins them.',
+      `(${addon.DEFAULT_COOKIE_NAME}__0, ${addon.DEFAULT_COOKIE_NAME}__1, …) and v3 ${addon.LEGACY_COOKIE_NAME} cookies are joined as the SDK joins them.`,
       'Prints a summary (format, which secret matched, issued/expires, chunks and size budget) and the',
       'session as pretty JSON; --json prints the whole inspection as one compact JSON line instead.',
     ],
@@ -33,8 +33,8 @@ const COMMANDS = {
     usage: 'session-seal seal [FILE] [--max-age SECONDS] [--name NAME] [--set-cookie] [--no-validate]',
     details: [
       'The session is validated against the SDK\'s SessionData types first; every problem is listed.',
-      '--max-age sets the cookie lifetime (default 86400 s, the SDK\'s inactivity duration).',
-      '--set-cookie prints Set-Cookie lines, chunked at 3500 bytes as the SDK writes them.',
+      `--max-age sets the cookie lifetime (default ${addon.DEFAULT_INACTIVITY_DURATION} s, the SDK's inactivity duration).`,
+      `--set-cookie prints Set-Cookie lines, chunked at ${addon.MAX_CHUNK_SIZE} bytes as the SDK writes them.`,
     ],
     options: {
       ...SECRET_OPTIONS,
@@ -246,7 +246,7 @@ function cookieJar(input, cookieName) {
   const text = lines.join(' ').replace(/^cookie:\s*/i, '')
   if (text.includes('=')) return { jar: text, kind: 'Cookie header' }
   // A bare value: a JWE has five segments; a v3 signed id cookie (`id.signature`) was named appSession.
-  const name = cookieName ?? (text.split('.').length === 5 ? '__session' : 'appSession')
+  const name = cookieName ?? (text.split('.').length === 5 ? addon.DEFAULT_COOKIE_NAME : addon.LEGACY_COOKIE_NAME)
   return { jar: { [name]: text }, kind: 'cookie value' }
 }
 
@@ -290,7 +290,7 @@ function inspect(values, positionals) {
   const { jar, kind } = cookieJar(input, values.name)
   const report = store.inspect(jar, { now })
   if (!report) {
-    throw new Failure('ERR_NO_SESSION_COOKIE', `no session cookie (${values.name ?? '__session'}, its chunks, or appSession) in the ${kind}`)
+    throw new Failure('ERR_NO_SESSION_COOKIE', `no session cookie (${values.name ?? addon.DEFAULT_COOKIE_NAME}, its chunks, or ${addon.LEGACY_COOKIE_NAME}) in the ${kind}`)
   }
   if (values.json) {
     print(JSON.stringify(report))
@@ -338,7 +338,7 @@ function readSession(positionals) {
 function seal(values, positionals) {
   const session = readSession(positionals)
   const secret = secrets(values, { stdinIsInput: positionals.length === 0 || positionals[0] === '-' })
-  const maxAge = positiveSeconds(values['max-age'], '--max-age', 86400)
+  const maxAge = positiveSeconds(values['max-age'], '--max-age', addon.DEFAULT_INACTIVITY_DURATION)
   const validate = !values['no-validate']
   if (validate) {
     const { valid, errors } = addon.validateSession(session)
@@ -353,7 +353,7 @@ function seal(values, positionals) {
 }
 
 /** Prints a cookie value, or with --set-cookie its Set-Cookie lines (chunked as the SDK chunks). */
-function emit(value, values, maxAge, name = values.name ?? '__session') {
+function emit(value, values, maxAge, name = values.name ?? addon.DEFAULT_COOKIE_NAME) {
   if (!values['set-cookie']) return print(value)
   const plan = addon.planChunkedCookie(name, value, { maxAge }, null)
   for (const cookie of plan.cookies) {
@@ -366,7 +366,7 @@ async function generate(values) {
   if (values.stateful) {
     if (values.id !== undefined && !/^[0-9a-f]{32}$/.test(values.id)) throw usageError('--id must be 32 lowercase hex characters')
     const id = values.id ?? randomBytes(16).toString('hex')
-    return emit(await addon.generateStatefulSessionCookie(id, { secret }), values, 3600, '__session')
+    return emit(await addon.generateStatefulSessionCookie(id, { secret }), values, addon.TEST_COOKIE_MAX_AGE, addon.DEFAULT_COOKIE_NAME)
   }
   if (!values.sub) throw usageError('--sub is required (the user id, e.g. auth0|123), or pass --stateful')
   const now = Math.floor(Date.now() / 1000)
@@ -380,7 +380,7 @@ async function generate(values) {
     expiresAt: now + 3600,
   }
   const session = { user, tokenSet, ...(values.sid !== undefined && { internal: { sid: values.sid, createdAt: now } }) }
-  emit(await addon.generateSessionCookie(session, { secret }), { ...values, name: undefined }, 3600, '__session')
+  emit(await addon.generateSessionCookie(session, { secret }), { ...values, name: undefined }, addon.TEST_COOKIE_MAX_AGE, addon.DEFAULT_COOKIE_NAME)
 }
 
 async function demo() {

@@ -7,7 +7,7 @@
 // environment variables as the SDK's Auth0Client (4.30.0, `server/client.js`), in the same order:
 // explicit options, then AUTH0_* variables, then the SDK's defaults.
 
-const { SessionCookies, serializeSetCookie } = require('../index.js')
+const { SessionCookies, serializeSetCookie, DEFAULT_COOKIE_NAME } = require('../index.js')
 
 /** A coded error, as every error of this library carries one. */
 function coded(code, message, Kind = Error) {
@@ -75,7 +75,7 @@ function cookieSettings(options, env) {
 
   const domain = cookie.domain ?? env.AUTH0_COOKIE_DOMAIN
   return {
-    name: cookie.name ?? '__session',
+    name: cookie.name ?? DEFAULT_COOKIE_NAME,
     secure,
     sameSite: cookie.sameSite ?? env.AUTH0_COOKIE_SAME_SITE ?? 'lax',
     path: cookie.path ?? env.AUTH0_COOKIE_PATH ?? env.NEXT_PUBLIC_BASE_PATH ?? '/',

@@ -1,170 +1,273 @@
-//! Reading the arguments every entry point shares: secrets, JSON objects, cookies, times.
+//! Reading JavaScript arguments into Rust values with napi-rs's typed API: kinds, numbers, strings,
+//! booleans, options objects, and the argument types every entry point shares (secrets, read options).
+//! What is acceptable is decided by `session_seal_core` (`input`, `keys`, `cipher`), which also words the
+//! errors; this module only reads.
 
-use napi::bindgen_prelude::ValueType;
+use napi::bindgen_prelude::{FromNapiValue, JsObjectValue, Object, Unknown};
+use napi::{JsDate, JsValue, ValueType};
+use napi_derive::napi;
+use std::ffi::CStr;
 
-use super::js::{type_word, Js, Raw};
-use session_seal_core::cipher::{CipherOptions, SessionCipher};
+use crate::js::{self, typed_argument, FromJs};
+use session_seal_core::cipher::SessionCipher;
 use session_seal_core::claims::{self, Clock};
-use session_seal_core::error::{
-    input_too_large, invalid_arg_type, invalid_arg_value, secret_invalid, Error, ErrorCode,
-};
+use session_seal_core::error::{internal, Error};
+use session_seal_core::input::{self, wrong_type, ValidateOption};
+use session_seal_core::keys::{check_secret_count, secret_of_wrong_type};
 use session_seal_core::session::Validation;
 
-/// `secret: string | string[]`, newest first.
-pub fn secrets(js: &Js, value: Raw) -> Result<Vec<String>, Error> {
-    let refuse = |got: &str| {
-        secret_invalid(format!(
-            "secret must be a non-empty string or an array of them, got {got}"
-        ))
-    };
-    match js.type_of(value)? {
-        ValueType::String => Ok(vec![js.string(value)?]),
-        ValueType::Object if js.is_array(value)? => {
-            let len = js.array_len(value)?;
-            // Counted before any element is read, so a huge list costs nothing.
-            session_seal_core::keys::check_secret_count(len as usize)?;
-            (0..len)
-                .map(|i| {
-                    let item = js.element(value, i)?;
-                    match js.type_of(item)? {
-                        ValueType::String => js.string(item),
-                        other => Err(secret_invalid(format!(
-                            "secret[{i}] must be a string, got {}",
-                            type_word(other)
-                        ))),
-                    }
-                })
-                .collect()
-        }
-        other => Err(refuse(type_word(other))),
+/// A failed Node-API call, as our internal error.
+pub fn napi_failed(what: &str) -> impl Fn(napi::Error) -> Error + '_ {
+    move |e| internal(format!("Node-API call failed: {what} ({e})"))
+}
+
+/// `typeof value`.
+pub fn kind(value: Unknown) -> Result<ValueType, Error> {
+    value.get_type().map_err(napi_failed("typeof"))
+}
+
+/// How JavaScript names a value's type in a message (`typeof`).
+pub fn type_word(kind: ValueType) -> &'static str {
+    match kind {
+        ValueType::Undefined => "undefined",
+        ValueType::Null => "null",
+        ValueType::Boolean => "boolean",
+        ValueType::Number => "number",
+        ValueType::String => "string",
+        ValueType::Symbol => "symbol",
+        ValueType::Object => "object",
+        ValueType::Function => "function",
+        ValueType::External => "external",
+        ValueType::BigInt => "bigint",
+        _ => "unknown",
     }
 }
 
-/// The JSON text of a plain object argument, as `JSON.stringify` writes it.
-pub fn object_json(js: &Js, value: Raw, name: &str) -> Result<String, Error> {
-    let kind = js.type_of(value)?;
-    if kind != ValueType::Object || js.is_array(value)? {
-        let got = if kind == ValueType::Object {
-            "array"
-        } else {
-            type_word(kind)
-        };
-        return Err(invalid_arg_type(format!(
-            "{name} must be a plain object, got {got}"
-        )));
+/// `typeof value`, with arrays called `array`.
+pub fn kind_word(value: Unknown) -> Result<&'static str, Error> {
+    Ok(match kind(value)? {
+        ValueType::Object if is_array(value)? => "array",
+        other => type_word(other),
+    })
+}
+
+pub fn is_array(value: Unknown) -> Result<bool, Error> {
+    value.is_array().map_err(napi_failed("isArray"))
+}
+
+/// A finite number argument.
+pub fn number(value: Unknown, name: &str) -> Result<f64, Error> {
+    match kind(value)? {
+        ValueType::Number => input::finite(
+            name,
+            f64::from_unknown(value).map_err(napi_failed("number"))?,
+        ),
+        other => Err(wrong_type(name, "a number", type_word(other))),
     }
-    match js.stringify(value)? {
-        Ok(Some(text)) if text.starts_with('{') => Ok(text),
-        Ok(_) => Err(invalid_arg_type(format!(
-            "{name} must be a plain object (it serializes to something else)"
-        ))),
-        Err(message) => Err(invalid_arg_value(format!(
-            "{name} cannot be serialized to JSON: {message}"
-        ))),
+}
+
+/// A number of seconds since the epoch (`expiresAt`, `createdAt`, `now`); milliseconds are refused.
+pub fn epoch_seconds(value: Unknown, name: &str) -> Result<f64, Error> {
+    claims::epoch_seconds(number(value, name)?, name)
+}
+
+/// `options.validate` of `seal` and `write` (`"sdk"`, `"strict"` or a boolean).
+pub fn validation(value: Unknown, _name: &str) -> Result<Validation, Error> {
+    let name;
+    let option = match kind(value)? {
+        ValueType::Boolean => ValidateOption::Boolean(boolean(value, "options.validate")?),
+        ValueType::String => {
+            name = js::string(value)?;
+            ValidateOption::Name(&name)
+        }
+        other => ValidateOption::Other(type_word(other)),
+    };
+    input::validation(Some(option))
+}
+
+/// A string argument, copied out of V8.
+pub fn string(value: Unknown, name: &str) -> Result<String, Error> {
+    match kind(value)? {
+        ValueType::String => js::string(value),
+        other => Err(wrong_type(name, "a string", type_word(other))),
     }
+}
+
+/// A boolean argument.
+pub fn boolean(value: Unknown, name: &str) -> Result<bool, Error> {
+    match kind(value)? {
+        ValueType::Boolean => bool::from_unknown(value).map_err(napi_failed("boolean")),
+        other => Err(wrong_type(name, "a boolean", type_word(other))),
+    }
+}
+
+/// The length of a string in UTF-16 units: V8 knows it without a scan, and it never exceeds the UTF-8
+/// bytes.
+pub fn utf16_len(value: Unknown) -> Result<usize, Error> {
+    napi::JsString::from_unknown(value)
+        .and_then(|s| s.utf16_len())
+        .map_err(napi_failed("string length"))
+}
+
+/// The UTF-8 length of a string, counted by V8 without a copy.
+pub fn utf8_len(value: Unknown) -> Result<usize, Error> {
+    napi::JsString::from_unknown(value)
+        .and_then(|s| s.utf8_len())
+        .map_err(napi_failed("string length"))
+}
+
+/// An optional options argument: `undefined`/`null` mean none; anything but an object is refused.
+pub fn options<'env>(value: Unknown<'env>, name: &str) -> Result<Option<Object<'env>>, Error> {
+    match kind(value)? {
+        ValueType::Undefined | ValueType::Null => Ok(None),
+        ValueType::Object => Ok(Some(
+            Object::from_unknown(value).map_err(napi_failed("object"))?,
+        )),
+        other => Err(wrong_type(name, "an object", type_word(other))),
+    }
+}
+
+/// `object[name]` as JavaScript reads it (getters run).
+pub fn get<'env>(object: &Object<'env>, name: &CStr) -> Result<Unknown<'env>, Error> {
+    object
+        .get_c_named_property::<Unknown>(name)
+        .map_err(napi_failed("property read"))
+}
+
+/// `object[name]` unless it is `undefined`.
+pub fn member<'env>(object: &Object<'env>, name: &CStr) -> Result<Option<Unknown<'env>>, Error> {
+    let value = get(object, name)?;
+    Ok((kind(value)? != ValueType::Undefined).then_some(value))
+}
+
+/// An optional member read with `read` (named `{prefix}.{name}` in messages).
+pub fn optional<'env, T>(
+    object: Option<&Object<'env>>,
+    name: &CStr,
+    prefix: &str,
+    read: impl FnOnce(Unknown<'env>, &str) -> Result<T, Error>,
+) -> Result<Option<T>, Error> {
+    let Some(object) = object else {
+        return Ok(None);
+    };
+    match member(object, name)? {
+        None => Ok(None),
+        Some(value) => {
+            let label = format!("{prefix}.{}", name.to_string_lossy());
+            read(value, &label).map(Some)
+        }
+    }
+}
+
+/// The epoch milliseconds of a `Date`, or `None` for anything else.
+pub fn date_millis(value: Unknown) -> Result<Option<f64>, Error> {
+    if !value.is_date().map_err(napi_failed("isDate"))? {
+        return Ok(None);
+    }
+    JsDate::from_unknown(value)
+        .and_then(|date| date.value_of())
+        .map(Some)
+        .map_err(napi_failed("date value"))
+}
+
+/// An expiry as jose's `setExpirationTime` takes it: epoch seconds, or a `Date` (floored to seconds).
+pub fn expiration(value: Unknown, name: &str) -> Result<f64, Error> {
+    match date_millis(value)? {
+        Some(millis) => input::date_seconds(name, millis),
+        None => number(value, name),
+    }
+}
+
+/// The JSON text of an argument that must be a plain object, as V8's `JSON.stringify` writes it.
+pub fn object_json(value: Unknown, name: &str) -> Result<String, Error> {
+    input::object_json(name, kind_word(value)?, || js::stringify(value))
 }
 
 /// A cookie value argument, refused by length before it is even copied out of V8. What cookies are (an
 /// ASCII string within the limit) is copied once, with no UTF-8 length scan.
-pub fn cookie(js: &Js, value: Raw, max_bytes: usize) -> Result<String, Error> {
-    let kind = js.type_of(value)?;
+pub fn cookie(value: Unknown, cipher: &SessionCipher) -> Result<String, Error> {
+    cookie_checked(value, |len| cipher.check_size(len))
+}
+
+/// `cookie` with a limit of its own (`StoreCipher`'s stored values).
+pub fn cookie_within(value: Unknown, max_bytes: usize) -> Result<String, Error> {
+    cookie_checked(value, |len| {
+        input::check_len("cookie value", len, max_bytes)
+    })
+}
+
+fn cookie_checked(
+    value: Unknown,
+    check_size: impl Fn(usize) -> Result<(), Error>,
+) -> Result<String, Error> {
+    let kind = kind(value)?;
     if kind != ValueType::String {
-        return Err(invalid_arg_type(format!(
-            "cookie value must be a string, got {}",
-            type_word(kind)
-        )));
+        return Err(wrong_type("cookie value", "a string", type_word(kind)));
     }
-    if js.utf16_len(value)? <= max_bytes {
-        if let Some(text) = js.ascii_string(value)? {
+    if check_size(utf16_len(value)?).is_ok() {
+        if let Some(text) = js::ascii_string(value)? {
             return Ok(text);
         }
     }
-    let len = js.utf8_len(value)?;
-    if len > max_bytes {
-        return Err(input_too_large(format!(
-            "cookie value is {len} bytes, over the {max_bytes}-byte limit"
-        )));
-    }
-    js.string(value)
+    check_size(utf8_len(value)?)?;
+    js::string(value)
 }
 
-/// `clockTolerance` and `maxCookieBytes`, as `new SessionCipher` and `new SessionCookies` read them.
-pub fn cipher_options(js: &Js, options: Raw) -> Result<CipherOptions, Error> {
-    let mut result = CipherOptions::default();
-    if let Some(tolerance) = js.option(Some(options), c"clockTolerance")? {
-        result.clock_tolerance = js.expect_number(tolerance, "options.clockTolerance")?;
-        if result.clock_tolerance < 0.0 {
-            return Err(invalid_arg_value(
-                "options.clockTolerance must be 0 or more seconds",
-            ));
+/// `secret: string | string[]`, newest first; a list is counted before any element is read.
+pub struct Secrets(pub Vec<String>);
+
+impl FromJs for Secrets {
+    fn from_js(value: Unknown) -> Result<Self, Error> {
+        match kind(value)? {
+            ValueType::String => Ok(Secrets(vec![js::string(value)?])),
+            ValueType::Object if is_array(value)? => {
+                let list = Object::from_unknown(value).map_err(napi_failed("array"))?;
+                let len = list
+                    .get_array_length_unchecked()
+                    .map_err(napi_failed("array length"))?;
+                check_secret_count(len as usize)?;
+                (0..len)
+                    .map(|i| {
+                        let item: Unknown =
+                            list.get_element(i).map_err(napi_failed("array element"))?;
+                        match kind(item)? {
+                            ValueType::String => js::string(item),
+                            other => Err(secret_of_wrong_type(Some(i as usize), type_word(other))),
+                        }
+                    })
+                    .collect::<Result<_, _>>()
+                    .map(Secrets)
+            }
+            other => Err(secret_of_wrong_type(None, type_word(other))),
         }
     }
-    if let Some(max) = js.option(Some(options), c"maxCookieBytes")? {
-        let max = js.expect_number(max, "options.maxCookieBytes")?;
-        if max < 1.0 || max.fract() != 0.0 || max > u32::MAX as f64 {
-            return Err(invalid_arg_value(
-                "options.maxCookieBytes must be a positive whole number of bytes",
-            ));
-        }
-        result.max_cookie_bytes = max as usize;
-    }
-    Ok(result)
 }
 
-/// The clock of a read: `options.now` (or the system clock) with the cipher's tolerance.
-pub fn clock(js: &Js, cipher: &SessionCipher, options: Option<Raw>) -> Result<Clock, Error> {
-    cipher.clock(now(js, options)?)
+/// The options of a read: its moment.
+#[napi(object, object_from_js = false, object_to_js = false)]
+pub struct ReadOptions {
+    /// The current time in seconds since the epoch (default: the system clock); milliseconds are refused.
+    pub now: Option<f64>,
 }
 
-/// For the reads that answer `null` rather than throw: an oversized input is no session.
-pub fn none_if_too_large<T>(read: Result<T, Error>) -> Result<Option<T>, Error> {
-    match read {
-        Err(e) if e.code == ErrorCode::InputTooLarge => Ok(None),
-        other => other.map(Some),
+impl FromJs for ReadOptions {
+    fn from_js(value: Unknown) -> Result<Self, Error> {
+        let options = options(value, "options")?;
+        Ok(ReadOptions {
+            now: optional(options.as_ref(), c"now", "options", epoch_seconds)?,
+        })
     }
 }
 
-/// `options.now` in epoch seconds, if given.
-pub fn now(js: &Js, options: Option<Raw>) -> Result<Option<f64>, Error> {
-    let options = js.options_object(options, "options")?;
-    js.option(options, c"now")?
-        .map(|now| epoch_seconds(js, now, "options.now"))
-        .transpose()
-}
+typed_argument!(ReadOptions);
 
-/// A number of seconds since the epoch (`expiresAt`, `createdAt`, `now`); milliseconds are refused.
-pub fn epoch_seconds(js: &Js, value: Raw, name: &str) -> Result<f64, Error> {
-    claims::epoch_seconds(js.expect_number(value, name)?, name)
-}
-
-/// `options.validate` of `seal` and `write`: absent or `"sdk"`, what the SDK needs; `"strict"` or `true`,
-/// the SDK's types in full; `false`, nothing.
-pub fn validation(js: &Js, options: Option<Raw>) -> Result<Validation, Error> {
-    let Some(value) = js.option(options, c"validate")? else {
-        return Ok(Validation::default());
-    };
-    match js.type_of(value)? {
-        ValueType::Boolean if js.boolean(value)? => Ok(Validation::Strict),
-        ValueType::Boolean => Ok(Validation::Off),
-        ValueType::String => Validation::from_name(&js.string(value)?).ok_or_else(|| {
-            invalid_arg_value("options.validate must be \"sdk\", \"strict\", true or false")
-        }),
-        other => Err(invalid_arg_type(format!(
-            "options.validate must be \"sdk\", \"strict\" or a boolean, got {}",
-            type_word(other)
-        ))),
+impl ReadOptions {
+    /// The clock of a read with `cipher`: `now` (or the system clock) with the cipher's tolerance.
+    pub fn clock(options: &Option<ReadOptions>, cipher: &SessionCipher) -> Result<Clock, Error> {
+        cipher.clock(Self::now(options))
     }
-}
 
-/// An expiry as jose's `setExpirationTime` takes it: epoch seconds, or a `Date` (floored to seconds).
-pub fn expiration(js: &Js, value: Raw, name: &str) -> Result<f64, Error> {
-    if let Some(millis) = js.date_millis(value)? {
-        let seconds = (millis / 1000.0).floor();
-        return if seconds.is_finite() {
-            Ok(seconds)
-        } else {
-            Err(invalid_arg_value(format!("{name} is an invalid Date")))
-        };
+    pub fn now(options: &Option<ReadOptions>) -> Option<f64> {
+        options.as_ref().and_then(|o| o.now)
     }
-    js.expect_number(value, name)
 }

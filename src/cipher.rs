@@ -1,14 +1,71 @@
-//! `SessionCipher` for JavaScript: the fast, synchronous path with the key derived once.
+//! `SessionCipher` for JavaScript: the fast, synchronous path with the keys derived once.
 
 use napi::bindgen_prelude::Unknown;
-use napi::{Env, JsValue};
+use napi::{Env, JsString};
 use napi_derive::napi;
 
-use super::args;
-use super::js::{Code, Js};
-use super::{guard, warn_if_short_secret};
-use session_seal_core::cipher::SessionCipher as CoreCipher;
-use session_seal_core::error::invalid_arg_type;
+use crate::args::{self, ReadOptions, Secrets};
+use crate::js::{typed_argument, CreateString, FromJs, Json};
+use crate::{guard, warn_if_short_secret, Code};
+use session_seal_core::cipher::{CipherOptions, SessionCipher as CoreCipher};
+use session_seal_core::error::{invalid_arg_type, Error};
+use session_seal_core::session::Validation;
+
+/// Options of `new SessionCipher`.
+#[napi(object, object_from_js = false, object_to_js = false)]
+pub struct SessionCipherOptions {
+    /// The secret (AUTH0_SECRET), or a list: the first seals, every one unseals (rotation).
+    #[napi(ts_type = "string | string[]")]
+    pub secret: Secrets,
+    /// Seconds of slack for `exp` and `nbf`. Default 15, as the SDK.
+    pub clock_tolerance: Option<f64>,
+    /// Cookie values longer than this are refused before any work. Default 65536.
+    pub max_cookie_bytes: Option<f64>,
+}
+
+impl FromJs for SessionCipherOptions {
+    fn from_js(value: Unknown) -> Result<Self, Error> {
+        let object = args::options(value, "options")?.ok_or_else(|| {
+            invalid_arg_type("new SessionCipher(options) needs an options object with a secret")
+        })?;
+        let options = Some(&object);
+        Ok(SessionCipherOptions {
+            secret: Secrets::from_js(args::get(&object, c"secret")?)?,
+            clock_tolerance: args::optional(options, c"clockTolerance", "options", args::number)?,
+            max_cookie_bytes: args::optional(options, c"maxCookieBytes", "options", args::number)?,
+        })
+    }
+}
+
+/// Options of `seal`.
+#[napi(object, object_from_js = false, object_to_js = false)]
+pub struct SealOptions {
+    /// Default `"sdk"`: refuse only what breaks the SDK. `"strict"`: the SessionData types in full.
+    #[napi(ts_type = "Validation")]
+    pub validate: Option<Validation>,
+}
+
+impl FromJs for SealOptions {
+    fn from_js(value: Unknown) -> Result<Self, Error> {
+        let options = args::options(value, "options")?;
+        Ok(SealOptions {
+            validate: args::optional(options.as_ref(), c"validate", "options", args::validation)?,
+        })
+    }
+}
+
+typed_argument!(SessionCipherOptions, SealOptions);
+
+/// What `open` finds in a cookie that passes every check.
+#[napi(object, object_from_js = false)]
+pub struct OpenResult {
+    #[napi(ts_type = "Record<string, unknown>")]
+    pub payload: Json,
+    #[napi(ts_type = "JweProtectedHeader")]
+    pub protected_header: Json,
+    /// Which secret opened the cookie: 0 is the newest. Re-seal when it is not 0.
+    pub key_index: u32,
+}
 
 /// Seals and unseals session cookies with keys derived once. All calls are synchronous.
 #[napi]
@@ -18,118 +75,85 @@ pub struct SessionCipher {
 
 #[napi]
 impl SessionCipher {
-    #[napi(constructor, ts_args_type = "options: SessionCipherOptions")]
-    pub fn new(env: &Env, options: Unknown) -> napi::Result<Self, Code> {
+    #[napi(constructor)]
+    pub fn new(env: &Env, options: SessionCipherOptions) -> napi::Result<Self, Code> {
         guard(|| {
-            let js = Js::new(env);
-            let options = js
-                .options_object(Some(options.raw()), "options")?
-                .ok_or_else(|| {
-                    invalid_arg_type(
-                        "new SessionCipher(options) needs an options object with a secret",
-                    )
-                })?;
-            let secrets = args::secrets(&js, js.get(options, c"secret")?)?;
-            let inner = CoreCipher::new(&secrets, args::cipher_options(&js, options)?)?;
-            warn_if_short_secret(&js, inner.ring())?;
+            let cipher_options =
+                CipherOptions::new(options.clock_tolerance, options.max_cookie_bytes)?;
+            let inner = CoreCipher::new(&options.secret.0, cipher_options)?;
+            warn_if_short_secret(env, inner.ring())?;
             Ok(SessionCipher { inner })
         })
     }
 
     /// Checks (by default, what the SDK needs; `validate: "strict"`, its types in full) and seals a session;
     /// `expiresAt` (seconds since the epoch) becomes `exp`.
-    #[napi(
-        ts_args_type = "session: SessionData, expiresAt: number, options?: SealOptions",
-        ts_return_type = "string"
-    )]
+    #[napi]
     pub fn seal<'env>(
         &self,
         env: &'env Env,
-        session: Unknown,
-        expires_at: Unknown,
-        options: Option<Unknown>,
-    ) -> napi::Result<Unknown<'env>, Code> {
+        #[napi(ts_arg_type = "SessionData")] session: Unknown,
+        #[napi(ts_arg_type = "number")] expires_at: Unknown,
+        #[napi(ts_arg_type = "SealOptions")] options: Option<SealOptions>,
+    ) -> napi::Result<JsString<'env>, Code> {
         guard(|| {
-            let js = Js::new(env);
-            let options = js.options_object(options.map(|o| o.raw()), "options")?;
-            let validation = args::validation(&js, options)?;
-            let session = args::object_json(&js, session.raw(), "session")?;
-            let expires_at = args::epoch_seconds(&js, expires_at.raw(), "expiresAt")?;
+            let validation = options.and_then(|o| o.validate).unwrap_or_default();
+            let session = args::object_json(session, "session")?;
+            let expires_at = args::epoch_seconds(expires_at, "expiresAt")?;
             let cookie = self.inner.seal_session(&session, expires_at, validation)?;
-            // A cookie is ASCII: created as Latin-1, without UTF-8 decoding.
-            Ok(js.unknown(js.create_string(&cookie)?))
+            env.create_string_latin1_or_utf8(&cookie)
         })
     }
 
     /// Seals any JSON object (e.g. the stateful `{ id }`), unvalidated.
-    #[napi(
-        ts_args_type = "payload: Record<string, unknown>, expiresAt: number",
-        ts_return_type = "string"
-    )]
+    #[napi]
     pub fn seal_payload<'env>(
         &self,
         env: &'env Env,
-        payload: Unknown,
-        expires_at: Unknown,
-    ) -> napi::Result<Unknown<'env>, Code> {
+        #[napi(ts_arg_type = "Record<string, unknown>")] payload: Unknown,
+        #[napi(ts_arg_type = "number")] expires_at: Unknown,
+    ) -> napi::Result<JsString<'env>, Code> {
         guard(|| {
-            let js = Js::new(env);
-            let payload = args::object_json(&js, payload.raw(), "payload")?;
-            let expires_at = args::epoch_seconds(&js, expires_at.raw(), "expiresAt")?;
+            let payload = args::object_json(payload, "payload")?;
+            let expires_at = args::epoch_seconds(expires_at, "expiresAt")?;
             let cookie = self.inner.seal_payload(&payload, expires_at, None)?;
-            Ok(js.unknown(js.create_string(&cookie)?))
+            env.create_string_latin1_or_utf8(&cookie)
         })
     }
 
     /// The session in a cookie as the SDK hands it to the app (v3 converted), or `null` for a bad cookie.
-    #[napi(
-        ts_args_type = "cookieValue: string, options?: ReadOptions",
-        ts_return_type = "SessionData | null"
-    )]
-    pub fn unseal<'env>(
+    #[napi(ts_return_type = "SessionData | null")]
+    pub fn unseal(
         &self,
-        env: &'env Env,
-        cookie: Unknown,
-        options: Option<Unknown>,
-    ) -> napi::Result<Unknown<'env>, Code> {
+        #[napi(ts_arg_type = "string")] cookie_value: Unknown,
+        #[napi(ts_arg_type = "ReadOptions")] options: Option<ReadOptions>,
+    ) -> napi::Result<Option<Json>, Code> {
         guard(|| {
-            let js = Js::new(env);
-            let clock = args::clock(&js, &self.inner, options.map(|o| o.raw()))?;
-            let max_bytes = self.inner.options().max_cookie_bytes;
-            let Some(cookie) = args::none_if_too_large(args::cookie(&js, cookie.raw(), max_bytes))?
-            else {
-                return Ok(js.unknown(js.null()?));
+            let clock = ReadOptions::clock(&options, &self.inner)?;
+            let read = args::cookie(cookie_value, &self.inner);
+            let Some(cookie) = session_seal_core::input::absent_if_too_large(read)? else {
+                return Ok(None);
             };
-            let value = match self.inner.unseal(&cookie, clock) {
-                Some(session) => js.parse(&session)?,
-                None => js.null()?,
-            };
-            Ok(js.unknown(value))
+            Ok(self.inner.unseal(&cookie, clock).map(Json))
         })
     }
 
     /// Decrypts and checks a cookie, throwing a coded error for anything wrong.
-    #[napi(
-        ts_args_type = "cookieValue: string, options?: ReadOptions",
-        ts_return_type = "OpenResult"
-    )]
-    pub fn open<'env>(
+    #[napi]
+    pub fn open(
         &self,
-        env: &'env Env,
-        cookie: Unknown,
-        options: Option<Unknown>,
-    ) -> napi::Result<Unknown<'env>, Code> {
+        #[napi(ts_arg_type = "string")] cookie_value: Unknown,
+        #[napi(ts_arg_type = "ReadOptions")] options: Option<ReadOptions>,
+    ) -> napi::Result<OpenResult, Code> {
         guard(|| {
-            let js = Js::new(env);
-            let clock = args::clock(&js, &self.inner, options.map(|o| o.raw()))?;
-            let cookie = args::cookie(&js, cookie.raw(), self.inner.options().max_cookie_bytes)?;
+            let clock = ReadOptions::clock(&options, &self.inner)?;
+            let cookie = args::cookie(cookie_value, &self.inner)?;
             let opened = self.inner.open(&cookie, clock)?;
-            let result = js.create_object(&[
-                (c"payload", js.parse(&opened.payload)?),
-                (c"protectedHeader", js.parse(&opened.header.json)?),
-                (c"keyIndex", js.create_number(opened.key_index as f64)?),
-            ])?;
-            Ok(js.unknown(result))
+            Ok(OpenResult {
+                payload: Json(opened.payload),
+                protected_header: Json(opened.header.json),
+                key_index: opened.key_index as u32,
+            })
         })
     }
 }

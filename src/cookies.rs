@@ -1,23 +1,164 @@
-//! `SessionCookies` and the cookie helpers for JavaScript: thin glue over `session_seal_core::cookies`.
-//!
-//! A cookie jar crosses the boundary in one piece: a `Cookie` header as a string, anything else as the
-//! JSON text of its `getAll()` (or of itself), produced by V8's own `JSON.stringify`. Results come back
-//! the same way, through one `JSON.parse`.
+//! `SessionCookies` for JavaScript: thin glue over `session_seal_core::cookies`. A jar crosses the boundary
+//! in one piece (`jar`); sessions come back through V8's `JSON.parse`, `Set-Cookie` lists as typed objects.
 
-use napi::bindgen_prelude::{Unknown, ValueType};
-use napi::{Env, JsValue};
+use napi::bindgen_prelude::Unknown;
+use napi::{Env, ValueType};
 use napi_derive::napi;
 
-use super::args;
-use super::js::{type_word, Code, Js, Raw};
-use super::{guard, warn_if_short_secret};
-use session_seal_core::cipher::{CipherOptions, SessionCipher};
-use session_seal_core::claims::system_seconds;
-use session_seal_core::cookies::{
-    self, jar_too_large, set_cookies_json, CookieConfig, Jar, Plan, SameSite, SetCookie,
-    SetCookieOptions, MAX_JAR_BYTES,
-};
-use session_seal_core::error::{invalid_arg_type, invalid_arg_value, Error};
+use crate::args::{self, ReadOptions, Secrets};
+use crate::js::{typed_argument, FromJs, Json};
+use crate::set_cookie::list;
+use crate::{guard, jar, warn_if_short_secret, Code};
+use session_seal_core::cipher::CipherOptions;
+use session_seal_core::cookies::{self, CookieConfig, StoreOptions};
+use session_seal_core::error::{invalid_arg_type, Error};
+use session_seal_core::input::{absent_if_too_large, wrong_type};
+use session_seal_core::inspect;
+use session_seal_core::session::Validation;
+
+/// `cookieOptions` of `new SessionCookies`.
+#[napi(object, object_from_js = false, object_to_js = false)]
+pub struct SessionCookieOptions {
+    /// Default `"lax"`.
+    #[napi(ts_type = "'lax' | 'strict' | 'none'")]
+    pub same_site: Option<String>,
+    /// Default `false`.
+    pub secure: Option<bool>,
+    /// Default `"/"`.
+    pub path: Option<String>,
+    pub domain: Option<String>,
+    /// Browser-session cookies: the session cookie gets no `maxAge`.
+    pub transient: Option<bool>,
+    /// The SDK's spelling of `cookieName`.
+    pub name: Option<String>,
+}
+
+/// Options of `new SessionCookies`.
+#[napi(object, object_from_js = false, object_to_js = false)]
+pub struct SessionCookiesOptions {
+    /// The secret (AUTH0_SECRET), or a list: the first seals, every one unseals (rotation).
+    #[napi(ts_type = "string | string[]")]
+    pub secret: Secrets,
+    /// Default `"__session"`.
+    pub cookie_name: Option<String>,
+    /// Default `true`: each write extends the session by `inactivityDuration`, up to `absoluteDuration`.
+    pub rolling: Option<bool>,
+    /// Seconds from `internal.createdAt`. Default 259200 (3 days).
+    pub absolute_duration: Option<f64>,
+    /// Seconds. Default 86400 (1 day).
+    pub inactivity_duration: Option<f64>,
+    pub cookie_options: Option<SessionCookieOptions>,
+    /// Seconds of slack for `exp` and `nbf`. Default 15, as the SDK.
+    pub clock_tolerance: Option<f64>,
+    /// Cookie values (a joined chunked cookie included) longer than this are not read. Default 65536.
+    pub max_cookie_bytes: Option<f64>,
+}
+
+impl FromJs for SessionCookiesOptions {
+    fn from_js(value: Unknown) -> Result<Self, Error> {
+        let object = args::options(value, "options")?.ok_or_else(|| {
+            invalid_arg_type("new SessionCookies(options) needs an options object with a secret")
+        })?;
+        let secret = Secrets::from_js(args::get(&object, c"secret")?)?;
+        let o = Some(&object);
+        // Read in this order, so the first wrong member is the one reported.
+        let clock_tolerance = args::optional(o, c"clockTolerance", "options", args::number)?;
+        let max_cookie_bytes = args::optional(o, c"maxCookieBytes", "options", args::number)?;
+        let rolling = args::optional(o, c"rolling", "options", args::boolean)?;
+        let absolute_duration = args::optional(o, c"absoluteDuration", "options", args::number)?;
+        let inactivity_duration =
+            args::optional(o, c"inactivityDuration", "options", args::number)?;
+        let cookie = match args::member(&object, c"cookieOptions")? {
+            Some(value) => args::options(value, "options.cookieOptions")?,
+            None => None,
+        };
+        let c = cookie.as_ref();
+        let cookie_name = args::optional(o, c"cookieName", "options", args::string)?;
+        let name = match cookie_name {
+            Some(_) => None,
+            None => args::optional(c, c"name", "options", |v, _| {
+                args::string(v, "options.cookieName")
+            })?,
+        };
+        let prefix = "options.cookieOptions";
+        Ok(SessionCookiesOptions {
+            secret,
+            cookie_name,
+            rolling,
+            absolute_duration,
+            inactivity_duration,
+            cookie_options: Some(SessionCookieOptions {
+                same_site: args::optional(c, c"sameSite", prefix, args::string)?,
+                secure: args::optional(c, c"secure", prefix, args::boolean)?,
+                path: args::optional(c, c"path", prefix, args::string)?,
+                domain: args::optional(c, c"domain", prefix, args::string)?,
+                transient: args::optional(c, c"transient", prefix, args::boolean)?,
+                name,
+            }),
+            clock_tolerance,
+            max_cookie_bytes,
+        })
+    }
+}
+
+/// Options of `write` and `writeWithBudget`.
+#[napi(object, object_from_js = false, object_to_js = false)]
+pub struct WriteOptions {
+    /// The current time in seconds since the epoch (default: the system clock); milliseconds are refused.
+    pub now: Option<f64>,
+    /// Default `"sdk"`: refuse only what breaks the SDK. `"strict"`: the SessionData types in full.
+    #[napi(ts_type = "Validation")]
+    pub validate: Option<Validation>,
+}
+
+impl FromJs for WriteOptions {
+    fn from_js(value: Unknown) -> Result<Self, Error> {
+        let options = args::options(value, "options")?;
+        let o = options.as_ref();
+        Ok(WriteOptions {
+            now: args::optional(o, c"now", "options", args::epoch_seconds)?,
+            validate: args::optional(o, c"validate", "options", args::validation)?,
+        })
+    }
+}
+
+typed_argument!(SessionCookiesOptions, WriteOptions);
+
+/// What `writeWithBudget` plans, and what the SDK would say about its size.
+#[napi(object, object_from_js = false)]
+pub struct WriteResult {
+    /// What `write` returns.
+    #[napi(ts_type = "SetCookie[]")]
+    pub cookies: Json,
+    /// Bytes of the session cookie(s) set, `name=value` summed in UTF-8 (what the SDK's `setChunkedCookie` returns).
+    pub bytes: u32,
+    /// `bytes >= 4096`: the SDK's threshold for its "431 Request Header Fields Too Large" warning.
+    pub over_budget: bool,
+    /// `__FC_i` cookies whose `Set-Cookie` line is 4096 bytes or more (the SDK warns for each).
+    pub oversized_cookies: Vec<String>,
+    /// The request's `Cookie` header after the write, as the SDK leaves it for read-after-write.
+    pub request_cookie_header: String,
+}
+
+/// What `writeSessionId` writes.
+#[napi(object, object_from_js = false)]
+pub struct SessionIdWriteResult {
+    /// The session id the cookie holds: the one given, or a new one (32 hex characters).
+    pub id: String,
+
+    #[napi(ts_type = "SetCookie[]")]
+    pub cookies: Json,
+}
+
+/// What `clearSessionId` deletes.
+#[napi(object, object_from_js = false, use_nullable = true)]
+pub struct SessionIdClearResult {
+    /// The id in the v4 session cookie, to delete from your store; `null` when there is none.
+    pub id: Option<String>,
+
+    #[napi(ts_type = "SetCookie[]")]
+    pub cookies: Json,
+}
 
 /// The cookie layer of the SDK's session stores: reads a request's cookies, plans the `Set-Cookie` list.
 #[napi]
@@ -27,24 +168,34 @@ pub struct SessionCookies {
 
 #[napi]
 impl SessionCookies {
-    #[napi(constructor, ts_args_type = "options: SessionCookiesOptions")]
-    pub fn new(env: &Env, options: Unknown) -> napi::Result<Self, Code> {
+    #[napi(constructor)]
+    pub fn new(env: &Env, options: SessionCookiesOptions) -> napi::Result<Self, Code> {
         guard(|| {
-            let js = Js::new(env);
-            let options = js
-                .options_object(Some(options.raw()), "options")?
-                .ok_or_else(|| {
-                    invalid_arg_type(
-                        "new SessionCookies(options) needs an options object with a secret",
-                    )
-                })?;
-            let secrets = args::secrets(&js, js.get(options, c"secret")?)?;
-            let inner = cookies::SessionCookies::new(
-                &secrets,
-                args::cipher_options(&js, options)?,
-                cookie_config(&js, options)?,
-            )?;
-            warn_if_short_secret(&js, inner.cipher().ring())?;
+            let cipher = CipherOptions::new(options.clock_tolerance, options.max_cookie_bytes)?;
+            let cookie = options.cookie_options.unwrap_or(SessionCookieOptions {
+                same_site: None,
+                secure: None,
+                path: None,
+                domain: None,
+                transient: None,
+                name: None,
+            });
+            let config = CookieConfig::new(StoreOptions {
+                rolling: options.rolling,
+                absolute_duration: options.absolute_duration,
+                inactivity_duration: options.inactivity_duration,
+                cookie_name: options.cookie_name,
+                cookie: cookies::SessionCookieOptions {
+                    name: cookie.name,
+                    same_site: cookie.same_site,
+                    secure: cookie.secure,
+                    path: cookie.path,
+                    domain: cookie.domain,
+                    transient: cookie.transient,
+                },
+            })?;
+            let inner = cookies::SessionCookies::new(&options.secret.0, cipher, config)?;
+            warn_if_short_secret(env, inner.cipher().ring())?;
             Ok(SessionCookies { inner })
         })
     }
@@ -52,214 +203,154 @@ impl SessionCookies {
     /// The session as the SDK's stateless store reads it (chunks joined, v3 converted, `__FC_i`
     /// connection token sets added), or `null`; like `auth0.getSession()`, `null` once the IdP session
     /// ceiling (`internal.sessionExpiresAt`, 30 s early) is reached. Bad or expired cookies never throw.
-    #[napi(
-        ts_args_type = "cookies: CookieInput, options?: ReadOptions",
-        ts_return_type = "SessionData | null"
-    )]
-    pub fn read<'env>(
+    #[napi(ts_return_type = "SessionData | null")]
+    pub fn read(
         &self,
-        env: &'env Env,
-        cookies: Unknown,
-        options: Option<Unknown>,
-    ) -> napi::Result<Unknown<'env>, Code> {
+        env: &Env,
+        #[napi(ts_arg_type = "CookieInput")] cookies: Unknown,
+        #[napi(ts_arg_type = "ReadOptions")] options: Option<ReadOptions>,
+    ) -> napi::Result<Option<Json>, Code> {
         guard(|| {
-            let js = Js::new(env);
-            let clock = args::clock(&js, self.inner.cipher(), options.map(|o| o.raw()))?;
-            let Some(jar) = args::none_if_too_large(jar(&js, cookies.raw()))? else {
-                return Ok(js.unknown(js.null()?));
+            let clock = ReadOptions::clock(&options, self.inner.cipher())?;
+            let Some(jar) = absent_if_too_large(jar::jar(env, cookies))? else {
+                return Ok(None);
             };
-            let value = match self.inner.read(&jar, clock) {
-                Some(session) => js.parse(&session)?,
-                None => js.null()?,
-            };
-            Ok(js.unknown(value))
+            Ok(self.inner.read(&jar, clock).map(Json))
         })
     }
 
     /// What the session cookie of a jar is made of (for debugging and the `session-seal inspect` command):
     /// the cookie and its chunks, their size, the format, which secret opened it, the payload and the
     /// session — or the coded error that keeps it shut. `null` when the jar holds no session cookie.
-    #[napi(
-        ts_args_type = "cookies: CookieInput, options?: ReadOptions",
-        ts_return_type = "Inspection | null"
-    )]
-    pub fn inspect<'env>(
+    #[napi(ts_return_type = "Inspection | null")]
+    pub fn inspect(
         &self,
-        env: &'env Env,
-        cookies: Unknown,
-        options: Option<Unknown>,
-    ) -> napi::Result<Unknown<'env>, Code> {
+        env: &Env,
+        #[napi(ts_arg_type = "CookieInput")] cookies: Unknown,
+        #[napi(ts_arg_type = "ReadOptions")] options: Option<ReadOptions>,
+    ) -> napi::Result<Option<Json>, Code> {
         guard(|| {
-            let js = Js::new(env);
-            let clock = args::clock(&js, self.inner.cipher(), options.map(|o| o.raw()))?;
-            let jar = jar(&js, cookies.raw())?;
-            let value = match session_seal_core::inspect::inspect(&self.inner, &jar, clock) {
-                Some(report) => js.parse(&report.to_string())?,
-                None => js.null()?,
-            };
-            Ok(js.unknown(value))
+            let clock = ReadOptions::clock(&options, self.inner.cipher())?;
+            let jar = jar::jar(env, cookies)?;
+            Ok(inspect::inspect(&self.inner, &jar, clock).map(|report| Json(report.to_string())))
         })
     }
 
     /// The `Set-Cookie` list the SDK's stateless store writes for `session`, given the request's cookies.
-    #[napi(
-        ts_args_type = "session: SessionData, cookies: CookieInput, options?: WriteOptions",
-        ts_return_type = "SetCookie[]"
-    )]
-    pub fn write<'env>(
+    #[napi(ts_return_type = "SetCookie[]")]
+    pub fn write(
         &self,
-        env: &'env Env,
-        session: Unknown,
-        cookies: Unknown,
-        options: Option<Unknown>,
-    ) -> napi::Result<Unknown<'env>, Code> {
+        env: &Env,
+        #[napi(ts_arg_type = "SessionData")] session: Unknown,
+        #[napi(ts_arg_type = "CookieInput")] cookies: Unknown,
+        #[napi(ts_arg_type = "WriteOptions")] options: Option<WriteOptions>,
+    ) -> napi::Result<Json, Code> {
         guard(|| {
-            let js = Js::new(env);
-            let outcome = self.write_outcome(&js, session.raw(), cookies.raw(), options)?;
-            Ok(js.unknown(js.parse(&set_cookies_json(&outcome.cookies))?))
+            Ok(list(
+                &self.write_outcome(env, session, cookies, options)?.cookies,
+            ))
         })
     }
 
     /// `write`, plus the size budget: the bytes set for the session (`name=value` summed, as the SDK
     /// counts), whether that reaches the SDK's 4096-byte warning, connection-token cookies over 4096
     /// bytes, and the request's `Cookie` header after the write (for read-after-write in middleware).
-    #[napi(
-        ts_args_type = "session: SessionData, cookies: CookieInput, options?: WriteOptions",
-        ts_return_type = "WriteResult"
-    )]
-    pub fn write_with_budget<'env>(
+    #[napi]
+    pub fn write_with_budget(
         &self,
-        env: &'env Env,
-        session: Unknown,
-        cookies: Unknown,
-        options: Option<Unknown>,
-    ) -> napi::Result<Unknown<'env>, Code> {
+        env: &Env,
+        #[napi(ts_arg_type = "SessionData")] session: Unknown,
+        #[napi(ts_arg_type = "CookieInput")] cookies: Unknown,
+        #[napi(ts_arg_type = "WriteOptions")] options: Option<WriteOptions>,
+    ) -> napi::Result<WriteResult, Code> {
         guard(|| {
-            let js = Js::new(env);
-            let outcome = self.write_outcome(&js, session.raw(), cookies.raw(), options)?;
-            let result = format!(
-                "{{\"cookies\":{},\"bytes\":{},\"overBudget\":{},\"oversizedCookies\":{},\"requestCookieHeader\":{}}}",
-                set_cookies_json(&outcome.cookies),
-                outcome.bytes,
-                outcome.over_budget,
-                json(&outcome.oversized_cookies),
-                json(&outcome.jar.to_header()),
-            );
-            Ok(js.unknown(js.parse(&result)?))
+            let outcome = self.write_outcome(env, session, cookies, options)?;
+            Ok(WriteResult {
+                request_cookie_header: outcome.jar.to_header(),
+                cookies: list(&outcome.cookies),
+                bytes: outcome.bytes as u32,
+                over_budget: outcome.over_budget,
+                oversized_cookies: outcome.oversized_cookies,
+            })
         })
     }
 
     /// The deletions the SDK's stateless store emits to sign out.
-    #[napi(ts_args_type = "cookies: CookieInput", ts_return_type = "SetCookie[]")]
-    pub fn clear<'env>(
+    #[napi(ts_return_type = "SetCookie[]")]
+    pub fn clear(
         &self,
-        env: &'env Env,
-        cookies: Unknown,
-    ) -> napi::Result<Unknown<'env>, Code> {
-        guard(|| {
-            let js = Js::new(env);
-            let jar = jar(&js, cookies.raw())?;
-            Ok(js.unknown(js.parse(&set_cookies_json(&self.inner.clear(&jar)))?))
-        })
+        env: &Env,
+        #[napi(ts_arg_type = "CookieInput")] cookies: Unknown,
+    ) -> napi::Result<Json, Code> {
+        guard(|| Ok(list(&self.inner.clear(&jar::jar(env, cookies)?))))
     }
 
     /// Stateful sessions: the id in the session cookie (a v4 JWE of `{ id }`, or a v3 signed
     /// `appSession` cookie), or `null`.
-    #[napi(
-        ts_args_type = "cookies: CookieInput, options?: ReadOptions",
-        ts_return_type = "string | null"
-    )]
-    pub fn read_session_id<'env>(
+    #[napi]
+    pub fn read_session_id(
         &self,
-        env: &'env Env,
-        cookies: Unknown,
-        options: Option<Unknown>,
-    ) -> napi::Result<Unknown<'env>, Code> {
+        env: &Env,
+        #[napi(ts_arg_type = "CookieInput")] cookies: Unknown,
+        #[napi(ts_arg_type = "ReadOptions")] options: Option<ReadOptions>,
+    ) -> napi::Result<Option<String>, Code> {
         guard(|| {
-            let js = Js::new(env);
-            let clock = args::clock(&js, self.inner.cipher(), options.map(|o| o.raw()))?;
-            let Some(jar) = args::none_if_too_large(jar(&js, cookies.raw()))? else {
-                return Ok(js.unknown(js.null()?));
+            let clock = ReadOptions::clock(&options, self.inner.cipher())?;
+            let Some(jar) = absent_if_too_large(jar::jar(env, cookies))? else {
+                return Ok(None);
             };
-            let value = match self.inner.read_session_id(&jar, clock) {
-                Some(id) => js.create_string(&id)?,
-                None => js.null()?,
-            };
-            Ok(js.unknown(value))
+            Ok(self.inner.read_session_id(&jar, clock))
         })
     }
 
     /// Stateful sessions: the cookie for session `id` (`null`: a new random id), with the rolling
     /// `maxAge` from `createdAt`; returns the id and the `Set-Cookie` list.
-    #[napi(
-        ts_args_type = "id: string | null, createdAt: number, cookies: CookieInput, options?: ReadOptions",
-        ts_return_type = "SessionIdWriteResult"
-    )]
-    pub fn write_session_id<'env>(
+    #[napi]
+    pub fn write_session_id(
         &self,
-        env: &'env Env,
-        id: Unknown,
-        created_at: Unknown,
-        cookies: Unknown,
-        options: Option<Unknown>,
-    ) -> napi::Result<Unknown<'env>, Code> {
+        env: &Env,
+        #[napi(ts_arg_type = "string | null")] id: Unknown,
+        #[napi(ts_arg_type = "number")] created_at: Unknown,
+        #[napi(ts_arg_type = "CookieInput")] cookies: Unknown,
+        #[napi(ts_arg_type = "ReadOptions")] options: Option<ReadOptions>,
+    ) -> napi::Result<SessionIdWriteResult, Code> {
         guard(|| {
-            let js = Js::new(env);
-            let now = cookies::epoch(args::now(&js, options.map(|o| o.raw()))?)?;
-            let id = match js.type_of(id.raw())? {
+            let now = cookies::epoch(ReadOptions::now(&options))?;
+            let id = match args::kind(id)? {
                 ValueType::Null | ValueType::Undefined => None,
-                ValueType::String => match js.string(id.raw())? {
-                    id if id.is_empty() => {
-                        return Err(invalid_arg_value(
-                            "id must be a non-empty string, or null for a new one",
-                        ))
-                    }
-                    id => Some(id),
-                },
-                other => {
-                    return Err(invalid_arg_type(format!(
-                        "id must be a string or null, got {}",
-                        type_word(other)
-                    )))
-                }
+                ValueType::String => Some(crate::js::string(id)?),
+                other => return Err(wrong_type("id", "a string or null", args::type_word(other))),
             };
-            let created_at = args::epoch_seconds(&js, created_at.raw(), "createdAt")?;
-            let jar = jar(&js, cookies.raw())?;
+            cookies::check_session_id(id.as_deref())?;
+            let created_at = args::epoch_seconds(created_at, "createdAt")?;
+            let jar = jar::jar(env, cookies)?;
             let written = self
                 .inner
                 .write_session_id(id.as_deref(), created_at, &jar, now)?;
-            let result = format!(
-                "{{\"id\":{},\"cookies\":{}}}",
-                json(&written.id),
-                set_cookies_json(&written.cookies)
-            );
-            Ok(js.unknown(js.parse(&result)?))
+            Ok(SessionIdWriteResult {
+                id: written.id,
+                cookies: list(&written.cookies),
+            })
         })
     }
 
     /// Stateful sessions: the deletions the SDK's stateful store emits, and the id to remove from the
     /// store (`null` when the cookie does not hold one).
-    #[napi(
-        ts_args_type = "cookies: CookieInput, options?: ReadOptions",
-        ts_return_type = "SessionIdClearResult"
-    )]
-    pub fn clear_session_id<'env>(
+    #[napi]
+    pub fn clear_session_id(
         &self,
-        env: &'env Env,
-        cookies: Unknown,
-        options: Option<Unknown>,
-    ) -> napi::Result<Unknown<'env>, Code> {
+        env: &Env,
+        #[napi(ts_arg_type = "CookieInput")] cookies: Unknown,
+        #[napi(ts_arg_type = "ReadOptions")] options: Option<ReadOptions>,
+    ) -> napi::Result<SessionIdClearResult, Code> {
         guard(|| {
-            let js = Js::new(env);
-            let clock = args::clock(&js, self.inner.cipher(), options.map(|o| o.raw()))?;
-            let jar = jar(&js, cookies.raw())?;
+            let clock = ReadOptions::clock(&options, self.inner.cipher())?;
+            let jar = jar::jar(env, cookies)?;
             let (id, cookies) = self.inner.clear_session_id(&jar, clock);
-            let result = format!(
-                "{{\"id\":{},\"cookies\":{}}}",
-                id.as_deref().map_or_else(|| "null".to_string(), json),
-                set_cookies_json(&cookies)
-            );
-            Ok(js.unknown(js.parse(&result)?))
+            Ok(SessionIdClearResult {
+                id,
+                cookies: list(&cookies),
+            })
         })
     }
 }
@@ -267,386 +358,18 @@ impl SessionCookies {
 impl SessionCookies {
     fn write_outcome(
         &self,
-        js: &Js,
-        session: Raw,
-        cookies: Raw,
-        options: Option<Unknown>,
+        env: &Env,
+        session: Unknown,
+        cookies: Unknown,
+        options: Option<WriteOptions>,
     ) -> Result<cookies::WriteOutcome, Error> {
-        let options = js.options_object(options.map(|o| o.raw()), "options")?;
-        let now = cookies::epoch(args::now(js, options)?)?;
-        let validation = args::validation(js, options)?;
-        let session = args::object_json(js, session, "session")?;
-        let jar = jar(js, cookies)?;
+        let (now, validation) = match options {
+            Some(o) => (o.now, o.validate.unwrap_or_default()),
+            None => (None, Validation::default()),
+        };
+        let now = cookies::epoch(now)?;
+        let session = args::object_json(session, "session")?;
+        let jar = jar::jar(env, cookies)?;
         self.inner.write(&session, &jar, now, validation)
     }
-}
-
-/// A `Set-Cookie` header line for one entry, exactly as the SDK's `ResponseCookies` writes it
-/// (`Expires` is `now + maxAge`; `now` defaults to the system clock).
-#[napi(ts_args_type = "cookie: SetCookie, options?: ReadOptions")]
-pub fn serialize_set_cookie(
-    env: &Env,
-    cookie: Unknown,
-    options: Option<Unknown>,
-) -> napi::Result<String, Code> {
-    guard(|| {
-        let js = Js::new(env);
-        let now = match args::now(&js, options.map(|o| o.raw()))? {
-            Some(now) => now,
-            None => system_seconds(),
-        };
-        let text = args::object_json(&js, cookie.raw(), "cookie")?;
-        SetCookie::from_json(&text)?.serialize(now)
-    })
-}
-
-/// The SDK's `setChunkedCookie` on its own: the `Set-Cookie` list for writing `value` under `name` (in
-/// 3500-character chunks when longer), given the request's cookies; for values sealed elsewhere.
-#[napi(
-    ts_args_type = "name: string, value: string, options: ChunkedCookieOptions, cookies: CookieInput",
-    ts_return_type = "ChunkedCookiePlan"
-)]
-pub fn plan_chunked_cookie<'env>(
-    env: &'env Env,
-    name: Unknown,
-    value: Unknown,
-    options: Unknown,
-    cookies: Unknown,
-) -> napi::Result<Unknown<'env>, Code> {
-    guard(|| {
-        let js = Js::new(env);
-        let name = string(&js, name.raw(), "name")?;
-        cookies::check_cookie_name(&name, "name")?;
-        let len = match js.type_of(value.raw())? {
-            ValueType::String => js.utf8_len(value.raw())?,
-            other => {
-                return Err(invalid_arg_type(format!(
-                    "value must be a string, got {}",
-                    type_word(other)
-                )))
-            }
-        };
-        if len > MAX_JAR_BYTES {
-            return Err(jar_too_large(len));
-        }
-        let value = js.string(value.raw())?;
-        let (options, transient) = chunked_options(&js, options.raw())?;
-        let mut jar = jar(&js, cookies.raw())?;
-        let mut plan = Plan::default();
-        let bytes =
-            cookies::set_chunked_cookie(&name, &value, &options, transient, &mut jar, &mut plan)?;
-        let result = format!(
-            "{{\"cookies\":{},\"bytes\":{bytes},\"requestCookieHeader\":{}}}",
-            set_cookies_json(&plan.into_vec()),
-            json(&jar.to_header())
-        );
-        Ok(js.unknown(js.parse(&result)?))
-    })
-}
-
-/// The SDK's `generateSessionCookie` (`@auth0/nextjs-auth0/testing`): a session cookie valid for one
-/// hour, `internal` defaulting to `{ sid: "auth0-sid", createdAt: now }`.
-#[napi(
-    ts_args_type = "session: Partial<SessionData>, config: GenerateSessionCookieConfig",
-    ts_return_type = "Promise<string>"
-)]
-pub fn generate_session_cookie<'env>(
-    env: &'env Env,
-    session: Unknown,
-    config: Unknown,
-) -> napi::Result<Unknown<'env>, Code> {
-    guard(|| {
-        let js = Js::new(env);
-        let outcome = (|| {
-            let session = args::object_json(&js, session.raw(), "session")?;
-            let (cipher, now) = test_cipher(&js, config.raw())?;
-            cookies::generate_session_cookie(&cipher, &session, now)
-        })()
-        .and_then(|cookie| js.create_string(&cookie));
-        Ok(js.unknown(js.settled_promise(outcome)?))
-    })
-}
-
-/// The stateful counterpart of `generateSessionCookie`: a session cookie holding `{ id }` for one hour.
-#[napi(
-    ts_args_type = "id: string, config: GenerateSessionCookieConfig",
-    ts_return_type = "Promise<string>"
-)]
-pub fn generate_stateful_session_cookie<'env>(
-    env: &'env Env,
-    id: Unknown,
-    config: Unknown,
-) -> napi::Result<Unknown<'env>, Code> {
-    guard(|| {
-        let js = Js::new(env);
-        let outcome = (|| {
-            let id = string(&js, id.raw(), "id")?;
-            if id.is_empty() {
-                return Err(invalid_arg_value("id must be a non-empty string"));
-            }
-            let (cipher, now) = test_cipher(&js, config.raw())?;
-            cookies::generate_session_id_cookie(&cipher, &id, now)
-        })()
-        .and_then(|cookie| js.create_string(&cookie));
-        Ok(js.unknown(js.settled_promise(outcome)?))
-    })
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Arguments
-// ---------------------------------------------------------------------------------------------------
-
-/// `CookieInput`: a `Cookie` header; `null`/`undefined` (no cookies); an object with `getAll()`; a
-/// `{ name, value }` list; or a `name → value` object.
-fn jar(js: &Js, value: Raw) -> Result<Jar, Error> {
-    match js.type_of(value)? {
-        ValueType::Undefined | ValueType::Null => Ok(Jar::new()),
-        ValueType::String => {
-            let len = js.utf8_len(value)?;
-            if len > MAX_JAR_BYTES {
-                return Err(jar_too_large(len));
-            }
-            Ok(Jar::parse_header(&js.string(value)?))
-        }
-        ValueType::Object => {
-            refuse_what_is_not_a_jar(js, value)?;
-            let list = match js.call_method(value, c"getAll")? {
-                None => value,
-                Some(Ok(list)) => list,
-                Some(Err(message)) => {
-                    return Err(invalid_arg_value(format!(
-                        "cookies.getAll() threw: {message}"
-                    )))
-                }
-            };
-            refuse_oversized(js, list)?;
-            match js.stringify(list)? {
-                // A `Headers` or a `Map` stringifies to `{}`: refuse it rather than read no cookies.
-                Ok(Some(text)) if text == "{}" && has_method(js, value, c"get")? => {
-                    Err(invalid_arg_type(
-                        "cookies looks like a Headers or Map object: pass headers.get('cookie'), a \
-                         { name, value } list or an object with getAll()",
-                    ))
-                }
-                Ok(Some(text)) => Jar::from_json(&text),
-                Ok(None) => Err(invalid_arg_type("cookies.getAll() must return a list")),
-                Err(message) => Err(invalid_arg_value(format!(
-                    "cookies cannot be serialized to JSON: {message}"
-                ))),
-            }
-        }
-        other => Err(invalid_arg_type(format!(
-            "cookies must be a Cookie header string, a name → value object, a {{ name, value }} list \
-             or an object with getAll(), got {}",
-            type_word(other)
-        ))),
-    }
-}
-
-/// Two mistakes that would otherwise read as a jar without cookies: a Promise (Next.js 15 made `cookies()`
-/// async) and a request (`NextRequest`, `Request`, the Pages Router's `req`: an object with `headers`
-/// and no `getAll()`; a cookie called `headers` holds a string).
-fn refuse_what_is_not_a_jar(js: &Js, value: Raw) -> Result<(), Error> {
-    if js.is_promise(value)? {
-        return Err(invalid_arg_type(
-            "cookies is a Promise: did you forget `await cookies()`? Pass the cookie jar it resolves to",
-        ));
-    }
-    if !has_method(js, value, c"getAll")?
-        && js.type_of(js.get(value, c"headers")?)? == ValueType::Object
-    {
-        return Err(invalid_arg_type(
-            "cookies is a request, not its cookies: pass request.cookies (NextRequest, NextApiRequest), \
-             or the Cookie header (request.headers.get('cookie'), req.headers.cookie)",
-        ));
-    }
-    Ok(())
-}
-
-/// Refuses a list or object jar whose names and values already sum past `MAX_JAR_BYTES`, before V8
-/// serializes it (audit finding L4). Lengths are in UTF-16 units, V8 knows them without a scan, and they
-/// never exceed the bytes of the JSON text the cap is otherwise applied to. A getter that throws stops the
-/// count; serialization then meets it again and reports it.
-fn refuse_oversized(js: &Js, list: Raw) -> Result<(), Error> {
-    let mut total = 0usize;
-    let mut add = |value: Option<Raw>| -> Result<bool, Error> {
-        match value {
-            None => Ok(false),
-            Some(value) => {
-                if js.type_of(value)? == ValueType::String {
-                    total += js.utf16_len(value)?;
-                }
-                if total > MAX_JAR_BYTES {
-                    return Err(jar_too_large(total));
-                }
-                Ok(true)
-            }
-        }
-    };
-    if js.is_array(list)? {
-        let len = js.array_len(list)? as usize;
-        // Each entry adds at least `{"name":"","value":""},` (23 bytes) to the JSON.
-        if len > MAX_JAR_BYTES / 23 {
-            return Err(jar_too_large(len * 23));
-        }
-        for index in 0..len as u32 {
-            let item = js.element(list, index)?;
-            if js.type_of(item)? != ValueType::Object {
-                continue;
-            }
-            for name in [c"name", c"value"] {
-                if !add(js.try_get_named(item, name)?)? {
-                    return Ok(());
-                }
-            }
-        }
-    } else if js.type_of(list)? == ValueType::Object {
-        let keys = js.own_keys(list)?;
-        let len = js.array_len(keys)? as usize;
-        // Each member adds at least `"":"",` (6 bytes).
-        if len > MAX_JAR_BYTES / 6 {
-            return Err(jar_too_large(len * 6));
-        }
-        for index in 0..len as u32 {
-            let key = js.element(keys, index)?;
-            add(Some(key))?;
-            if !add(js.try_get(list, key)?)? {
-                return Ok(());
-            }
-        }
-    }
-    Ok(())
-}
-
-fn has_method(js: &Js, object: Raw, name: &std::ffi::CStr) -> Result<bool, Error> {
-    Ok(js.type_of(js.get(object, name)?)? == ValueType::Function)
-}
-
-fn cookie_config(js: &Js, options: Raw) -> Result<CookieConfig, Error> {
-    let mut config = CookieConfig::default();
-    let some = Some(options);
-    if let Some(rolling) = js.option(some, c"rolling")? {
-        config.rolling = boolean(js, rolling, "options.rolling")?;
-    }
-    if let Some(value) = js.option(some, c"absoluteDuration")? {
-        config.absolute_duration = js.expect_number(value, "options.absoluteDuration")?;
-    }
-    if let Some(value) = js.option(some, c"inactivityDuration")? {
-        config.inactivity_duration = js.expect_number(value, "options.inactivityDuration")?;
-    }
-    let cookie = match js.option(some, c"cookieOptions")? {
-        Some(value) => js.options_object(Some(value), "options.cookieOptions")?,
-        None => None,
-    };
-    let name = match js.option(some, c"cookieName")? {
-        Some(name) => Some(name),
-        None => js.option(cookie, c"name")?,
-    };
-    if let Some(name) = name {
-        config.name = string(js, name, "options.cookieName")?;
-    }
-    if let Some(same_site) = js.option(cookie, c"sameSite")? {
-        config.same_site = same_site_value(js, same_site, "options.cookieOptions.sameSite")?;
-    }
-    if let Some(secure) = js.option(cookie, c"secure")? {
-        config.secure = boolean(js, secure, "options.cookieOptions.secure")?;
-    }
-    if let Some(path) = js.option(cookie, c"path")? {
-        config.path = string(js, path, "options.cookieOptions.path")?;
-    }
-    if let Some(domain) = js.option(cookie, c"domain")? {
-        config.domain = Some(string(js, domain, "options.cookieOptions.domain")?);
-    }
-    if let Some(transient) = js.option(cookie, c"transient")? {
-        config.transient = boolean(js, transient, "options.cookieOptions.transient")?;
-    }
-    Ok(config)
-}
-
-/// `planChunkedCookie`'s options: the store's defaults (`httpOnly: true`, `sameSite: "lax"`,
-/// `secure: false`, `path: "/"`) where absent.
-fn chunked_options(js: &Js, options: Raw) -> Result<(SetCookieOptions, bool), Error> {
-    let options = js.options_object(Some(options), "options")?;
-    let mut result = SetCookieOptions {
-        http_only: true,
-        same_site: Some(SameSite::Lax),
-        secure: false,
-        path: "/".to_string(),
-        domain: None,
-        max_age: None,
-    };
-    if let Some(value) = js.option(options, c"httpOnly")? {
-        result.http_only = boolean(js, value, "options.httpOnly")?;
-    }
-    if let Some(value) = js.option(options, c"sameSite")? {
-        result.same_site = Some(same_site_value(js, value, "options.sameSite")?);
-    }
-    if let Some(value) = js.option(options, c"secure")? {
-        result.secure = boolean(js, value, "options.secure")?;
-    }
-    if let Some(value) = js.option(options, c"path")? {
-        result.path = string(js, value, "options.path")?;
-    }
-    if let Some(value) = js.option(options, c"domain")? {
-        result.domain = Some(string(js, value, "options.domain")?).filter(|d| !d.is_empty());
-    }
-    if let Some(value) = js.option(options, c"maxAge")? {
-        result.max_age = Some(js.expect_number(value, "options.maxAge")?);
-    }
-    // The same header checks as a configured store.
-    CookieConfig {
-        path: result.path.clone(),
-        domain: result.domain.clone(),
-        ..CookieConfig::default()
-    }
-    .check()?;
-    let transient = match js.option(options, c"transient")? {
-        Some(value) => boolean(js, value, "options.transient")?,
-        None => false,
-    };
-    Ok((result, transient))
-}
-
-/// `config.secret` and `config.now` of the test helpers.
-fn test_cipher(js: &Js, config: Raw) -> Result<(SessionCipher, f64), Error> {
-    let config = js
-        .options_object(Some(config), "config")?
-        .ok_or_else(|| invalid_arg_type("config must be an object with a secret"))?;
-    let secrets = args::secrets(js, js.get(config, c"secret")?)?;
-    let cipher = SessionCipher::new(&secrets, CipherOptions::default())?;
-    warn_if_short_secret(js, cipher.ring())?;
-    let now = match js.option(Some(config), c"now")? {
-        Some(now) => args::epoch_seconds(js, now, "config.now")?,
-        None => system_seconds(),
-    };
-    Ok((cipher, now))
-}
-
-fn string(js: &Js, value: Raw, name: &str) -> Result<String, Error> {
-    match js.type_of(value)? {
-        ValueType::String => js.string(value),
-        other => Err(invalid_arg_type(format!(
-            "{name} must be a string, got {}",
-            type_word(other)
-        ))),
-    }
-}
-
-fn boolean(js: &Js, value: Raw, name: &str) -> Result<bool, Error> {
-    match js.type_of(value)? {
-        ValueType::Boolean => js.boolean(value),
-        other => Err(invalid_arg_type(format!(
-            "{name} must be a boolean, got {}",
-            type_word(other)
-        ))),
-    }
-}
-
-fn same_site_value(js: &Js, value: Raw, name: &str) -> Result<SameSite, Error> {
-    SameSite::parse(&string(js, value, name)?)
-        .ok_or_else(|| invalid_arg_value(format!("{name} must be \"lax\", \"strict\" or \"none\"")))
-}
-
-fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
-    serde_json::to_string(value).expect("strings and lists of strings serialize")
 }

@@ -1,5 +1,7 @@
-//! The Node-API surface of session-seal. Thin glue over `session_seal_core`: read arguments, call the
-//! core, hand back values. No rules live here.
+//! The Node-API surface of session-seal: thin glue over `session_seal_core` on napi-rs's typed API. Each
+//! module reads JavaScript arguments (`#[napi(object)]` options, our own argument types), calls the core,
+//! and hands back typed results. Every rule, check and message lives in the core; raw Node-API only in
+//! `js`.
 
 // napi-derive registers the exports with Node only outside `cfg(test)`; a test build (which clippy's
 // --all-targets makes) would call them all unused.
@@ -7,32 +9,81 @@
 
 mod args;
 mod cipher;
+mod constants;
 mod cookies;
 mod dropin;
+mod jar;
 mod js;
+mod set_cookie;
 mod store;
+mod testing;
 mod validate;
 
-use js::{throwable, Js, JsResult};
+use napi::bindgen_prelude::{FnArgs, Function, JsObjectValue, Object, Unknown};
+use napi::Env;
+use session_seal_core::error::Error;
+use session_seal_core::keys::{KeyRing, SHORT_SECRET_WARNING, SHORT_SECRET_WARNING_CODE};
 use std::sync::atomic::{AtomicBool, Ordering};
+
+/// A JavaScript error code paired with its message; what every binding returns on failure.
+#[derive(Debug, Clone, Copy)]
+pub struct Code(pub &'static str);
+
+impl AsRef<str> for Code {
+    fn as_ref(&self) -> &str {
+        self.0
+    }
+}
+
+pub type JsResult<T> = napi::Result<T, Code>;
+
+/// Our core error, thrown to JavaScript with `err.code` set.
+pub fn throwable(error: Error) -> napi::Error<Code> {
+    napi::Error::new(Code(error.code.as_str()), error.message)
+}
+
+/// Runs an entry point so that neither an error nor a panic escapes as anything but a coded JS error.
+fn guard<T>(body: impl FnOnce() -> Result<T, Error>) -> napi::Result<T, Code> {
+    session_seal_core::error::contain_panics(body).map_err(throwable)
+}
 
 static SHORT_SECRET_WARNED: AtomicBool = AtomicBool::new(false);
 
-/// Warns once per process when a secret is shorter than the 32 bytes the SDK recommends.
-fn warn_if_short_secret(
-    js: &Js,
-    ring: &session_seal_core::keys::KeyRing,
-) -> Result<(), session_seal_core::Error> {
-    if ring.has_short_secret() && !SHORT_SECRET_WARNED.swap(true, Ordering::Relaxed) {
-        js.emit_warning(
-            "session-seal: a secret is shorter than 32 bytes; generate one with `openssl rand -hex 32`",
-            "SESSION_SEAL_SHORT_SECRET",
-        )?;
+/// Warns once per process when a secret is shorter than the SDK recommends
+/// (`process.emitWarning(message, 'SessionSealWarning', code)`).
+fn warn_if_short_secret(env: &Env, ring: &KeyRing) -> Result<(), Error> {
+    if !ring.has_short_secret() || SHORT_SECRET_WARNED.swap(true, Ordering::Relaxed) {
+        return Ok(());
+    }
+    let failed = args::napi_failed("process.emitWarning");
+    let process: Object = env
+        .get_global()
+        .and_then(|global| global.get_named_property("process"))
+        .map_err(&failed)?;
+    let emit: Function<FnArgs<(&str, &str, &str)>, Unknown> =
+        process.get_named_property("emitWarning").map_err(&failed)?;
+    let warning = (
+        SHORT_SECRET_WARNING,
+        "SessionSealWarning",
+        SHORT_SECRET_WARNING_CODE,
+    );
+    if emit.apply(process, warning.into()).is_err() {
+        // A throwing warning listener is the app's business, not a failure of this call.
+        js::take_exception(env)?;
     }
     Ok(())
 }
 
-/// Runs an entry point so that neither an error nor a panic escapes as anything but a coded JS error.
-fn guard<T>(body: impl FnOnce() -> Result<T, session_seal_core::Error>) -> JsResult<T> {
-    session_seal_core::error::contain_panics(body).map_err(throwable)
+/// A promise already settled with `outcome` (work this small is faster done now than on the thread pool);
+/// an error rejects it with its code, as the SDK's async functions reject.
+fn settled<'env, T: napi::bindgen_prelude::ToNapiValue>(
+    env: &'env Env,
+    outcome: Result<T, Error>,
+) -> Result<napi::bindgen_prelude::PromiseRaw<'env, T>, Error> {
+    use napi::bindgen_prelude::PromiseRaw;
+    match outcome {
+        Ok(value) => PromiseRaw::resolve(env, value),
+        Err(error) => PromiseRaw::reject(env, throwable(error)),
+    }
+    .map_err(args::napi_failed("promise"))
 }

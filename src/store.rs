@@ -1,18 +1,52 @@
 //! `StoreCipher` for JavaScript (used by `session-seal/redis`): values bound to their session id, under keys
 //! of their own, and the keyed tags of the logout indexes.
 
-use napi::bindgen_prelude::{Unknown, ValueType};
-use napi::{Env, JsValue};
+use napi::bindgen_prelude::Unknown;
+use napi::{Env, JsString, ValueType};
 use napi_derive::napi;
 
-use super::args;
-use super::js::{type_word, Code, Js, Raw};
-use super::{guard, warn_if_short_secret};
-use session_seal_core::error::{invalid_arg_type, Result};
+use crate::args::{self, ReadOptions, Secrets};
+use crate::js::{self, typed_argument, CreateString, FromJs, Json};
+use crate::{guard, warn_if_short_secret, Code};
+use session_seal_core::claims::system_seconds;
+use session_seal_core::error::{invalid_arg_type, Error, Result};
+use session_seal_core::input::wrong_type;
 use session_seal_core::store::{
     check_id_len, check_tagged_len, StoreCipher as CoreStore, TagKind, MAX_ID_BYTES,
     MAX_TAGGED_BYTES, MAX_VALUE_BYTES,
 };
+
+/// Options of `StoreCipher`, the sealing of `session-seal/redis`.
+#[napi(object, object_from_js = false, object_to_js = false)]
+pub struct StoreCipherOptions {
+    /// The secret, or a list: the first seals, every one opens. Keys of their own are derived from it.
+    #[napi(ts_type = "string | string[]")]
+    pub secret: Secrets,
+}
+
+impl FromJs for StoreCipherOptions {
+    fn from_js(value: Unknown) -> Result<Self> {
+        let object = args::options(value, "options")?.ok_or_else(|| {
+            invalid_arg_type("new StoreCipher(options) needs an options object with a secret")
+        })?;
+        Ok(StoreCipherOptions {
+            secret: Secrets::from_js(args::get(&object, c"secret")?)?,
+        })
+    }
+}
+
+typed_argument!(StoreCipherOptions);
+
+/// A stored value that opened for its session id.
+#[napi(object, object_from_js = false)]
+pub struct StoreOpenResult {
+    #[napi(ts_type = "SessionData")]
+    pub session: Json,
+    /// Which secret opened it: 0 is the newest. Seal it again when it is not 0.
+    pub key_index: u32,
+    /// Epoch seconds when the session ends (the value's `exp`).
+    pub expires_at: f64,
+}
 
 /// Seals session values for a server-side store, bound to their session id; derives its keys once.
 #[napi]
@@ -22,123 +56,89 @@ pub struct StoreCipher {
 
 #[napi]
 impl StoreCipher {
-    #[napi(constructor, ts_args_type = "options: StoreCipherOptions")]
-    pub fn new(env: &Env, options: Unknown) -> napi::Result<Self, Code> {
+    #[napi(constructor)]
+    pub fn new(env: &Env, options: StoreCipherOptions) -> napi::Result<Self, Code> {
         guard(|| {
-            let js = Js::new(env);
-            let options = js
-                .options_object(Some(options.raw()), "options")?
-                .ok_or_else(|| {
-                    invalid_arg_type(
-                        "new StoreCipher(options) needs an options object with a secret",
-                    )
-                })?;
-            let secrets = args::secrets(&js, js.get(options, c"secret")?)?;
-            let inner = CoreStore::new(&secrets)?;
-            warn_if_short_secret(&js, inner.ring())?;
+            let inner = CoreStore::new(&options.secret.0)?;
+            warn_if_short_secret(env, inner.ring())?;
             Ok(StoreCipher { inner })
         })
     }
 
     /// Validates and seals `session` for `id`, ending at `expiresAt` (epoch seconds).
-    #[napi(
-        ts_args_type = "id: string, session: SessionData, expiresAt: number",
-        ts_return_type = "string"
-    )]
+    #[napi]
     pub fn seal<'env>(
         &self,
         env: &'env Env,
-        id: Unknown,
-        session: Unknown,
-        expires_at: Unknown,
-    ) -> napi::Result<Unknown<'env>, Code> {
+        #[napi(ts_arg_type = "string")] id: Unknown,
+        #[napi(ts_arg_type = "SessionData")] session: Unknown,
+        #[napi(ts_arg_type = "number")] expires_at: Unknown,
+    ) -> napi::Result<JsString<'env>, Code> {
         guard(|| {
-            let js = Js::new(env);
-            let id = bounded(&js, id.raw(), "id", MAX_ID_BYTES, check_id_len)?;
-            let session = args::object_json(&js, session.raw(), "session")?;
-            let expires_at = js.expect_number(expires_at.raw(), "expiresAt")?;
+            let id = bounded(id, "id", MAX_ID_BYTES, check_id_len)?;
+            let session = args::object_json(session, "session")?;
+            let expires_at = args::number(expires_at, "expiresAt")?;
             let value = self.inner.seal(&id, &session, expires_at)?;
-            Ok(js.unknown(js.create_string(&value)?))
+            env.create_string_latin1_or_utf8(&value)
         })
     }
 
     /// Opens a value read under `id`, throwing a coded error for a value that is altered, bound to another id,
     /// sealed under no listed secret, or past its end.
-    #[napi(
-        ts_args_type = "id: string, value: string, options?: ReadOptions",
-        ts_return_type = "StoreOpenResult"
-    )]
-    pub fn open<'env>(
+    #[napi]
+    pub fn open(
         &self,
-        env: &'env Env,
-        id: Unknown,
-        value: Unknown,
-        options: Option<Unknown>,
-    ) -> napi::Result<Unknown<'env>, Code> {
+        #[napi(ts_arg_type = "string")] id: Unknown,
+        #[napi(ts_arg_type = "string")] value: Unknown,
+        #[napi(ts_arg_type = "ReadOptions")] options: Option<ReadOptions>,
+    ) -> napi::Result<StoreOpenResult, Code> {
         guard(|| {
-            let js = Js::new(env);
-            let id = bounded(&js, id.raw(), "id", MAX_ID_BYTES, check_id_len)?;
-            let value = args::cookie(&js, value.raw(), MAX_VALUE_BYTES)?;
-            let now = args::now(&js, options.map(|o| o.raw()))?
-                .unwrap_or_else(session_seal_core::claims::system_seconds);
+            let id = bounded(id, "id", MAX_ID_BYTES, check_id_len)?;
+            let value = args::cookie_within(value, MAX_VALUE_BYTES)?;
+            let now = ReadOptions::now(&options).unwrap_or_else(system_seconds);
             let opened = self.inner.open(&id, &value, now)?;
-            let result = js.create_object(&[
-                (c"session", js.parse(&opened.session)?),
-                (c"keyIndex", js.create_number(opened.key_index as f64)?),
-                (c"expiresAt", js.create_number(opened.expires_at)?),
-            ])?;
-            Ok(js.unknown(result))
+            Ok(StoreOpenResult {
+                session: Json(opened.session),
+                key_index: opened.key_index as u32,
+                expires_at: opened.expires_at,
+            })
         })
     }
 
     /// The index tag of `value` under every secret, newest first (`kind`: "sub", "sid" or "iss").
-    #[napi(ts_args_type = "kind: 'sub' | 'sid' | 'iss', value: string")]
+    #[napi]
     pub fn index_tags(
         &self,
-        env: &Env,
-        kind: Unknown,
-        value: Unknown,
+        #[napi(ts_arg_type = "'sub' | 'sid' | 'iss'")] kind: Unknown,
+        #[napi(ts_arg_type = "string")] value: Unknown,
     ) -> napi::Result<Vec<String>, Code> {
         guard(|| {
-            let js = Js::new(env);
-            let kind = TagKind::parse(&bounded(&js, kind.raw(), "kind", 3, TagKind::check_len)?)?;
-            let value = bounded(
-                &js,
-                value.raw(),
-                "value",
-                MAX_TAGGED_BYTES,
-                check_tagged_len,
-            )?;
+            let kind = TagKind::parse(&bounded(kind, "kind", 3, TagKind::check_len)?)?;
+            let value = bounded(value, "value", MAX_TAGGED_BYTES, check_tagged_len)?;
             self.inner.index_tags(kind, &value)
         })
     }
 
     /// The newest secret's tags of a session being written, in one call: `[sub, sid, iss]`, `""` for a
     /// value that is `null` or `undefined`.
-    #[napi(
-        ts_args_type = "sub: string | null | undefined, sid: string | null | undefined, iss: string | null | undefined"
-    )]
+    #[napi]
     pub fn write_tags(
         &self,
-        env: &Env,
-        sub: Unknown,
-        sid: Unknown,
-        iss: Unknown,
+        #[napi(ts_arg_type = "string | null | undefined")] sub: Unknown,
+        #[napi(ts_arg_type = "string | null | undefined")] sid: Unknown,
+        #[napi(ts_arg_type = "string | null | undefined")] iss: Unknown,
     ) -> napi::Result<Vec<String>, Code> {
         guard(|| {
-            let js = Js::new(env);
             [
                 (TagKind::Subject, sub),
                 (TagKind::SessionId, sid),
                 (TagKind::Issuer, iss),
             ]
             .into_iter()
-            .map(|(kind, value)| match js.type_of(value.raw())? {
+            .map(|(kind, value)| match args::kind(value)? {
                 ValueType::Null | ValueType::Undefined => Ok(String::new()),
                 _ => {
-                    let name = kind.name();
-                    let value =
-                        bounded(&js, value.raw(), name, MAX_TAGGED_BYTES, check_tagged_len)?;
+                    let value = bounded(value, kind.name(), MAX_TAGGED_BYTES, check_tagged_len)?;
                     self.inner.write_tag(kind, &value)
                 }
             })
@@ -150,24 +150,20 @@ impl StoreCipher {
 /// A string argument, refused by length (`rule`, the core's) before it is copied out of V8: a UTF-16 length
 /// over `max` means more than `max` UTF-8 bytes too.
 fn bounded(
-    js: &Js,
-    value: Raw,
+    value: Unknown,
     name: &str,
     max: usize,
     rule: fn(usize) -> Result<()>,
-) -> Result<String> {
-    let kind = js.type_of(value)?;
+) -> std::result::Result<String, Error> {
+    let kind = args::kind(value)?;
     if kind != ValueType::String {
-        return Err(invalid_arg_type(format!(
-            "{name} must be a string, got {}",
-            type_word(kind)
-        )));
+        return Err(wrong_type(name, "a string", args::type_word(kind)));
     }
-    let units = js.utf16_len(value)?;
+    let units = args::utf16_len(value)?;
     if units > max {
         rule(units)?;
     }
-    let text = js.string(value)?;
+    let text = js::string(value)?;
     rule(text.len())?;
     Ok(text)
 }

@@ -72,42 +72,8 @@ export interface SessionData {
   [key: string]: unknown
 }
 
-/* Options and results of this library. */
-
-export interface SessionCipherOptions {
-  /** The secret (AUTH0_SECRET), or a list: the first seals, every one unseals (rotation). */
-  secret: string | string[]
-  /** Seconds of slack for `exp` and `nbf`. Default 15, as the SDK. */
-  clockTolerance?: number
-  /** Cookie values longer than this are refused before any work. Default 65536. */
-  maxCookieBytes?: number
-}
-
-/**
- * How a session is checked before it is sealed. `"sdk"` (the default) refuses only what breaks the SDK when it
- * reads the session back (no `user` object, no `internal.createdAt` number, `accessTokens` or
- * `connectionTokenSets` that are not arrays of objects), so whatever `read`/`unseal` return and the SDK
- * itself writes is taken; `"strict"` (or `true`) checks the SDK's SessionData types in full, as
- * `validateSession` does; `false` seals any JSON object.
- */
-export type Validation = 'sdk' | 'strict' | boolean
-
-export interface SealOptions {
-  /** Default `"sdk"`: refuse only what breaks the SDK. `"strict"`: the SessionData types in full. */
-  validate?: Validation
-}
-
-export interface ReadOptions {
-  /** The current time in seconds since the epoch (default: the system clock); milliseconds are refused. */
-  now?: number
-}
-
-export interface OpenResult {
-  payload: Record<string, unknown>
-  protectedHeader: JweProtectedHeader
-  /** Which secret opened the cookie: 0 is the newest. Re-seal when it is not 0. */
-  keyIndex: number
-}
+/* jose's shapes, as the drop-in decrypt takes and returns them. (The options and results of this library are
+   generated from their `#[napi(object)]` definitions in `src/`, below this header.) */
 
 /**
  * The SDK's `decrypt` options (jose's `JWTDecryptOptions`). `currentDate` is honoured and `clockTolerance`
@@ -155,32 +121,6 @@ export interface DecryptResult<T> {
   protectedHeader: JweProtectedHeader
 }
 
-export interface ValidationError {
-  /** Where: `user.sub`, `accessTokens[1].audience`; empty for the value itself. */
-  path: string
-  message: string
-}
-
-export interface ValidationResult {
-  valid: boolean
-  errors: ValidationError[]
-}
-
-/** Options of `StoreCipher`, the sealing of `session-seal/redis`. */
-export interface StoreCipherOptions {
-  /** The secret, or a list: the first seals, every one opens. Keys of their own are derived from it. */
-  secret: string | string[]
-}
-
-/** A stored value that opened for its session id. */
-export interface StoreOpenResult {
-  session: SessionData
-  /** Which secret opened it: 0 is the newest. Seal it again when it is not 0. */
-  keyIndex: number
-  /** Epoch seconds when the session ends (the value's `exp`). */
-  expiresAt: number
-}
-
 /** Errors thrown (or rejected) by this library carry a string `code`. */
 export type SessionSealErrorCode =
   | 'ERR_JWE_INVALID'
@@ -219,6 +159,15 @@ export type CookieInput =
   | null
   | undefined
 
+/**
+ * How a session is checked before it is sealed. `"sdk"` (the default) refuses only what breaks the SDK when it
+ * reads the session back (no `user` object, no `internal.createdAt` number, `accessTokens` or
+ * `connectionTokenSets` that are not arrays of objects), so whatever `read`/`unseal` return and the SDK
+ * itself writes is taken; `"strict"` (or `true`) checks the SDK's SessionData types in full, as
+ * `validateSession` does; `false` seals any JSON object.
+ */
+export type Validation = 'sdk' | 'strict' | boolean
+
 /** The attributes of one `Set-Cookie`; pass them to Next.js as `res.cookies.set(c.name, c.value, c.options)`. */
 export interface SetCookieOptions {
   /** Always `true` for the session stores' cookies. */
@@ -236,98 +185,6 @@ export interface SetCookie {
   name: string
   value: string
   options: SetCookieOptions
-}
-
-export interface SessionCookieOptions {
-  /** Default `"lax"`. */
-  sameSite?: 'lax' | 'strict' | 'none'
-  /** Default `false`. */
-  secure?: boolean
-  /** Default `"/"`. */
-  path?: string
-  domain?: string
-  /** Browser-session cookies: the session cookie gets no `maxAge`. */
-  transient?: boolean
-  /** The SDK's spelling of `cookieName`. */
-  name?: string
-}
-
-export interface SessionCookiesOptions {
-  /** The secret (AUTH0_SECRET), or a list: the first seals, every one unseals (rotation). */
-  secret: string | string[]
-  /** Default `"__session"`. */
-  cookieName?: string
-  /** Default `true`: each write extends the session by `inactivityDuration`, up to `absoluteDuration`. */
-  rolling?: boolean
-  /** Seconds from `internal.createdAt`. Default 259200 (3 days). */
-  absoluteDuration?: number
-  /** Seconds. Default 86400 (1 day). */
-  inactivityDuration?: number
-  cookieOptions?: SessionCookieOptions
-  /** Seconds of slack for `exp` and `nbf`. Default 15, as the SDK. */
-  clockTolerance?: number
-  /** Cookie values (a joined chunked cookie included) longer than this are not read. Default 65536. */
-  maxCookieBytes?: number
-}
-
-export interface WriteOptions extends ReadOptions {
-  /** Default `"sdk"`: refuse only what breaks the SDK. `"strict"`: the SessionData types in full. */
-  validate?: Validation
-}
-
-export interface WriteResult {
-  /** What `write` returns. */
-  cookies: SetCookie[]
-  /** Bytes of the session cookie(s) set, `name=value` summed in UTF-8 (what the SDK's `setChunkedCookie` returns). */
-  bytes: number
-  /** `bytes >= 4096`: the SDK's threshold for its "431 Request Header Fields Too Large" warning. */
-  overBudget: boolean
-  /** `__FC_i` cookies whose `Set-Cookie` line is 4096 bytes or more (the SDK warns for each). */
-  oversizedCookies: string[]
-  /** The request's `Cookie` header after the write, as the SDK leaves it for read-after-write. */
-  requestCookieHeader: string
-}
-
-export interface SessionIdWriteResult {
-  /** The session id the cookie holds: the one given, or a new one (32 hex characters). */
-  id: string
-  cookies: SetCookie[]
-}
-
-export interface SessionIdClearResult {
-  /** The id in the v4 session cookie, to delete from your store; `null` when there is none. */
-  id: string | null
-  cookies: SetCookie[]
-}
-
-export interface ChunkedCookieOptions {
-  /** Default `true`. */
-  httpOnly?: boolean
-  /** Default `"lax"`. */
-  sameSite?: 'lax' | 'strict' | 'none'
-  /** Default `false`. */
-  secure?: boolean
-  /** Default `"/"`. */
-  path?: string
-  domain?: string
-  maxAge?: number
-  /** Drops `maxAge`. */
-  transient?: boolean
-}
-
-export interface ChunkedCookiePlan {
-  cookies: SetCookie[]
-  /** `name=value` bytes set, summed over the chunks. */
-  bytes: number
-  /** The request's `Cookie` header after the write. */
-  requestCookieHeader: string
-}
-
-export interface GenerateSessionCookieConfig {
-  /** The same secret as the SDK's configuration. */
-  secret: string | string[]
-  /** Epoch seconds to generate at (default: now). */
-  now?: number
 }
 
 /** What `SessionCookies.inspect` finds in a cookie jar. */

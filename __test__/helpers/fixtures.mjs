@@ -60,6 +60,8 @@ export const randomInt = (min, max) => min + crypto.randomInt(max - min + 1);
 export const pick = (list) => list[crypto.randomInt(list.length)];
 export const chance = (p) => crypto.randomInt(1_000_000) < p * 1_000_000;
 export const nowSeconds = () => Math.floor(Date.now() / 1000);
+/** A shuffled copy of `list`. */
+export const shuffle = (list) => list.map((v) => [crypto.randomInt(1e9), v]).sort((a, b) => a[0] - b[0]).map(([, v]) => v);
 
 const ASCII = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,;:!?-_/+=@#$%&*()[]{}<>~^|`\'';
 // Characters that exercise JSON escaping and UTF-8: quotes, backslash, controls, NUL, line separators,

@@ -92,7 +92,12 @@ fuzz_target!(|data: &[u8]| {
     for cookie in COOKIES.clear(&jar) {
         let _ = cookie.serialize(NOW);
     }
-    if let Ok(outcome) = COOKIES.write(SESSION, &jar, NOW, session_seal_core::session::Validation::Strict) {
+    if let Ok(outcome) = COOKIES.write(
+        SESSION,
+        &jar,
+        NOW,
+        session_seal_core::session::Validation::Strict,
+    ) {
         for cookie in &outcome.cookies {
             cookie
                 .serialize(NOW)

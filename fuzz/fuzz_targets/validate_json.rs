@@ -10,45 +10,19 @@ use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value};
 use session_seal_core::session;
+use std::sync::LazyLock;
 
-const NAMES: &[&str] = &[
-    "user",
-    "tokenSet",
-    "internal",
-    "accessTokens",
-    "connectionTokenSets",
-    "sub",
-    "act",
-    "name",
-    "email",
-    "email_verified",
-    "org_id",
-    "session_expiry",
-    "urn:auth0:my_org_current_user_permissions",
-    "accessToken",
-    "idToken",
-    "scope",
-    "requestedScope",
-    "refreshToken",
-    "expiresAt",
-    "audience",
-    "token_type",
-    "sid",
-    "createdAt",
-    "mcd",
-    "domain",
-    "issuer",
-    "sessionExpiresAt",
-    "connection",
-    "loginHint",
-    "exp",
-    "__proto__",
-    "constructor",
-];
+/// The SessionData family's member names (read off the core's shapes), and a few that JavaScript treats
+/// specially.
+static NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let mut names = session::member_names();
+    names.extend(["exp", "__proto__", "constructor"]);
+    names
+});
 
 fn key(u: &mut Unstructured) -> Result<String> {
     Ok(if u.ratio(7, 8)? {
-        (*u.choose(NAMES)?).to_string()
+        (*u.choose(&NAMES)?).to_string()
     } else {
         u.arbitrary()?
     })

@@ -1,7 +1,8 @@
 //! `SessionCipher`: the key ring plus the rules, in plain Rust. The napi layer only converts values.
 
 use crate::claims::{self, ClaimsView, Clock};
-use crate::error::{input_too_large, jwt_invalid, session_invalid, Result};
+use crate::error::{input_too_large, invalid_arg_value, jwt_invalid, session_invalid, Result};
+use crate::input;
 use crate::jwe::{self, CompactJwe, ProtectedHeader};
 use crate::keys::KeyRing;
 use crate::legacy;
@@ -17,6 +18,34 @@ pub struct CipherOptions {
     pub clock_tolerance: f64,
     /// The largest cookie value read or written.
     pub max_cookie_bytes: usize,
+}
+
+impl CipherOptions {
+    /// The options as `new SessionCipher` and `new SessionCookies` take them: `clockTolerance` a finite
+    /// number of seconds, 0 or more; `maxCookieBytes` a positive whole number of bytes. Absent ones keep
+    /// their defaults.
+    pub fn new(clock_tolerance: Option<f64>, max_cookie_bytes: Option<f64>) -> Result<Self> {
+        let mut options = CipherOptions::default();
+        if let Some(tolerance) = clock_tolerance {
+            let tolerance = input::finite("options.clockTolerance", tolerance)?;
+            if tolerance < 0.0 {
+                return Err(invalid_arg_value(
+                    "options.clockTolerance must be 0 or more seconds",
+                ));
+            }
+            options.clock_tolerance = tolerance;
+        }
+        if let Some(max) = max_cookie_bytes {
+            let max = input::finite("options.maxCookieBytes", max)?;
+            if max < 1.0 || max.fract() != 0.0 || max > u32::MAX as f64 {
+                return Err(invalid_arg_value(
+                    "options.maxCookieBytes must be a positive whole number of bytes",
+                ));
+            }
+            options.max_cookie_bytes = max as usize;
+        }
+        Ok(options)
+    }
 }
 
 impl Default for CipherOptions {
@@ -162,13 +191,7 @@ impl SessionCipher {
 
     /// Refuses a cookie over the limit before any work, so hostile input costs nothing.
     pub fn check_size(&self, len: usize) -> Result<()> {
-        if len > self.options.max_cookie_bytes {
-            return Err(input_too_large(format!(
-                "cookie value is {len} bytes, over the {}-byte limit",
-                self.options.max_cookie_bytes
-            )));
-        }
-        Ok(())
+        input::check_len("cookie value", len, self.options.max_cookie_bytes)
     }
 }
 
@@ -202,6 +225,34 @@ mod tests {
     }
 
     const SESSION: &str = r#"{"user":{"sub":"auth0|1"},"tokenSet":{"accessToken":"at","expiresAt":1},"internal":{"sid":"s","createdAt":1}}"#;
+
+    #[test]
+    fn options_are_checked_as_the_constructors_take_them() {
+        let o = CipherOptions::new(None, None).unwrap();
+        assert_eq!(o.clock_tolerance, claims::DEFAULT_CLOCK_TOLERANCE);
+        assert_eq!(o.max_cookie_bytes, DEFAULT_MAX_COOKIE_BYTES);
+        let o = CipherOptions::new(Some(0.0), Some(100.0)).unwrap();
+        assert_eq!((o.clock_tolerance, o.max_cookie_bytes), (0.0, 100));
+        for (tolerance, max, code) in [
+            (Some(-1.0), None, "ERR_INVALID_ARG_VALUE"),
+            (Some(f64::NAN), None, "ERR_INVALID_ARG_VALUE"),
+            (None, Some(0.0), "ERR_INVALID_ARG_VALUE"),
+            (None, Some(1.5), "ERR_INVALID_ARG_VALUE"),
+            (None, Some(-1.0), "ERR_INVALID_ARG_VALUE"),
+            (None, Some(u32::MAX as f64 + 1.0), "ERR_INVALID_ARG_VALUE"),
+            (None, Some(f64::INFINITY), "ERR_INVALID_ARG_VALUE"),
+        ] {
+            let e = CipherOptions::new(tolerance, max).unwrap_err();
+            assert_eq!(e.code.as_str(), code, "{tolerance:?} {max:?}");
+        }
+        let c = SessionCipher::new(&["s"], CipherOptions::new(None, Some(10.0)).unwrap()).unwrap();
+        assert!(c.check_size(10).is_ok());
+        let e = c.check_size(11).unwrap_err();
+        assert_eq!(
+            e.message,
+            "cookie value is 11 bytes, over the 10-byte limit"
+        );
+    }
 
     #[test]
     fn seal_then_open_and_unseal() {

@@ -41,6 +41,44 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code, once: what every test and fuzz target iterates, and what the TypeScript union
+    /// `SessionSealErrorCode` and the error table of `docs/api.md` are checked against.
+    pub const ALL: [ErrorCode; 14] = [
+        ErrorCode::JweInvalid,
+        ErrorCode::JweDecryptionFailed,
+        ErrorCode::JwtExpired,
+        ErrorCode::JwtClaimValidationFailed,
+        ErrorCode::JwtInvalid,
+        ErrorCode::JoseNotSupported,
+        ErrorCode::JoseUnusedBySessions,
+        ErrorCode::JoseAlgNotAllowed,
+        ErrorCode::InputTooLarge,
+        ErrorCode::SecretInvalid,
+        ErrorCode::SessionInvalid,
+        ErrorCode::InvalidArgType,
+        ErrorCode::InvalidArgValue,
+        ErrorCode::Internal,
+    ];
+
+    /// What opening a bad cookie may fail with: every test and fuzz target of `open` checks against this.
+    pub const OPEN: [ErrorCode; 8] = [
+        ErrorCode::JweInvalid,
+        ErrorCode::JweDecryptionFailed,
+        ErrorCode::JwtExpired,
+        ErrorCode::JwtClaimValidationFailed,
+        ErrorCode::JwtInvalid,
+        ErrorCode::JoseNotSupported,
+        ErrorCode::JoseAlgNotAllowed,
+        ErrorCode::InputTooLarge,
+    ];
+
+    /// What parsing a compact JWE (and checking its header) may fail with.
+    pub const PARSE: [ErrorCode; 3] = [
+        ErrorCode::JweInvalid,
+        ErrorCode::JoseNotSupported,
+        ErrorCode::JoseAlgNotAllowed,
+    ];
+
     /// The code string JavaScript sees as `err.code`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -60,6 +98,17 @@ impl ErrorCode {
             ErrorCode::InvalidArgValue => "ERR_INVALID_ARG_VALUE",
             ErrorCode::Internal => "ERR_SESSION_SEAL_INTERNAL",
         }
+    }
+
+    /// The distinct strings of `ALL`, in its order: what JavaScript can see as `err.code`.
+    pub fn strings() -> Vec<&'static str> {
+        let mut strings: Vec<&'static str> = Vec::with_capacity(Self::ALL.len());
+        for code in Self::ALL {
+            if !strings.contains(&code.as_str()) {
+                strings.push(code.as_str());
+            }
+        }
+        strings
     }
 }
 
@@ -139,6 +188,39 @@ error_constructors! {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Adding a variant without listing it in `ALL` fails to compile here (the match is exhaustive) or
+    /// fails this test.
+    #[test]
+    fn all_lists_every_code_once() {
+        let position = |code: ErrorCode| match code {
+            ErrorCode::JweInvalid
+            | ErrorCode::JweDecryptionFailed
+            | ErrorCode::JwtExpired
+            | ErrorCode::JwtClaimValidationFailed
+            | ErrorCode::JwtInvalid
+            | ErrorCode::JoseNotSupported
+            | ErrorCode::JoseUnusedBySessions
+            | ErrorCode::JoseAlgNotAllowed
+            | ErrorCode::InputTooLarge
+            | ErrorCode::SecretInvalid
+            | ErrorCode::SessionInvalid
+            | ErrorCode::InvalidArgType
+            | ErrorCode::InvalidArgValue
+            | ErrorCode::Internal => ErrorCode::ALL.iter().position(|c| *c == code),
+        };
+        for code in ErrorCode::ALL {
+            assert_eq!(
+                ErrorCode::ALL.iter().filter(|c| **c == code).count(),
+                1,
+                "{code:?}"
+            );
+            assert!(position(code).is_some());
+        }
+        let strings = ErrorCode::strings();
+        assert_eq!(strings.len(), ErrorCode::ALL.len() - 1, "one shared string");
+        assert!(strings.iter().all(|s| s.starts_with("ERR_")));
+    }
 
     #[test]
     fn a_panic_becomes_a_coded_internal_error() {

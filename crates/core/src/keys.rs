@@ -78,6 +78,23 @@ pub fn check_secret_count(count: usize) -> Result<()> {
     Ok(())
 }
 
+/// A `secret` argument of the wrong kind (`got`, JavaScript's `typeof` word), or an element of a secret
+/// list that is not a string. The message never repeats the value.
+pub fn secret_of_wrong_type(index: Option<usize>, got: &str) -> crate::Error {
+    match index {
+        None => secret_invalid(format!(
+            "secret must be a non-empty string or an array of them, got {got}"
+        )),
+        Some(index) => secret_invalid(format!("secret[{index}] must be a string, got {got}")),
+    }
+}
+
+/// The process warning for a secret under `RECOMMENDED_SECRET_BYTES`, given once per process.
+pub const SHORT_SECRET_WARNING: &str =
+    "session-seal: a secret is shorter than 32 bytes; generate one with `openssl rand -hex 32`";
+/// The warning's `code`, for `process.on('warning')` filters.
+pub const SHORT_SECRET_WARNING_CODE: &str = "SESSION_SEAL_SHORT_SECRET";
+
 /// Refuses what cannot be a secret. The message never repeats the secret itself.
 pub fn check_secret(secret: &str, index: usize) -> Result<()> {
     if secret.is_empty() {
@@ -160,6 +177,19 @@ impl fmt::Debug for KeyRing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secrets_of_the_wrong_type_are_named_never_echoed() {
+        let e = secret_of_wrong_type(None, "number");
+        assert_eq!(e.code, crate::ErrorCode::SecretInvalid);
+        assert_eq!(
+            e.message,
+            "secret must be a non-empty string or an array of them, got number"
+        );
+        let e = secret_of_wrong_type(Some(2), "object");
+        assert_eq!(e.message, "secret[2] must be a string, got object");
+        assert!(SHORT_SECRET_WARNING.contains(&RECOMMENDED_SECRET_BYTES.to_string()));
+    }
 
     fn hex(bytes: &[u8]) -> String {
         bytes.iter().map(|b| format!("{b:02x}")).collect()

@@ -1,0 +1,160 @@
+// The cookie layer's Set-Cookie wire against the real @auth0/nextjs-auth0 4.30.0: planChunkedCookie is the
+// SDK's setChunkedCookie (same list, header lines, byte count and request header, into every kind of prior
+// jar), and serializeSetCookie writes the SDK's header lines (shared fixtures: helpers/cookies.mjs).
+
+import { describe, test, expect } from '@jest/globals';
+import { createRequire } from 'node:module';
+import { loadAddon } from './helpers/fixtures.mjs';
+import {
+  cookieSuite,
+  sdk,
+  DAY,
+  realNow,
+  randomSecret,
+  randomText,
+  freeze,
+  makeSession,
+  SIZES,
+  PRIOR_JARS,
+  STORE_CONFIGS,
+  requestCookies,
+  sdkEntries,
+} from './helpers/cookies.mjs';
+
+const require = createRequire(import.meta.url);
+const cookiePackage = require('cookie');
+const { SessionCookies, planChunkedCookie, serializeSetCookie } = loadAddon();
+
+cookieSuite();
+
+// ---------------------------------------------------------------------------------------------------
+// setChunkedCookie, exactly: the same JWE into the same jar
+// ---------------------------------------------------------------------------------------------------
+
+const CHUNK_OPTIONS = [
+  ['store defaults', { httpOnly: true, sameSite: 'lax', secure: false, path: '/', maxAge: DAY }],
+  ['custom', { httpOnly: true, sameSite: 'strict', secure: true, path: '/app', domain: 'example.com', maxAge: 3600 }],
+  ['transient', { httpOnly: true, sameSite: 'lax', secure: false, path: '/', maxAge: DAY, transient: true }],
+  ['empty path, not httpOnly', { httpOnly: false, sameSite: 'none', secure: true, path: '', maxAge: 60 }],
+];
+
+describe('planChunkedCookie is the SDK setChunkedCookie', () => {
+  describe.each(SIZES)('%s session', (_label, make) => {
+    test.each(PRIOR_JARS)('into a jar with %s: same list, header lines, bytes and request header', async (_j, prior) => {
+      const secret = randomSecret();
+      const jwe = await sdk.encrypt(make(), secret, realNow() + DAY);
+      for (const [, options] of CHUNK_OPTIONS) {
+        const now = freeze();
+        const reqHeaders = new Headers(prior ? { cookie: prior } : {});
+        const req = new sdk.RequestCookies(reqHeaders);
+        const resHeaders = new Headers();
+        const res = new sdk.ResponseCookies(resHeaders);
+        const bytes = sdk.setChunkedCookie('__session', jwe, { ...options }, req, res);
+
+        const plan = planChunkedCookie('__session', jwe, options, prior);
+        expect(plan.cookies).toEqual(sdkEntries(res));
+        expect(plan.bytes).toBe(bytes);
+        expect(plan.requestCookieHeader).toBe(reqHeaders.get('cookie'));
+        expect(plan.cookies.map((c) => serializeSetCookie(c, { now: Date.now() / 1000 }))).toEqual(
+          resHeaders.getSetCookie(),
+        );
+        expect(now).toBe(Math.floor(Date.now() / 1000));
+      }
+    });
+  });
+
+  test.each([3499, 3500, 3501, 7000, 7001, 17500, 17501])(
+    'a %d-byte value splits where the SDK splits it',
+    (length) => {
+      const value = randomText(length);
+      const req = requestCookies('__session__5=x');
+      const res = new sdk.ResponseCookies(new Headers());
+      const options = { httpOnly: true, sameSite: 'lax', secure: false, path: '/', maxAge: 5 };
+      const bytes = sdk.setChunkedCookie('__session', value, { ...options }, req, res);
+      // Absent options are the store's defaults.
+      const plan = planChunkedCookie('__session', value, { maxAge: 5 }, '__session__5=x');
+      expect(plan.cookies).toEqual(sdkEntries(res));
+      expect(plan.bytes).toBe(bytes);
+    },
+  );
+
+  test('non-ASCII values: byte length decides chunking, UTF-16 units decide the cuts', () => {
+    const value = `${'a'.repeat(3000)}${'€'.repeat(300)}`; // 3300 units, 3900 bytes: chunked, one chunk
+    const req = requestCookies('');
+    const res = new sdk.ResponseCookies(new Headers());
+    const bytes = sdk.setChunkedCookie('s', value, { httpOnly: true, sameSite: 'lax', secure: false, path: '/' }, req, res);
+    const plan = planChunkedCookie('s', value, {}, '');
+    expect(plan.cookies).toEqual(sdkEntries(res));
+    expect(plan.bytes).toBe(bytes);
+    // A cut through a surrogate pair would hand the SDK a lone surrogate; we refuse it.
+    expect(() => planChunkedCookie('s', `${'a'.repeat(3499)}😀😀`, {}, '')).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }),
+    );
+  });
+
+  test('a hostile chunk index does not make a billion deletions', () => {
+    const plan = planChunkedCookie('__session', 'v', { maxAge: 1 }, '__session__999999999=x; __session__4=y');
+    expect(plan.cookies.length).toBe(1 + 256 + 1);
+    expect(plan.cookies.at(-1)).toEqual(expect.objectContaining({ name: '__session__999999999', value: '' }));
+    expect(plan.requestCookieHeader).toBe('__session=v');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Set-Cookie lines
+// ---------------------------------------------------------------------------------------------------
+
+describe('serializeSetCookie', () => {
+  test('every entry of real writes is the SDK header line, and the cookie package parses it back', async () => {
+    const secret = randomSecret();
+    let checked = 0;
+    for (const [, config] of STORE_CONFIGS) {
+      const cookies = new SessionCookies({ secret, ...config });
+      const now = freeze();
+      const list = [
+        ...cookies.write(makeSession({ extra: 5000, connections: 2 }), '__FC_3=x; appSession=y; __session__6=z'),
+        ...cookies.clear('__session=a; __FC_0=b'),
+        ...cookies.writeSessionId(null, now, 'appSession=x').cookies,
+      ];
+      for (const c of list) {
+        const line = serializeSetCookie(c, { now: Date.now() / 1000 });
+        const edge = new sdk.ResponseCookies(new Headers());
+        edge.set(c.name, c.value, { ...c.options });
+        expect(line).toBe(edge.toString());
+
+        const parsed = cookiePackage.parseSetCookie(line);
+        expect(parsed.name).toBe(c.name);
+        expect(parsed.value).toBe(c.value);
+        expect(parsed.httpOnly ?? false).toBe(c.options.httpOnly);
+        expect(parsed.secure ?? false).toBe(c.options.secure);
+        expect(parsed.path).toBe(c.options.path);
+        expect(parsed.domain).toBe(c.options.domain);
+        expect(parsed.sameSite).toBe(c.options.sameSite);
+        expect(parsed.maxAge).toBe(c.options.maxAge);
+        if (c.options.maxAge) expect(parsed.expires.getTime()).toBe((now + c.options.maxAge) * 1000);
+        else expect(parsed.expires).toBeUndefined();
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(40);
+  });
+
+  test('values are URI-encoded as the SDK encodes them, and refused names or attributes throw', () => {
+    const c = { name: 'pref', value: 'a b;c,€ %', options: { httpOnly: false, secure: false, path: '/x y' } };
+    const line = serializeSetCookie(c);
+    expect(line).toBe(`pref=${encodeURIComponent(c.value)}; Path=/x y`);
+    expect(cookiePackage.parseSetCookie(line).value).toBe(c.value);
+    expect(cookiePackage.parse(line.split(';')[0]).pref).toBe(c.value);
+    for (const bad of [
+      { ...c, name: 'a;b' },
+      { ...c, name: '' },
+      { ...c, options: { path: '/\r\nSet-Cookie: x=1' } },
+      { ...c, options: { domain: 'a;b' } },
+      { ...c, options: { sameSite: 'sometimes' } },
+    ]) {
+      expect(() => serializeSetCookie(bad)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }));
+    }
+    expect(() => serializeSetCookie({ name: 'a', value: 1 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
+    expect(() => serializeSetCookie('a=b')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
+  });
+});
