@@ -303,7 +303,7 @@ test('the standalone output holds session-seal and its platform package only bec
   const [addon, platformPackage] = [`session-seal.${key}.node`, `session-seal-${key}`];
   expect(fs.existsSync(path.join(modules('sealed'), 'session-seal', 'index.js'))).toBe(true);
   expect(fs.readdirSync(path.join(modules('sealed'), 'session-seal')).filter((f) => f.endsWith('.node'))).toEqual([]);
-  expect(fs.readdirSync(path.join(modules('sealed'), platformPackage)).sort()).toEqual([addon, 'package.json']);
+  expect(fs.readdirSync(path.join(modules('sealed'), platformPackage)).sort()).toEqual([addon, 'package.json'].sort());
   expect(fs.existsSync(path.join(modules('plain'), 'session-seal'))).toBe(false);
   expect(fs.existsSync(path.join(modules('plain'), platformPackage))).toBe(false);
 });
