@@ -81,11 +81,18 @@ function withWebpackRule(userWebpack, sdkVersion) {
 
 /**
  * The rewritten SDK loads session-seal at run time, out of the bundler's sight, so the output file tracing
- * (`output: 'standalone'`) does not find it on its own under Turbopack: every route's trace gets the package.
+ * (`output: 'standalone'`) does not find it on its own under Turbopack: every route's trace gets the package,
+ * and the platform packages installed beside it (`session-seal-linux-x64-gnu`, …), which hold the addon.
  */
 function withTracedSelf(includes = {}, dir) {
-  const own = path.relative(dir, path.dirname(__dirname)).split(path.sep).join('/') || '.'
-  return { ...includes, '/*': union(includes['/*'], [`${own}/**/*`]) }
+  const self = path.dirname(__dirname)
+  const relative = (to) => path.relative(dir, to).split(path.sep).join('/') || '.'
+  const parent = path.dirname(self)
+  const platforms =
+    path.basename(parent) === 'node_modules'
+      ? fs.readdirSync(parent).filter((name) => name.startsWith(`${SELF}-`)).map((name) => `${relative(path.join(parent, name))}/**/*`)
+      : []
+  return { ...includes, '/*': union(includes['/*'], [`${relative(self)}/**/*`, ...platforms]) }
 }
 
 function apply(nextConfig, options) {

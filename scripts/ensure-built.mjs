@@ -2,6 +2,7 @@
 // a fresh clone with nothing but Rust, Node and npm.
 import { spawnSync } from 'node:child_process'
 import { readdirSync, statSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -13,12 +14,16 @@ function newestSource(path) {
   return Math.max(0, ...readdirSync(path).map((entry) => newestSource(join(path, entry))))
 }
 
-const addon = readdirSync(root).find((name) => /^session-seal\..+\.node$/.test(name))
+// This system's addon (`npm run build:all` may leave other platforms' binaries in npm/, never here).
+const own = `session-seal.${createRequire(import.meta.url)('../load-error.js').detectSystem().key}.node`
+const addon = readdirSync(root).includes(own) ? own : null
 const sources = ['src', 'crates', 'Cargo.toml', 'Cargo.lock', 'build.rs', 'types'].map((p) => newestSource(join(root, p)))
 const stale = !addon || statSync(join(root, addon)).mtimeMs < Math.max(...sources)
 
 if (stale) {
   console.log(addon ? 'session-seal: sources changed, rebuilding the addon…' : 'session-seal: building the addon…')
-  const build = spawnSync('npx', ['napi', 'build', '--platform', '--release'], { cwd: root, stdio: 'inherit' })
+  // `npm run build`, so that its flags (the loader goes to binding.js, under the hand-written index.js) live in
+  // package.json alone.
+  const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' })
   if (build.status !== 0) process.exit(build.status ?? 1)
 }

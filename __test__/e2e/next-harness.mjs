@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { placePlatformPackage } from '../helpers/example-app.mjs';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const appDir = path.join(repoRoot, 'examples', 'next-app');
@@ -133,6 +134,7 @@ export async function installApp(timeoutMs) {
     what = 'install current';
   }
   if (!installedCopyIsCurrent()) throw new Error('examples/next-app/node_modules/session-seal differs from the packed repository after install');
+  placePlatformPackage(appDir);
   return what;
 }
 

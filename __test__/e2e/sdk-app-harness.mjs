@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { repoRoot, exampleEnv, installExample, lockExample, walk } from '../helpers/example-app.mjs';
+import { repoRoot, exampleEnv, installExample, lockExample, placePlatformPackage, walk } from '../helpers/example-app.mjs';
 import { run, startDetached, killGroup, freePort, waitUntilReady, firstLine } from '../helpers/processes.mjs';
 
 export const appDir = path.join(repoRoot, 'examples', 'sdk-app');
@@ -51,7 +51,7 @@ function buildStamp(variant, build) {
   const hash = crypto.createHash('sha256').update(`${variant} ${build}\n`);
   const sources = ['app', 'pages', 'lib', 'proxy.ts', 'next.config.mjs', 'tsconfig.json', 'package-lock.json'];
   const files = sources.flatMap((s) => (fs.statSync(path.join(appDir, s)).isDirectory() ? walk(path.join(appDir, s)) : [path.join(appDir, s)]));
-  files.push(...walk(path.join(appDir, 'node_modules', 'session-seal')));
+  files.push(...walk(path.join(appDir, 'node_modules', 'session-seal')), ...walk(placePlatformPackage(appDir)));
   for (const file of files.sort()) hash.update(`${path.relative(appDir, file)}\n`).update(fs.readFileSync(file));
   return hash.digest('hex');
 }

@@ -20,6 +20,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot, randomSecret, nowSeconds, flipChar } from '../helpers/fixtures.mjs';
+import { detectSystem } from '../helpers/example-app.mjs';
 import { freePort } from '../helpers/processes.mjs';
 import { appDir, distDir, prepare, buildVariant, startProvider, startApp, request, login, Jar, parseSetCookie } from './sdk-app-harness.mjs';
 
@@ -295,8 +296,14 @@ describe('the kill-switch: SESSION_SEAL_SDK_CRYPTO=off on the sealed Turbopack b
   });
 });
 
-test('the standalone output holds session-seal only because of withSessionSeal', () => {
-  const standalone = (variant) => path.join(appDir, distDir(variant, 'turbopack'), 'standalone', 'node_modules', 'session-seal');
-  expect(fs.readdirSync(standalone('sealed')).some((f) => f.endsWith('.node'))).toBe(true);
-  expect(fs.existsSync(standalone('plain'))).toBe(false);
+test('the standalone output holds session-seal and its platform package only because of withSessionSeal', () => {
+  const modules = (variant) => path.join(appDir, distDir(variant, 'turbopack'), 'standalone', 'node_modules');
+  // The addon ships in the platform package (session-seal-linux-x64-gnu, …), never in session-seal itself.
+  const { key } = detectSystem();
+  const [addon, platformPackage] = [`session-seal.${key}.node`, `session-seal-${key}`];
+  expect(fs.existsSync(path.join(modules('sealed'), 'session-seal', 'index.js'))).toBe(true);
+  expect(fs.readdirSync(path.join(modules('sealed'), 'session-seal')).filter((f) => f.endsWith('.node'))).toEqual([]);
+  expect(fs.readdirSync(path.join(modules('sealed'), platformPackage)).sort()).toEqual([addon, 'package.json'].sort());
+  expect(fs.existsSync(path.join(modules('plain'), 'session-seal'))).toBe(false);
+  expect(fs.existsSync(path.join(modules('plain'), platformPackage))).toBe(false);
 });

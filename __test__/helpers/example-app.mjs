@@ -4,10 +4,13 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { run } from './processes.mjs';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** This system as the platform packages name it: the loader's own answer. */
+export const { detectSystem } = createRequire(import.meta.url)('../../load-error.js');
 
 const sha256 = (file) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
@@ -27,8 +30,8 @@ export function walk(dir) {
 
 /**
  * The example installs session-seal as a copy of the repository's package (`install-links`), so it goes
- * stale whenever the package changes: every file of the copy must equal the repository's, every file the
- * package publishes must be in it, and so must every built addon.
+ * stale whenever the package changes: every file of the copy must equal the repository's, and every file the
+ * package publishes must be in it. The addon is not one of them (see placePlatformPackage).
  */
 function installedCopyIsCurrent(appDir) {
   const copy = path.join(appDir, 'node_modules', 'session-seal');
@@ -44,10 +47,27 @@ function installedCopyIsCurrent(appDir) {
       if (!fs.existsSync(path.join(copy, path.relative(repoRoot, file)))) return false;
     }
   }
-  return fs
-    .readdirSync(repoRoot)
-    .filter((name) => /^session-seal\..+\.node$/.test(name))
-    .every((name) => fs.existsSync(path.join(copy, name)));
+  return true;
+}
+
+/**
+ * The published package ships no binary: npm installs it from the one platform package that fits this system
+ * (`session-seal-linux-x64-gnu`, …), beside session-seal in node_modules, where the loader finds it. An
+ * example gets that package the same way, made of npm/<platform>/package.json and the freshly built addon,
+ * so Next.js bundles, traces and loads the binary from where a user's install has it. Returns its path.
+ */
+export function placePlatformPackage(appDir) {
+  const { key } = detectSystem();
+  const addon = path.join(repoRoot, `session-seal.${key}.node`);
+  const manifest = path.join(repoRoot, 'npm', key, 'package.json');
+  if (!fs.existsSync(addon) || !fs.existsSync(manifest)) throw new Error(`no ${path.basename(addon)} with a platform package under npm/${key}: run \`npm run build\``);
+  const dir = path.join(appDir, 'node_modules', `session-seal-${key}`);
+  fs.mkdirSync(dir, { recursive: true });
+  for (const from of [manifest, addon]) {
+    const dest = path.join(dir, path.basename(from));
+    if (!fs.existsSync(dest) || sha256(dest) !== sha256(from)) fs.copyFileSync(from, dest);
+  }
+  return dir;
 }
 
 /** Installs the example at `appDir`; returns what it did ('npm ci', 'session-seal re-copied', 'install current'). */
@@ -69,6 +89,7 @@ export async function installExample(appDir, timeoutMs) {
     did = 'install current';
   }
   if (!installedCopyIsCurrent(appDir)) throw new Error(`${appDir}/node_modules/session-seal differs from the repository after install`);
+  placePlatformPackage(appDir);
   return did;
 }
 

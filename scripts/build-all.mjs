@@ -1,0 +1,195 @@
+// `npm run build:all [-- --only linux-x64-gnu,wasm32-wasi]`: builds every release target this machine can
+// into its platform package under npm/<platform>/, installing the tools it needs itself (scripts/tools.mjs),
+// and names every target it cannot build with the reason. Cross builds share target/ and cargo's cache.
+//
+//   linux gnu    zig (cargo-zigbuild) against glibc 2.17: loads on RHEL/CentOS 7+, Amazon Linux 2, Debian 9+
+//   linux musl   zig; a cdylib needs `-C target-feature=-crt-static` (.cargo/config.toml)
+//   darwin       zig, with the macOS SDK stubs it carries
+//   wasm32-wasi  rustc's own wasm-ld and emnapi (a devDependency); the fallback for every other system
+//   win32 gnu    mingw-w64 (Debian), importing Node-API from node.exe: not published (see docs/install.md),
+//                built here to prove the Windows build of the Rust code; win32-x64-msvc comes from the
+//                release workflow's Windows runner
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { parseTriple } from '@napi-rs/cli'
+import { ensureApt, ensurePythonTools, ensureRustTargets, root, run, toolsEnv } from './tools.mjs'
+
+const { detectSystem } = createRequire(import.meta.url)('../load-error.js')
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+const binary = manifest.napi.binaryName
+export const artifactsDir = join(root, 'target', 'artifacts')
+/** Builds that are not published stay out of artifactsDir, which `napi artifacts` reads whole. */
+const unpublishedDir = join(root, 'target', 'unpublished')
+const napi = join(root, 'node_modules', '.bin', 'napi')
+
+/** How each target is built here, or why it is not. `published: false` builds stay out of npm/. */
+export const TARGETS = [
+  { triple: 'x86_64-unknown-linux-gnu', zig: 'x86_64-unknown-linux-gnu.2.17' },
+  { triple: 'aarch64-unknown-linux-gnu', zig: 'aarch64-unknown-linux-gnu.2.17' },
+  { triple: 'x86_64-unknown-linux-musl', zig: 'x86_64-unknown-linux-musl' },
+  { triple: 'aarch64-unknown-linux-musl', zig: 'aarch64-unknown-linux-musl' },
+  { triple: 'x86_64-apple-darwin', zig: 'x86_64-apple-darwin' },
+  { triple: 'aarch64-apple-darwin', zig: 'aarch64-apple-darwin' },
+  {
+    triple: 'x86_64-pc-windows-msvc',
+    cannot:
+      'needs the MSVC linker and the Windows SDK; cargo-xwin downloads them from Microsoft, which this machine ' +
+      'cannot reach. Built and tested by the release workflow on a Windows runner.',
+  },
+  { triple: 'wasm32-wasip1-threads', wasm: true },
+  { triple: 'x86_64-pc-windows-gnu', mingw: true, published: false },
+].map((target) => ({ ...target, key: parseTriple(target.triple).platformArchABI }))
+
+// Every published target is listed above, and nothing else is published.
+const published = TARGETS.filter((target) => target.published !== false).map((target) => target.triple)
+if (published.join() !== manifest.napi.targets.join()) {
+  throw new Error(`scripts/build-all.mjs and package.json napi.targets disagree:\n${published}\n${manifest.napi.targets}`)
+}
+
+/** Where a target's binary ends up: its platform package, or target/unpublished for an unpublished build. */
+export function artifactPath(key) {
+  const target = TARGETS.find((candidate) => candidate.key === key)
+  if (target.wasm) return join(root, 'npm', key, `${binary}.wasm32-wasi.wasm`)
+  const file = `${binary}.${key}.node`
+  return target.published === false ? join(unpublishedDir, key, file) : join(root, 'npm', key, file)
+}
+
+/** Where `napi build` puts a target's binary (before `napi artifacts` copies it into npm/<platform>/). */
+const buildOutput = (target) =>
+  join(target.published === false ? unpublishedDir : artifactsDir, target.key, target.wasm ? `${binary}.wasm32-wasi.wasm` : `${binary}.${target.key}.node`)
+
+function napiBuild(target, extraArgs, env) {
+  const out = join(target.published === false ? unpublishedDir : artifactsDir, target.key)
+  rmSync(out, { recursive: true, force: true })
+  mkdirSync(out, { recursive: true })
+  run(napi, ['build', '--platform', '--release', '--no-js', '--output-dir', out, ...extraArgs], { cwd: root, env })
+  return out
+}
+
+/**
+ * The Node-API import library for windows-gnu: every function napi-sys declares (GNU ld resolves them all,
+ * used or not), exported by node.exe as in MSVC's node.lib. napi-build insists on LIBNODE_PATH/libnode.dll.
+ */
+function nodeImportLibrary() {
+  const metadata = JSON.parse(run('cargo', ['metadata', '--format-version', '1', '--locked'], { capture: true, quiet: true, cwd: root }).stdout)
+  const napiSys = metadata.packages.find((pkg) => pkg.name === 'napi-sys')
+  const declared = readFileSync(join(napiSys.manifest_path, '..', 'src', 'functions.rs'), 'utf8')
+  const functions = [...new Set([...declared.matchAll(/\bfn ((?:napi|node_api)_\w+)\s*\(/g)].map((m) => m[1]))]
+  const dir = join(unpublishedDir, 'libnode')
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(join(dir, 'node.def'), `LIBRARY node.exe\nEXPORTS\n${functions.join('\n')}\n`)
+  const lib = join(dir, 'libnode.dll.a')
+  run('x86_64-w64-mingw32-dlltool', ['--input-def', join(dir, 'node.def'), '--output-lib', lib, '--dllname', 'node.exe'])
+  copyFileSync(lib, join(dir, 'libnode.dll'))
+  return dir
+}
+
+function build(target) {
+  if (target.cannot) throw Object.assign(new Error(target.cannot), { cannot: true })
+  if (target.zig) {
+    ensurePythonTools()
+    ensureRustTargets([target.triple])
+    return napiBuild(target, ['--cross-compile', '--target', target.zig], toolsEnv())
+  }
+  if (target.wasm) {
+    ensureRustTargets([target.triple])
+    return napiBuild(target, ['--target', target.triple], process.env)
+  }
+  if (target.mingw) {
+    try {
+      ensureApt(['gcc-mingw-w64-x86-64-win32', 'binutils-mingw-w64-x86-64'])
+    } catch (error) {
+      throw Object.assign(new Error(`mingw-w64 ${error.message}`), { cannot: true })
+    }
+    ensureRustTargets([target.triple])
+    return napiBuild(target, ['--target', target.triple], { ...process.env, LIBNODE_PATH: nodeImportLibrary() })
+  }
+  throw new Error(`no recipe for ${target.triple}`)
+}
+
+/** The newest change to anything the binaries are built from. */
+function newestSource() {
+  const newest = (path) => {
+    if (!existsSync(path)) return 0
+    const stat = statSync(path)
+    if (!stat.isDirectory()) return stat.mtimeMs
+    return Math.max(0, ...readdirSync(path).map((entry) => newest(join(path, entry))))
+  }
+  return Math.max(...['src', 'crates', 'Cargo.toml', 'Cargo.lock', 'build.rs', '.cargo'].map((p) => newest(join(root, p))))
+}
+
+/** `--if-stale`: a target whose binary is newer than every source is not rebuilt. */
+const isFresh = (target) => {
+  const path = buildOutput(target)
+  return existsSync(path) && statSync(path).mtimeMs > newestSource()
+}
+
+function parseOnly(argv) {
+  const at = argv.indexOf('--only')
+  if (at === -1) return null
+  const keys = (argv[at + 1] || '').split(',').filter(Boolean)
+  for (const key of keys) {
+    if (!TARGETS.some((target) => target.key === key)) {
+      throw new Error(`unknown target ${key}; known: ${TARGETS.map((target) => target.key).join(', ')}`)
+    }
+  }
+  return keys
+}
+
+function main() {
+  const only = parseOnly(process.argv.slice(2))
+  const ifStale = process.argv.includes('--if-stale')
+  const chosen = TARGETS.filter((target) => !only || only.includes(target.key))
+  const results = []
+  for (const target of chosen) {
+    if (ifStale && !target.cannot && isFresh(target)) {
+      results.push({ target, status: 'fresh', seconds: 0 })
+      continue
+    }
+    const started = Date.now()
+    console.log(`\n=== ${target.key} (${target.triple})`)
+    try {
+      build(target)
+      results.push({ target, status: 'built', seconds: Math.round((Date.now() - started) / 1000) })
+    } catch (error) {
+      results.push({ target, status: error.cannot ? 'cannot' : 'FAILED', reason: error.message })
+      console.error(`${target.key}: ${error.message}`)
+    }
+  }
+
+  // Copy what was built into npm/<platform>/ the way the release workflow does.
+  const builtPublished = results.filter((r) => ['built', 'fresh'].includes(r.status) && r.target.published !== false)
+  // `napi artifacts` insists on every configured target; here it gets a config naming the ones at hand.
+  // A target counts by its binary, not its directory: a failed build leaves an empty one behind.
+  const ready = TARGETS.filter((target) => target.published !== false && !target.cannot && existsSync(buildOutput(target)))
+  if (builtPublished.length > 0) {
+    const config = join(artifactsDir, 'napi-built-here.json')
+    writeFileSync(config, JSON.stringify({ ...manifest.napi, targets: ready.map((target) => target.triple) }, null, 2))
+    const args = ['artifacts', '--config-path', config, '--output-dir', artifactsDir, '--npm-dir', 'npm']
+    if (ready.some((target) => target.wasm)) args.push('--build-output-dir', join(artifactsDir, 'wasm32-wasi'))
+    run(napi, args, { cwd: root })
+    // `napi artifacts` also copies every binary beside binding.js. Only this system's can load there; the
+    // others would only mislead what looks there (scripts/ensure-built.mjs, the e2e apps' platform package).
+    const own = detectSystem().key
+    for (const target of ready) if (!target.wasm && target.key !== own) rmSync(join(root, `${binary}.${target.key}.node`), { force: true })
+  }
+  // The generated loader also looks for the WASI build beside binding.js: `npm run test:wasm` runs the Jest
+  // suite through it from the repository (git-ignored copies).
+  if (ready.some((target) => target.wasm)) {
+    for (const file of [`${binary}.wasi.cjs`, `${binary}.wasm32-wasi.wasm`, 'wasi-worker.mjs']) {
+      copyFileSync(join(artifactsDir, 'wasm32-wasi', file), join(root, file))
+    }
+  }
+
+  console.log('\nbuild:all')
+  for (const { target, status, seconds, reason } of results) {
+    const where = target.published === false ? `target/unpublished/${target.key} (not published)` : `npm/${target.key}`
+    const detail = status === 'built' ? `${seconds}s → ${where}` : status === 'fresh' ? `up to date → ${where}` : reason.split('\n')[0]
+    console.log(`  ${target.key.padEnd(16)} ${status.padEnd(7)} ${detail}`)
+  }
+  const failed = results.filter((r) => r.status === 'FAILED')
+  process.exitCode = failed.length > 0 ? 1 : 0
+}
+
+if (process.argv[1] && process.argv[1].endsWith('build-all.mjs')) main()
