@@ -122,6 +122,7 @@ describe('encrypt: same bytes as the SDK for the same inputs', () => {
     { x: randomText(12), n: 1e21, f: 0.1, neg: -0, nested: { a: [1, null, 'é'] }, t: true, z: null },
     { enc: 'A256GCM' },
     { u: undefined, kid: randomText(8) },
+    { lone: 'cut in half \ud83d', kid: '\udc00' },
   ];
 
   test.each(headerSets().map((h, i) => [i, h]))('additionalHeaders #%i: same header segment and decoded header as the SDK', async (_i, headers) => {
