@@ -139,12 +139,19 @@ describe('serializeSetCookie', () => {
     expect(checked).toBeGreaterThan(40);
   });
 
-  test('values are URI-encoded as the SDK encodes them, and refused names or attributes throw', () => {
-    const c = { name: 'pref', value: 'a b;c,€ %', options: { httpOnly: false, secure: false, path: '/x y' } };
-    const line = serializeSetCookie(c);
-    expect(line).toBe(`pref=${encodeURIComponent(c.value)}; Path=/x y`);
-    expect(cookiePackage.parseSetCookie(line).value).toBe(c.value);
-    expect(cookiePackage.parse(line.split(';')[0]).pref).toBe(c.value);
+  test("values are URI-encoded as the SDK's ResponseCookies encodes them, and refused names or attributes throw", () => {
+    const values = ['a b;c,€ %', '"quoted"', 'x=y&z', '\u00e9\u{1f600}', '!#$&\'()*+/:<>?@[]^`{|}~', '\\ \t'];
+    for (const value of values) {
+      const c = { name: 'pref', value, options: { httpOnly: false, secure: false, path: '/x y' } };
+      const line = serializeSetCookie(c);
+      const edge = new sdk.ResponseCookies(new Headers());
+      edge.set(c.name, c.value, { ...c.options });
+      expect(line).toBe(edge.toString());
+      expect(line).not.toContain(value); // every value above needs encoding: the comparison is not of plain text
+      expect(cookiePackage.parseSetCookie(line).value).toBe(c.value);
+      expect(cookiePackage.parse(line.split(';')[0]).pref).toBe(c.value);
+    }
+    const c = { name: 'pref', value: values[0], options: { httpOnly: false, secure: false, path: '/x y' } };
     for (const bad of [
       { ...c, name: 'a;b' },
       { ...c, name: '' },
