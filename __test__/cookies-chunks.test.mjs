@@ -52,10 +52,10 @@ describe('planChunkedCookie is the SDK setChunkedCookie', () => {
         const bytes = sdk.setChunkedCookie('__session', jwe, { ...options }, req, res);
 
         const plan = planChunkedCookie('__session', jwe, options, prior);
-        expect(plan.cookies).toEqual(sdkEntries(res));
+        expect(plan.cookies).toStrictEqual(sdkEntries(res));
         expect(plan.bytes).toBe(bytes);
         expect(plan.requestCookieHeader).toBe(reqHeaders.get('cookie'));
-        expect(plan.cookies.map((c) => serializeSetCookie(c, { now: Date.now() / 1000 }))).toEqual(
+        expect(plan.cookies.map((c) => serializeSetCookie(c, { now: Date.now() / 1000 }))).toStrictEqual(
           resHeaders.getSetCookie(),
         );
         expect(now).toBe(Math.floor(Date.now() / 1000));
@@ -73,7 +73,7 @@ describe('planChunkedCookie is the SDK setChunkedCookie', () => {
       const bytes = sdk.setChunkedCookie('__session', value, { ...options }, req, res);
       // Absent options are the store's defaults.
       const plan = planChunkedCookie('__session', value, { maxAge: 5 }, '__session__5=x');
-      expect(plan.cookies).toEqual(sdkEntries(res));
+      expect(plan.cookies).toStrictEqual(sdkEntries(res));
       expect(plan.bytes).toBe(bytes);
     },
   );
@@ -84,7 +84,7 @@ describe('planChunkedCookie is the SDK setChunkedCookie', () => {
     const res = new sdk.ResponseCookies(new Headers());
     const bytes = sdk.setChunkedCookie('s', value, { httpOnly: true, sameSite: 'lax', secure: false, path: '/' }, req, res);
     const plan = planChunkedCookie('s', value, {}, '');
-    expect(plan.cookies).toEqual(sdkEntries(res));
+    expect(plan.cookies).toStrictEqual(sdkEntries(res));
     expect(plan.bytes).toBe(bytes);
     // A cut through a surrogate pair would hand the SDK a lone surrogate; we refuse it.
     expect(() => planChunkedCookie('s', `${'a'.repeat(3499)}😀😀`, {}, '')).toThrow(
@@ -95,7 +95,7 @@ describe('planChunkedCookie is the SDK setChunkedCookie', () => {
   test('a hostile chunk index does not make a billion deletions', () => {
     const plan = planChunkedCookie('__session', 'v', { maxAge: 1 }, '__session__999999999=x; __session__4=y');
     expect(plan.cookies.length).toBe(1 + 256 + 1);
-    expect(plan.cookies.at(-1)).toEqual(expect.objectContaining({ name: '__session__999999999', value: '' }));
+    expect(plan.cookies.at(-1)).toStrictEqual(expect.objectContaining({ name: '__session__999999999', value: '' }));
     expect(plan.requestCookieHeader).toBe('__session=v');
   });
 });

@@ -60,8 +60,8 @@ describe("the IdP session ceiling (internal.sessionExpiresAt), as the SDK's getS
     if (reached) expect(read).toBeNull();
     else {
       expect(read).not.toBeNull();
-      expect(read.user).toEqual(session.user);
-      expect(read.internal).toEqual(JSON.parse(JSON.stringify(session.internal)));
+      expect(read.user).toStrictEqual(session.user);
+      expect(read.internal).toStrictEqual(JSON.parse(JSON.stringify(session.internal)));
     }
   });
 });
