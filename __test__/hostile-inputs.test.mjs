@@ -6,7 +6,8 @@ import { describe, test, expect, beforeAll, jest } from '@jest/globals';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { B64U_ALPHABET, repoRoot, typicalSession } from './helpers/fixtures.mjs';
+import { repoRoot } from '../scripts/lib/repo.mjs';
+import { B64U_ALPHABET, typicalSession } from './helpers/fixtures.mjs';
 import {
   HOSTILE_TIMEOUT_MS,
   addon,

@@ -6,7 +6,8 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { asJson, loadAddon, loadSdk, loadVectors, repoRoot, vectorsDir, JOSE_CODES, outcome, rawPlaintext } from './helpers/fixtures.mjs';
+import { repoRoot } from '../scripts/lib/repo.mjs';
+import { asJson, loadAddon, loadSdk, loadVectors, vectorsDir, JOSE_CODES, outcome, rawPlaintext } from './helpers/fixtures.mjs';
 
 const addon = loadAddon();
 const v4 = loadVectors('v4-cookies.json').vectors;

@@ -10,7 +10,8 @@ import { describe, test, expect, beforeAll, beforeEach, afterEach, jest } from '
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { asJson, repoRoot, randomSecret, randomHex, randomB64u, randomInt, pick, chance, nowSeconds, deepClone, smallSession, typicalSession, largeSession, randomV3Session } from './helpers/fixtures.mjs';
+import { repoRoot } from '../scripts/lib/repo.mjs';
+import { asJson, randomSecret, randomHex, randomB64u, randomInt, pick, chance, nowSeconds, deepClone, smallSession, typicalSession, largeSession, randomV3Session } from './helpers/fixtures.mjs';
 
 const require = createRequire(import.meta.url);
 const { SessionCookies, SessionCipher, validateSession } = require('../index.js');

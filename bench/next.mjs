@@ -23,8 +23,8 @@ import autocannon from 'autocannon'
 import { machine, NEXT_SECTION, NEXT_START, NEXT_END } from './report.mjs'
 import { prepare, buildVariant, startProvider, startApp, login, request, Jar } from '../__test__/e2e/sdk-app-harness.mjs'
 import { randomSecret } from '../__test__/helpers/fixtures.mjs'
-import { repoRoot } from '../__test__/helpers/example-app.mjs'
-import { freePort } from '../__test__/helpers/processes.mjs'
+import { freePort } from '../scripts/lib/processes.mjs'
+import { repoRoot } from '../scripts/lib/repo.mjs'
 
 const args = process.argv.slice(2)
 const flag = (name) => args.find((a) => a === `--${name}` || a.startsWith(`--${name}=`))

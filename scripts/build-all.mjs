@@ -13,7 +13,9 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync,
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { parseTriple } from '@napi-rs/cli'
-import { ensureApt, ensurePythonTools, ensureRustTargets, root, run, toolsEnv } from './tools.mjs'
+import { runSync as run } from './lib/processes.mjs'
+import { repoRoot as root } from './lib/repo.mjs'
+import { ensureApt, ensurePythonTools, ensureRustTargets, toolsEnv } from './lib/tools.mjs'
 
 const { detectSystem } = createRequire(import.meta.url)('../load-error.js')
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))

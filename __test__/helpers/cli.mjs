@@ -13,7 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { repoRoot, loadSdk, randomSecret, randomHex, deepClone } from './fixtures.mjs';
+import { repoRoot } from '../../scripts/lib/repo.mjs';
+import { loadSdk, randomSecret, randomHex, deepClone } from './fixtures.mjs';
 
 const require = createRequire(import.meta.url);
 const { parseSetCookie } = require('cookie');

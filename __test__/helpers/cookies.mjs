@@ -9,7 +9,7 @@ import { expect, beforeAll, beforeEach, afterEach, jest } from '@jest/globals';
 import { randomBytes, randomInt } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { repoRoot } from './fixtures.mjs';
+import { repoRoot } from '../../scripts/lib/repo.mjs';
 
 export { randomSecret } from './fixtures.mjs';
 

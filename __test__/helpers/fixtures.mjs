@@ -8,10 +8,11 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { repoRoot } from '../../scripts/lib/repo.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-export const repoRoot = path.resolve(here, '..', '..');
+// Until every suite imports the root from scripts/lib/repo.mjs itself.
+export { repoRoot };
 export const vectorsDir = path.join(repoRoot, 'vectors');
 const sdkRoot = path.join(repoRoot, 'node_modules', '@auth0', 'nextjs-auth0');
 

@@ -4,7 +4,7 @@
 // linux-x64-gnu runs on this machine's CPU with official Node 20, 22 and 24 builds; linux-arm64-gnu runs
 // under qemu-user with an official arm64 Node 22.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
-import { ensureArm64Node, ensureNode, NODE_VERSIONS } from '../../scripts/tools.mjs'
+import { ensureArm64Node, ensureNode, NODE_VERSIONS } from '../../scripts/lib/tools.mjs'
 import {
   binary,
   cleanUp,

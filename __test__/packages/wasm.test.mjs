@@ -2,7 +2,7 @@
 // the main package and session-seal-wasm32-wasi, no native binary at all, and no environment variable
 // forces anything: the generated loader finds no native package and falls back to the WASM one by itself.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
-import { ensureNode, NODE_VERSIONS } from '../../scripts/tools.mjs'
+import { ensureNode, NODE_VERSIONS } from '../../scripts/lib/tools.mjs'
 import { binary, cleanUp, consume, ensureDir, freshDir, installedFiles, installProject, packMain, packPlatform } from './helpers.mjs'
 
 const INSTALL_TIMEOUT = 10 * 60_000

@@ -4,7 +4,7 @@
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, test } from '@jest/globals'
-import { ensureApt, ensurePythonTools } from '../../scripts/tools.mjs'
+import { ensureApt, ensurePythonTools } from '../../scripts/lib/tools.mjs'
 import { root, sh } from './helpers.mjs'
 
 test('.github/workflows/*.yml lint clean with actionlint and shellcheck', () => {

