@@ -32,6 +32,7 @@ function install(name) {
 /**
  * Installs what is missing; returns which flavours are available afterwards, and `reasons`: why each
  * unavailable one could not be installed.
+ * @param {{ flavours?: string[], log?: (line: string) => void }} [options]
  */
 export function ensureRedis({ flavours = Object.keys(FLAVOURS), log = () => {} } = {}) {
   const reasons = {}

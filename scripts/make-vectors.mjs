@@ -312,6 +312,11 @@ async function writtenJar(name, session, priorCookieHeader) {
 async function legacyChunksOutOfOrder() {
   const jwe = await v4.encrypt(V4_SESSIONS.large, SECRET, FAR)
   class Carrier extends v3.StatelessSession {
+    /** @param {object} config */
+    constructor(config) {
+      super(config)
+    }
+
     async encrypt() {
       return jwe
     }

@@ -100,6 +100,7 @@ const randomScope = () =>
 
 const randomAudience = () => `https://${randomHex(4)}.api.example.${pick(['com', 'org', 'dev'])}/${randomHex(2)}`;
 
+/** @param {{ unicode?: boolean, sid?: string }} [options] */
 function randomUser({ unicode = true, sid } = {}) {
   const given = randomText(randomInt(3, 10), { unicode });
   const family = randomText(randomInt(3, 12), { unicode });

@@ -68,12 +68,19 @@ process.once('exit', () => {
   }
 });
 
-/** Starts a long-running child in its own process group; its output is collected in `child.output`. */
+/** @typedef {import('node:child_process').ChildProcessByStdio<null, import('node:stream').Readable, import('node:stream').Readable> & { output: string }} Detached */
+
+/**
+ * Starts a long-running child in its own process group; its output is collected in `child.output`.
+ * @param {string} command
+ * @param {string[]} args
+ * @param {{ cwd?: string, env?: NodeJS.ProcessEnv }} options
+ * @returns {Detached}
+ */
 export function startDetached(command, args, { cwd, env }) {
-  const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = Object.assign(spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }), { output: '' });
   living.add(child);
   child.once('exit', () => living.delete(child));
-  child.output = '';
   child.stdout.on('data', (d) => (child.output += d));
   child.stderr.on('data', (d) => (child.output += d));
   return child;
@@ -105,7 +112,7 @@ export function freePort() {
     const server = net.createServer();
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
+      const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
       server.close(() => resolve(port));
     });
   });

