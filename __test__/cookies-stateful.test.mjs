@@ -69,8 +69,9 @@ describe('stateful session ids', () => {
     expect(cookies.readSessionId(`appSession=${await sdk.sign('appSession', id, secret)}`)).toBe(id);
   });
 
-  // Audit finding I3: the SDK's verifySigned decodes the signature with jose's forgiving base64url (Node's
-  // atob): `=` padding, whitespace and non-zero stray bits in the last character still verify. The MAC must
+  // The SDK's verifySigned decodes the signature with jose's forgiving base64url (Node's atob): `=` padding,
+  // whitespace and non-zero stray bits in the last character still verify, so a strict reader would log out
+  // users whose cookies the SDK reads. The MAC must
   // still be the exact 32 bytes, so these spell the same signature; session-seal accepts what the SDK does.
   test('v3 signed cookies: every spelling of the signature the SDK accepts, and only those', async () => {
     const secret = randomSecret();
@@ -110,9 +111,9 @@ describe('stateful session ids', () => {
     expect(accepted).toBeLessThan(spellings.length - 3);
   });
 
-  // Audit finding L4: list and object jars over the 1 MiB cap were measured only after V8 had serialized
-  // them (a 100 MB value cost 660 ms and 120 MB). They are now refused by their summed lengths first: a
-  // toJSON on the jar (which JSON.stringify would call) shows whether it was serialized at all.
+  // Serializing a list or object jar before measuring it lets one huge value cost its whole size in time and
+  // memory (a 100 MB value: 660 ms and 120 MB), so jars over the 1 MiB cap are refused by their summed lengths
+  // first: a toJSON on the jar (which JSON.stringify would call) shows whether it was serialized at all.
   test('oversized list and object jars are refused before they are serialized', () => {
     const thrown = (fn) => {
       try {

@@ -45,6 +45,35 @@ describe('scripts/ and bench/', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------
+// Comments give the reason
+
+/** A pointer where a reason belongs: an audit, a numbered finding or an issue number (npm's --no-audit is a flag). */
+const REFERENCE = /\baudit|\bfinding [LMHI]\d|\bissue #?\d+|\b[LMHI]\d fix/i;
+const SOURCES = /\.(rs|js|mjs|cjs|ts|tsx|toml|yml|sh)$|^run$/;
+
+describe('comments', () => {
+  test('no source file points to an audit, a finding or an issue instead of giving the reason', () => {
+    const tracked = ['crates', 'src', 'fuzz', 'next', 'redis', 'bin', 'scripts', 'bench', '__test__', 'examples', 'types', '.ci', '.github']
+      .flatMap((dir) => files(dir, SOURCES))
+      .concat(['index.js', 'load-error.js', 'build.rs', 'Cargo.toml']);
+    expect(tracked.length).toBeGreaterThan(150);
+    const pointers = tracked.flatMap((file) =>
+      fs.readFileSync(path.join(repoRoot, file), 'utf8').split('\n').flatMap((line, i) =>
+        REFERENCE.test(line.replace(/--no-audit/g, '')) && file !== '__test__/repo.test.mjs' ? [`${file}:${i + 1}: ${line.trim()}`] : [],
+      ),
+    );
+    expect(pointers).toEqual([]);
+  });
+
+  test('the pattern finds the pointers it is for', () => {
+    const pointers = ['// (audit finding L1)', '/// see issue 11', '// Audit: x', '// the L4 fix', '// issue #12'];
+    const reasons = ['// npm ci --no-audit'.replace(/--no-audit/g, ''), '// a finding of jose', '// L1 cache', '// issues with the SDK'];
+    expect(pointers.filter((line) => !REFERENCE.test(line))).toEqual([]);
+    expect(reasons.filter((line) => REFERENCE.test(line))).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
 // The guides
 
 /**

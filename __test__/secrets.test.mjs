@@ -97,7 +97,7 @@ describe('empty and malformed secrets are refused', () => {
   });
 });
 
-describe('a key ring takes at most 16 secrets (audit finding I1: a forgery is tried against each)', () => {
+describe('a key ring takes at most 16 secrets (a forgery is tried against each, so the count bounds its cost)', () => {
   const thrown = (fn) => {
     try {
       fn();
@@ -308,9 +308,8 @@ describe('the short-secret warning (a fresh process each, so the once-per-proces
     expect(warnings.map((w) => w.code)).toEqual(['SESSION_SEAL_SHORT_SECRET']);
   });
 
-  // Audit finding L2: the drop-in's key cache once emitted this warning while holding its lock, so a
-  // process.emitWarning that itself calls encrypt/decrypt (a patched one, a warning listener) deadlocked the
-  // process. The child must finish; the generous spawn timeout only turns a hang into a failure.
+  // A warning emitted while the drop-in's key cache holds its lock deadlocks a process.emitWarning that itself
+  // calls encrypt/decrypt (a patched one, a warning listener): the warning must come after the lock is released. The child must finish; the generous spawn timeout only turns a hang into a failure.
   test('a warning handler that calls encrypt/decrypt again does not deadlock', () => {
     const warnings = warningsOf(`
       const emit = process.emitWarning;

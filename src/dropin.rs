@@ -20,7 +20,8 @@ use session_seal_core::key_cache::KeyCache;
 static KEY_CACHE: KeyCache = KeyCache::new();
 
 /// The cipher for these secrets from the process-wide cache; a newly derived one may warn, which calls
-/// into JavaScript, so only after the cache's lock is released (audit finding L2).
+/// into JavaScript, so only after the cache's lock is released (a warning listener that calls back in would
+/// otherwise deadlock).
 fn cached_cipher(env: &Env, secret: Unknown) -> Result<Arc<SessionCipher>, Error> {
     let secrets = Secrets::from_js(secret)?;
     let (cipher, derived) = KEY_CACHE.get(&secrets.0)?;

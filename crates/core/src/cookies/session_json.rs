@@ -116,7 +116,8 @@ const SESSION_CEILING_LEEWAY: f64 = 30.0;
 pub(super) fn session_ceiling_reached(session_json: &str, now: f64) -> bool {
     // Member names JavaScript reads but serde cannot decode (a lone surrogate escape) are swapped for
     // U+FFFD first: same structure, and no such name is `internal` or `sessionExpiresAt`. A session that
-    // still cannot be read counts as past its ceiling, as the SDK would refuse it too (audit finding L1).
+    // still cannot be read counts as past its ceiling, as the SDK would refuse it too: failing to read must
+    // never mean "no ceiling".
     let clean = crate::json::without_lone_surrogates(session_json);
     let Ok(members) = top_level(&clean) else {
         return true;
@@ -210,8 +211,8 @@ mod tests {
 
     #[test]
     fn a_lone_surrogate_in_a_member_name_does_not_hide_the_ceiling() {
-        // Audit finding L1: `JSON.parse` reads these member names (and the SDK then refuses the session
-        // at its ceiling); serde refuses to decode them, and that refusal must not read as "no ceiling".
+        // `JSON.parse` reads these member names (and the SDK then refuses the session at its ceiling);
+        // serde refuses to decode them, and that refusal must not read as "no ceiling".
         for session in [
             r#"{"\ud800":1,"internal":{"sid":"s","createdAt":1,"sessionExpiresAt":1000}}"#,
             r#"{"internal":{"\udc00x":1,"sid":"s","createdAt":1,"sessionExpiresAt":1000}}"#,
