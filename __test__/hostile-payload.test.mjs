@@ -78,7 +78,7 @@ describe('plaintext', () => {
     if (r.theirs.ok && /__proto__|constructor|prototype/.test(text)) {
       const p = r.ours.open.value.payload;
       expect(Object.getPrototypeOf(p)).toBe(MAIN_OBJECT_PROTOTYPE);
-      expect(Object.keys(p)).toEqual(Object.keys(r.theirs.payload));
+      expect(Object.keys(p)).toStrictEqual(Object.keys(r.theirs.payload));
       if (text.startsWith('{"__proto__"')) {
         expect(Object.hasOwn(p, '__proto__')).toBe(true);
         expect(Object.hasOwn(r.ours.unseal.value, '__proto__')).toBe(true);
@@ -255,6 +255,6 @@ describe('v3 payloads (a truthy iat in the header): unsealed as the SDK converts
 
   test('the judge compared every v3 case with the SDK: 17 converted, 3 where its conversion throws', () => {
     const judged = { converted: ledger.legacyConverted - before.legacyConverted, unconvertible: ledger.legacyUnconvertible - before.legacyUnconvertible };
-    expect(judged).toEqual({ converted: 17, unconvertible: 3 });
+    expect(judged).toStrictEqual({ converted: 17, unconvertible: 3 });
   });
 });

@@ -300,12 +300,12 @@ describe('the short-secret warning (a fresh process each, so the once-per-proces
 
   test('the drop-in encrypt warns too', () => {
     const warnings = warningsOf(`await addon.encrypt({ a: 1 }, ${short}, 4102444800);`);
-    expect(warnings.map((w) => w.code)).toEqual(['SESSION_SEAL_SHORT_SECRET']);
+    expect(warnings.map((w) => w.code)).toStrictEqual(['SESSION_SEAL_SHORT_SECRET']);
   });
 
   test('a rotated list warns when any secret is short', () => {
     const warnings = warningsOf(`new addon.SessionCipher({ secret: [${long}, ${short}] });`);
-    expect(warnings.map((w) => w.code)).toEqual(['SESSION_SEAL_SHORT_SECRET']);
+    expect(warnings.map((w) => w.code)).toStrictEqual(['SESSION_SEAL_SHORT_SECRET']);
   });
 
   // A warning emitted while the drop-in's key cache holds its lock deadlocks a process.emitWarning that itself
@@ -324,13 +324,13 @@ describe('the short-secret warning (a fresh process each, so the once-per-proces
       const opened = await addon.decrypt(c, ${short});
       if (opened.payload.a !== 1 || reentered !== 1) throw new Error('unexpected: ' + reentered);
     `);
-    expect(warnings.map((w) => w.code)).toEqual(['SESSION_SEAL_SHORT_SECRET']);
+    expect(warnings.map((w) => w.code)).toStrictEqual(['SESSION_SEAL_SHORT_SECRET']);
   });
 
   test('32 bytes or more do not warn; 31 do; bytes are UTF-8 bytes, not characters', () => {
-    expect(warningsOf(`new addon.SessionCipher({ secret: 'a'.repeat(32) });`)).toEqual([]);
-    expect(warningsOf(`new addon.SessionCipher({ secret: 'é'.repeat(16) });`)).toEqual([]);
-    expect(warningsOf(`new addon.SessionCipher({ secret: ${long} }); await addon.encrypt({}, ${long}, 4102444800);`)).toEqual([]);
-    expect(warningsOf(`new addon.SessionCipher({ secret: 'a'.repeat(31) });`).map((w) => w.code)).toEqual(['SESSION_SEAL_SHORT_SECRET']);
+    expect(warningsOf(`new addon.SessionCipher({ secret: 'a'.repeat(32) });`)).toStrictEqual([]);
+    expect(warningsOf(`new addon.SessionCipher({ secret: 'é'.repeat(16) });`)).toStrictEqual([]);
+    expect(warningsOf(`new addon.SessionCipher({ secret: ${long} }); await addon.encrypt({}, ${long}, 4102444800);`)).toStrictEqual([]);
+    expect(warningsOf(`new addon.SessionCipher({ secret: 'a'.repeat(31) });`).map((w) => w.code)).toStrictEqual(['SESSION_SEAL_SHORT_SECRET']);
   });
 });
