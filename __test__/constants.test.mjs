@@ -79,13 +79,13 @@ describe('the SDK constants, defined once in the core', () => {
     // Both option interfaces document clockTolerance and maxCookieBytes; SessionCookiesOptions the rest.
     expect(checked.length).toBeGreaterThanOrEqual(7);
     for (const [member, documented] of checked) {
-      expect([member, documented]).toEqual([member, addon[CONSTANT_OF[member]]]);
+      expect([member, documented]).toStrictEqual([member, addon[CONSTANT_OF[member]]]);
     }
   });
 
   test('the reader finds what it looks for', () => {
     const text = '/** Seconds. Default 86400 (1 day). */\n  inactivityDuration?: number\n/** Default `"__x"`. */\n  cookieName?: string';
-    expect(documentedDefaults(text)).toEqual([['inactivityDuration', 86400], ['cookieName', '__x']]);
+    expect(documentedDefaults(text)).toStrictEqual([['inactivityDuration', 86400], ['cookieName', '__x']]);
   });
 
   test('a store given nothing writes the default name, chunked at the chunk size', () => {
@@ -96,7 +96,7 @@ describe('the SDK constants, defined once in the core', () => {
     const big = smallSession();
     big.user.blob = 'x'.repeat(2 * addon.MAX_CHUNK_SIZE);
     const chunks = store.write(big, null, { now }).filter((c) => c.value !== '');
-    expect(chunks.map((c) => c.name)).toEqual([0, 1, 2].map((i) => `${addon.DEFAULT_COOKIE_NAME}__${i}`));
+    expect(chunks.map((c) => c.name)).toStrictEqual([0, 1, 2].map((i) => `${addon.DEFAULT_COOKIE_NAME}__${i}`));
     expect(chunks.slice(0, -1).every((c) => c.value.length === addon.MAX_CHUNK_SIZE)).toBe(true);
   });
 });

@@ -67,7 +67,7 @@ describe('TypeScript: our typings against the SDK\'s', () => {
       expect(match[2]).not.toBe('TS2307'); // "cannot find module" would prove nothing
       return Number(match[1]);
     });
-    expect([...new Set(errorLines)].sort((a, b) => a - b)).toEqual(expectedLines);
+    expect([...new Set(errorLines)].sort((a, b) => a - b)).toStrictEqual(expectedLines);
   }, COMPILE_MS);
 
   test('dropin-signatures.ts compiles: our encrypt/decrypt can stand in for the SDK\'s server/cookies functions', () => {

@@ -90,14 +90,14 @@ describe('worker_threads', () => {
     );
     for (const r of results) {
       expect(r.fatal).toBeUndefined();
-      expect({ errors: r.errors, mismatches: r.mismatches }).toEqual({ errors: 0, mismatches: 0 });
+      expect({ errors: r.errors, mismatches: r.mismatches }).toStrictEqual({ errors: 0, mismatches: 0 });
       expect(r.sample).toHaveLength(OPERATIONS / 2 / 1000);
     }
 
     // The main thread opens every worker's sample.
     const cipher = new addon.SessionCipher({ secret });
     for (const r of results) {
-      for (const { cookie, payload } of r.sample) expect(cipher.unseal(cookie, { now: NOW })).toEqual(payload);
+      for (const { cookie, payload } of r.sample) expect(cipher.unseal(cookie, { now: NOW })).toStrictEqual(payload);
     }
 
     // Each worker opens the next worker's sample.
@@ -105,7 +105,7 @@ describe('worker_threads', () => {
       results.map((_, id) => runWorker({ id, secret, operations: 0, check: results[(id + 1) % WORKERS].sample })),
     );
     checked.forEach(({ checked: opened }, id) => {
-      expect(opened).toEqual(results[(id + 1) % WORKERS].sample.map(({ payload }) => payload));
+      expect(opened).toStrictEqual(results[(id + 1) % WORKERS].sample.map(({ payload }) => payload));
     });
   }, LIMIT_MS);
 
@@ -125,11 +125,11 @@ describe('worker_threads', () => {
       worker.once('exit', (code) => reject(new Error(`worker exited ${code} before saying it was mid-work`)));
     });
     expect(await worker.terminate()).toBe(1); // stopped while running, not after finishing
-    expect(messages).toEqual([{ working: 1000 }]);
+    expect(messages).toStrictEqual([{ working: 1000 }]);
     const cipher = new addon.SessionCipher({ secret });
-    expect(cipher.unseal(cipher.sealPayload({ ok: true }, NOW + 60), { now: NOW })).toEqual({ ok: true, exp: NOW + 60 });
+    expect(cipher.unseal(cipher.sealPayload({ ok: true }, NOW + 60), { now: NOW })).toStrictEqual({ ok: true, exp: NOW + 60 });
     const again = await runWorker({ id: 7, secret, operations: 2000 });
-    expect({ errors: again.errors, mismatches: again.mismatches }).toEqual({ errors: 0, mismatches: 0 });
+    expect({ errors: again.errors, mismatches: again.mismatches }).toStrictEqual({ errors: 0, mismatches: 0 });
   }, LIMIT_MS);
 
   test('a fresh process: the main thread and workers load the addon at the same moment', () => {
@@ -167,7 +167,7 @@ describe('worker_threads', () => {
     expect(run.status).toBe(0);
     const { opened, views } = JSON.parse(run.stdout.trim().split('\n').pop());
     const expected = ['main', 0, 1, 2, 3, 4, 5];
-    expect(opened).toEqual(expected);
-    expect(views).toEqual(Array.from({ length: 6 }, () => expected));
+    expect(opened).toStrictEqual(expected);
+    expect(views).toStrictEqual(Array.from({ length: 6 }, () => expected));
   }, LIMIT_MS);
 });

@@ -113,14 +113,14 @@ export function sh(script, { env, tty = false } = {}) {
 
 /** A failure: the exit status, and stderr exactly one line `session-seal: CODE: message`. */
 export function expectFailure(result, status, code) {
-  expect({ status: result.status, stderr: result.stderr }).toEqual({
+  expect({ status: result.status, stderr: result.stderr }).toStrictEqual({
     status,
     stderr: expect.stringMatching(new RegExp(`^session-seal: ${code}: [^\\n]+\\n$`)),
   });
 }
 
 export function expectSuccess(result) {
-  expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+  expect({ status: result.status, stderr: result.stderr }).toStrictEqual({ status: 0, stderr: '' });
 }
 
 /** The text form of `inspect`: the summary (label → text) and the pretty JSON after the blank line. */
