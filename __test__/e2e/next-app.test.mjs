@@ -19,7 +19,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { randomSecret, randomHex, randomB64u, randomJwt, randomV3Session, smallSession, typicalSession as anyTypicalSession, loadVectors, nowSeconds, deepClone } from '../helpers/fixtures.mjs';
-import { appDir, sdkDist, ensureAddon, acquireLock, releaseLock, installApp, buildApp, startServer, request as httpRequest, cookieHeader, parseSetCookie, applySetCookies } from './next-harness.mjs';
+import { appDir, sdkDist, acquireLock, releaseLock, installApp, buildApp, startServer, request as httpRequest } from './next-harness.mjs';
+import { applySetCookies, cookieHeader, parseSetCookie } from '../../scripts/lib/browser.mjs';
+import { ensureBuilt } from '../../scripts/lib/example-app.mjs';
 
 // Typically: install 0-30 s, each build 20-100 s, a server ready in 1-2 s, each request well under a second
 // (dev: a route compiles on its first request, a few seconds); on a busy shared machine several times that.
@@ -46,7 +48,7 @@ beforeAll(async () => {
   const { StatelessSessionStore } = await importDist('server/session/stateless-session-store.js');
   const { generateSessionCookie } = await importDist('testing/generate-session-cookie.js');
   sdk = { ...cookies, StatelessSessionStore, generateSessionCookie };
-  ensureAddon(PREPARE_MS);
+  ensureBuilt(PREPARE_MS);
   await acquireLock(300_000);
   const what = await installApp(PREPARE_MS);
   timings.push(`install (${what}) ${((Date.now() - started) / 1000).toFixed(1)} s`);

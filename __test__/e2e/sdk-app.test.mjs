@@ -19,10 +19,12 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { repoRoot, randomSecret, nowSeconds, flipChar } from '../helpers/fixtures.mjs';
+import { randomSecret, nowSeconds, flipChar } from '../helpers/fixtures.mjs';
+import { Jar, parseSetCookie, request } from '../../scripts/lib/browser.mjs';
 import { detectSystem } from '../../scripts/lib/example-app.mjs';
 import { freePort } from '../../scripts/lib/processes.mjs';
-import { appDir, distDir, prepare, buildVariant, startProvider, startApp, request, login, Jar, parseSetCookie } from './sdk-app-harness.mjs';
+import { repoRoot } from '../../scripts/lib/repo.mjs';
+import { appDir, distDir, prepare, buildVariant, startProvider, startApp, login } from '../../scripts/lib/sdk-app.mjs';
 
 // Time budget (2 shared cores; typical figures in brackets). Install [0-30 s]; four builds [40-90 s each];
 // each server start [1-5 s, dev 5-20 s] and its visit [2-5 s, dev 20-60 s while routes compile]. Each

@@ -5,7 +5,8 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from '@jest/globals'
 import { artifactPath, TARGETS } from '../../scripts/build-all.mjs'
-import { root, sh } from './helpers.mjs'
+import { sh } from '../../scripts/lib/packages.mjs'
+import { repoRoot as root } from '../../scripts/lib/repo.mjs'
 
 const FILE_TYPE = {
   'linux-x64-gnu': /ELF 64-bit LSB shared object, x86-64/,

@@ -6,7 +6,8 @@ import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { artifactPath } from '../../scripts/build-all.mjs'
-import { cleanUp, ensureDir, freshDir, installProject, packMain, packPlatform, root, runIn } from './helpers.mjs'
+import { cleanUp, ensureDir, freshDir, installProject, packMain, packPlatform, runIn } from '../../scripts/lib/packages.mjs'
+import { repoRoot as root } from '../../scripts/lib/repo.mjs'
 
 // For Next.js's CommonJS build of webpack (Jest's ESM mode has no `require`).
 const require = createRequire(import.meta.url)

@@ -17,7 +17,7 @@ import {
   packPlatform,
   pathWithoutRust,
   runIn,
-} from './helpers.mjs'
+} from '../../scripts/lib/packages.mjs'
 
 // npm installs and emulated CPUs take minutes on a shared 2-core machine; these limits only stop a hang.
 const INSTALL_TIMEOUT = 10 * 60_000

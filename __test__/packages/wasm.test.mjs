@@ -3,7 +3,7 @@
 // forces anything: the generated loader finds no native package and falls back to the WASM one by itself.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { ensureNode, NODE_VERSIONS } from '../../scripts/lib/tools.mjs'
-import { binary, cleanUp, consume, ensureDir, freshDir, installedFiles, installProject, packMain, packPlatform } from './helpers.mjs'
+import { binary, cleanUp, consume, ensureDir, freshDir, installedFiles, installProject, packMain, packPlatform } from '../../scripts/lib/packages.mjs'
 
 const INSTALL_TIMEOUT = 10 * 60_000
 const RUN_TIMEOUT = 5 * 60_000

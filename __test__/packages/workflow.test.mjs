@@ -5,7 +5,8 @@ import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, test } from '@jest/globals'
 import { ensureApt, ensurePythonTools } from '../../scripts/lib/tools.mjs'
-import { root, sh } from './helpers.mjs'
+import { sh } from '../../scripts/lib/packages.mjs'
+import { repoRoot as root } from '../../scripts/lib/repo.mjs'
 
 test('.github/workflows/*.yml lint clean with actionlint and shellcheck', () => {
   const { actionlint } = ensurePythonTools()

@@ -1,6 +1,7 @@
 // The example apps under examples/: installing one (npm ci from its lockfile, skipped when current; only
 // the session-seal copy re-made when the repository's package changed) and holding it for one run at a time.
 
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,6 +13,16 @@ import { repoRoot } from './repo.mjs';
 export const { detectSystem } = createRequire(import.meta.url)('../../load-error.js');
 
 const sha256 = (file) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+
+/**
+ * The addon, built if missing or older than its sources (scripts/ensure-built.mjs): `npm test` has built it
+ * already, a direct Jest run or a benchmark may not have. `timeoutMs` bounds the build.
+ * @param {number} [timeoutMs]
+ */
+export function ensureBuilt(timeoutMs) {
+  const built = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'ensure-built.mjs')], { cwd: repoRoot, stdio: 'inherit', timeout: timeoutMs });
+  if (built.status !== 0) throw new Error('scripts/ensure-built.mjs failed');
+}
 
 /** Environment for an example's processes: no Jest leftovers, no telemetry, plus `extra`. */
 export function exampleEnv(extra = {}) {

@@ -7,11 +7,12 @@ import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import { ensureRedis, FLAVOURS } from '../../scripts/ensure-redis.mjs'
+import { freePort } from './processes.mjs'
+import { ensureRedis, FLAVOURS } from './redis-install.mjs'
 
 export const HOST = '127.0.0.1'
 
-/** Installs the flavour's server if missing (see scripts/ensure-redis.mjs); true when it can be started. */
+/** Installs the flavour's server if missing (see redis-install.mjs); true when it can be started. */
 export function serverAvailable(flavour = 'redis') {
   return ensureRedis({ flavours: [flavour] })[flavour]
 }
@@ -20,19 +21,6 @@ const live = new Set()
 process.on('exit', () => {
   for (const child of live) child.kill('SIGKILL')
 })
-
-/** A port the kernel says is free right now. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.unref()
-    server.on('error', reject)
-    server.listen(0, HOST, () => {
-      const { port } = server.address()
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -47,6 +35,7 @@ export function cli(flavour, port, args) {
 
 /** One server process. `start()` waits until it answers PING (after loading its AOF, if any). */
 export class RedisServer {
+  /** @param {{ flavour?: string, args?: string[], dir?: string }} [options] */
   constructor({ flavour = 'redis', args = [], dir } = {}) {
     this.flavour = flavour
     this.args = args
@@ -109,7 +98,10 @@ export class RedisServer {
     return cli(this.flavour, this.port, args)
   }
 
-  /** Stops the process (SIGTERM, or `signal`) and waits for it; the data directory stays until `remove()`. */
+  /**
+   * Stops the process (SIGTERM, or `signal`) and waits for it; the data directory stays until `remove()`.
+   * @param {NodeJS.Signals} [signal]
+   */
   async kill(signal = 'SIGTERM') {
     if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return
     this.child.kill(signal)
@@ -208,10 +200,10 @@ export async function startRelay(targetPort) {
   });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, HOST, resolve);
+    server.listen(0, HOST, () => resolve(undefined));
   });
   return {
-    port: server.address().port,
+    port: /** @type {import('node:net').AddressInfo} */ (server.address()).port,
     blackhole() {
       silent = true;
     },
