@@ -5,7 +5,7 @@
 // the median over the rounds of requests per second and of the server's CPU milliseconds per request (its
 // process group's utime + stime from /proc, divided by the requests served).
 //
-// Cases (the issue 15 table): a `getSession()` route outside the proxy's matcher (/api/direct/session), and
+// Cases (what apps do on most requests): a `getSession()` route outside the proxy's matcher (/api/direct/session), and
 // the proxy with a rolling session on a route that reads nothing itself (/api/ping: the SDK's middleware
 // decrypts the cookie and seals it again). The session is a real one, from logging in at the local OIDC
 // provider. Writes its section of bench/RESULTS.md (between markers, the rest untouched) and

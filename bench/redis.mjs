@@ -17,8 +17,8 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 
 import { RedisServer, startCluster, serverAvailable, HOST } from '../scripts/lib/redis-servers.mjs'
+import { repoRoot as root } from '../scripts/lib/repo.mjs'
 import { machine } from './report.mjs'
-import { root } from './peers.mjs'
 import { sessions } from './sessions.mjs'
 
 const require = createRequire(import.meta.url)
@@ -37,7 +37,7 @@ const typical = sessions().find((s) => s.label === '3 KB')
 const epoch = () => Math.floor(Date.now() / 1000)
 /** The benchmark session, created now so that the store keeps it for a day. */
 const session = { ...typical.session, internal: { ...typical.session.internal, createdAt: epoch() } }
-delete session.internal.sessionExpiresAt
+delete /** @type {Record<string, unknown>} */ (session.internal).sessionExpiresAt
 
 /** The same interface as StoreCipher, without any cryptography: what a naive plaintext store does. */
 class PlainCipher {

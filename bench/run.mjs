@@ -1,7 +1,7 @@
 // `npm run bench`: session-seal against the SDK's own cookie code, jose with a cached key, the best plain
 // node:crypto code (the floor any JavaScript can reach) and iron-session — in one process, interleaved, for
 // sessions of ~0.5, ~3, ~16 and ~60 KB. Writes bench/RESULTS.md, bench/results.json and bench/ratios.svg,
-// and prints whether each target of issue 4 is met.
+// and prints whether each speed target is met.
 //
 // Options: --quick (fewer rounds, for a smoke run; writes nothing), --rounds=N, --sizes=3KB,60KB (writes
 // nothing), --no-write, --strict (exit 1 when a target is missed).
@@ -14,8 +14,9 @@ import { join } from 'node:path'
 import { measure } from './harness.mjs'
 import { sessions } from './sessions.mjs'
 import {
-  addon, sdk, normalizeStatelessSession, jose, iron, setup, checkInterop, SECRET, DROP_IN_MAX_COOKIE_BYTES, root,
+  addon, sdk, normalizeStatelessSession, jose, iron, setup, checkInterop, SECRET, DROP_IN_MAX_COOKIE_BYTES,
 } from './peers.mjs'
+import { repoRoot as root } from '../scripts/lib/repo.mjs'
 import { LEAK_SECTION, NEXT_SECTION, ROWS, evaluateTargets, machine, renderMarkdown, renderSvg, renderSummary } from './report.mjs'
 
 const args = process.argv.slice(2)

@@ -12,7 +12,7 @@ const CODES = {
 }
 
 function storeError(code, message, cause) {
-  const err = new Error(message, cause === undefined ? undefined : { cause })
+  const err = /** @type {Error & { code?: string }} */ (new Error(message, cause === undefined ? undefined : { cause }))
   err.code = CODES[code] ?? code
   return err
 }
