@@ -11,7 +11,7 @@ import { describe, test, expect } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from './helpers/fixtures.mjs';
+import { repoRoot } from '../scripts/lib/repo.mjs';
 
 const tsc = path.join(repoRoot, 'node_modules', '.bin', 'tsc');
 const outRoot = path.join(repoRoot, 'target', 'doc-blocks');

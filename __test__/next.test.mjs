@@ -9,7 +9,8 @@ import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { repoRoot, randomSecret, randomHex, randomJwt, randomV3Session, nowSeconds, deepClone, SESSION_SIZES, smallSession } from './helpers/fixtures.mjs';
+import { repoRoot } from '../scripts/lib/repo.mjs';
+import { randomSecret, randomHex, randomJwt, randomV3Session, nowSeconds, deepClone, SESSION_SIZES, smallSession } from './helpers/fixtures.mjs';
 
 const require = createRequire(import.meta.url);
 const { createSessions } = require('../next/index.js');

@@ -7,7 +7,7 @@ import { describe, test, expect } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from './helpers/fixtures.mjs';
+import { repoRoot } from '../scripts/lib/repo.mjs';
 
 const typesDir = path.join(repoRoot, '__test__', 'types');
 const tsc = path.join(repoRoot, 'node_modules', '.bin', 'tsc');

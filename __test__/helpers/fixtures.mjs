@@ -11,8 +11,6 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { repoRoot } from '../../scripts/lib/repo.mjs';
 
-// Until every suite imports the root from scripts/lib/repo.mjs itself.
-export { repoRoot };
 export const vectorsDir = path.join(repoRoot, 'vectors');
 const sdkRoot = path.join(repoRoot, 'node_modules', '@auth0', 'nextjs-auth0');
 
