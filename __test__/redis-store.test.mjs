@@ -9,8 +9,9 @@ import { createRequire } from 'node:module';
 import { RedisServer, serverAvailable } from '../scripts/lib/redis-servers.mjs';
 import { CLIENT_KINDS, connectClient, closeClient, createRedisSessionStore, raw } from './helpers/redis-clients.mjs';
 import {
-  loadAddon, loadSdk, typicalSession, smallSession, randomSecret, randomHex, nowSeconds, deepClone, repoRoot,
+  loadAddon, loadSdk, typicalSession, smallSession, randomSecret, randomHex, nowSeconds, deepClone,
 } from './helpers/fixtures.mjs';
+import { repoRoot } from '../scripts/lib/repo.mjs';
 
 const require = createRequire(import.meta.url);
 const { KeyLayout, DEFAULT_PREFIX, DEFAULT_SHARDS } = require('../redis/keys.js');

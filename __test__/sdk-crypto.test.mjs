@@ -11,7 +11,6 @@ import crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import {
-  repoRoot,
   loadAddon,
   randomSecret,
   typicalSession,
@@ -24,6 +23,7 @@ import {
   outcome,
   deepClone,
 } from './helpers/fixtures.mjs';
+import { repoRoot } from '../scripts/lib/repo.mjs';
 
 const require = createRequire(import.meta.url);
 const { rewriteCookiesModule } = require('../next/sdk-rewrite.js');
