@@ -465,5 +465,4 @@ pub fn epoch(now: Option<f64>) -> Result<f64> {
 }
 
 #[cfg(test)]
-#[path = "store_tests.rs"]
 mod tests;

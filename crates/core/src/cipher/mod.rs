@@ -1,11 +1,15 @@
 //! `SessionCipher`: the key ring plus the rules, in plain Rust. The napi layer only converts values.
+//! Layer 4, with v3 `legacy` cookies and the drop-in `encrypt`/`decrypt` policy and `key_cache`.
+
+pub mod dropin;
+pub mod key_cache;
+pub mod legacy;
 
 use crate::claims::{self, ClaimsView, Clock};
 use crate::error::{input_too_large, invalid_arg_value, jwt_invalid, session_invalid, Result};
 use crate::input;
 use crate::jwe::{self, CompactJwe, ProtectedHeader};
 use crate::keys::KeyRing;
-use crate::legacy;
 use crate::session::{self, Validation};
 
 /// Cookie values longer than this are refused before any work: 64 KiB, four times what Node accepts as a

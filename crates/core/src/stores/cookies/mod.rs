@@ -59,15 +59,16 @@ pub const TEST_COOKIE_MAX_AGE: f64 = 3_600.0;
 
 // One module per concern; their public items are this module's API.
 mod chunks;
+pub mod inspect;
 mod jar;
+mod session_cookies;
 mod session_json;
 mod set_cookie;
-mod store;
 #[cfg(test)]
 mod test_support;
 
 pub use chunks::*;
 pub use jar::*;
 use session_json::*;
+pub use session_cookies::*;
 pub use set_cookie::*;
-pub use store::*;
