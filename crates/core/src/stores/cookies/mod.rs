@@ -69,6 +69,6 @@ mod test_support;
 
 pub use chunks::*;
 pub use jar::*;
-use session_json::*;
 pub use session_cookies::*;
+use session_json::*;
 pub use set_cookie::*;
