@@ -319,6 +319,32 @@ macro_rules! typed_argument {
 }
 pub(crate) use typed_argument;
 
+/// Throws `error` as an `Error` whose `name` is `name` (one of the SDK's error classes), with its `code` and
+/// message. Best effort: should any step fail, nothing is pending and the caller's coded error is thrown.
+pub fn throw_named(env: &Env, name: &str, error: &Error) {
+    let made = (|| -> napi::Result<()> {
+        let code = env.create_string(error.code.as_str())?;
+        let message = env.create_string(&error.message)?;
+        let mut value = ptr::null_mut();
+        // SAFETY: `code` and `message` are strings of this call's environment; `value` is a local
+        // out-parameter.
+        let status =
+            unsafe { sys::napi_create_error(env.raw(), code.raw(), message.raw(), &mut value) };
+        if status != sys::Status::napi_ok {
+            return Err(napi::Error::from_status(napi::Status::GenericFailure));
+        }
+        let mut object = Object::from_raw(env.raw(), value);
+        object.set_named_property("name", name)?;
+        // SAFETY: `value` is an error object of this environment, and nothing is pending yet.
+        let status = unsafe { sys::napi_throw(env.raw(), value) };
+        if status != sys::Status::napi_ok {
+            return Err(napi::Error::from_status(napi::Status::GenericFailure));
+        }
+        Ok(())
+    })();
+    let _ = made;
+}
+
 /// Throws `error` with its code now and returns the napi-rs error that says one is pending.
 pub fn thrown(env: &Env, error: Error) -> napi::Error {
     match env.throw_error(&error.message, Some(error.code.as_str())) {

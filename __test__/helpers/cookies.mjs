@@ -135,6 +135,35 @@ const compact = (o) => Object.fromEntries(Object.entries(o).filter(([, v]) => v 
 export const sdkEntries = (res) =>
   res.getAll().map(({ name, value, expires, transient, ...options }) => ({ name, value, options: compact(options) }));
 
+/**
+ * The one way our Set-Cookie lists differ from the SDK's: its chunk sweep deletes every `name__i` up to the
+ * highest index the request holds, present or not (one stray `__session__250` costs it 251 deletions);
+ * ours deletes its fixed range (`__0` to `__4`) and, above it, only the chunks the request holds. The names
+ * returned are the SDK's deletions of chunks above the fixed range that the request does not hold: absent
+ * from the browser, so deleting them changes nothing (`browserApply` gives the same jar either way).
+ */
+export function unheldSweeps(sdkList, priorHeader, name) {
+  const held = new Set();
+  for (const { name: cookie } of requestCookies(priorHeader).getAll()) {
+    const index = /^(.*)__(\d+)$/.exec(cookie);
+    if (index && index[1] === name) held.add(Number(index[2]));
+  }
+  const unheld = new Set();
+  for (const c of sdkList) {
+    const index = c.name.startsWith(`${name}__`) ? /^\d+$/.exec(c.name.slice(name.length + 2)) : null;
+    if (index && c.value === '' && c.options.maxAge === 0 && Number(index[0]) >= 5 && !held.has(Number(index[0]))) {
+      unheld.add(c.name);
+    }
+  }
+  return unheld;
+}
+
+/** The SDK's list without `unheldSweeps`: what ours must equal, entry for entry. */
+export const withoutUnheldSweeps = (sdkList, priorHeader, name) => {
+  const unheld = unheldSweeps(sdkList, priorHeader, name);
+  return sdkList.filter((c) => !unheld.has(c.name));
+};
+
 /** What a browser holding `priorHeader` sends after applying a Set-Cookie list. */
 export function browserApply(priorHeader, setCookies) {
   const jar = new Map(requestCookies(priorHeader).getAll().map((c) => [c.name, c.value]));

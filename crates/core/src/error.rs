@@ -36,6 +36,11 @@ pub enum ErrorCode {
     InvalidArgType,
     /// An argument has the right type but an unusable value.
     InvalidArgValue,
+    /// A session update without a current session (the SDK's "The user is not authenticated.").
+    NotAuthenticated,
+    /// A session created for another of the app's custom domains (`internal.mcd.domain`); the SDK's own
+    /// code and error name, so code written for the SDK catches it.
+    SessionDomainMismatch,
     /// A bug in this library, caught before it could cross into Node.
     Internal,
 }
@@ -43,7 +48,7 @@ pub enum ErrorCode {
 impl ErrorCode {
     /// Every code, once: what every test and fuzz target iterates, and what the TypeScript union
     /// `SessionSealErrorCode` and the error table of `docs/api.md` are checked against.
-    pub const ALL: [ErrorCode; 14] = [
+    pub const ALL: [ErrorCode; 16] = [
         ErrorCode::JweInvalid,
         ErrorCode::JweDecryptionFailed,
         ErrorCode::JwtExpired,
@@ -57,6 +62,8 @@ impl ErrorCode {
         ErrorCode::SessionInvalid,
         ErrorCode::InvalidArgType,
         ErrorCode::InvalidArgValue,
+        ErrorCode::NotAuthenticated,
+        ErrorCode::SessionDomainMismatch,
         ErrorCode::Internal,
     ];
 
@@ -96,7 +103,17 @@ impl ErrorCode {
             ErrorCode::SessionInvalid => "ERR_SESSION_INVALID",
             ErrorCode::InvalidArgType => "ERR_INVALID_ARG_TYPE",
             ErrorCode::InvalidArgValue => "ERR_INVALID_ARG_VALUE",
+            ErrorCode::NotAuthenticated => "ERR_NOT_AUTHENTICATED",
+            ErrorCode::SessionDomainMismatch => "session_domain_mismatch",
             ErrorCode::Internal => "ERR_SESSION_SEAL_INTERNAL",
+        }
+    }
+
+    /// The JavaScript `name` of the error, where it is not `"Error"`: the SDK's class name for its own code.
+    pub fn js_name(self) -> Option<&'static str> {
+        match self {
+            ErrorCode::SessionDomainMismatch => Some("SessionDomainMismatchError"),
+            _ => None,
         }
     }
 
@@ -182,6 +199,8 @@ error_constructors! {
     session_invalid => SessionInvalid,
     invalid_arg_type => InvalidArgType,
     invalid_arg_value => InvalidArgValue,
+    not_authenticated => NotAuthenticated,
+    session_domain_mismatch => SessionDomainMismatch,
     internal => Internal,
 }
 
@@ -207,6 +226,8 @@ mod tests {
             | ErrorCode::SessionInvalid
             | ErrorCode::InvalidArgType
             | ErrorCode::InvalidArgValue
+            | ErrorCode::NotAuthenticated
+            | ErrorCode::SessionDomainMismatch
             | ErrorCode::Internal => ErrorCode::ALL.iter().position(|c| *c == code),
         };
         for code in ErrorCode::ALL {
@@ -219,7 +240,15 @@ mod tests {
         }
         let strings = ErrorCode::strings();
         assert_eq!(strings.len(), ErrorCode::ALL.len() - 1, "one shared string");
-        assert!(strings.iter().all(|s| s.starts_with("ERR_")));
+        // Ours start with ERR_; the one the SDK defines keeps its own spelling.
+        assert!(strings
+            .iter()
+            .all(|s| s.starts_with("ERR_") || *s == "session_domain_mismatch"));
+        assert_eq!(
+            ErrorCode::SessionDomainMismatch.js_name(),
+            Some("SessionDomainMismatchError")
+        );
+        assert_eq!(ErrorCode::JweInvalid.js_name(), None);
     }
 
     #[test]

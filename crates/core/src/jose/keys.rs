@@ -7,7 +7,7 @@
 use hkdf::Hkdf;
 use sha2::Sha256;
 use std::fmt;
-use zeroize::{Zeroize, ZeroizeOnDrop};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::aead::AeadKey;
 
@@ -94,6 +94,28 @@ pub const SHORT_SECRET_WARNING: &str =
     "session-seal: a secret is shorter than 32 bytes; generate one with `openssl rand -hex 32`";
 /// The warning's `code`, for `process.on('warning')` filters.
 pub const SHORT_SECRET_WARNING_CODE: &str = "SESSION_SEAL_SHORT_SECRET";
+
+/// The secrets a caller gave, newest first, as read from JavaScript; wiped on drop, never printed.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Secrets(Vec<Zeroizing<String>>);
+
+impl Secrets {
+    /// The secrets, newest first.
+    pub fn new(secrets: Vec<String>) -> Self {
+        Secrets(secrets.into_iter().map(Zeroizing::new).collect())
+    }
+
+    /// The secrets as key derivation takes them.
+    pub fn as_slice(&self) -> &[Zeroizing<String>] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secrets {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Secrets({}, <redacted>)", self.0.len())
+    }
+}
 
 /// Refuses what cannot be a secret. The message never repeats the secret itself.
 pub fn check_secret(secret: &str, index: usize) -> Result<()> {

@@ -204,7 +204,7 @@ pub const MILLISECONDS_FROM: f64 = 1e11;
 
 /// An argument that must be seconds since the epoch (`expiresAt`, `now`, `createdAt`): refused when it can
 /// only be milliseconds, which would seal a cookie that expires some 56,000 years from now.
-pub fn epoch_seconds(value: f64, name: &str) -> Result<f64> {
+pub fn epoch_seconds(value: f64, name: impl std::fmt::Display) -> Result<f64> {
     if value.abs() >= MILLISECONDS_FROM {
         return Err(invalid_arg_value(format!(
             "{name} must be in seconds since the epoch, and {value} can only be milliseconds \

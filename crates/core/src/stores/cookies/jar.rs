@@ -163,61 +163,6 @@ pub fn check_jar_len(len: usize) -> Result<()> {
     Ok(())
 }
 
-/// A jar argument of no kind a jar can be (`got`: JavaScript's `typeof` word).
-pub fn jar_of_wrong_type(got: &str) -> crate::Error {
-    invalid_arg_type(format!(
-        "cookies must be a Cookie header string, a name → value object, a {{ name, value }} list \
-         or an object with getAll(), got {got}"
-    ))
-}
-
-/// Two mistakes that would otherwise read as a jar without cookies: a Promise (Next.js 15 made `cookies()`
-/// async) and a request (`NextRequest`, `Request`, the Pages Router's `req`: an object with an object
-/// `headers` and no `getAll()`; a cookie called `headers` holds a string). `is_request` is asked only of
-/// what is not a Promise.
-pub fn refuse_what_is_not_a_jar(
-    is_promise: bool,
-    is_request: impl FnOnce() -> Result<bool>,
-) -> Result<()> {
-    if is_promise {
-        return Err(invalid_arg_type(
-            "cookies is a Promise: did you forget `await cookies()`? Pass the cookie jar it resolves to",
-        ));
-    }
-    if is_request()? {
-        return Err(invalid_arg_type(
-            "cookies is a request, not its cookies: pass request.cookies (NextRequest, NextApiRequest), \
-             or the Cookie header (request.headers.get('cookie'), req.headers.cookie)",
-        ));
-    }
-    Ok(())
-}
-
-/// What a jar's `getAll()` threw.
-pub fn get_all_threw(message: &str) -> crate::Error {
-    invalid_arg_value(format!("cookies.getAll() threw: {message}"))
-}
-
-/// A jar from what `JSON.stringify` made of a list or object jar (or of what its `getAll()` returned).
-/// `looks_like_a_map` is asked only when the text is `{}`: a `Headers` or a `Map` stringifies so, and is
-/// refused rather than read as a jar without cookies.
-pub fn jar_from_stringified(
-    json: Stringified,
-    looks_like_a_map: impl FnOnce() -> Result<bool>,
-) -> Result<Jar> {
-    match json {
-        Stringified::Text(text) if text == "{}" && looks_like_a_map()? => Err(invalid_arg_type(
-            "cookies looks like a Headers or Map object: pass headers.get('cookie'), a \
-             { name, value } list or an object with getAll()",
-        )),
-        Stringified::Text(text) => Jar::from_json(&text),
-        Stringified::Undefined => Err(invalid_arg_type("cookies.getAll() must return a list")),
-        Stringified::Threw(message) => Err(invalid_arg_value(format!(
-            "cookies cannot be serialized to JSON: {message}"
-        ))),
-    }
-}
-
 /// Counts a list or object jar by the lengths of its names and values before V8 serializes it, and refuses
 /// it once they pass `MAX_JAR_BYTES` (audit finding L4). Lengths in UTF-16 units are what V8 knows without
 /// a scan, and never exceed the bytes of the JSON text the cap otherwise applies to.
@@ -318,21 +263,6 @@ pub fn encode_uri_component_into(text: &str, out: &mut String) {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_promise_or_a_request_is_refused_where_a_jar_belongs() {
-        let e = refuse_what_is_not_a_jar(true, || panic!("not asked of a Promise")).unwrap_err();
-        assert_eq!(e.code, ErrorCode::InvalidArgType);
-        assert!(e.message.contains("await cookies()"), "{}", e.message);
-        let e = refuse_what_is_not_a_jar(false, || Ok(true)).unwrap_err();
-        assert_eq!(e.code, ErrorCode::InvalidArgType);
-        assert!(
-            e.message.starts_with("cookies is a request"),
-            "{}",
-            e.message
-        );
-        assert!(refuse_what_is_not_a_jar(false, || Ok(false)).is_ok());
-    }
-
     // --- header parsing -----------------------------------------------------------------------------
     #[test]
     fn headers_parse_as_request_cookies_does() {
@@ -429,39 +359,5 @@ mod tests {
         budget.add(MAX_JAR_BYTES - 1).unwrap();
         budget.add(1).unwrap();
         assert_eq!(budget.add(1).unwrap_err().code, ErrorCode::InputTooLarge);
-    }
-
-    #[test]
-    fn stringified_jars_read_and_maps_are_refused() {
-        let jar = jar_from_stringified(
-            Stringified::Text(r#"[{"name":"a","value":"1"}]"#.into()),
-            || panic!("asked only for {{}}"),
-        )
-        .unwrap();
-        assert_eq!(jar.get("a"), Some("1"));
-        assert!(
-            jar_from_stringified(Stringified::Text("{}".into()), || Ok(false))
-                .unwrap()
-                .is_empty()
-        );
-        let map = jar_from_stringified(Stringified::Text("{}".into()), || Ok(true)).unwrap_err();
-        assert_eq!(map.code, ErrorCode::InvalidArgType);
-        assert!(map.message.contains("Headers or Map"));
-        let e = jar_from_stringified(Stringified::Undefined, || Ok(false)).unwrap_err();
-        assert_eq!(e.message, "cookies.getAll() must return a list");
-        let e =
-            jar_from_stringified(Stringified::Threw("BigInt".into()), || Ok(false)).unwrap_err();
-        assert_eq!(
-            (e.code, e.message.as_str()),
-            (
-                ErrorCode::InvalidArgValue,
-                "cookies cannot be serialized to JSON: BigInt"
-            )
-        );
-        assert_eq!(
-            get_all_threw("boom").message,
-            "cookies.getAll() threw: boom"
-        );
-        assert!(jar_of_wrong_type("number").message.ends_with("got number"));
     }
 }

@@ -30,7 +30,7 @@ impl SameSite {
     }
 
     /// The `sameSite` option called `name`, or a coded error naming it.
-    pub fn parse_option(text: &str, name: &str) -> Result<SameSite> {
+    pub fn parse_option(text: &str, name: impl std::fmt::Display) -> Result<SameSite> {
         SameSite::parse(text).ok_or_else(|| {
             invalid_arg_value(format!("{name} must be \"lax\", \"strict\" or \"none\""))
         })
