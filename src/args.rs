@@ -13,11 +13,11 @@ use crate::js;
 use crate::mistakes;
 use crate::options::{opt, read_options};
 use session_seal_core::cipher::SessionCipher;
-use session_seal_core::claims::{self, Clock};
 use session_seal_core::error::{internal, Error};
 use session_seal_core::input::{self, wrong_type, ValidateOption};
-use session_seal_core::keys::{check_secret_count, secret_of_wrong_type, Secrets};
-use session_seal_core::session::Validation;
+use session_seal_core::jose::{check_secret_count, secret_of_wrong_type, Secrets};
+use session_seal_core::payload::Validation;
+use session_seal_core::payload::{self as claims, Clock};
 
 /// A failed Node-API call, as our internal error.
 pub fn napi_failed(what: &str) -> impl Fn(napi::Error) -> Error + '_ {

@@ -9,8 +9,8 @@ use crate::js::{CreateString, Json};
 use crate::options::{opt, read_options};
 use crate::{guard, warn_if_short_secret, Code};
 use session_seal_core::cipher::{CipherOptions, SessionCipher as CoreCipher};
-use session_seal_core::keys::Secrets;
-use session_seal_core::session::Validation;
+use session_seal_core::jose::Secrets;
+use session_seal_core::payload::Validation;
 
 /// Options of `new SessionCipher`.
 #[napi(object, object_from_js = false, object_to_js = false)]

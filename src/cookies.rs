@@ -1,4 +1,4 @@
-//! `SessionCookies` for JavaScript: thin glue over `session_seal_core::cookies`. A jar crosses the boundary
+//! `SessionCookies` for JavaScript: thin glue over `session_seal_core::stores::cookies`. A jar crosses the boundary
 //! in one piece (`jar`); sessions come back through V8's `JSON.parse`, `Set-Cookie` lists as typed objects.
 
 use napi::bindgen_prelude::Unknown;
@@ -10,11 +10,11 @@ use crate::js::{FromJs, Json};
 use crate::options::{nested, opt, read_options};
 use crate::set_cookie::list;
 use crate::{guard, guard_named, jar, warn_if_short_secret, Code};
-use session_seal_core::cookies::{self, require_session};
 use session_seal_core::input::{absent_if_too_large, wrong_type};
-use session_seal_core::inspect;
-use session_seal_core::keys::Secrets;
-use session_seal_core::session::Validation;
+use session_seal_core::jose::Secrets;
+use session_seal_core::payload::Validation;
+use session_seal_core::stores::cookies::inspect;
+use session_seal_core::stores::cookies::{self, require_session};
 use session_seal_core::Error;
 
 /// `cookieOptions` of `new SessionCookies`.

@@ -1,6 +1,6 @@
 //! `encrypt` / `decrypt`: drop-in replacements for the SDK's `server/cookies` functions, same arguments and
 //! results, promises included (every failure rejects, as in the SDK). The rules are
-//! `session_seal_core::dropin`'s; derived keys come from `session_seal_core::key_cache`.
+//! `session_seal_core::cipher::dropin`'s; derived keys come from `session_seal_core::cipher::key_cache`.
 
 use napi::bindgen_prelude::{JsObjectValue, Object, PromiseRaw, Unknown};
 use napi::{Env, JsString, ValueType};
@@ -11,11 +11,11 @@ use std::sync::Arc;
 use crate::args;
 use crate::js::{CreateString, Json};
 use crate::{guard, settled, warn_if_short_secret, Code};
+use session_seal_core::cipher::dropin;
+use session_seal_core::cipher::key_cache::KeyCache;
 use session_seal_core::cipher::SessionCipher;
-use session_seal_core::dropin;
 use session_seal_core::error::{invalid_arg_type, Error};
 use session_seal_core::input::{self, wrong_type};
-use session_seal_core::key_cache::KeyCache;
 
 static KEY_CACHE: KeyCache = KeyCache::new();
 

@@ -9,8 +9,8 @@ use std::ffi::CStr;
 
 use crate::args::{self, napi_failed, type_word};
 use crate::{js, mistakes};
-use session_seal_core::cookies::{check_jar_len, Jar, JarBudget};
 use session_seal_core::input::{not_serializable, Stringified};
+use session_seal_core::stores::cookies::{check_jar_len, Jar, JarBudget};
 use session_seal_core::Error;
 
 /// A jar argument (`CookieInput`): a `Cookie` header; `null`/`undefined` (no cookies); an object with

@@ -23,7 +23,7 @@ mod validate;
 
 use napi::bindgen_prelude::{FnArgs, Function, JsObjectValue, Object, Unknown};
 use napi::Env;
-use session_seal_core::keys::{KeyRing, SHORT_SECRET_WARNING, SHORT_SECRET_WARNING_CODE};
+use session_seal_core::jose::{KeyRing, SHORT_SECRET_WARNING, SHORT_SECRET_WARNING_CODE};
 use session_seal_core::Error;
 use std::sync::atomic::{AtomicBool, Ordering};
 

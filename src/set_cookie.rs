@@ -9,9 +9,9 @@ use crate::args::{self, ReadOptions};
 use crate::js::{FromJs, Json};
 use crate::options::{opt, read_options};
 use crate::{guard, jar, Code};
-use session_seal_core::claims::system_seconds;
-use session_seal_core::cookies::{self, check_cookie_name, check_jar_len, Plan};
 use session_seal_core::input::wrong_type;
+use session_seal_core::payload::system_seconds;
+use session_seal_core::stores::cookies::{self, check_cookie_name, check_jar_len, Plan};
 
 /// A `Set-Cookie` list for JavaScript, as one `JSON.parse` of the core's JSON text: at cookie-store sizes
 /// (one entry per chunk swept) that is faster than building each entry and its options object through

@@ -9,11 +9,11 @@ use crate::args::{self, ReadOptions};
 use crate::js::{self, CreateString, Json};
 use crate::options::read_options;
 use crate::{guard, warn_if_short_secret, Code};
-use session_seal_core::claims::system_seconds;
 use session_seal_core::error::{Error, Result};
 use session_seal_core::input::wrong_type;
-use session_seal_core::keys::Secrets;
-use session_seal_core::store::{
+use session_seal_core::jose::Secrets;
+use session_seal_core::payload::system_seconds;
+use session_seal_core::stores::server::{
     check_id_len, check_tagged_len, StoreCipher as CoreStore, TagKind, MAX_ID_BYTES,
     MAX_TAGGED_BYTES, MAX_VALUE_BYTES,
 };

@@ -9,9 +9,9 @@ use crate::js::{CreateString, FromJs};
 use crate::options::{opt, read_options};
 use crate::{guard, settled, warn_if_short_secret, Code};
 use session_seal_core::cipher::{CipherOptions, SessionCipher};
-use session_seal_core::claims::system_seconds;
-use session_seal_core::cookies;
-use session_seal_core::keys::Secrets;
+use session_seal_core::jose::Secrets;
+use session_seal_core::payload::system_seconds;
+use session_seal_core::stores::cookies;
 use session_seal_core::Error;
 
 /// The configuration of `generateSessionCookie` and `generateStatefulSessionCookie`.

@@ -132,11 +132,14 @@ impl ErrorCode {
 /// An error with its code and a message saying what was wrong and where. Never holds secret material.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
+    /// What went wrong, as the code JavaScript sees.
     pub code: ErrorCode,
+    /// What was wrong and where, for people.
     pub message: String,
 }
 
 impl Error {
+    /// An error of `code` saying `message`.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Error {
             code,
@@ -153,6 +156,7 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// This crate's results.
 pub type Result<T> = std::result::Result<T, Error>;
 
 /// Runs `body` so that a panic comes back as an `ERR_SESSION_SEAL_INTERNAL` error instead of unwinding
@@ -176,9 +180,10 @@ pub fn contain_panics<T>(body: impl FnOnce() -> Result<T>) -> Result<T> {
 
 /// Shorthand constructors, one per code, so call sites read as the rule they enforce.
 macro_rules! error_constructors {
-    ($($name:ident => $code:ident),* $(,)?) => {
+    ($($vis:vis $name:ident => $code:ident),* $(,)?) => {
         $(
-            pub fn $name(message: impl Into<String>) -> Error {
+            #[doc = concat!("An error with the code `", stringify!($code), "`.")]
+            $vis fn $name(message: impl Into<String>) -> Error {
                 Error::new(ErrorCode::$code, message)
             }
         )*
@@ -186,22 +191,22 @@ macro_rules! error_constructors {
 }
 
 error_constructors! {
-    jwe_invalid => JweInvalid,
-    decryption_failed => JweDecryptionFailed,
-    jwt_expired => JwtExpired,
-    claim_invalid => JwtClaimValidationFailed,
-    jwt_invalid => JwtInvalid,
-    not_supported => JoseNotSupported,
-    unused_by_sessions => JoseUnusedBySessions,
-    alg_not_allowed => JoseAlgNotAllowed,
-    input_too_large => InputTooLarge,
-    secret_invalid => SecretInvalid,
-    session_invalid => SessionInvalid,
-    invalid_arg_type => InvalidArgType,
-    invalid_arg_value => InvalidArgValue,
-    not_authenticated => NotAuthenticated,
-    session_domain_mismatch => SessionDomainMismatch,
-    internal => Internal,
+    pub(crate) jwe_invalid => JweInvalid,
+    pub(crate) decryption_failed => JweDecryptionFailed,
+    pub(crate) jwt_expired => JwtExpired,
+    pub(crate) claim_invalid => JwtClaimValidationFailed,
+    pub(crate) jwt_invalid => JwtInvalid,
+    pub(crate) not_supported => JoseNotSupported,
+    pub(crate) unused_by_sessions => JoseUnusedBySessions,
+    pub(crate) alg_not_allowed => JoseAlgNotAllowed,
+    pub(crate) input_too_large => InputTooLarge,
+    pub(crate) secret_invalid => SecretInvalid,
+    pub(crate) session_invalid => SessionInvalid,
+    pub invalid_arg_type => InvalidArgType,
+    pub invalid_arg_value => InvalidArgValue,
+    pub(crate) not_authenticated => NotAuthenticated,
+    pub(crate) session_domain_mismatch => SessionDomainMismatch,
+    pub internal => Internal,
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use std::fmt;
 
 use crate::error::{input_too_large, invalid_arg_type, invalid_arg_value, Error, Result};
-use crate::session::Validation;
+use crate::payload::session::Validation;
 
 /// An argument of the wrong kind: `"{name} must be {expected}, got {got}"` (`got` as JavaScript's
 /// `typeof` names it, or `array`).
@@ -61,8 +61,11 @@ pub fn check_len(name: &str, len: usize, max: usize) -> Result<()> {
 /// or the message of what it threw (a BigInt, a cycle, a throwing `toJSON`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stringified {
+    /// The JSON text.
     Text(String),
+    /// Nothing JSON can represent: `undefined`, a function, a symbol.
     Undefined,
+    /// The message of what it threw.
     Threw(String),
 }
 
@@ -103,7 +106,9 @@ pub fn absent_if_too_large<T>(read: Result<T>) -> Result<Option<T>> {
 /// What a caller gave as `options.validate` of `seal` and `write`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ValidateOption<'a> {
+    /// `true` or `false`.
     Boolean(bool),
+    /// A string: `"sdk"` or `"strict"`.
     Name(&'a str),
     /// Any other kind, by its `typeof` word.
     Other(&'a str),

@@ -8,9 +8,10 @@
 //! - sessions sealed again by this crate open to the same payload as the SDK's cookie.
 
 use serde_json::{Map, Value};
-use session_seal_core::claims::Clock;
-use session_seal_core::legacy::SigningKeys;
-use session_seal_core::{CipherOptions, Opened, SessionCipher};
+use session_seal_core::cipher::Opened;
+use session_seal_core::payload::claims::Clock;
+use session_seal_core::testing::legacy::SigningKeys;
+use session_seal_core::{CipherOptions, SessionCipher};
 
 const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../vectors");
 

@@ -7,7 +7,7 @@ use crate::error::{jwe_invalid, not_supported, Error, ErrorCode, Result};
 /// The failures the SDK's `decrypt` turns into `null` (a cookie that is simply not a session): jose's
 /// `ERR_JWE_INVALID`, `ERR_JWE_DECRYPTION_FAILED` and `ERR_JWT_EXPIRED`, the algorithms jose attempts and
 /// fails with a 32-byte key, and input over the size limit. Everything else rejects, as in the SDK.
-pub fn treated_as_absent(code: ErrorCode) -> bool {
+pub(crate) fn treated_as_absent(code: ErrorCode) -> bool {
     matches!(
         code,
         ErrorCode::JweInvalid

@@ -3,20 +3,23 @@
 
 pub mod dropin;
 pub mod key_cache;
-pub mod legacy;
+crate::internal!(
+    mod legacy;
+);
 
-use crate::claims::{self, ClaimsView, Clock};
 use crate::error::{input_too_large, invalid_arg_value, jwt_invalid, session_invalid, Result};
 use crate::input;
-use crate::jwe::{self, CompactJwe, ProtectedHeader};
-use crate::keys::KeyRing;
-use crate::session::{self, Validation};
+use crate::jose::jwe::{self, CompactJwe, ProtectedHeader};
+use crate::jose::keys::KeyRing;
+use crate::payload::claims::{self, ClaimsView, Clock};
+use crate::payload::session::{self, Validation};
 
 /// Cookie values longer than this are refused before any work: 64 KiB, four times what Node accepts as a
 /// whole request header block by default.
 pub const DEFAULT_MAX_COOKIE_BYTES: usize = 64 * 1024;
 
 #[derive(Debug, Clone, Copy)]
+/// The limits of a `SessionCipher`: the clock tolerance and the largest cookie value.
 pub struct CipherOptions {
     /// Seconds of slack for `exp` and `nbf` (the SDK uses 15).
     pub clock_tolerance: f64,
@@ -64,6 +67,7 @@ impl Default for CipherOptions {
 /// A cookie that decrypted and passed every check.
 #[derive(Debug)]
 pub struct Opened {
+    /// The protected header, parsed and checked.
     pub header: ProtectedHeader,
     /// The payload's JSON text, exactly as sealed (less a leading byte-order mark).
     pub payload: String,
@@ -73,7 +77,7 @@ pub struct Opened {
 
 impl Opened {
     /// The session the SDK's stateless store hands the app: v3 payloads converted, v4 payloads as they are.
-    pub fn into_session_json(self) -> Result<String> {
+    pub(crate) fn into_session_json(self) -> Result<String> {
         if legacy::is_legacy_header(&self.header.params) {
             legacy::convert(&self.header.params, &self.payload)
         } else {
@@ -83,12 +87,14 @@ impl Opened {
 }
 
 #[derive(Debug)]
+/// Seals and opens session cookies: the key ring, derived once, and the options.
 pub struct SessionCipher {
     ring: KeyRing,
     options: CipherOptions,
 }
 
 impl SessionCipher {
+    /// Derives a key per secret (newest first; at most `MAX_SECRETS`, none empty).
     pub fn new<S: AsRef<str>>(secrets: &[S], options: CipherOptions) -> Result<Self> {
         Ok(SessionCipher {
             ring: KeyRing::new(secrets)?,
@@ -96,10 +102,12 @@ impl SessionCipher {
         })
     }
 
+    /// The options this cipher was made with.
     pub fn options(&self) -> CipherOptions {
         self.options
     }
 
+    /// The key ring (e.g. to warn about short secrets).
     pub fn ring(&self) -> &KeyRing {
         &self.ring
     }
@@ -218,7 +226,7 @@ fn check_replicated_claims(header: &ProtectedHeader, payload: &str) -> Result<()
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::base64url;
+    use crate::primitives::base64url;
 
     fn cipher(secrets: &[&str]) -> SessionCipher {
         SessionCipher::new(secrets, CipherOptions::default()).unwrap()

@@ -9,27 +9,31 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::sync::OnceLock;
 
-use crate::aead::AeadKey;
-pub use crate::aead::{IV_LEN, TAG_LEN};
-use crate::base64url;
+use crate::primitives::aead::AeadKey;
+pub use crate::primitives::aead::{IV_LEN, TAG_LEN};
+use crate::primitives::base64url;
 use crate::error::{
     alg_not_allowed, decryption_failed, internal, invalid_arg_value, jwe_invalid, not_supported,
     unused_by_sessions, Result,
 };
 use crate::json::{parse_value, without_lone_surrogates};
-use crate::keys::KeyRing;
+use crate::jose::keys::KeyRing;
 
 mod header;
 use header::check_header;
 pub use header::header_json;
 
+/// The only key management sessions use: the key itself (`dir`).
 pub const ALG: &str = "dir";
+/// The only content encryption sessions use.
 pub const ENC: &str = "A256GCM";
 
 /// A parsed protected header: its exact JSON text (for the caller) and its parameters (for the checks).
 #[derive(Debug, Clone)]
 pub struct ProtectedHeader {
+    /// The header's JSON text, as decoded.
     pub json: String,
+    /// Its parameters.
     pub params: Map<String, Value>,
 }
 
@@ -92,9 +96,13 @@ pub fn utf8_without_bom(mut bytes: Vec<u8>) -> Option<String> {
 pub struct CompactJwe<'a> {
     /// The header segment exactly as received: the AAD.
     pub header_segment: &'a str,
+    /// The protected header, checked.
     pub header: ProtectedHeader,
+    /// The initialization vector.
     pub iv: [u8; IV_LEN],
+    /// The ciphertext, decoded.
     pub ciphertext: Vec<u8>,
+    /// The authentication tag.
     pub tag: [u8; TAG_LEN],
 }
 

@@ -9,7 +9,7 @@ use sha2::Sha256;
 use std::fmt;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use crate::aead::AeadKey;
+use crate::primitives::aead::AeadKey;
 
 use crate::error::{secret_invalid, Result};
 
@@ -25,6 +25,7 @@ pub const RECOMMENDED_SECRET_BYTES: usize = 32;
 pub struct DerivedKey([u8; 32]);
 
 impl DerivedKey {
+    /// The key's bytes.
     pub fn as_bytes(&self) -> &[u8; 32] {
         &self.0
     }
@@ -48,13 +49,15 @@ pub fn derive(secret: &str, info: &[u8]) -> DerivedKey {
     key
 }
 
-/// The JWE content-encryption key for `secret`, as the SDK derives it.
+/// The JWE content-encryption key for `secret`, as the SDK derives it (the tests' independent check of the
+/// key ring, which derives it through `derived`).
+#[cfg(any(test, feature = "testing"))]
 pub fn encryption_key(secret: &str) -> DerivedKey {
     derive(secret, ENCRYPTION_INFO)
 }
 
 /// The HS256 key that v3 used to sign stateful session-id cookies.
-pub fn signing_key(secret: &str) -> DerivedKey {
+pub(crate) fn signing_key(secret: &str) -> DerivedKey {
     derive(secret, SIGNING_INFO)
 }
 
@@ -118,7 +121,7 @@ impl fmt::Debug for Secrets {
 }
 
 /// Refuses what cannot be a secret. The message never repeats the secret itself.
-pub fn check_secret(secret: &str, index: usize) -> Result<()> {
+pub(crate) fn check_secret(secret: &str, index: usize) -> Result<()> {
     if secret.is_empty() {
         return Err(secret_invalid(format!("secret[{index}] is empty")));
     }
@@ -176,10 +179,12 @@ impl KeyRing {
         self.keys.iter().map(|k| &k.aead).enumerate()
     }
 
+    /// How many secrets the ring holds.
     pub fn len(&self) -> usize {
         self.keys.len()
     }
 
+    /// Never true of a ring made by `new` (kept for clippy's `len_without_is_empty`).
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
     }

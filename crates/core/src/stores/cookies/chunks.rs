@@ -3,7 +3,7 @@
 use super::*;
 
 /// The index of a chunk of `base`: `{base}__{digits}`, or `{base}.{digits}` for v3 (`parseInt`).
-pub fn chunk_index(name: &str, base: &str, legacy: bool) -> Option<f64> {
+pub(crate) fn chunk_index(name: &str, base: &str, legacy: bool) -> Option<f64> {
     let rest = name.strip_prefix(base)?;
     let digits = rest.strip_prefix(if legacy { "." } else { "__" })?;
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -13,7 +13,7 @@ pub fn chunk_index(name: &str, base: &str, legacy: bool) -> Option<f64> {
 }
 
 /// The positional index of a connection-token cookie `__FC_{digits}` (`Number(suffix)`).
-pub fn connection_cookie_index(name: &str) -> Option<f64> {
+pub(crate) fn connection_cookie_index(name: &str) -> Option<f64> {
     let digits = name.strip_prefix(CONNECTION_COOKIE_PREFIX)?;
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -23,7 +23,7 @@ pub fn connection_cookie_index(name: &str) -> Option<f64> {
 
 /// `getChunkedCookie`: the cookie itself when its value is not empty, else its chunks joined in numeric
 /// order; `None` when there are none, or when they are not exactly indices `0..n` (a gap).
-pub fn get_chunked_cookie(name: &str, jar: &Jar, legacy: bool) -> Option<String> {
+pub(crate) fn get_chunked_cookie(name: &str, jar: &Jar, legacy: bool) -> Option<String> {
     if let Some(value) = jar.get(name).filter(|v| !v.is_empty()) {
         return Some(value.to_string());
     }
@@ -65,7 +65,7 @@ fn sweep_names(jar: &Jar, base: &str, from: usize) -> Vec<String> {
 
 /// `deleteCookie`: an empty value with `maxAge: 0` and the same security attributes, so that browsers
 /// match it to the cookie being removed. An empty path becomes `/` (as `ResponseCookies` does).
-pub fn delete_cookie(plan: &mut Plan, name: &str, options: &SetCookieOptions) {
+pub(crate) fn delete_cookie(plan: &mut Plan, name: &str, options: &SetCookieOptions) {
     plan.set(SetCookie {
         name: name.to_string(),
         value: String::new(),
@@ -172,12 +172,19 @@ fn utf16_chunks(value: &str, size: usize) -> Result<Vec<&str>> {
 /// The options of `planChunkedCookie` as the caller gave them; `resolve` applies the stores' defaults.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChunkedCookieOptions {
+    /// Default `true`.
     pub http_only: Option<bool>,
+    /// Default `"lax"`.
     pub same_site: Option<String>,
+    /// Default `false`.
     pub secure: Option<bool>,
+    /// Default `"/"`.
     pub path: Option<String>,
+    /// An empty domain is none.
     pub domain: Option<String>,
+    /// Seconds; none for a browser-session cookie.
     pub max_age: Option<f64>,
+    /// Drops `max_age`.
     pub transient: Option<bool>,
 }
 
@@ -213,7 +220,7 @@ impl ChunkedCookieOptions {
 
 /// `deleteChunkedCookie`: the cookie itself, then its v3 chunks present in the request (in the jar's
 /// order), or its v4 chunk names swept as `getClearUpTo` says.
-pub fn delete_chunked_cookie(
+pub(crate) fn delete_chunked_cookie(
     name: &str,
     jar: &Jar,
     plan: &mut Plan,
@@ -237,7 +244,7 @@ pub fn delete_chunked_cookie(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cookies::test_support::*;
+    use crate::stores::cookies::test_support::*;
 
     // --- chunks ---------------------------------------------------------------------------------------
     #[test]

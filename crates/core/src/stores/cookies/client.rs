@@ -192,7 +192,7 @@ fn spread_internal(current_json: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cookies::test_support::*;
+    use crate::stores::cookies::test_support::*;
 
     fn with_mcd(mcd: &str) -> String {
         format!(

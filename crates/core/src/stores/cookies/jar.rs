@@ -11,6 +11,7 @@ pub struct Jar {
 }
 
 impl Jar {
+    /// A jar without cookies.
     pub fn new() -> Self {
         Jar::default()
     }
@@ -88,10 +89,12 @@ impl Jar {
         Ok(jar)
     }
 
+    /// The value of the cookie `name`.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.cookies.get(name).map(String::as_str)
     }
 
+    /// Whether the jar holds `name`.
     pub fn has(&self, name: &str) -> bool {
         self.cookies.contains_key(name)
     }
@@ -111,14 +114,17 @@ impl Jar {
         self.cookies.shift_remove(name);
     }
 
+    /// The cookies, in order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.cookies.iter().map(|(n, v)| (n.as_str(), v.as_str()))
     }
 
+    /// How many cookies the jar holds.
     pub fn len(&self) -> usize {
         self.cookies.len()
     }
 
+    /// Whether the jar holds no cookie.
     pub fn is_empty(&self) -> bool {
         self.cookies.is_empty()
     }
@@ -149,7 +155,7 @@ impl<N: AsRef<str>, V: AsRef<str>> FromIterator<(N, V)> for Jar {
     }
 }
 
-pub fn jar_too_large(len: usize) -> crate::Error {
+pub(crate) fn jar_too_large(len: usize) -> crate::Error {
     input_too_large(format!(
         "the cookies are {len} bytes, over the {MAX_JAR_BYTES}-byte limit"
     ))
@@ -197,7 +203,7 @@ impl JarBudget {
 
 /// JavaScript's `decodeURIComponent`, or `None` where it throws a `URIError` (a `%` not followed by two
 /// hex digits, or escapes that are not the UTF-8 of one code point).
-pub fn decode_uri_component(text: &str) -> Option<Cow<'_, str>> {
+pub(crate) fn decode_uri_component(text: &str) -> Option<Cow<'_, str>> {
     if !text.contains('%') {
         return Some(Cow::Borrowed(text));
     }
@@ -249,7 +255,7 @@ fn escaped_byte(bytes: &[u8], at: usize) -> Option<u8> {
 }
 
 /// JavaScript's `encodeURIComponent`: everything but `A-Z a-z 0-9 - _ . ! ~ * ' ( )` percent-encoded.
-pub fn encode_uri_component_into(text: &str, out: &mut String) {
+pub(crate) fn encode_uri_component_into(text: &str, out: &mut String) {
     for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&byte) {
             out.push(byte as char);

@@ -24,15 +24,15 @@ use crate::json::parse_value;
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
+use crate::cipher::legacy::SigningKeys;
 use crate::cipher::{CipherOptions, SessionCipher};
-use crate::claims::{self, Clock};
 use crate::error::{
     input_too_large, invalid_arg_type, invalid_arg_value, not_authenticated,
     session_domain_mismatch, session_invalid, ErrorCode, Result,
 };
-use crate::keys::Secrets;
-use crate::legacy::SigningKeys;
-use crate::session::{self, Validation};
+use crate::jose::keys::Secrets;
+use crate::payload::claims::{self, Clock};
+use crate::payload::session::{self, Validation};
 
 /// The v4 session cookie's default name.
 pub const DEFAULT_COOKIE_NAME: &str = "__session";
@@ -43,7 +43,7 @@ pub const CONNECTION_COOKIE_PREFIX: &str = "__FC_";
 /// A value longer than this (in UTF-8 bytes) is split into chunks of this many characters.
 pub const MAX_CHUNK_SIZE: usize = 3500;
 /// The SDK's `MAX_CHUNKS`: chunk names `__0..5` are always swept, present or not.
-pub const MIN_CHUNK_SWEEP: usize = 5;
+pub(crate) const MIN_CHUNK_SWEEP: usize = 5;
 /// The SDK warns when the session cookie(s) reach this many bytes (`name=value` summed).
 pub const SESSION_SIZE_WARN_BYTES: usize = 4096;
 /// The SDK warns when one `__FC_i` cookie's `Set-Cookie` line reaches this many bytes.

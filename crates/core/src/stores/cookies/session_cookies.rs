@@ -6,15 +6,21 @@ use super::*;
 /// The stores' configuration (the SDK's `AbstractSessionStore` options and `cookieConfig`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CookieConfig {
+    /// The session cookie's name.
     pub name: String,
+    /// Whether each write extends the session by `inactivity_duration`.
     pub rolling: bool,
     /// Seconds a session may live in all (from `internal.createdAt`).
     pub absolute_duration: f64,
     /// Seconds a rolling session may sit idle.
     pub inactivity_duration: f64,
+    /// The `SameSite` attribute.
     pub same_site: SameSite,
+    /// The `Secure` attribute.
     pub secure: bool,
+    /// The `Path` attribute.
     pub path: String,
+    /// The `Domain` attribute.
     pub domain: Option<String>,
     /// Browser-session cookies: no `maxAge` on the session cookie(s).
     pub transient: bool,
@@ -163,7 +169,9 @@ pub struct WriteOutcome {
 /// A stateful write: the session id and its cookie.
 #[derive(Debug, Clone)]
 pub struct SessionIdWrite {
+    /// The session id the cookie holds.
     pub id: String,
+    /// The `Set-Cookie` list.
     pub cookies: Vec<SetCookie>,
 }
 
@@ -217,15 +225,17 @@ impl SessionCookies {
         self.auth0_domain.as_deref()
     }
 
+    /// The cipher of the session cookies.
     pub fn cipher(&self) -> &SessionCipher {
         &self.cipher
     }
 
+    /// The configuration, defaults applied.
     pub fn config(&self) -> &CookieConfig {
         &self.config
     }
 
-    pub fn signing(&self) -> &SigningKeys {
+    pub(crate) fn signing(&self) -> &SigningKeys {
         &self.signing
     }
 
@@ -455,7 +465,7 @@ pub fn check_session_id(id: Option<&str>) -> Result<()> {
 }
 
 /// A new stateful session id: 16 random bytes as 32 lowercase hex characters.
-pub fn generate_session_id() -> String {
+pub(crate) fn generate_session_id() -> String {
     let mut bytes = [0u8; 16];
     rand::rng().fill_bytes(&mut bytes);
     bytes.iter().fold(String::with_capacity(32), |mut s, b| {

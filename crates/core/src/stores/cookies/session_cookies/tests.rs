@@ -1,7 +1,7 @@
 //! Tests of the session stores.
 
 use super::*;
-use crate::cookies::test_support::*;
+use crate::stores::cookies::test_support::*;
 
 // --- stores -------------------------------------------------------------------------------------
 #[test]
