@@ -28,6 +28,9 @@ export const ROWS = [
   // compared with the SDK's own cookie layer only; the single-value peers would not be doing the same job.
   { id: 'cookies.write', label: 'SessionCookies.write', sdk: 'sdk.store.set', sdkLabel: 'SDK StatelessSessionStore.set' },
   { id: 'cookies.read', label: 'SessionCookies.read', sdk: 'sdk.store.get', sdkLabel: 'SDK StatelessSessionStore.get' },
+  // What an app's proxy.ts calls on every request, whole: session-seal/next against the SDK's Auth0Client.
+  { id: 'next.getSession', label: 'session-seal/next getSession(request)', sdk: 'sdk.getSession', sdkLabel: 'SDK auth0.getSession(request)' },
+  { id: 'next.updateSession', label: 'session-seal/next updateSession(request, response, session)', sdk: 'sdk.updateSession', sdkLabel: 'SDK auth0.updateSession(request, response, session)' },
 ]
 
 const PEERS = [
@@ -44,6 +47,8 @@ const PEERS = [
   ['iron.unseal', 'iron-session `unsealData`'],
   ['sdk.store.set', '@auth0/nextjs-auth0 `StatelessSessionStore.set`'],
   ['sdk.store.get', '@auth0/nextjs-auth0 `StatelessSessionStore.get`'],
+  ['sdk.getSession', '@auth0/nextjs-auth0 `auth0.getSession(request)`'],
+  ['sdk.updateSession', '@auth0/nextjs-auth0 `auth0.updateSession(request, response, session)`'],
 ]
 
 const median = (result, id) => (id ? result.times[id]?.median : undefined)
@@ -263,6 +268,9 @@ export function renderMarkdown(env, rounds, results, targets) {
   out.push('- The cookie layer is compared with the SDK\'s own: `StatelessSessionStore.set/get` from the installed package,')
   out.push('  given the same `RequestCookies` jar (a rolling write of a session the request already carries; a read that')
   out.push('  joins the chunks and opens the `__FC_i` connection-token cookies).')
+  out.push('- `session-seal/next` is compared with the SDK\'s `Auth0Client` (bench/next-cases.mjs): `getSession(request)` and')
+  out.push('  `updateSession(request, response, session)` with a `NextRequest` and a `NextResponse`, as proxy.ts calls them on')
+  out.push('  every request, both configured with the same secret, domain and https base URL and given the same jar.')
   out.push('- A young-generation GC runs (untimed) before every batch, so no case pays for the previous case\'s garbage.')
   out.push('- The SDK (an `encrypt` awaits three libuv thread-pool jobs, a `decrypt` two), jose and iron-session wait on')
   out.push('  libuv\'s thread pool, so their times depend on how fast the machine answers a thread-pool round trip (in the')

@@ -1,6 +1,7 @@
 // `npm run bench`: session-seal against the SDK's own cookie code, jose with a cached key, the best plain
-// node:crypto code (the floor any JavaScript can reach) and iron-session — in one process, interleaved, for
-// sessions of ~0.5, ~3, ~16 and ~60 KB. Writes bench/RESULTS.md, bench/results.json and bench/ratios.svg,
+// node:crypto code (the floor any JavaScript can reach) and iron-session, and session-seal/next's
+// getSession/updateSession against the SDK's Auth0Client — in one process, interleaved, for sessions of ~0.5,
+// ~3, ~16 and ~60 KB. Writes bench/RESULTS.md, bench/results.json and bench/ratios.svg,
 // and prints whether each target of issue 4 is met.
 //
 // Options: --quick (fewer rounds, for a smoke run; writes nothing), --rounds=N, --sizes=3KB,60KB (writes
@@ -73,6 +74,7 @@ function cases(session, ctx) {
     )
   }
   if (ctx.cookieCases) list.push(...ctx.cookieCases)
+  if (ctx.nextCases) list.push(...ctx.nextCases)
   return list.map((c) => ({ isAsync: false, ...c }))
 }
 
@@ -83,6 +85,7 @@ for (const { label, session, bytes } of sessions()) {
   if (only && !only.includes(label.replace(/\s/g, ''))) continue
   const ctx = await checkInterop(impl, session)
   if (cookies) ctx.cookieCases = await (await import('./cookies-cases.mjs')).cookieCases(cookies, session, ctx)
+  ctx.nextCases = await (await import('./next-cases.mjs')).nextCases(session)
   process.stdout.write(`${label} session (${bytes} bytes of JSON, ${ctx.cookie.length}-byte cookie): interop ok, measuring…`)
   const started = Date.now()
   const times = await measure(cases(session, ctx), { rounds, batchMs, gcBetween })
