@@ -14,7 +14,7 @@ use crate::mistakes;
 use crate::options::{opt, read_options};
 use session_seal_core::cipher::SessionCipher;
 use session_seal_core::error::{internal, Error};
-use session_seal_core::input::{self, wrong_type, ValidateOption};
+use session_seal_core::input::{self, wrong_type, Stringified, ValidateOption};
 use session_seal_core::jose::{check_secret_count, secret_of_wrong_type, Secrets};
 use session_seal_core::payload::Validation;
 use session_seal_core::payload::{self as claims, Clock};
@@ -180,9 +180,17 @@ pub fn expiration(value: Unknown, name: &str) -> Result<f64, Error> {
 
 /// The JSON text of an argument that must be a plain object, as V8's `JSON.stringify` writes it.
 pub fn object_json(value: Unknown, name: &str) -> Result<String, Error> {
+    if kind(value)? != ValueType::Object {
+        return input::require_object(name, kind_word(value)?).map(|()| String::new());
+    }
+    let json = match js::stringify(value)? {
+        Stringified::Text(text) if text.starts_with('{') && text != "{}" => return Ok(text),
+        other => other,
+    };
+    // What is not plainly an object's JSON: an array, a Promise (which serializes to `{}`), a value whose
+    // `toJSON` gives something else. Asked only here, so the common path pays nothing for it.
     input::require_object(name, kind_word(value)?)?;
-    let text = input::object_text(name, js::stringify(value)?)?;
-    // A Promise serializes to `{}`: asked only then, so the common path pays nothing for it.
+    let text = input::object_text(name, json)?;
     if text == "{}" && is_promise(value)? {
         return Err(mistakes::promise(name, None));
     }
@@ -210,8 +218,9 @@ fn cookie_checked(
     if kind != ValueType::String {
         return Err(wrong_type("cookie value", "a string", type_word(kind)));
     }
-    if check_size(utf16_len(value)?).is_ok() {
-        if let Some(text) = js::ascii_string(value)? {
+    let units = utf16_len(value)?;
+    if check_size(units).is_ok() {
+        if let Some(text) = js::ascii_string_of(value, units)? {
             return Ok(text);
         }
     }

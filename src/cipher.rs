@@ -92,8 +92,8 @@ impl SessionCipher {
             let validation = options.and_then(|o| o.validate).unwrap_or_default();
             let session = args::object_json(session, "session")?;
             let expires_at = args::epoch_seconds(expires_at, "expiresAt")?;
-            let cookie = self.inner.seal_session(&session, expires_at, validation)?;
-            env.create_string_latin1_or_utf8(&cookie)
+            let cookie = self.inner.seal_session(session, expires_at, validation)?;
+            env.create_cookie_string(&cookie)
         })
     }
 
@@ -109,7 +109,7 @@ impl SessionCipher {
             let payload = args::object_json(payload, "payload")?;
             let expires_at = args::epoch_seconds(expires_at, "expiresAt")?;
             let cookie = self.inner.seal_payload(&payload, expires_at, None)?;
-            env.create_string_latin1_or_utf8(&cookie)
+            env.create_cookie_string(&cookie)
         })
     }
 
@@ -143,7 +143,7 @@ impl SessionCipher {
             let opened = self.inner.open(&cookie, clock)?;
             Ok(OpenResult {
                 payload: Json(opened.payload),
-                protected_header: Json(opened.header.json),
+                protected_header: Json(opened.header.json.into_owned()),
                 key_index: opened.key_index as u32,
             })
         })

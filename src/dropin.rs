@@ -61,7 +61,7 @@ pub fn encrypt<'env>(
                 None => None,
             };
             let cookie = cipher.seal_payload(&payload, expiration, headers.as_deref())?;
-            env.create_string_latin1_or_utf8(&cookie)
+            env.create_cookie_string(&cookie)
         })();
         settled(env, outcome)
     })

@@ -76,7 +76,7 @@ impl StoreCipher {
             let session = args::object_json(session, "session")?;
             let expires_at = args::number(expires_at, "expiresAt")?;
             let value = self.inner.seal(&id, &session, expires_at)?;
-            env.create_string_latin1_or_utf8(&value)
+            env.create_cookie_string(&value)
         })
     }
 

@@ -55,7 +55,7 @@ pub fn generate_session_cookie<'env>(
             let session = args::object_json(session, "session")?;
             let (cipher, now) = GenerateSessionCookieConfig::from_js(config)?.cipher(env)?;
             let cookie = cookies::generate_session_cookie(&cipher, &session, now)?;
-            env.create_string_latin1_or_utf8(&cookie)
+            env.create_cookie_string(&cookie)
         })();
         settled(env, outcome)
     })
@@ -73,7 +73,7 @@ pub fn generate_stateful_session_cookie<'env>(
             let id = args::string(id, "id")?;
             let (cipher, now) = GenerateSessionCookieConfig::from_js(config)?.cipher(env)?;
             let cookie = cookies::generate_session_id_cookie(&cipher, &id, now)?;
-            env.create_string_latin1_or_utf8(&cookie)
+            env.create_cookie_string(&cookie)
         })();
         settled(env, outcome)
     })

@@ -178,7 +178,7 @@ fn we_open_what_josekit_encrypts() {
         assert_eq!(parse(&opened.payload), claims);
         assert_eq!(opened.header.json, wire_header(&cookie));
         assert_eq!(
-            Value::Object(opened.header.params.clone()),
+            Value::Object(opened.header.params.clone().into_owned()),
             json!({ "enc": "A256GCM", "alg": "dir" })
         );
         let unsealed = cipher(&secret).unseal(&cookie, at(NOW)).unwrap();

@@ -76,7 +76,7 @@ fn assert_json_eq(actual: &Value, expected: &Value, what: &str) {
 }
 
 fn header_value(opened: &Opened) -> Value {
-    Value::Object(opened.header.params.clone())
+    Value::Object(opened.header.params.clone().into_owned())
 }
 
 /// `object` without its `exp` member.

@@ -78,7 +78,7 @@ pub struct Opened {
 impl Opened {
     /// The session the SDK's stateless store hands the app: v3 payloads converted, v4 payloads as they are.
     pub(crate) fn into_session_json(self) -> Result<String> {
-        if legacy::is_legacy_header(&self.header.params) {
+        if !self.header.is_sdk_default() && legacy::is_legacy_header(&self.header.params) {
             legacy::convert(&self.header.params, &self.payload)
         } else {
             Ok(self.payload)
@@ -120,29 +120,31 @@ impl SessionCipher {
         }
     }
 
-    /// Seals a session after checking it as `validation` asks; `expires_at` becomes `exp`.
+    /// Seals a session after checking it as `validation` asks; `expires_at` becomes `exp`. The session's
+    /// text is taken by value: a valid session without `exp` gets it appended in its own buffer.
     pub fn seal_session(
         &self,
-        session_json: &str,
+        session_json: impl Into<String>,
         expires_at: f64,
         validation: Validation,
     ) -> Result<String> {
+        let session_json = session_json.into();
         if validation == Validation::Off {
-            return self.seal_payload(session_json, expires_at, None);
+            return self.seal_payload(&session_json, expires_at, None);
         }
-        let plaintext = match session::check_fast(session_json, validation) {
+        let plaintext = match session::check_fast(&session_json, validation) {
             // Certainly valid, and without a top-level `exp`: append it, no second scan.
             Some(session::HasExp(false)) => {
-                claims::append_exp(session_json, &claims::js_number(expires_at)?)
+                claims::append_exp_to(session_json, &claims::js_number(expires_at)?)
             }
-            Some(session::HasExp(true)) => claims::set_exp(session_json, expires_at)?,
+            Some(session::HasExp(true)) => claims::set_exp(&session_json, expires_at)?,
             None => {
-                let problems = session::check(session_json, validation);
+                let problems = session::check(&session_json, validation);
                 if !problems.is_empty() {
                     return Err(session_invalid(session::describe(&problems)));
                 }
                 // Valid, so the JSON text of an object: `exp` can often be appended without a scan.
-                claims::set_exp_on_object(session_json, expires_at)?
+                claims::set_exp_on_object(&session_json, expires_at)?
             }
         };
         self.seal_plaintext(plaintext, None)
@@ -162,8 +164,8 @@ impl SessionCipher {
     /// Seals the claims text under the header `{enc, alg, ...additional_header}`.
     fn seal_plaintext(&self, plaintext: String, additional_header: Option<&str>) -> Result<String> {
         let header = match additional_header {
-            None => DEFAULT_HEADER.to_string(),
-            Some(extra) => jwe::header_json(Some(extra))?,
+            None => std::borrow::Cow::Borrowed(DEFAULT_HEADER),
+            Some(extra) => std::borrow::Cow::Owned(jwe::header_json(Some(extra))?),
         };
         let sealed_len = jwe::sealed_len(header.len(), plaintext.len());
         if sealed_len > self.options.max_cookie_bytes {
@@ -214,9 +216,10 @@ pub const DEFAULT_HEADER: &str = r#"{"enc":"A256GCM","alg":"dir"}"#;
 /// (`iss`/`sub` by JavaScript `!==`, `aud` by comparing `JSON.stringify` texts), judged on the original
 /// texts as JavaScript reads them (see `claims::check_replicated`).
 fn check_replicated_claims(header: &ProtectedHeader, payload: &str) -> Result<()> {
-    if ["iss", "sub", "aud"]
-        .iter()
-        .all(|c| header.get(c).is_none())
+    if header.is_sdk_default()
+        || ["iss", "sub", "aud"]
+            .iter()
+            .all(|c| header.get(c).is_none())
     {
         return Ok(());
     }

@@ -303,6 +303,25 @@ pub(crate) fn append_exp(payload: &str, number: &str) -> String {
     out
 }
 
+/// `append_exp` into the payload's own buffer: no copy when it has room for the member (the bindings copy
+/// a session out of V8 with that room to spare).
+pub(crate) fn append_exp_to(mut payload: String, number: &str) -> String {
+    let body = payload.trim_end().len() - 1; // drop the closing brace
+    payload.truncate(body);
+    let body = payload.trim_end().len();
+    payload.truncate(body);
+    let separator = if payload.ends_with('{') {
+        "\"exp\":"
+    } else {
+        ",\"exp\":"
+    };
+    payload.reserve(separator.len() + number.len() + 1);
+    payload.push_str(separator);
+    payload.push_str(number);
+    payload.push('}');
+    payload
+}
+
 /// `set_exp` for a payload already known to be the JSON text of an object (a validated session, say): when
 /// the text cannot hold a top-level `exp` member — no `"exp"` anywhere, and no `\u` escape that could spell
 /// one — `exp` is appended without scanning the text; otherwise this is `set_exp`.
