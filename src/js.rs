@@ -329,12 +329,20 @@ pub fn ascii_string_of(value: Unknown, units: usize) -> Result<Option<String>, E
         )?;
         // SAFETY: V8 initialized `written` units (at most `units`, the NUL after them) within the capacity.
         unsafe { wide.set_len(written.min(units)) };
-        let ascii = wide.len() == units && wide.iter().fold(0u16, |any, &unit| any | unit) < 0x80;
-        let text = ascii.then(|| {
-            let mut bytes = Vec::with_capacity(units + 1 + SPARE);
-            bytes.extend(wide.iter().map(|&unit| unit as u8));
-            // SAFETY: every unit was below 0x80, so every byte is ASCII, which is UTF-8.
-            unsafe { String::from_utf8_unchecked(bytes) }
+        let mut bytes = Vec::with_capacity(units + 1 + SPARE);
+        // One pass that narrows and collects the high bits at once (vectorized: no early exit).
+        let mut high = 0u16;
+        for (byte, &unit) in bytes.spare_capacity_mut().iter_mut().zip(wide.iter()) {
+            byte.write(unit as u8);
+            high |= unit;
+        }
+        let text = (wide.len() == units && high < 0x80).then(|| {
+            // SAFETY: the loop above initialized the first `units` bytes (the capacity holds more), and
+            // every unit was below 0x80: every byte is ASCII, which is UTF-8.
+            unsafe {
+                bytes.set_len(units);
+                String::from_utf8_unchecked(bytes)
+            }
         });
         if wide.capacity() > MAX_SCRATCH_UNITS {
             *wide = Vec::new();
