@@ -5,8 +5,8 @@
 // and sessions on every run.
 
 import { describe, test, expect, beforeAll, jest } from '@jest/globals';
-import { loadAddon, randomSecret, randomHex, randomV3Session, nowSeconds, deepClone, SESSION_SIZES, smallSession, caught } from './helpers/fixtures.mjs';
-import { cookieSuite, sdk, StatelessSessionStore, sdkGenerateSessionCookie, expectSameWrite, sdkEntries } from './helpers/cookies.mjs';
+import { loadAddon, randomSecret, randomHex, nowSeconds, deepClone, smallSession, caught } from './helpers/fixtures.mjs';
+import { cookieSuite, sdk, StatelessSessionStore, sdkGenerateSessionCookie, expectSameWrite, sdkEntries, sdkJars } from './helpers/cookies.mjs';
 
 const { SessionCookies, serializeSetCookie } = loadAddon();
 
@@ -30,27 +30,10 @@ function pair(secret = randomSecret()) {
 const header = (jar) => jar.map((c) => `${c.name}=${c.value}`).join('; ');
 const request = (jar) => new NextRequest('https://app.example.test/protected', { headers: { cookie: header(jar) } });
 
-/** Jars to read and update: written by the SDK's store (each size; chunks, __FC_0), SDK-minted, v3. */
-async function jars(secret) {
-  const out = [];
-  for (const [label, make] of SESSION_SIZES) {
-    const session = make();
-    if (session.internal.mcd) session.internal.mcd.domain = DOMAIN;
-    if (session.connectionTokenSets) session.connectionTokenSets = session.connectionTokenSets.slice(0, 1);
-    const res = new sdk.ResponseCookies(new Headers());
-    await new StatelessSessionStore({ secret }).set(new sdk.RequestCookies(new Headers()), res, deepClone(session));
-    out.push([`${label}, written by the SDK's store`, res.getAll().filter((c) => c.value).map(({ name, value }) => ({ name, value }))]);
-  }
-  out.push(['generateSessionCookie({ user }), no tokenSet', [{ name: '__session', value: await sdkGenerateSessionCookie({ user: { sub: `auth0|${randomHex(5)}` } }, { secret }) }]]);
-  const iat = nowSeconds() - 600;
-  out.push(['v3 appSession', [{ name: 'appSession', value: await sdk.encrypt(randomV3Session('full'), secret, iat + 3600, { iat, uat: iat, exp: iat + 3600 }) }]]);
-  return out;
-}
-
 describe('getSession: auth0.getSession(request)', () => {
   test('the same session from every kind of jar, and every CookieInput form reads it', async () => {
     const { ours, auth0, secret } = pair();
-    for (const [kind, jar] of await jars(secret)) {
+    for (const [kind, jar] of await sdkJars(secret, DOMAIN)) {
       const expected = await auth0.getSession(request(jar));
       expect({ kind, found: expected !== null }).toEqual({ kind, found: true });
       for (const input of [request(jar).cookies, header(jar), jar, Object.fromEntries(jar.map((c) => [c.name, c.value]))]) {
@@ -94,7 +77,7 @@ describe('getSession: auth0.getSession(request)', () => {
 describe('updateSession: auth0.updateSession(request, response, session) in one crossing', () => {
   test('the SDK\'s Set-Cookie list, the request\'s cookies after it, and the session it stored', async () => {
     const { ours, auth0, secret } = pair();
-    for (const [kind, jar] of await jars(secret)) {
+    for (const [kind, jar] of await sdkJars(secret, DOMAIN)) {
       const current = await auth0.getSession(request(jar));
       // The caller's internal is replaced by the current one's, as the SDK does.
       const changed = { ...current, user: { ...current.user, nickname: `n-${randomHex(3)}` }, internal: { sid: 'ignored', createdAt: 1 } };
@@ -148,7 +131,7 @@ describe('updateSession: auth0.updateSession(request, response, session) in one 
 
 test('deleteSession: the SDK store\'s delete, line for line', async () => {
   const { ours, secret } = pair();
-  for (const [kind, jar] of await jars(secret)) {
+  for (const [kind, jar] of await sdkJars(secret, DOMAIN)) {
     const res = new sdk.ResponseCookies(new Headers());
     await new StatelessSessionStore({ secret }).delete(new sdk.RequestCookies(new Headers({ cookie: header(jar) })), res);
     expect({ kind, deletions: ours.deleteSession(jar) }).toEqual({ kind, deletions: sdkEntries(res) });

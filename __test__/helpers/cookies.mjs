@@ -9,7 +9,7 @@ import { expect, beforeAll, beforeEach, afterEach, jest } from '@jest/globals';
 import { randomBytes, randomInt } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { repoRoot } from './fixtures.mjs';
+import { repoRoot, SESSION_SIZES, deepClone, randomHex, randomV3Session, nowSeconds } from './fixtures.mjs';
 
 export { randomSecret } from './fixtures.mjs';
 
@@ -224,3 +224,26 @@ export async function sdkStatelessWrite(config, secret, session, priorHeader) {
 }
 
 export const nameOf = (config) => config.cookieOptions?.name ?? '__session';
+
+/**
+ * Jars holding a session, as `{ name, value }` lists with a label: one written by the SDK's store for each of
+ * fixtures.mjs's sizes (chunks, an `__FC_0` cookie; a custom-domain session created for `domain`), one minted by
+ * its `generateSessionCookie({ user })` (no tokenSet), and a v3 `appSession`.
+ */
+export async function sdkJars(secret, domain) {
+  const out = [];
+  for (const [label, make] of SESSION_SIZES) {
+    const session = make();
+    if (session.internal.mcd) session.internal.mcd.domain = domain;
+    if (session.connectionTokenSets) session.connectionTokenSets = session.connectionTokenSets.slice(0, 1);
+    const res = new sdk.ResponseCookies(new Headers());
+    await new StatelessSessionStore({ secret }).set(new sdk.RequestCookies(new Headers()), res, deepClone(session));
+    out.push([`${label}, written by the SDK's store`, res.getAll().filter((c) => c.value).map(({ name, value }) => ({ name, value }))]);
+  }
+  const user = { sub: `auth0|${randomHex(5)}` };
+  out.push(['generateSessionCookie({ user }), no tokenSet', [{ name: '__session', value: await sdkGenerateSessionCookie({ user }, { secret }) }]]);
+  const iat = nowSeconds() - 600;
+  const v3 = await sdk.encrypt(randomV3Session('full'), secret, iat + 3600, { iat, uat: iat, exp: iat + 3600 });
+  out.push(['v3 appSession', [{ name: 'appSession', value: v3 }]]);
+  return out;
+}
