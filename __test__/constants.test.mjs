@@ -1,5 +1,5 @@
-// The SDK's constants are defined once, in the core (crates/core/src/cookies.rs, claims.rs, cipher.rs), and
-// exported by the addon. They are held to the values the installed SDK's code uses (read off its store and
+// The SDK's constants are defined once, in the core (crates/core/src/stores/cookies/mod.rs, payload/claims.rs,
+// cipher/mod.rs), and exported by the addon. They are held to the values the installed SDK's code uses (read off its store and
 // modules, or probed by what its functions do); what the typings document as defaults and what the stores do
 // when given nothing are held to those exports, so a change in the core that the prose misses fails.
 

@@ -128,7 +128,7 @@ describe('CONTRIBUTING.md and ARCHITECTURE.md', () => {
       '```',
     ].join('\n');
     expect(namedPaths(text)).toEqual({ spans: ['scripts/lib/tools.mjs', 'index.js'], layout: ['crates/core/', 'crates/core/src/aead.rs', 'fuzz/'] });
-    expect(existsIn(BASES, 'aead.rs')).toBe(true);
+    expect(existsIn(BASES, 'error.rs')).toBe(true);
     expect(existsIn(BASES, 'no-such-file.rs')).toBe(false);
   });
 });

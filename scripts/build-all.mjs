@@ -1,5 +1,5 @@
 // `npm run build:all [-- --only linux-x64-gnu,wasm32-wasi]`: builds every release target this machine can
-// into its platform package under npm/<platform>/, installing the tools it needs itself (scripts/tools.mjs),
+// into its platform package under npm/<platform>/, installing the tools it needs itself (scripts/lib/tools.mjs),
 // and names every target it cannot build with the reason. Cross builds share target/ and cargo's cache.
 //
 //   linux gnu    zig (cargo-zigbuild) against glibc 2.17: loads on RHEL/CentOS 7+, Amazon Linux 2, Debian 9+
