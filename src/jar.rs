@@ -35,6 +35,7 @@ pub fn jar(env: &Env, value: Unknown) -> Result<Jar, Error> {
                 Ok(get_all.is_none()
                     && args::kind(args::get(&object, c"headers")?)? == ValueType::Object)
             })?;
+            let from_get_all = get_all.is_some();
             let list = match get_all {
                 None => value,
                 Some(get_all) => match get_all.apply(object, ()) {
@@ -47,7 +48,7 @@ pub fn jar(env: &Env, value: Unknown) -> Result<Jar, Error> {
                 },
             };
             refuse_oversized(env, list)?;
-            jar_from_stringified(js::stringify(list)?, || {
+            jar_from_stringified(js::stringify(list)?, from_get_all, || {
                 Ok(method(&object, c"get")?.is_some())
             })
         }

@@ -45,33 +45,49 @@ impl Jar {
 
     /// A jar from JSON: an array of `{ name, value }` (what `getAll()` returns) or an object of
     /// `name: value` strings. Values are taken as they are (already decoded). A repeated name keeps its
-    /// first place and its last value.
+    /// first place and its last value. A value that is absent or `null` is an empty cookie, as the SDK's
+    /// stores read the `{ name, value: undefined }` entries Next.js's `cookies()` lists for the cookies a
+    /// `proxy.ts` deleted.
     pub fn from_json(text: &str) -> Result<Jar> {
+        Jar::from_json_named(text, "cookies")
+    }
+
+    /// `from_json`, with `what` naming the jar in errors: `cookies`, or `cookies.getAll()` for what a jar's
+    /// `getAll()` returned (the caller passed the jar, not the list).
+    pub fn from_json_named(text: &str, what: &str) -> Result<Jar> {
         if text.len() > MAX_JAR_BYTES {
             return Err(jar_too_large(text.len()));
         }
         let value = parse_value(text)
-            .map_err(|e| invalid_arg_value(format!("cookies: not a cookie list ({e})")))?;
+            .map_err(|e| invalid_arg_value(format!("{what}: not a cookie list ({e})")))?;
         let mut jar = Jar::new();
         match value {
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    let member = |key: &str| match item.get(key) {
-                        Some(Value::String(s)) => Ok(s.as_str()),
-                        _ => Err(invalid_arg_type(format!(
-                            "cookies[{i}].{key} must be a string (cookies are {{ name, value }} objects)"
-                        ))),
+                    let wrong = |key: &str| {
+                        invalid_arg_type(format!(
+                            "{what}[{i}].{key} must be a string (cookies are {{ name, value }} objects)"
+                        ))
                     };
-                    jar.set(member("name")?, member("value")?);
+                    let name = match item.get("name") {
+                        Some(Value::String(name)) => name,
+                        _ => return Err(wrong("name")),
+                    };
+                    match item.get("value") {
+                        Some(Value::String(value)) => jar.set(name, value),
+                        None | Some(Value::Null) => jar.set(name, ""),
+                        Some(_) => return Err(wrong("value")),
+                    }
                 }
             }
             Value::Object(members) => {
                 for (name, value) in &members {
                     match value {
                         Value::String(value) => jar.set(name, value),
+                        Value::Null => jar.set(name, ""),
                         _ => {
                             return Err(invalid_arg_type(format!(
-                                "cookies[{}] must be a string value",
+                                "{what}[{}] must be a string value",
                                 serde_json::to_string(name).unwrap_or_default()
                             )))
                         }
@@ -201,8 +217,10 @@ pub fn get_all_threw(message: &str) -> crate::Error {
 /// A jar from what `JSON.stringify` made of a list or object jar (or of what its `getAll()` returned).
 /// `looks_like_a_map` is asked only when the text is `{}`: a `Headers` or a `Map` stringifies so, and is
 /// refused rather than read as a jar without cookies.
+/// `from_get_all`: the text is what the jar's `getAll()` returned, and errors name it so.
 pub fn jar_from_stringified(
     json: Stringified,
+    from_get_all: bool,
     looks_like_a_map: impl FnOnce() -> Result<bool>,
 ) -> Result<Jar> {
     match json {
@@ -210,7 +228,14 @@ pub fn jar_from_stringified(
             "cookies looks like a Headers or Map object: pass headers.get('cookie'), a \
              { name, value } list or an object with getAll()",
         )),
-        Stringified::Text(text) => Jar::from_json(&text),
+        Stringified::Text(text) => Jar::from_json_named(
+            &text,
+            if from_get_all {
+                "cookies.getAll()"
+            } else {
+                "cookies"
+            },
+        ),
         Stringified::Undefined => Err(invalid_arg_type("cookies.getAll() must return a list")),
         Stringified::Threw(message) => Err(invalid_arg_value(format!(
             "cookies cannot be serialized to JSON: {message}"
@@ -396,10 +421,12 @@ mod tests {
         let jar = Jar::from_json(r#"{"x":"1","y":"2"}"#).unwrap();
         assert_eq!(jar.to_header(), "x=1; y=2");
         for bad in [
-            r#"[{"name":"a"}]"#,
+            r#"[{"value":"x"}]"#,
+            r#"[{"name":"a","value":1}]"#,
             r#"{"a":1}"#,
             "3",
             r#"[{"name":1,"value":"x"}]"#,
+            r#"["a"]"#,
         ] {
             assert_eq!(
                 Jar::from_json(bad).unwrap_err().code,
@@ -407,6 +434,53 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    /// The jar Next.js's `cookies()` gives a render behind a `proxy.ts` that deleted `__session__0..4`:
+    /// `getAll()` lists `{ name: '__session__0', value: undefined }`, which `JSON.stringify` writes without
+    /// its value. The SDK's stores read such an entry as an empty cookie (`cookie.value` is falsy; chunks
+    /// join it as `""`), and so does the jar: present, empty.
+    #[test]
+    fn entries_without_a_value_are_empty_cookies() {
+        let text = r#"[{"name":"__session","value":"v"},{"name":"__session__0"},{"name":"__session__1","value":null}]"#;
+        for jar in [
+            Jar::from_json(text).unwrap(),
+            jar_from_stringified(Stringified::Text(text.into()), true, || Ok(false)).unwrap(),
+        ] {
+            assert_eq!(
+                jar.iter().collect::<Vec<_>>(),
+                vec![
+                    ("__session", "v"),
+                    ("__session__0", ""),
+                    ("__session__1", "")
+                ]
+            );
+        }
+        let jar = Jar::from_json(r#"{"__session":null,"a":"1"}"#).unwrap();
+        assert_eq!(
+            jar.iter().collect::<Vec<_>>(),
+            vec![("__session", ""), ("a", "1")]
+        );
+    }
+
+    /// An error names what the caller passed: its own list, or the list its jar's `getAll()` returned.
+    #[test]
+    fn errors_name_the_list_the_caller_passed() {
+        let bad = r#"[{"name":"a","value":"1"},{"name":"b","value":2}]"#;
+        let e = Jar::from_json(bad).unwrap_err();
+        assert!(
+            e.message.starts_with("cookies[1].value must be a string"),
+            "{}",
+            e.message
+        );
+        let e =
+            jar_from_stringified(Stringified::Text(bad.into()), true, || Ok(false)).unwrap_err();
+        assert!(
+            e.message
+                .starts_with("cookies.getAll()[1].value must be a string"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
@@ -435,22 +509,24 @@ mod tests {
     fn stringified_jars_read_and_maps_are_refused() {
         let jar = jar_from_stringified(
             Stringified::Text(r#"[{"name":"a","value":"1"}]"#.into()),
+            false,
             || panic!("asked only for {{}}"),
         )
         .unwrap();
         assert_eq!(jar.get("a"), Some("1"));
         assert!(
-            jar_from_stringified(Stringified::Text("{}".into()), || Ok(false))
+            jar_from_stringified(Stringified::Text("{}".into()), false, || Ok(false))
                 .unwrap()
                 .is_empty()
         );
-        let map = jar_from_stringified(Stringified::Text("{}".into()), || Ok(true)).unwrap_err();
+        let map =
+            jar_from_stringified(Stringified::Text("{}".into()), true, || Ok(true)).unwrap_err();
         assert_eq!(map.code, ErrorCode::InvalidArgType);
         assert!(map.message.contains("Headers or Map"));
-        let e = jar_from_stringified(Stringified::Undefined, || Ok(false)).unwrap_err();
+        let e = jar_from_stringified(Stringified::Undefined, true, || Ok(false)).unwrap_err();
         assert_eq!(e.message, "cookies.getAll() must return a list");
-        let e =
-            jar_from_stringified(Stringified::Threw("BigInt".into()), || Ok(false)).unwrap_err();
+        let e = jar_from_stringified(Stringified::Threw("BigInt".into()), false, || Ok(false))
+            .unwrap_err();
         assert_eq!(
             (e.code, e.message.as_str()),
             (
