@@ -268,7 +268,7 @@ export async function request(base, pathname, { jar, method = 'GET', body, timeo
   } catch {
     json = undefined;
   }
-  return { status: response.status, json, text, setCookie: response.headers.getSetCookie() };
+  return { status: response.status, json, text, setCookie: response.headers.getSetCookie(), location: response.headers.get('location') };
 }
 
 /** A `Cookie` header from `{ name, value }` entries (values are base64url: nothing to encode). */
