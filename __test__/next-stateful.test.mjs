@@ -13,7 +13,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot, randomSecret, randomHex, nowSeconds, smallSession, typicalSession, deepClone } from './helpers/fixtures.mjs';
 import { RedisServer, serverAvailable } from './helpers/redis-servers.mjs';
-import { CLIENT_KINDS, connectClient, closeClient, createRedisSessionStore } from './helpers/redis-clients.mjs';
+import { CLIENT_KINDS, connectClient, closeClient, createRedisSessionStore, nodeRedisFor } from './helpers/redis-clients.mjs';
 
 const require = createRequire(import.meta.url);
 const { createSessions } = require('../next/index.js');
@@ -354,6 +354,34 @@ describe('on a real redis-server, with session-seal/redis: both directions with 
       expect(await auth0.getSession(pagesRequest(cookie))).toBeNull();
     } finally {
       await closeClient(client);
+    }
+  }, 60_000);
+
+  test.each(CLIENT_KINDS.filter((kind) => kind.startsWith('node-redis')))('%s as the docs\' lib/auth0.ts builds it: nothing at import; connected and keyed on first use; a failed connect tried again', async (kind) => {
+    const clients = [];
+    let attempts = 0;
+    const store = createRedisSessionStore({
+      // The docs' `() => createClient({ url }).on('error', …).connect()`, whose first attempt fails.
+      client: () => {
+        attempts += 1;
+        if (attempts === 1) return Promise.reject(new Error('connect ECONNREFUSED (the test\'s first attempt)'));
+        const client = nodeRedisFor(kind).createClient({ url: `redis://127.0.0.1:${server.port}` }).on('error', () => {});
+        clients.push(client);
+        return client.connect();
+      },
+    });
+    try {
+      expect(attempts).toBe(0);
+      const id = randomHex(16);
+      const session = smallSession();
+      await expect(store.set(id, session)).rejects.toMatchObject({ code: 'ERR_SECRET_INVALID' }); // no AUTH0_SECRET yet
+      process.env.AUTH0_SECRET = randomSecret();
+      await expect(store.get(id)).rejects.toMatchObject({ code: 'ERR_STORE_COMMAND', message: expect.stringContaining('ECONNREFUSED') });
+      await store.set(id, session);
+      expect(await store.get(id)).toEqual(session);
+      expect({ attempts, clients: clients.length }).toEqual({ attempts: 2, clients: 1 });
+    } finally {
+      for (const client of clients) await closeClient(client);
     }
   }, 60_000);
 });
