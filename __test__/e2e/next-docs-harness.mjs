@@ -2,7 +2,7 @@
 // docs' files this way, and next-readme.test.mjs builds the README's and serves it, logging in.
 //
 // A block whose first line is a comment naming a file (`// app/page.tsx`) is that file of the app, verbatim. The
-// files go onto examples/create-next-app (what create-next-app writes, plus the README's `npm install`) in a
+// files go onto examples/create-next-app (what create-next-app writes, plus the README's setup) in a
 // temporary directory outside the repository, as a new app stands on its own (inside it, Next.js would take the
 // repository's lockfile for the workspace root); its node_modules are the skeleton's, installed once and linked
 // file by file. The builds see no AUTH0_* variable and no reachable Redis, as a Docker or CI build does not.
