@@ -7,21 +7,17 @@ use std::mem::ManuallyDrop;
 
 use crate::error::{internal, Result};
 
+/// AES-256 keys are 32 bytes.
 pub const KEY_LEN: usize = 32;
+/// GCM nonces are 12 bytes.
 pub const IV_LEN: usize = 12;
+/// GCM tags are 16 bytes.
 pub const TAG_LEN: usize = 16;
 
 #[cfg(not(target_family = "wasm"))]
 type Inner = ring::aead::LessSafeKey;
 #[cfg(target_family = "wasm")]
 type Inner = aes_gcm::Aes256Gcm;
-
-/// Which implementation this build ships, for diagnostics and docs.
-pub const IMPLEMENTATION: &str = if cfg!(target_family = "wasm") {
-    "aes-gcm (RustCrypto)"
-} else {
-    "ring"
-};
 
 /// One AES-256-GCM key, expanded and ready, wiped on drop.
 ///
@@ -32,6 +28,7 @@ pub struct AeadKey {
 }
 
 impl AeadKey {
+    /// Expands `key` for sealing and opening.
     pub fn new(key: &[u8; KEY_LEN]) -> AeadKey {
         #[cfg(not(target_family = "wasm"))]
         let inner = {
