@@ -6,8 +6,7 @@
 import { describe, test, expect } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { randomSecret, nowSeconds, smallSession } from './helpers/fixtures.mjs';
-import { sdkModule } from './helpers/cookies.mjs';
+import { randomSecret, nowSeconds, smallSession, sdkModule } from './helpers/fixtures.mjs';
 
 const require = createRequire(import.meta.url);
 const addon = require('../index.js');

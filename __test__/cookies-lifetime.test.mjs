@@ -3,11 +3,10 @@
 // stateful stores write (shared fixtures: helpers/cookies.mjs).
 
 import { describe, test, expect, beforeAll } from '@jest/globals';
-import { loadAddon } from './helpers/fixtures.mjs';
+import { loadAddon, sdkModule } from './helpers/fixtures.mjs';
 import {
   cookieSuite,
   sdk,
-  sdkModule,
   StatefulSessionStore,
   DAY,
   randomSecret,

@@ -8,20 +8,16 @@
 
 import { describe, test, expect, beforeAll, beforeEach, afterEach, jest } from '@jest/globals';
 import { createRequire } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { repoRoot } from '../scripts/lib/repo.mjs';
-import { asJson, randomSecret, randomHex, randomB64u, randomInt, pick, chance, nowSeconds, deepClone, smallSession, typicalSession, largeSession, randomV3Session } from './helpers/fixtures.mjs';
+import { asJson, randomSecret, randomHex, randomB64u, randomInt, pick, chance, nowSeconds, deepClone, smallSession, typicalSession, largeSession, randomV3Session, sdkModule } from './helpers/fixtures.mjs';
 
 const require = createRequire(import.meta.url);
 const { SessionCookies, SessionCipher, validateSession } = require('../index.js');
 
 let sdk;
 beforeAll(async () => {
-  const dist = (file) => import(pathToFileURL(path.join(repoRoot, 'node_modules/@auth0/nextjs-auth0/dist', file)).href);
-  const cookies = await dist('server/cookies.js');
-  const { StatelessSessionStore } = await dist('server/session/stateless-session-store.js');
-  const { generateSessionCookie } = await dist('testing/generate-session-cookie.js');
+  const cookies = await sdkModule('server/cookies.js');
+  const { StatelessSessionStore } = await sdkModule('server/session/stateless-session-store.js');
+  const { generateSessionCookie } = await sdkModule('testing/generate-session-cookie.js');
   sdk = { ...cookies, StatelessSessionStore, generateSessionCookie };
 });
 beforeEach(() => jest.spyOn(console, 'warn').mockImplementation(() => {})); // the SDK's size warnings

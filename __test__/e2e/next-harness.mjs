@@ -4,6 +4,7 @@
 // scripts/lib/). Every child runs in its own process group, killed whole; every step has its own bound, and
 // none is a speed assertion: the bounds only keep a stuck step from hanging CI.
 
+import fs from 'node:fs';
 import path from 'node:path';
 import { cookieHeader, request as browserRequest } from '../../scripts/lib/browser.mjs';
 import { installExample, lockExample } from '../../scripts/lib/example-app.mjs';
@@ -44,6 +45,9 @@ export function releaseLock() {
 
 /** `next build` with extra arguments (`--webpack`) and environment; resolves with its output. */
 export function buildApp(args, env, timeoutMs) {
+  // A previous run's `next dev` leaves route types under .next/dev, which the build type-checks: routes since
+  // removed or renamed would fail it.
+  fs.rmSync(path.join(appDir, '.next', 'dev'), { recursive: true, force: true });
   return run(process.execPath, [nextBin, 'build', ...args], { cwd: appDir, env: appEnv({ NODE_ENV: 'production', ...env }), timeoutMs });
 }
 

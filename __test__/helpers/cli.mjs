@@ -12,9 +12,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { repoRoot } from '../../scripts/lib/repo.mjs';
-import { loadSdk, randomSecret, randomHex, deepClone } from './fixtures.mjs';
+import { loadSdk, randomSecret, randomHex, deepClone, sdkModule } from './fixtures.mjs';
 
 const require = createRequire(import.meta.url);
 const { parseSetCookie } = require('cookie');
@@ -170,7 +169,7 @@ export function cliSuite() {
   beforeAll(async () => {
     // One import at a time (see fixtures.mjs: Jest's ESM loader and concurrent imports of one module graph).
     sdk = await loadSdk();
-    sdkCookies = await import(pathToFileURL(path.join(repoRoot, 'node_modules/@auth0/nextjs-auth0/dist/server/cookies.js')).href);
+    sdkCookies = await sdkModule('server/cookies.js');
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'session-seal-cli-'));
   });
   afterAll(() => {

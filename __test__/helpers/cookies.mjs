@@ -7,16 +7,10 @@
 
 import { expect, beforeAll, beforeEach, afterEach, jest } from '@jest/globals';
 import { randomBytes, randomInt } from 'node:crypto';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { repoRoot } from '../../scripts/lib/repo.mjs';
-import { SESSION_SIZES, deepClone, randomHex, randomV3Session, nowSeconds } from './fixtures.mjs';
+import { SESSION_SIZES, deepClone, randomHex, randomV3Session, nowSeconds, sdkModule } from './fixtures.mjs';
 
 export { randomSecret } from './fixtures.mjs';
 
-/** A module of the SDK's dist/ (not in its exports map, so imported by file URL). */
-export const sdkModule = (file) =>
-  import(pathToFileURL(path.join(repoRoot, 'node_modules/@auth0/nextjs-auth0/dist', file)).href);
 
 // Set by cookieSuite()'s beforeAll (ES module bindings are live: importers see the values once set).
 export let sdk; // server/cookies.js: encrypt, decrypt, sign, setChunkedCookie, getChunkedCookie, RequestCookies, ResponseCookies

@@ -21,7 +21,8 @@ export function loadAddon() {
   return require('../../index.js');
 }
 
-const importFile = (...segments) => import(pathToFileURL(path.join(...segments)).href);
+/** A module of the SDK's dist/ (not in its exports map, so imported by file URL), e.g. `server/cookies.js`. */
+export const sdkModule = (file) => import(pathToFileURL(path.join(sdkRoot, 'dist', file)).href);
 
 /**
  * The real SDK's modules. `dist/*` is not in the SDK's exports map, so the cookie and normalize modules
@@ -30,8 +31,8 @@ const importFile = (...segments) => import(pathToFileURL(path.join(...segments))
 export async function loadSdk() {
   // One at a time: Jest's ESM loader fails ("request for … is not in cache") on concurrent imports of a
   // shared module graph.
-  const cookies = await importFile(sdkRoot, 'dist', 'server', 'cookies.js');
-  const normalize = await importFile(sdkRoot, 'dist', 'server', 'session', 'normalize-session.js');
+  const cookies = await sdkModule('server/cookies.js');
+  const normalize = await sdkModule('server/session/normalize-session.js');
   const testing = await import('@auth0/nextjs-auth0/testing');
   return {
     encrypt: cookies.encrypt,
