@@ -15,7 +15,7 @@ const DEFAULT_TIMEOUT_MS = 2000
  * Index entries read per command: a logout or a listing of a user with many entries reads them a page at a
  * time, so that no command holds Redis for long.
  */
-const PAGE = 128
+const PAGE = 64
 
 /** @typedef {import('./index').RedisSessionStoreOptions} RedisSessionStoreOptions */
 /** @typedef {import('./index').LogoutTokenClaims} LogoutTokenClaims */
