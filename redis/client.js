@@ -144,7 +144,8 @@ function describe(err) {
 /**
  * Runs `work` with a deadline: a client that queues commands while it reconnects (both libraries do by
  * default) would otherwise leave the request waiting for as long as Redis is away. `work` gets the moment
- * (`performance.now()`) it must be done by.
+ * (`performance.now()`) by which what it does beyond its answer must give up: a tenth of the time before the
+ * deadline, so that giving up is not itself a timeout.
  * @template T
  * @param {string} operation
  * @param {number} timeoutMs
@@ -152,7 +153,7 @@ function describe(err) {
  * @returns {Promise<T>}
  */
 function withDeadline(operation, timeoutMs, work) {
-  const endsAt = performance.now() + timeoutMs
+  const endsAt = performance.now() + timeoutMs * 0.9
   /** @type {NodeJS.Timeout | undefined} */
   let timer
   /** @type {Promise<never>} */

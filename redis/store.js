@@ -309,7 +309,7 @@ class RedisSessionStore {
       args.push(String(entries.length), ...entries.map((e) => e.member))
     }
     const replicated = mode === 'delete' && this.#replicas > 0 && endsAt !== undefined
-    const waitMs = replicated ? (endsAt - performance.now()) * 0.8 : 0
+    const waitMs = replicated ? endsAt - performance.now() : 0
     const send = replicated
       ? (/** @type {string[]} */ a, /** @type {string} */ k) => this.#runner.sendReplicated(a, k, this.#replicas, waitMs)
       : (/** @type {string[]} */ a, /** @type {string} */ k) => this.#runner.send(a, k)
