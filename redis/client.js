@@ -12,9 +12,9 @@ const { storeError } = require('./errors')
  * @property {string} kind which library, and whether a cluster
  * @property {(args: string[], firstKey: string) => Promise<unknown>} send the reply to one command, sent to
  *   the node that holds `firstKey`
- * @property {(args: string[], firstKey: string, replicas: number, waitMs: number) => Promise<unknown>} sendReplicated
- *   `send`, then Redis's `WAIT` on the same connection: rejects with ERR_STORE_NOT_REPLICATED when fewer than
- *   `replicas` replicas have the write after `waitMs`
+ * @property {(firstKey: string, replicas: number, waitMs: number) => Promise<void>} waitForReplicas Redis's
+ *   `WAIT`, on the connection to the node that holds `firstKey` (the one the writes before it went through):
+ *   rejects with ERR_STORE_NOT_REPLICATED when fewer than `replicas` replicas have them after `waitMs`
  */
 
 /**
@@ -34,26 +34,26 @@ function commandRunner(client) {
     return runner(
       c.isCluster ? 'ioredis-cluster' : 'ioredis',
       (args) => ioredis.call(args[0], ...args.slice(1)),
-      async (args, _firstKey, wait) => {
-        const replies = (await ioredis.pipeline([args, wait]).exec()) ?? []
+      async (wait, firstKey) => {
+        // A cluster sends a keyless command to any node, but a pipeline to the node of its keyed commands.
+        // ioredis runs `pipeline(commands)` entries as `pipeline[entry[0]](...rest)`: `call` takes any command.
+        const replies = (await ioredis.pipeline([['call', 'EXISTS', firstKey], ['call', ...wait]]).exec()) ?? []
         for (const [err] of replies) if (err) throw err
-        return replies.map(([, reply]) => reply)
+        return replies[1]?.[1]
       },
     )
   }
   if (typeof c.sendCommand === 'function') {
     // node-redis cluster: `sendCommand(firstKey, isReadonly, args)`, to the master that holds `firstKey`.
     if (typeof c.getSlotMaster === 'function') {
-      const cluster = /** @type {import('./index').NodeRedisClusterLike} */ (client)
-      /** @type {(args: string[], firstKey: string) => Promise<unknown>} */
-      const send = (args, firstKey) => cluster.sendCommand(firstKey, false, args)
-      return runner('node-redis-cluster', send, async (args, firstKey, wait) => [await send(args, firstKey), await send(wait, firstKey)])
+      const send = nodeRedisClusterSend(/** @type {import('./index').NodeRedisClusterLike} */ (client))
+      return runner('node-redis-cluster', send, send)
     }
     // node-redis client: `sendCommand(args)`, one connection.
     const single = /** @type {import('./index').NodeRedisClientLike} */ (client)
     /** @type {(args: string[]) => Promise<unknown>} */
     const send = (args) => single.sendCommand(args)
-    return runner('node-redis', send, async (args, _firstKey, wait) => [await send(args), await send(wait)])
+    return runner('node-redis', send, send)
   }
   throw storeError(
     'ERR_INVALID_ARG_TYPE',
@@ -62,12 +62,60 @@ function commandRunner(client) {
 }
 
 /**
+ * How long a node-redis cluster command may go unanswered before the cluster is asked where its key lives now,
+ * and how long that question may go unanswered before another one is allowed.
+ */
+const NUDGE_AFTER_MS = 250
+const NUDGE_FOR_MS = 1000
+
+/**
+ * `sendCommand` of a node-redis cluster, which also gets it through a failover. node-redis learns the new
+ * owner of a slot only from a MOVED reply, and sends every command for a failed master's slots to that master,
+ * reconnecting to it for as long as it is down: no reply, no MOVED, no recovery. So when a command fails, or
+ * goes unanswered for a moment, the key is asked about once through any node (one question at a time): a node
+ * that knows of the failover answers MOVED, and node-redis reloads the slots.
+ * @param {import('./index').NodeRedisClusterLike} cluster
+ * @returns {(args: string[], firstKey: string) => Promise<unknown>}
+ */
+function nodeRedisClusterSend(cluster) {
+  let asking = false
+  /** @param {string} key */
+  const nudge = (key) => {
+    if (asking) return
+    asking = true
+    // Without a routing key, node-redis picks the next node in turn: one that is down may never answer.
+    const done = () => {
+      clearTimeout(timer)
+      asking = false
+    }
+    const timer = setTimeout(done, NUDGE_FOR_MS)
+    timer.unref()
+    cluster.sendCommand(undefined, true, ['EXISTS', key]).then(done, done)
+  }
+  return (args, firstKey) => {
+    const timer = setTimeout(() => nudge(firstKey), NUDGE_AFTER_MS)
+    timer.unref()
+    return cluster.sendCommand(firstKey, false, args).then(
+      (reply) => {
+        clearTimeout(timer)
+        return reply
+      },
+      (err) => {
+        clearTimeout(timer)
+        nudge(firstKey)
+        throw err
+      },
+    )
+  }
+}
+
+/**
  * @param {string} kind
  * @param {(args: string[], firstKey: string) => Promise<unknown>} send
- * @param {(args: string[], firstKey: string, wait: string[]) => Promise<unknown[]>} sendThenWait both replies
+ * @param {(wait: string[], firstKey: string) => Promise<unknown>} sendWait `WAIT`, where `send` sent the key's writes
  * @returns {Runner}
  */
-function runner(kind, send, sendThenWait) {
+function runner(kind, send, sendWait) {
   return {
     kind,
     async send(args, firstKey) {
@@ -77,22 +125,21 @@ function runner(kind, send, sendThenWait) {
         throw commandFailed(args, err)
       }
     },
-    async sendReplicated(args, firstKey, replicas, waitMs) {
-      let replies
+    async waitForReplicas(firstKey, replicas, waitMs) {
+      const wait = ['WAIT', String(replicas), String(Math.max(1, Math.floor(waitMs)))]
+      let confirmed
       try {
-        replies = await sendThenWait(args, firstKey, ['WAIT', String(replicas), String(Math.max(1, Math.floor(waitMs)))])
+        confirmed = Number(await sendWait(wait, firstKey))
       } catch (err) {
-        throw commandFailed(args, err)
+        throw commandFailed(wait, err)
       }
-      const confirmed = Number(replies[1])
       if (!(confirmed >= replicas)) {
         throw storeError(
           'ERR_STORE_NOT_REPLICATED',
-          `session store: Redis ${args[0]} reached the primary, but ${confirmed} of the ${replicas} replicas asked for ` +
+          `session store: a deletion reached the primary, but ${confirmed} of the ${replicas} replicas asked for ` +
             `confirmed it within ${Math.floor(waitMs)} ms: a failover now could bring the deleted session back (retry)`,
         )
       }
-      return replies[0]
     },
   }
 }

@@ -19,7 +19,7 @@ export interface NodeRedisClusterLike {
 export interface IORedisLike {
   call(command: string, ...args: Array<string>): Promise<unknown>
   callBuffer(command: string, ...args: Array<string>): Promise<unknown>
-  /** Used with `replicas`: a deletion and its `WAIT`, on one connection. */
+  /** Used with `replicas`: `WAIT` on the connection to one key's node. */
   pipeline(commands: Array<Array<string>>): { exec(): Promise<Array<[error: Error | null, result: unknown]> | null> }
 }
 

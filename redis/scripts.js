@@ -90,8 +90,8 @@ class Script {
   }
 
   /**
-   * EVALSHA, falling back to EVAL once on a node that has not seen the script yet; `send` is the runner's
-   * `send` or `sendReplicated`, bound to its other arguments.
+   * EVALSHA, falling back to EVAL once on a node that has not seen the script yet (a new server, or a replica
+   * just promoted: script caches are not replicated); `send` is the runner's.
    * @param {(args: string[], firstKey: string) => Promise<unknown>} send
    * @param {string[]} keys
    * @param {string[]} args

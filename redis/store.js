@@ -308,12 +308,11 @@ class RedisSessionStore {
       keys.push(this.#keys.session(id, shard), ...entries.map((e) => this.#keys.index(shard, e.index, e.tag)))
       args.push(String(entries.length), ...entries.map((e) => e.member))
     }
-    const replicated = mode === 'delete' && this.#replicas > 0 && endsAt !== undefined
-    const waitMs = replicated ? endsAt - performance.now() : 0
-    const send = replicated
-      ? (/** @type {string[]} */ a, /** @type {string} */ k) => this.#runner.sendReplicated(a, k, this.#replicas, waitMs)
-      : (/** @type {string[]} */ a, /** @type {string} */ k) => this.#runner.send(a, k)
-    await scripts.remove.run(send, keys, args)
+    await scripts.remove.run((a, k) => this.#runner.send(a, k), keys, args)
+    if (mode === 'delete' && this.#replicas > 0 && endsAt !== undefined) {
+      // Replicas get most of what is left of the call's time: the rest is for their answer to come back.
+      await this.#runner.waitForReplicas(keys[0], this.#replicas, (endsAt - performance.now()) * 0.75)
+    }
   }
 
   /**

@@ -171,7 +171,8 @@ export async function startCluster({ flavour = 'redis', masters = 3, replicas = 
         await RedisServer.start({
           flavour,
           args: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-port', String(busPort),
-            '--cluster-node-timeout', String(nodeTimeout), ...args],
+            // A replica's first sync starts at once (Redis waits 5 s for more replicas by default).
+            '--cluster-node-timeout', String(nodeTimeout), '--repl-diskless-sync-delay', '0', ...args],
         }),
       )
     }
@@ -192,7 +193,8 @@ export async function startCluster({ flavour = 'redis', masters = 3, replicas = 
 
 /**
  * Waits until every one of `nodes` reports `cluster_state:ok` and knows as many nodes as there are (a client's
- * first CLUSTER SLOTS must see every slot's owner, and every replica).
+ * first CLUSTER SLOTS must see every slot's owner, and every replica), and every replica has finished its first
+ * sync (a replica that never synced cannot take its master's place).
  */
 export async function clusterReady(nodes, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs
@@ -200,7 +202,9 @@ export async function clusterReady(nodes, timeoutMs = 60_000) {
     for (;;) {
       const info = await node.cli('CLUSTER', 'INFO')
       const known = Number(/cluster_known_nodes:(\d+)/.exec(info)?.[1])
-      if (/cluster_state:ok/.test(info) && known >= nodes.length) break
+      const replication = await node.cli('INFO', 'replication')
+      const synced = !/role:slave/.test(replication) || /master_link_status:up/.test(replication)
+      if (/cluster_state:ok/.test(info) && known >= nodes.length && synced) break
       if (Date.now() > deadline) throw new Error(`cluster node ${node.port} never reached cluster_state:ok`)
       await sleep(100)
     }
