@@ -501,13 +501,13 @@ export interface StoreCipherOptions {
   /** The secret, or a list: the first seals, every one opens. Keys of their own are derived from it. */
   secret: string | string[]
   /**
-   * Seconds from `internal.createdAt` a session lives at most: the SDK's `session.absoluteDuration`
-   * (default 259200).
+   * Seconds from `internal.createdAt` a session lives at most: the SDK's `session.absoluteDuration`.
+   * Default 259200 (3 days).
    */
   absoluteDuration?: number
   /**
-   * Seconds of inactivity after which a rolling session ends: the SDK's `session.inactivityDuration`
-   * (default 86400).
+   * Seconds of inactivity after which a rolling session ends: the SDK's `session.inactivityDuration`.
+   * Default 86400 (1 day).
    */
   inactivityDuration?: number
   /** The SDK's `session.rolling` (default `true`): each write extends the session by `inactivityDuration`. */

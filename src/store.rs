@@ -34,11 +34,11 @@ pub struct StoreCipherOptions {
     /// The secret, or a list: the first seals, every one opens. Keys of their own are derived from it.
     #[napi(ts_type = "string | string[]")]
     pub secret: Secrets,
-    /// Seconds from `internal.createdAt` a session lives at most: the SDK's `session.absoluteDuration`
-    /// (default 259200).
+    /// Seconds from `internal.createdAt` a session lives at most: the SDK's `session.absoluteDuration`.
+    /// Default 259200 (3 days).
     pub absolute_duration: Option<f64>,
-    /// Seconds of inactivity after which a rolling session ends: the SDK's `session.inactivityDuration`
-    /// (default 86400).
+    /// Seconds of inactivity after which a rolling session ends: the SDK's `session.inactivityDuration`.
+    /// Default 86400 (1 day).
     pub inactivity_duration: Option<f64>,
     /// The SDK's `session.rolling` (default `true`): each write extends the session by `inactivityDuration`.
     pub rolling: Option<bool>,
