@@ -7,6 +7,11 @@
 
 use super::*;
 
+/// The issuer's tag in a member is cut to this many characters (48 bits, keyed: enough to tell a deployment's
+/// issuers apart), so that a member with an SDK session id is 64 bytes: the size up to which Redis keeps a
+/// small sorted set compact (a listpack, a fraction of the memory of its skiplist form).
+pub const ISSUER_MEMBER_CHARS: usize = 8;
+
 impl StoreCipher {
     /// The entries of a session under secret `key_index`: one in its subject's index, holding its IdP
     /// session's tag, and one in its IdP session's index, holding its subject's tag; each also holds the
@@ -27,7 +32,8 @@ impl StoreCipher {
         };
         let sub = tag_of(TagKind::Subject, &facts.sub)?;
         let sid = tag_of(TagKind::SessionId, &facts.sid)?;
-        let issuer = tag_of(TagKind::Issuer, &facts.issuer)?.unwrap_or_default();
+        let mut issuer = tag_of(TagKind::Issuer, &facts.issuer)?.unwrap_or_default();
+        issuer.truncate(ISSUER_MEMBER_CHARS);
         let mut entries = Vec::with_capacity(2);
         for (kind, own, other) in [
             (TagKind::Subject, &sub, &sid),
@@ -86,7 +92,7 @@ impl StoreCipher {
         let wanted = |parts: &MemberParts| {
             issuer
                 .as_ref()
-                .is_none_or(|want| parts.issuer.is_empty() || parts.issuer == want)
+                .is_none_or(|want| parts.issuer.is_empty() || want.starts_with(parts.issuer))
                 && subject.as_ref().is_none_or(|want| parts.other == want)
         };
         targets(kind, &tags[key_index], members, wanted)
@@ -142,7 +148,7 @@ pub struct IndexEntry {
     pub kind: TagKind,
     /// The index's tag: a keyed hash of the `sub` or `sid`.
     pub tag: String,
-    /// `<issuer tag>.<the other index's tag>.<id>`.
+    /// `<issuer tag, cut>.<the other index's tag>.<id>`.
     pub member: String,
 }
 
@@ -189,21 +195,19 @@ struct MemberParts<'a> {
     id: &'a str,
 }
 
-/// A member this store wrote: two tags (each 22 base64url characters, or empty) and an id.
+/// A member this store wrote: an issuer's tag (cut, whole as entries first had it, or empty), the other index's
+/// tag (or empty) and an id.
 fn parse_member(member: &str) -> Option<MemberParts<'_>> {
     let (issuer, rest) = member.split_once(MEMBER_SEPARATOR)?;
     let (other, id) = rest.split_once(MEMBER_SEPARATOR)?;
-    let is_tag = |t: &str| {
+    let is_tag = |t: &str, lengths: &[usize]| {
         t.is_empty()
-            || (t.len() == TAG_CHARS
+            || (lengths.contains(&t.len())
                 && t.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
     };
-    (is_tag(issuer) && is_tag(other) && check_id_len(id.len()).is_ok()).then_some(MemberParts {
-        issuer,
-        other,
-        id,
-    })
+    let tags = is_tag(issuer, &[ISSUER_MEMBER_CHARS, TAG_CHARS]) && is_tag(other, &[TAG_CHARS]);
+    (tags && check_id_len(id.len()).is_ok()).then_some(MemberParts { issuer, other, id })
 }
 
 /// The sessions `members` of the index `kind`/`tag` point at, those `wanted`, with their twin entries.

@@ -422,10 +422,13 @@ fn a_write_seals_until_the_end_and_names_its_index_entries() {
         .index_tags(TagKind::Issuer, "https://a.example.com")
         .unwrap()
         .remove(0);
+    let cut = &issuer[..ISSUER_MEMBER_CHARS];
     assert!(with_issuer
         .entries
         .iter()
-        .all(|e| e.member.starts_with(&format!("{issuer}."))));
+        .all(|e| e.member.starts_with(&format!("{cut}."))));
+    // 64 bytes with an SDK id: Redis keeps an index of such members compact.
+    assert!(with_issuer.entries.iter().all(|e| e.member.len() == 64));
     let no_sid = SessionFacts {
         sub: Some("auth0|1".into()),
         ..SessionFacts::default()
@@ -602,6 +605,18 @@ fn a_logout_targets_what_oidc_back_channel_logout_names() {
         ["laptop", "phone", "unknown-issuer"]
     );
     assert_eq!(logout(claims(Some("alice"), None, None)).len(), 4);
+    // Entries written with the issuer's whole tag are filtered alike.
+    let whole = s
+        .index_tags(TagKind::Issuer, "https://a.example.com")
+        .unwrap()
+        .remove(0);
+    let c = claims(Some("alice"), None, a);
+    let (kind, tags) = s.logout_index(&c).unwrap().unwrap();
+    let old: Vec<String> = indexes[&(kind.name(), tags[0].clone())]
+        .iter()
+        .map(|m| m.replacen(&whole[..ISSUER_MEMBER_CHARS], &whole, 1))
+        .collect();
+    assert_eq!(s.logout_targets(&c, 0, &old).unwrap().len(), 3);
     assert!(s.logout_index(&claims(None, None, a)).unwrap().is_none());
 
     // Each target names every entry of its session: the one read, and its twin in the other index.
