@@ -400,7 +400,7 @@ describe('arguments', () => {
     expect(codeOf(() => createRedisSessionStore())).toBe('ERR_INVALID_ARG_TYPE');
     expect(codeOf(() => createRedisSessionStore({ secret }))).toBe('ERR_INVALID_ARG_TYPE');
     expect(codeOf(() => createRedisSessionStore({ client: { get() {} }, secret }))).toBe('ERR_INVALID_ARG_TYPE');
-    expect(codeOf(() => createRedisSessionStore({ client }))).toBe('ERR_SECRET_INVALID');
+    expect(codeOf(() => createRedisSessionStore({ client, secret: '' }))).toBe('ERR_SECRET_INVALID');
     expect(codeOf(() => createRedisSessionStore({ client, secret: [] }))).toBe('ERR_SECRET_INVALID');
     expect(codeOf(() => createRedisSessionStore({ client, secret: [secret, ''] }))).toBe('ERR_SECRET_INVALID');
     expect(codeOf(() => createRedisSessionStore({ client, secret, prefix: 'a{b}:' }))).toBe('ERR_INVALID_ARG_VALUE');
@@ -448,6 +448,44 @@ describe('arguments', () => {
     await expect(store.deleteByLogoutToken(null)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
     await expect(store.deleteByLogoutToken({ sub: 5 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
     await expect(store.deleteByLogoutToken({ sid: 's', iss: {} })).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
+  });
+});
+
+describe('a store made before Redis or the secret is there (next build imports the app with neither)', () => {
+  test('client given as a function: called on the first command, again after a failed one; secret from AUTH0_SECRET on the first call', async () => {
+    const secret = randomSecret();
+    const before = process.env.AUTH0_SECRET;
+    delete process.env.AUTH0_SECRET;
+    let calls = 0;
+    let client;
+    try {
+      const store = createRedisSessionStore({
+        client: async () => {
+          calls += 1;
+          if (calls === 1) throw new Error('ECONNREFUSED');
+          client = await connectClient('node-redis v5', server.port);
+          return client;
+        },
+      });
+      expect(calls).toBe(0);
+      const id = newId();
+      await expect(store.get(id)).rejects.toMatchObject({ code: 'ERR_STORE_COMMAND', message: expect.stringContaining('could not be had') });
+      expect(await store.get(id)).toBeNull(); // connected now, on the second attempt
+      expect(calls).toBe(2);
+      // No secret anywhere: the first call that needs one says so.
+      await expect(store.set(id, sessionOf())).rejects.toMatchObject({ code: 'ERR_SECRET_INVALID' });
+      process.env.AUTH0_SECRET = secret;
+      const later = createRedisSessionStore({ client: () => client });
+      const session = sessionOf();
+      await later.set(id, session);
+      expect(await createRedisSessionStore({ client, secret }).get(id)).toEqual(session);
+      expect(calls).toBe(2);
+      await expect(createRedisSessionStore({ client: () => ({ get() {} }) }).get(id)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
+    } finally {
+      if (before === undefined) delete process.env.AUTH0_SECRET;
+      else process.env.AUTH0_SECRET = before;
+      if (client) await closeClient(client);
+    }
   });
 });
 

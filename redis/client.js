@@ -23,6 +23,7 @@ const { storeError } = require('./errors')
  * @returns {Runner}
  */
 function commandRunner(client) {
+  if (typeof client === 'function') return lazyRunner(/** @type {() => unknown} */ (client))
   if (client === null || typeof client !== 'object') {
     throw storeError('ERR_INVALID_ARG_TYPE', 'createRedisSessionStore: `client` must be a node-redis or ioredis client')
   }
@@ -59,6 +60,34 @@ function commandRunner(client) {
     'ERR_INVALID_ARG_TYPE',
     'createRedisSessionStore: `client` must be a node-redis (createClient/createCluster) or ioredis (Redis/Cluster) client',
   )
+}
+
+/**
+ * `client` given as a function: called on the first command (not when the app's modules are imported, so that
+ * `next build` needs no Redis), and again on a later command if the client it gave could not be had.
+ * @param {() => unknown} connect
+ * @returns {Runner}
+ */
+function lazyRunner(connect) {
+  /** @type {Promise<Runner> | null} */
+  let pending = null
+  const ready = () => {
+    pending ??= Promise.resolve()
+      .then(connect)
+      .then(commandRunner)
+      .catch((err) => {
+        pending = null
+        throw err instanceof Error && /** @type {{ code?: unknown }} */ (err).code === 'ERR_INVALID_ARG_TYPE'
+          ? err
+          : storeError('ERR_STORE_COMMAND', `session store: the Redis client could not be had: ${describe(err)}`)
+      })
+    return pending
+  }
+  return {
+    kind: 'lazy',
+    send: async (args, firstKey) => (await ready()).send(args, firstKey),
+    waitForReplicas: async (firstKey, replicas, waitMs) => (await ready()).waitForReplicas(firstKey, replicas, waitMs),
+  }
 }
 
 /**

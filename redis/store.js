@@ -30,7 +30,7 @@ const PAGE = 64
  * @typedef {Pick<import('../index').StoreCipher,
  *   'seal' | 'open' | 'entriesOf' | 'indexTags' | 'logoutIndex' | 'logoutTargets' | 'linkedEntries' | 'list'>} Cipher
  */
-/** @typedef {{ secret: RedisSessionStoreOptions['secret'], absoluteDuration?: number, inactivityDuration?: number, rolling?: boolean }} CipherOptions */
+/** @typedef {{ secret: string | string[], absoluteDuration?: number, inactivityDuration?: number, rolling?: boolean }} CipherOptions */
 /**
  * The cipher's limits: ids of more UTF-8 bytes are refused before any command, and a listing stops at
  * the most sessions one cipher call takes.
@@ -45,8 +45,10 @@ const epoch = () => Math.floor(Date.now() / 1000)
 class RedisSessionStore {
   /** @type {Runner} */
   #runner
-  /** @type {Cipher} */
+  /** @type {Cipher | null} */
   #cipher
+  /** @type {() => Cipher} */
+  #makeCipher
   /** @type {KeyLayout} */
   #keys
   /** @type {number} */
@@ -67,7 +69,11 @@ class RedisSessionStore {
     }
     this.#runner = commandRunner(options.client)
     const { secret, absoluteDuration, inactivityDuration, rolling } = options
-    this.#cipher = makeCipher({ secret, absoluteDuration, inactivityDuration, rolling })
+    // Without a secret, the SDK's own AUTH0_SECRET, read on the first call: `next build` imports the app's
+    // modules with no secret in its environment.
+    this.#makeCipher = () =>
+      makeCipher({ secret: secret ?? (process.env.AUTH0_SECRET || ''), absoluteDuration, inactivityDuration, rolling })
+    this.#cipher = secret === undefined ? null : this.#makeCipher()
     this.#keys = new KeyLayout(prefixOption(options.prefix), shardsOption(options.shards))
     this.#timeout = timeoutOption(options.timeout)
     this.#replicas = replicasOption(options.replicas)
@@ -88,7 +94,7 @@ class RedisSessionStore {
       const sealed = String(value)
       let opened
       try {
-        opened = this.#cipher.open(id, sealed) // judged by the system clock, in the core
+        opened = this.#sealer().open(id, sealed) // judged by the system clock, in the core
       } catch {
         // Tampered, copied from another id, sealed under a secret no longer listed, or past its expiry:
         // the same answer as for a bad cookie.
@@ -141,7 +147,7 @@ class RedisSessionStore {
       if (value === null || value === undefined) return
       // The entries of a value that does not open (another secret, tampered) are left to expire, or to be
       // dropped by a later write: nothing names them.
-      const entries = this.#cipher.entriesOf(id, String(value))
+      const entries = this.#sealer().entriesOf(id, String(value))
       await this.#remove('delete', this.#keys.shardOf(id), [{ id, entries }], endsAt)
     })
   }
@@ -154,7 +160,7 @@ class RedisSessionStore {
    * @returns {Promise<void>}
    */
   async deleteByLogoutToken(logoutToken) {
-    const plan = this.#cipher.logoutIndex(logoutToken)
+    const plan = this.#sealer().logoutIndex(logoutToken)
     if (plan === null) return
     await withDeadline('deleteByLogoutToken', this.#timeout, (endsAt) =>
       this.#eachShard(async (shard) => {
@@ -163,7 +169,7 @@ class RedisSessionStore {
           // Entries the logout leaves (another issuer's) stay ahead of the next page.
           for (let kept = 0, more = true; more; ) {
             const members = await this.#page(index, kept)
-            const targets = this.#cipher.logoutTargets(logoutToken, keyIndex, members)
+            const targets = this.#sealer().logoutTargets(logoutToken, keyIndex, members)
             if (targets.length) await this.#remove('delete', shard, targets, endsAt)
             kept += members.length - targets.length
             more = members.length === PAGE
@@ -185,7 +191,7 @@ class RedisSessionStore {
       throw argType('listSessions({ sub }): `sub` must be a non-empty string')
     }
     const { sub } = query
-    const tags = this.#cipher.indexTags('sub', sub)
+    const tags = this.#sealer().indexTags('sub', sub)
     return withDeadline('listSessions', this.#timeout, async (endsAt) => {
       /** @type {string[]} */
       const ids = []
@@ -200,7 +206,7 @@ class RedisSessionStore {
             const members = await this.#page(index, read)
             read += members.length
             more = members.length === PAGE
-            const targets = this.#cipher.linkedEntries('sub', tag, members)
+            const targets = this.#sealer().linkedEntries('sub', tag, members)
             if (!targets.length) continue
             const keys = targets.map((t) => this.#keys.session(t.id, shard))
             const found = /** @type {unknown[]} */ (await this.#runner.send(['MGET', ...keys], keys[0]))
@@ -217,7 +223,7 @@ class RedisSessionStore {
       })
       // The entries of sessions that are gone are dropped on the way (their keys are known now).
       await bestEffort(endsAt, () => this.#trim(gone, endsAt))
-      return this.#cipher.list(sub, ids, values).map((s) => ({
+      return this.#sealer().list(sub, ids, values).map((s) => ({
         sid: s.sid ?? null,
         createdAt: s.createdAt ?? null,
         expiresAt: s.expiresAt,
@@ -238,7 +244,7 @@ class RedisSessionStore {
     if (session === null || typeof session !== 'object') {
       throw argType(`${mode}(id, session): \`session\` must be a SessionData object`)
     }
-    const sealed = this.#cipher.seal(id, session)
+    const sealed = this.#sealer().seal(id, session)
     if (sealed.value === undefined) {
       await this.#remove('delete', this.#keys.shardOf(id), [{ id, entries: sealed.entries }])
       return false
@@ -271,7 +277,7 @@ class RedisSessionStore {
     entries.forEach((entry, i) => {
       const sample = (samples[i] ?? []).map(String)
       if (!sample.length) return
-      for (const target of this.#cipher.linkedEntries(entry.index, entry.tag, sample)) {
+      for (const target of this.#sealer().linkedEntries(entry.index, entry.tag, sample)) {
         if (target.id !== id) candidates.push([shard, target])
       }
     })
@@ -327,6 +333,12 @@ class RedisSessionStore {
       index,
     )
     return Array.isArray(page) ? page.map(String) : []
+  }
+
+  /** The cipher, made on the first call when the store was given no secret. */
+  #sealer() {
+    this.#cipher ??= this.#makeCipher()
+    return this.#cipher
   }
 
   /** @param {unknown} id */

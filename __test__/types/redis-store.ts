@@ -24,6 +24,9 @@ export const stores: Sdk.SessionDataStore[] = [
   createRedisSessionStore({ client: v4Cluster, secret, absoluteDuration: 3600, inactivityDuration: 600, rolling: false }),
   createRedisSessionStore({ client: new Redis(), secret, timeout: 500, replicas: 1 }),
   createRedisSessionStore({ client: new Redis({ keyPrefix: 'app:' }), secret }),
+  // Connected on the first command, keyed from AUTH0_SECRET on the first call: nothing at import.
+  createRedisSessionStore({ client: () => createClient({ url: 'redis://localhost' }).connect() }),
+  createRedisSessionStore({ client: async () => v4 }),
   createRedisSessionStore({ client: new Cluster([{ host: '127.0.0.1', port: 7000 }]), secret }),
 ];
 
