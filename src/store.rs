@@ -14,12 +14,9 @@ use session_seal_core::error::{invalid_arg_type, invalid_arg_value, Error, Resul
 use session_seal_core::input::{check_len, wrong_type};
 use session_seal_core::store::{
     check_batch, check_id_len, check_tagged_len, IndexEntry, Lifetime, ListedSession, LogoutClaims,
-    StoreCipher as CoreStore, TagKind, Target, MAX_BATCH, MAX_ID_BYTES, MAX_TAGGED_BYTES,
-    MAX_VALUE_BYTES, TAG_CHARS,
+    StoreCipher as CoreStore, TagKind, Target, MAX_BATCH, MAX_ID_BYTES, MAX_MEMBER_BYTES,
+    MAX_TAGGED_BYTES, MAX_VALUE_BYTES,
 };
-
-/// The longest index member: two tags, two separators and an id.
-const MAX_MEMBER_BYTES: usize = 2 * TAG_CHARS + 2 + MAX_ID_BYTES;
 
 /// Session ids longer than this (UTF-8 bytes) are refused before any work.
 #[napi]

@@ -11,6 +11,8 @@ use super::*;
 /// issuers apart), so that a member with an SDK session id is 64 bytes: the size up to which Redis keeps a
 /// small sorted set compact (a listpack, a fraction of the memory of its skiplist form).
 pub const ISSUER_MEMBER_CHARS: usize = 8;
+/// The longest index member: two whole tags (as entries first had them), two separators and an id.
+pub const MAX_MEMBER_BYTES: usize = 2 * TAG_CHARS + 2 + MAX_ID_BYTES;
 
 impl StoreCipher {
     /// The entries of a session under secret `key_index`: one in its subject's index, holding its IdP
