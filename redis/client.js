@@ -1,6 +1,7 @@
 'use strict'
-// One way to send a command, whatever the app's client: node-redis v4/v5 (a client or a cluster) or ioredis
-// (`Redis` or `Cluster`). Neither library is a dependency: the app hands us its own, connected client.
+// One way to send a command, whatever the app's client: node-redis v4/v5/v6 (a client or a cluster) or ioredis
+// (`Redis` or `Cluster`). Neither library is a dependency: the app hands us its own client, connected, or a
+// function that connects it.
 
 const { storeError } = require('./errors')
 
@@ -28,8 +29,7 @@ function commandRunner(client) {
     throw storeError('ERR_INVALID_ARG_TYPE', 'createRedisSessionStore: `client` must be a node-redis or ioredis client')
   }
   const c = /** @type {Record<string, unknown>} */ (client)
-  // ioredis (`Redis` and `Cluster`): `call` routes by the command's keys on a cluster; a pipeline keeps a
-  // keyless `WAIT` on the connection of the command before it.
+  // ioredis (`Redis` and `Cluster`): `call` routes by the command's keys on a cluster.
   if (typeof c.call === 'function' && typeof c.callBuffer === 'function') {
     const ioredis = /** @type {IORedisLike} */ (client)
     return runner(
