@@ -52,6 +52,17 @@ function isBundled(entry) {
   }
 }
 
+/** Bundled: here when the .node file stayed behind, and in bundled.js, which bundlers get instead of the package. */
+function bundledError(cause) {
+  return codedError(
+    'ERR_SESSION_SEAL_BUNDLED',
+    'session-seal was bundled, and its native addon (a .node file) cannot be bundled: ' +
+      "add 'session-seal' to serverExternalPackages in next.config (Next.js 15+), " +
+      'or mark it external in your bundler, so that it loads from node_modules at run time.',
+    cause,
+  )
+}
+
 /** Whether Linux runs on musl, asked the way the generated loader asks, so that both agree. */
 function isMusl() {
   try {
@@ -115,15 +126,7 @@ function isInstalled(name) {
  */
 function explainLoadFailure(generic, entry) {
   const error = /^Cannot find native binding/.test(generic && generic.message) && generic.cause ? generic.cause : generic
-  if (isBundled(entry)) {
-    return codedError(
-      'ERR_SESSION_SEAL_BUNDLED',
-      'session-seal was bundled, and its native addon (a .node file) cannot be bundled: ' +
-        "add 'session-seal' to serverExternalPackages in next.config (Next.js 15+), " +
-        'or mark it external in your bundler, so that it loads from node_modules at run time.',
-      error,
-    )
-  }
+  if (isBundled(entry)) return bundledError(error)
 
   const manifest = require('./package.json')
   const system = detectSystem()
@@ -179,4 +182,4 @@ function explainLoadFailure(generic, entry) {
 }
 
 // detectSystem is also what the repository's scripts and tests use to pick this system's platform package.
-module.exports = { refuseEdgeRuntime, explainLoadFailure, detectSystem }
+module.exports = { refuseEdgeRuntime, explainLoadFailure, bundledError, detectSystem }

@@ -6,13 +6,15 @@ use napi::bindgen_prelude::{FromNapiValue, JsObjectValue, Object, Unknown};
 use napi::{Env, ValueType};
 use napi_derive::napi;
 
-use crate::args::{self, ReadOptions, Secrets};
-use crate::js::{self, typed_argument, FromJs, Json};
+use crate::args::{self, ReadOptions};
+use crate::js::{self, Json};
+use crate::options::{opt, read_options};
 use crate::{guard, warn_if_short_secret, Code};
-use session_seal_core::claims::system_seconds;
 use session_seal_core::error::{invalid_arg_type, invalid_arg_value, Error, Result};
 use session_seal_core::input::{check_len, wrong_type};
-use session_seal_core::store::{
+use session_seal_core::jose::Secrets;
+use session_seal_core::payload::system_seconds;
+use session_seal_core::stores::server::{
     check_batch, check_id_len, check_tagged_len, IndexEntry, Lifetime, ListedSession, LogoutClaims,
     StoreCipher as CoreStore, TagKind, Target, MAX_BATCH, MAX_ID_BYTES, MAX_MEMBER_BYTES,
     MAX_TAGGED_BYTES, MAX_VALUE_BYTES,
@@ -41,22 +43,16 @@ pub struct StoreCipherOptions {
     pub rolling: Option<bool>,
 }
 
-impl FromJs for StoreCipherOptions {
-    fn from_js(value: Unknown) -> Result<Self> {
-        let object = args::options(value, "options")?.ok_or_else(|| {
-            invalid_arg_type("new StoreCipher(options) needs an options object with a secret")
-        })?;
-        let number = |name| args::optional(Some(&object), name, "options", args::number);
-        Ok(StoreCipherOptions {
-            secret: Secrets::from_js(args::get(&object, c"secret")?)?,
-            absolute_duration: number(c"absoluteDuration")?,
-            inactivity_duration: number(c"inactivityDuration")?,
-            rolling: args::optional(Some(&object), c"rolling", "options", args::boolean)?,
-        })
+read_options! {
+    StoreCipherOptions in "options"
+        required "new StoreCipher(options) needs an options object with a secret"
+    {
+        secret: args::secret,
+        absolute_duration: opt(args::number),
+        inactivity_duration: opt(args::number),
+        rolling: opt(args::boolean),
     }
 }
-
-typed_argument!(StoreCipherOptions);
 
 /// One entry of a logout index: the index (`index` and `tag`) and the member it holds.
 #[napi(object, object_from_js = false)]
@@ -166,7 +162,7 @@ impl StoreCipher {
                 options.inactivity_duration,
                 options.rolling,
             )?;
-            let inner = CoreStore::new(&options.secret.0)?.with_lifetime(lifetime);
+            let inner = CoreStore::new(options.secret.as_slice())?.with_lifetime(lifetime);
             warn_if_short_secret(env, inner.ring())?;
             Ok(StoreCipher { inner })
         })
