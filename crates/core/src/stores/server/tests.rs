@@ -371,6 +371,13 @@ fn facts_are_read_as_javascript_reads_them() {
         Some("a\u{fffd}b")
     );
     assert_eq!(SessionFacts::read("not json"), SessionFacts::default());
+    // A member that is not the object SessionData has there leaves the others readable.
+    let odd_user =
+        SessionFacts::read(r#"{"user":"u","internal":{"sid":"s","mcd":7},"tokenSet":[]}"#);
+    assert_eq!(
+        (odd_user.sub, odd_user.sid.as_deref(), odd_user.issuer),
+        (None, Some("s"), None)
+    );
 }
 
 fn header_of(value: &str) -> Value {
@@ -746,4 +753,49 @@ fn a_listing_shows_the_users_live_sessions_and_nothing_that_would_use_them() {
     );
     let many = vec![(String::new(), String::new()); MAX_BATCH + 1];
     assert_eq!(code(s.list("alice", &many, NOW)), "ERR_INPUT_TOO_LARGE");
+}
+
+#[test]
+fn the_fast_reading_of_a_session_agrees_with_serde() {
+    let mut token = String::new();
+    crate::primitives::base64url::encode_into(
+        br#"{"sub":"u","iss":"https://t.example.com/"}"#,
+        &mut token,
+    );
+    let id_token = format!("h.{token}.s");
+    let texts = [
+        session_of("auth0|1", "sid-1", 10.0, ""),
+        session_of("auth0|1", "sid-1", 10.0, r#","mcd":{"domain":"a","issuer":"https://a.example.com/"}"#),
+        session_of("auth0|1", "sid-1", 10.0, r#","sessionExpiresAt":1800000100.5,"mcd":null"#),
+        format!(r#"{{"user":{{"sub":"u","name":"N"}},"tokenSet":{{"idToken":"{id_token}","accessToken":"a"}},"internal":{{"sid":"s","createdAt":-0}}}}"#),
+        format!(r#"{{"tokenSet":{{"idToken":"{id_token}"}},"internal":{{"mcd":{{"issuer":"///"}}}}}}"#),
+        r#"{"user":{"sub":5},"internal":{"sid":["s"],"createdAt":"1","sessionExpiresAt":true},"tokenSet":7}"#.into(),
+        r#"{"user":"u","internal":{"sid":"s","mcd":7},"tokenSet":[],"extra":{"a":[1,{"b":null}]}}"#.into(),
+        r#"{"user":{"sub":"first"},"user":{"name":"second"}}"#.into(),
+        r#" { "user" : { "sub" : "spaced" } } "#.into(),
+    ];
+    for text in &texts {
+        let fast = read_fast(text).unwrap_or_else(|| panic!("the scanner gave up on {text}"));
+        // Duplicate members: serde's typed reading refuses them, JavaScript (and the scanner) take the last.
+        if !text.contains(r#""user":{"sub":"first"}"#) {
+            assert_eq!(fast, SessionFacts::read_serde(text), "{text}");
+        }
+    }
+    assert_eq!(
+        read_fast(r#"{"user":{"sub":"first"}, "user":{"name":"second"}}"#)
+            .unwrap()
+            .sub,
+        None
+    );
+    // Escapes, exponents, lone surrogates and bad JSON go to serde.
+    for text in [
+        r#"{"user":{"sub":"a\"b"}}"#,
+        r#"{"internal":{"createdAt":1e9}}"#,
+        r#"{"user":{"sub":"a\ud800"}}"#,
+        "{",
+        "[]x",
+    ] {
+        assert_eq!(read_fast(text), None, "{text}");
+        assert_eq!(SessionFacts::read(text), SessionFacts::read_serde(text));
+    }
 }
