@@ -435,4 +435,6 @@ pub struct Reseal {
 }
 
 #[cfg(test)]
+mod rules_tests;
+#[cfg(test)]
 mod tests;
