@@ -41,7 +41,7 @@ function clusterBehaviour(getCluster, getClient) {
     const store = createRedisSessionStore({ client, secret: randomSecret() });
     const entries = Array.from({ length: 48 }, () => [newId(), typicalSession()]);
     await Promise.all(entries.map(([id, s]) => store.set(id, s)));
-    for (const [id, s] of entries) expect(await store.get(id)).toEqual(deepClone(s));
+    for (const [id, s] of entries) expect(await store.get(id)).toStrictEqual(deepClone(s));
     const [id, s] = entries[0];
     expect(await store.update(id, s)).toBe(true);
     await store.delete(id);
@@ -90,8 +90,8 @@ function clusterBehaviour(getCluster, getClient) {
     const id = newId();
     const session = sessionOf();
     await createRedisSessionStore({ client, secret: oldSecret }).set(id, session);
-    expect(await createRedisSessionStore({ client, secret: [newSecret, oldSecret] }).get(id)).toEqual(session);
-    expect(await createRedisSessionStore({ client, secret: newSecret }).get(id)).toEqual(session);
+    expect(await createRedisSessionStore({ client, secret: [newSecret, oldSecret] }).get(id)).toStrictEqual(session);
+    expect(await createRedisSessionStore({ client, secret: newSecret }).get(id)).toStrictEqual(session);
     const ttl = Number(await raw(client, ['TTL', layout.session(id)]));
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(86_400);
@@ -144,7 +144,7 @@ describe('Valkey', () => {
       const id = newId();
       const session = typicalSession();
       await store.set(id, session);
-      expect(await store.get(id)).toEqual(deepClone(session));
+      expect(await store.get(id)).toStrictEqual(deepClone(session));
       await store.deleteByLogoutToken({ sub: session.user.sub });
       expect(await store.get(id)).toBeNull();
     } finally {
