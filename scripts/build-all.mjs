@@ -85,6 +85,26 @@ function nodeImportLibrary() {
   return dir
 }
 
+/**
+ * The WebAssembly module imports its AES-256-GCM from the host (crates/core/src/aead.rs): the generated
+ * loader and its worker threads hand it `npm/wasm32-wasi/host-crypto.cjs` over the module's memory. napi-rs
+ * offers no hook for an import of one's own, so the generated files get one line each; a template that no
+ * longer has the anchor fails the build here rather than at a user's first seal.
+ */
+export const HOST_IMPORT_FILES = { 'session-seal.wasi.cjs': '__sharedMemory', 'wasi-worker.mjs': 'wasmMemory' }
+export function addHostImports(dir) {
+  for (const [file, memory] of Object.entries(HOST_IMPORT_FILES)) {
+    const path = join(dir, file)
+    const text = readFileSync(path, 'utf8')
+    const anchor = /^( *)overwriteImports\(importObject\) \{\n/m
+    const found = (text.match(new RegExp(anchor.source, 'gm')) || []).length
+    if (text.includes('session_seal_host')) continue
+    if (found !== 1) throw new Error(`${path}: expected one overwriteImports(importObject) in napi-rs's loader, found ${found}`)
+    const line = (indent) => `${indent}  importObject.session_seal_host = require('./host-crypto.cjs')(${memory})\n`
+    writeFileSync(path, text.replace(anchor, (match, indent) => match + line(indent)))
+  }
+}
+
 function build(target) {
   if (target.cannot) throw Object.assign(new Error(target.cannot), { cannot: true })
   if (target.zig) {
@@ -94,7 +114,9 @@ function build(target) {
   }
   if (target.wasm) {
     ensureRustTargets([target.triple])
-    return napiBuild(target, ['--target', target.triple], process.env)
+    const out = napiBuild(target, ['--target', target.triple], process.env)
+    addHostImports(out)
+    return out
   }
   if (target.mingw) {
     try {
@@ -180,6 +202,7 @@ function main() {
     for (const file of [`${binary}.wasi.cjs`, `${binary}.wasm32-wasi.wasm`, 'wasi-worker.mjs']) {
       copyFileSync(join(artifactsDir, 'wasm32-wasi', file), join(root, file))
     }
+    copyFileSync(join(root, 'npm', 'wasm32-wasi', 'host-crypto.cjs'), join(root, 'host-crypto.cjs'))
   }
 
   console.log('\nbuild:all')
