@@ -102,20 +102,21 @@ function nodeImportLibrary() {
 
 /**
  * The WebAssembly module imports its AES-256-GCM from the host (crates/core/src/aead.rs): the generated
- * loader and its worker threads hand it `npm/wasm32-wasi/host-crypto.cjs` over the module's memory. napi-rs
- * offers no hook for an import of one's own, so the generated files get one line each; a template that no
- * longer has the anchor fails the build here rather than at a user's first seal.
+ * loader and its worker threads hand it the function of scripts/wasm-host-crypto.cjs, over the module's
+ * memory. napi-rs offers no hook for an import of one's own, so the function is written into both generated
+ * files; a template that no longer has the anchor fails the build here rather than at a user's first seal.
  */
 export const HOST_IMPORT_FILES = { 'session-seal.wasi.cjs': '__sharedMemory', 'wasi-worker.mjs': 'wasmMemory' }
 export function addHostImports(dir) {
+  const hostCrypto = createRequire(import.meta.url)('./wasm-host-crypto.cjs').toString()
   for (const [file, memory] of Object.entries(HOST_IMPORT_FILES)) {
     const path = join(dir, file)
     const text = readFileSync(path, 'utf8')
+    if (text.includes('session_seal_host')) continue
     const anchor = /^( *)overwriteImports\(importObject\) \{\n/m
     const found = (text.match(new RegExp(anchor.source, 'gm')) || []).length
-    if (text.includes('session_seal_host')) continue
     if (found !== 1) throw new Error(`${path}: expected one overwriteImports(importObject) in napi-rs's loader, found ${found}`)
-    const line = (indent) => `${indent}  importObject.session_seal_host = require('./host-crypto.cjs')(${memory})\n`
+    const line = (indent) => `${indent}  // session-seal: AES-256-GCM from node:crypto (scripts/wasm-host-crypto.cjs)\n${indent}  importObject.session_seal_host = (${hostCrypto})(${memory})\n`
     writeFileSync(path, text.replace(anchor, (match, indent) => match + line(indent)))
   }
 }
@@ -225,7 +226,6 @@ function main() {
     for (const file of [`${binary}.wasi.cjs`, `${binary}.wasm32-wasi.wasm`, 'wasi-worker.mjs']) {
       copyFileSync(join(artifactsDir, 'wasm32-wasi', file), join(root, file))
     }
-    copyFileSync(join(root, 'npm', 'wasm32-wasi', 'host-crypto.cjs'), join(root, 'host-crypto.cjs'))
   }
 
   console.log('\nbuild:all')

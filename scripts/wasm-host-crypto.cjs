@@ -1,21 +1,25 @@
 'use strict'
 
 // AES-256-GCM for the WebAssembly build, from the host: node:crypto (OpenSSL, with the CPU's AES
-// instructions). The module imports these two functions as `session_seal_host` (crates/core/src/aead.rs);
-// the loader and each of its worker threads hand them the module's memory. AES compiled to WebAssembly has
-// no hardware instructions and cost ~40 ns a byte; through the host a cookie takes a few microseconds.
+// instructions). The module imports these two functions as `session_seal_host` (crates/core/src/aead.rs).
+// `npm run build:all` writes the function below into the WASM package's loader and its worker script (napi-rs
+// generates both, and offers no other way to add an import), each handing it the module's memory: so the
+// function must stand alone, its `require` included. AES compiled to WebAssembly has no hardware
+// instructions and cost ~40 ns a byte; through the host a cookie takes a few microseconds.
 //
 // Pointers and lengths arrive as signed 32-bit numbers: `>>> 0` reads them as the unsigned addresses they
 // are. A failure of any kind is status 1, never an exception thrown into WebAssembly.
-const { createCipheriv, createDecipheriv } = require('node:crypto')
 
-const KEY_LEN = 32
-const IV_LEN = 12
-const TAG_LEN = 16
-const ALGORITHM = 'aes-256-gcm'
-
-/** The two imports, working on `memory` (a WebAssembly.Memory). */
+/**
+ * The two imports, working on `memory`. Every argument is a number: an address in `memory` or a length.
+ * @typedef {(key: number, iv: number, aad: number, aadLength: number, data: number, length: number, tag: number) => 0 | 1} Aead
+ * @param {WebAssembly.Memory} memory
+ * @returns {{ aes_256_gcm_seal: Aead, aes_256_gcm_open: Aead }}
+ */
 module.exports = function hostCrypto(memory) {
+  const { createCipheriv, createDecipheriv } = require('node:crypto')
+  const [KEY_LEN, IV_LEN, TAG_LEN, ALGORITHM] = [32, 12, 16, 'aes-256-gcm']
+  /** @param {number} pointer @param {number} length */
   const view = (pointer, length) => new Uint8Array(memory.buffer, pointer >>> 0, length >>> 0)
 
   return {
