@@ -72,7 +72,7 @@ export function satisfies(version, range) {
 const npm = (args, options = {}) => run('npm', args, { capture: true, quiet: true, ...options })
 
 /** The release's package directory, from the npm registry (cached). */
-function fetchRelease(version) {
+export function fetchRelease(version) {
   const dir = join(cache, 'releases', version)
   if (existsSync(join(dir, 'package', 'package.json'))) return join(dir, 'package')
   rmSync(dir, { recursive: true, force: true })
@@ -105,10 +105,10 @@ function dependencyDir(manifest) {
 }
 
 /** The Next.js version withSessionSeal is verified with: the one examples/sdk-app builds with. */
-const verifiedNext = () => JSON.parse(readFileSync(join(root, 'examples', 'sdk-app', 'package.json'), 'utf8')).dependencies.next
+export const verifiedNext = () => JSON.parse(readFileSync(join(root, 'examples', 'sdk-app', 'package.json'), 'utf8')).dependencies.next
 
 /** One release: `{ version, variant, selfTest, verdict: 'verified' | 'refused', reason }`. */
-function checkRelease(version, next) {
+export function checkRelease(version, next) {
   const row = { version, variant: null, selfTest: null, verdict: 'refused', reason: null }
   if (parse(version).pre !== null) return { ...row, reason: 'a pre-release' }
   const { identify } = require('../next/sdk-variants.js')
