@@ -19,8 +19,9 @@ export const CLIENT_ID = 'sdk-app';
 export const CLIENT_SECRET = crypto.randomBytes(24).toString('hex');
 
 /**
- * The dist directory of a variant's build (`dev`: the dev server's); `sdk`: the SDK release it was built
- * with, when not the one the example's lockfile installs.
+ * The dist directory of a variant's build (`dev`: the dev server's); `sdk`: built with another SDK release
+ * than the one the example's lockfile installs, named by its role (`oldest`, `between`), not its version:
+ * Next.js lists each dist directory's types in tsconfig.json, which must not change from run to run.
  */
 export const distDir = (variant, build, sdk) => `.next-${variant}-${build}${sdk ? `-sdk-${sdk}` : ''}`;
 
