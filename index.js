@@ -8,14 +8,13 @@ const { refuseEdgeRuntime, explainLoadFailure, checkLoadedVersion, warnAboutEnvi
 
 refuseEdgeRuntime()
 
-/** @type {typeof import('./binding.js')} */
-let binding
 try {
-  binding = require('./binding.js')
+  // Assigned as it is required, so that Node's CommonJS-to-ESM lexer sees the re-export and `import { … }
+  // from 'session-seal'` gets every named export.
+  module.exports = require('./binding.js')
 } catch (error) {
   throw explainLoadFailure(error, module)
 }
-const mismatch = checkLoadedVersion(binding)
+const mismatch = checkLoadedVersion(module.exports)
 if (mismatch) throw mismatch
 warnAboutEnvironment()
-module.exports = binding

@@ -5,6 +5,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
+import { TARGETS } from '../../scripts/build-all.mjs'
 import { ensureRegistryTools } from '../../scripts/tools.mjs'
 import { freePort, killGroup, startDetached, waitUntilReady } from '../helpers/processes.mjs'
 import { freshDir, manifest, pathWithoutRust, root, sh } from './helpers.mjs'
@@ -107,7 +108,7 @@ export function publishLikeTheWorkflow(registry, keys) {
     for (const file of readdirSync(from).filter((name) => UPLOADED.test(name) && !name.includes('.debug.'))) cpSync(join(from, file), join(to, file))
   }
   // The platforms built here: the napi config the steps read lists only them.
-  const targets = manifest.napi.targets.filter((triple) => keys.some((key) => platformOf(triple) === key))
+  const targets = TARGETS.filter((target) => keys.includes(target.key) && manifest.napi.targets.includes(target.triple)).map((target) => target.triple)
   const staged = JSON.parse(readFileSync(join(stage, 'package.json'), 'utf8'))
   staged.napi.targets = targets
   writeFileSync(join(stage, 'package.json'), `${JSON.stringify(staged, null, 2)}\n`)
@@ -123,12 +124,6 @@ export function publishLikeTheWorkflow(registry, keys) {
     if (result.status !== 0) throw new Error(`publish step "${step.name}" exited with ${result.status}:\n${result.stderr}\n${result.stdout}`)
   }
   return { stage, ran, published: JSON.parse(readFileSync(join(stage, 'package.json'), 'utf8')) }
-}
-
-/** `x86_64-unknown-linux-gnu` → `linux-x64-gnu` (the platform package's suffix). */
-function platformOf(triple) {
-  const { parseTriple } = createRequire(import.meta.url)('@napi-rs/cli')
-  return parseTriple(triple).platformArchABI
 }
 
 /**
