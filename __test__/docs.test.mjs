@@ -16,7 +16,7 @@ import { repoRoot } from './helpers/fixtures.mjs';
 const tsc = path.join(repoRoot, 'node_modules', '.bin', 'tsc');
 const outRoot = path.join(repoRoot, 'target', 'doc-blocks');
 const LANGS = { ts: 'ts', typescript: 'ts', tsx: 'tsx', js: 'js', javascript: 'js', mjs: 'mjs', cjs: 'cjs', jsx: 'jsx' };
-const SKIP_DIRS = new Set(['node_modules', 'target', '.git', '.next', 'corpus', 'artifacts']);
+const SKIP_DIRS = new Set(['node_modules', 'target', '.git', '.next', 'corpus', 'artifacts', '.tools']);
 
 /** Every Markdown file of the repository, relative to its root. */
 function markdownFiles(dir = repoRoot) {
