@@ -109,15 +109,18 @@ function nodeImportLibrary() {
 export const HOST_IMPORT_FILES = { 'session-seal.wasi.cjs': '__sharedMemory', 'wasi-worker.mjs': 'wasmMemory' }
 export function addHostImports(dir) {
   const hostCrypto = createRequire(import.meta.url)('./wasm-host-crypto.cjs').toString()
+  const [start, end] = ['// session-seal:host-import:start', '// session-seal:host-import:end']
   for (const [file, memory] of Object.entries(HOST_IMPORT_FILES)) {
     const path = join(dir, file)
-    const text = readFileSync(path, 'utf8')
-    if (text.includes('session_seal_host')) continue
+    // An earlier build's insertion is replaced, so the loader always carries the current function.
+    const text = readFileSync(path, 'utf8').replace(new RegExp(`[ ]*${start}[\\s\\S]*?${end}\\n`), '')
     const anchor = /^( *)overwriteImports\(importObject\) \{\n/m
     const found = (text.match(new RegExp(anchor.source, 'gm')) || []).length
     if (found !== 1) throw new Error(`${path}: expected one overwriteImports(importObject) in napi-rs's loader, found ${found}`)
-    const line = (indent) => `${indent}  // session-seal: AES-256-GCM from node:crypto (scripts/wasm-host-crypto.cjs)\n${indent}  importObject.session_seal_host = (${hostCrypto})(${memory})\n`
-    writeFileSync(path, text.replace(anchor, (match, indent) => match + line(indent)))
+    const insert = (indent) =>
+      `${indent}  ${start} AES-256-GCM from node:crypto (scripts/wasm-host-crypto.cjs)\n` +
+      `${indent}  importObject.session_seal_host = (${hostCrypto})(${memory})\n${indent}  ${end}\n`
+    writeFileSync(path, text.replace(anchor, (match, indent) => match + insert(indent)))
   }
 }
 

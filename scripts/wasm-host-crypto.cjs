@@ -18,7 +18,10 @@
  */
 module.exports = function hostCrypto(memory) {
   const { createCipheriv, createDecipheriv } = require('node:crypto')
-  const [KEY_LEN, IV_LEN, TAG_LEN, ALGORITHM] = [32, 12, 16, 'aes-256-gcm']
+  const KEY_LEN = 32
+  const IV_LEN = 12
+  const TAG_LEN = 16
+  const ALGORITHM = 'aes-256-gcm'
   /** @param {number} pointer @param {number} length */
   const view = (pointer, length) => new Uint8Array(memory.buffer, pointer >>> 0, length >>> 0)
 
