@@ -27,8 +27,8 @@ test('.github/workflows/*.yml lint clean with actionlint and shellcheck', () => 
 
 test('.github/workflows/*.yml have no zizmor finding (offline audits, no suppression)', () => {
   const { zizmor } = ensurePythonTools()
-  const result = sh(zizmor, ['--offline', '--no-progress', '--format', 'plain', ...workflows], { cwd: root })
-  expect({ status: result.status, out: result.stdout.trim() }).toEqual({ status: 0, out: 'No findings to report. Good job!' })
+  const result = sh(zizmor, ['--offline', '--no-progress', '--color', 'never', '--format', 'json', ...workflows], { cwd: root })
+  expect({ status: result.status, findings: JSON.parse(result.stdout) }).toEqual({ status: 0, findings: [] })
   for (const file of workflows) expect(readFileSync(join(root, file), 'utf8')).not.toMatch(/zizmor:\s*ignore/)
 }, LINT_TIMEOUT)
 
