@@ -135,6 +135,8 @@ export type SessionSealErrorCode =
   | 'ERR_SESSION_INVALID'
   | 'ERR_INVALID_ARG_TYPE'
   | 'ERR_INVALID_ARG_VALUE'
+  | 'ERR_NOT_AUTHENTICATED'
+  | 'session_domain_mismatch'
   | 'ERR_SESSION_SEAL_INTERNAL'
 
 /* The cookie layer: SessionCookies and its helpers. */
@@ -260,6 +262,23 @@ export declare class SessionCookies {
   writeWithBudget(session: SessionData, cookies: CookieInput, options?: WriteOptions): WriteResult
   /** The deletions the SDK's stateless store emits to sign out. */
   clear(cookies: CookieInput): SetCookie[]
+  /**
+   * `auth0.getSession()` in one call: the session as `read` gives it (the IdP ceiling applied), or
+   * `null`; a session created for another custom domain than `auth0Domain` throws the SDK's
+   * `SessionDomainMismatchError` (`code: "session_domain_mismatch"`).
+   */
+  getSession(cookies: CookieInput, options?: ReadOptions): SessionData | null
+  /**
+   * `auth0.updateSession(session)` in one call, the jar read once: the current session as `getSession`
+   * reads it (none throws `ERR_NOT_AUTHENTICATED`), `session` written with its `internal` kept from it;
+   * returns the `Set-Cookie` list, the request's cookies after the write and the session written.
+   */
+  updateSession(cookies: CookieInput, session: SessionData, options?: WriteOptions): SessionUpdate
+  /**
+   * The deletions that sign out (the SDK store's `delete`): `clear` under the name of the SDK call it
+   * replaces.
+   */
+  deleteSession(cookies: CookieInput): SetCookie[]
   /**
    * Stateful sessions: the id in the session cookie (a v4 JWE of `{ id }`, or a v3 signed
    * `appSession` cookie), or `null`.
@@ -432,6 +451,8 @@ export interface SessionCipherOptions {
 
 /** `cookieOptions` of `new SessionCookies`. */
 export interface SessionCookieOptions {
+  /** The SDK's spelling of `cookieName`. */
+  name?: string
   /** Default `"lax"`. */
   sameSite?: 'lax' | 'strict' | 'none'
   /** Default `false`. */
@@ -441,27 +462,30 @@ export interface SessionCookieOptions {
   domain?: string
   /** Browser-session cookies: the session cookie gets no `maxAge`. */
   transient?: boolean
-  /** The SDK's spelling of `cookieName`. */
-  name?: string
 }
 
 /** Options of `new SessionCookies`. */
 export interface SessionCookiesOptions {
   /** The secret (AUTH0_SECRET), or a list: the first seals, every one unseals (rotation). */
   secret: string | string[]
-  /** Default `"__session"`. */
-  cookieName?: string
+  /** Seconds of slack for `exp` and `nbf`. Default 15, as the SDK. */
+  clockTolerance?: number
+  /** Cookie values (a joined chunked cookie included) longer than this are not read. Default 65536. */
+  maxCookieBytes?: number
   /** Default `true`: each write extends the session by `inactivityDuration`, up to `absoluteDuration`. */
   rolling?: boolean
   /** Seconds from `internal.createdAt`. Default 259200 (3 days). */
   absoluteDuration?: number
   /** Seconds. Default 86400 (1 day). */
   inactivityDuration?: number
+  /** Default `"__session"`. */
+  cookieName?: string
   cookieOptions?: SessionCookieOptions
-  /** Seconds of slack for `exp` and `nbf`. Default 15, as the SDK. */
-  clockTolerance?: number
-  /** Cookie values (a joined chunked cookie included) longer than this are not read. Default 65536. */
-  maxCookieBytes?: number
+  /**
+   * The app's Auth0 domain (`AUTH0_DOMAIN`, the SDK's `domain`): `getSession` and `updateSession`
+   * refuse a session created for another custom domain (`internal.mcd.domain`), as the SDK does.
+   */
+  auth0Domain?: string
 }
 
 /** What `clearSessionId` deletes. */
@@ -476,6 +500,25 @@ export interface SessionIdWriteResult {
   /** The session id the cookie holds: the one given, or a new one (32 hex characters). */
   id: string
   cookies: SetCookie[]
+}
+
+/** What `updateSession` wrote, in one crossing with the jar read once. */
+export interface SessionUpdate {
+  /** The `Set-Cookie` list, in the SDK's order: apply it to the response. */
+  cookies: SetCookie[]
+  /**
+   * The request's cookies after the write, as the SDK leaves them for read-after-write (proxy.ts): set
+   * each on the request's cookie jar, and delete the names it holds that are not here.
+   */
+  requestCookies: RequestCookie[]
+  /** The session written: `session` with `internal` kept from the current session, as the SDK stores it. */
+  session: SessionData
+  /** Bytes of the session cookie(s) set, `name=value` summed in UTF-8 (what the SDK's `setChunkedCookie` returns). */
+  bytes: number
+  /** `bytes >= 4096`: the SDK's threshold for its "431 Request Header Fields Too Large" warning. */
+  overBudget: boolean
+  /** `__FC_i` cookies whose `Set-Cookie` line is 4096 bytes or more (the SDK warns for each). */
+  oversizedCookies: Array<string>
 }
 
 /** Options of `StoreCipher`, the sealing of `session-seal/redis`. */
@@ -515,7 +558,7 @@ export interface ValidationResult {
   errors: Array<ValidationError>
 }
 
-/** Options of `write` and `writeWithBudget`. */
+/** Options of `write`, `writeWithBudget` and `updateSession`. */
 export interface WriteOptions {
   /** The current time in seconds since the epoch (default: the system clock); milliseconds are refused. */
   now?: number

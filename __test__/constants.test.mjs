@@ -1,4 +1,4 @@
-// The SDK's constants are defined once, in the core (crates/core/src/cookies.rs, claims.rs, cipher.rs), and
+// The SDK's constants are defined once, in the core (crates/core/src/stores/cookies/mod.rs, payload/claims.rs, cipher/mod.rs), and
 // exported by the addon. What the typings document as defaults, what the CLI prints and what the stores do
 // when given nothing are held to those exports here, so a change in the core that the prose misses fails.
 

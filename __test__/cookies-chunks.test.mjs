@@ -19,6 +19,8 @@ import {
   STORE_CONFIGS,
   requestCookies,
   sdkEntries,
+  unheldSweeps,
+  browserApply,
 } from './helpers/cookies.mjs';
 
 const require = createRequire(import.meta.url);
@@ -52,11 +54,14 @@ describe('planChunkedCookie is the SDK setChunkedCookie', () => {
         const bytes = sdk.setChunkedCookie('__session', jwe, { ...options }, req, res);
 
         const plan = planChunkedCookie('__session', jwe, options, prior);
-        expect(plan.cookies).toEqual(sdkEntries(res));
+        // The SDK also deletes chunk names above __4 the request does not hold (helpers/cookies.mjs).
+        const unheld = unheldSweeps(sdkEntries(res), prior, '__session');
+        expect(plan.cookies).toEqual(sdkEntries(res).filter((c) => !unheld.has(c.name)));
+        expect(browserApply(prior, plan.cookies)).toBe(browserApply(prior, sdkEntries(res)));
         expect(plan.bytes).toBe(bytes);
         expect(plan.requestCookieHeader).toBe(reqHeaders.get('cookie'));
         expect(plan.cookies.map((c) => serializeSetCookie(c, { now: Date.now() / 1000 }))).toEqual(
-          resHeaders.getSetCookie(),
+          resHeaders.getSetCookie().filter((line) => !unheld.has(line.slice(0, line.indexOf('=')))),
         );
         expect(now).toBe(Math.floor(Date.now() / 1000));
       }
@@ -94,9 +99,38 @@ describe('planChunkedCookie is the SDK setChunkedCookie', () => {
 
   test('a hostile chunk index does not make a billion deletions', () => {
     const plan = planChunkedCookie('__session', 'v', { maxAge: 1 }, '__session__999999999=x; __session__4=y');
-    expect(plan.cookies.length).toBe(1 + 256 + 1);
+    // The session cookie, the fixed range __0 to __4, and the one chunk held above it.
+    expect(plan.cookies.map((c) => c.name)).toEqual([
+      '__session', '__session__0', '__session__1', '__session__2', '__session__3', '__session__4', '__session__999999999',
+    ]);
     expect(plan.cookies.at(-1)).toEqual(expect.objectContaining({ name: '__session__999999999', value: '' }));
     expect(plan.requestCookieHeader).toBe('__session=v');
+  });
+
+  test('a stray __session__250 costs one deletion: 7 Set-Cookie lines where the SDK emits 252', async () => {
+    const secret = randomSecret();
+    const prior = 'theme=dark; __session__250=stray';
+    const jwe = await sdk.encrypt(makeSession(), secret, realNow() + DAY);
+    const options = { httpOnly: true, sameSite: 'lax', secure: false, path: '/', maxAge: DAY };
+    const res = new sdk.ResponseCookies(new Headers());
+    sdk.setChunkedCookie('__session', jwe, { ...options }, requestCookies(prior), res);
+    expect(res.getAll().length).toBe(252);
+
+    const plan = planChunkedCookie('__session', jwe, options, prior);
+    expect(plan.cookies.map((c) => c.name)).toEqual([
+      '__session', '__session__0', '__session__1', '__session__2', '__session__3', '__session__4', '__session__250',
+    ]);
+    // The browser ends up with the same cookies either way.
+    expect(browserApply(prior, plan.cookies)).toBe(browserApply(prior, sdkEntries(res)));
+    // And so do the store's write, update and sign-out.
+    const store = new SessionCookies({ secret });
+    const session = makeSession();
+    const sealed = store.write(session, null).filter((c) => c.value !== '');
+    const jar = `${sealed.map((c) => `${c.name}=${c.value}`).join('; ')}; __session__250=stray`;
+    expect(store.write(session, jar).length).toBe(7);
+    expect(store.updateSession(jar, session).cookies.length).toBe(7);
+    expect(store.clear(jar).length).toBe(7);
+    expect(store.deleteSession(jar).length).toBe(7);
   });
 });
 

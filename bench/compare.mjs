@@ -7,7 +7,8 @@
 // Build the baseline outside the tree, e.g.:
 //   git worktree add /tmp/baseline-src <commit> && cd /tmp/baseline-src && npm ci && npx napi build --release
 //   cp /tmp/baseline-src/*.node /tmp/baseline.node
-// Options: --baseline=PATH (or SESSION_SEAL_BASELINE), --rounds=N (default 120), --json=PATH (write results).
+// Options: --baseline=PATH (or SESSION_SEAL_BASELINE), --rounds=N (default 120), --json=PATH (write results),
+// --cpu (time the process's CPU time instead of the wall clock: steadier on a busy shared machine).
 
 import { createRequire } from 'node:module'
 import { writeFileSync } from 'node:fs'
@@ -24,6 +25,7 @@ if (!baselinePath) {
   process.exit(2)
 }
 const rounds = Number(value('rounds') ?? 120)
+const cpu = args.includes('--cpu')
 const require = createRequire(import.meta.url)
 const builds = { new: require('../index.js'), old: require(resolve(baselinePath)) }
 
@@ -63,6 +65,7 @@ for (const [label, bytes, seed] of [['0.5 KB', 512, 11], ['3 KB', 3072, 12], ['6
   process.stdout.write(`${label} (${json} bytes of JSON): measuring…`)
   const times = await measure([...cases(builds.new, 'new', session, exp), ...cases(builds.old, 'old', session, exp)], {
     rounds,
+    cpu,
   })
   process.stdout.write(' done\n')
   for (const op of OPS) {
@@ -78,5 +81,5 @@ for (const r of rows) {
   console.log(`| ${r.size} | ${r.op} | ${us(r.old)} | ${us(r.new)} | ${r.ratio.toFixed(3)}${r.ratio > 1.05 ? ' ⚠' : ''} |`)
 }
 const worst = rows.reduce((a, b) => (b.ratio > a.ratio ? b : a))
-console.log(`\nworst ratio: ${worst.ratio.toFixed(3)} (${worst.size} ${worst.op}); ${rounds} rounds; baseline ${baselinePath}`)
+console.log(`\nworst ratio: ${worst.ratio.toFixed(3)} (${worst.size} ${worst.op}); ${rounds} rounds${cpu ? ', CPU time' : ''}; baseline ${baselinePath}`)
 if (value('json')) writeFileSync(value('json'), JSON.stringify({ baseline: baselinePath, rounds, rows }, null, 2) + '\n')

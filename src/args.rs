@@ -1,20 +1,23 @@
 //! Reading JavaScript arguments into Rust values with napi-rs's typed API: kinds, numbers, strings,
-//! booleans, options objects, and the argument types every entry point shares (secrets, read options).
-//! What is acceptable is decided by `session_seal_core` (`input`, `keys`, `cipher`), which also words the
-//! errors; this module only reads.
+//! booleans, options objects and their members, secrets, the read options every reader shares. What is
+//! acceptable is decided by `session_seal_core` (`input`, `keys`, `cipher`), which also words the errors;
+//! this module only reads.
 
 use napi::bindgen_prelude::{FromNapiValue, JsObjectValue, Object, Unknown};
 use napi::{JsDate, JsValue, ValueType};
 use napi_derive::napi;
 use std::ffi::CStr;
+use std::fmt::Display;
 
-use crate::js::{self, typed_argument, FromJs};
+use crate::js;
+use crate::mistakes;
+use crate::options::{opt, read_options};
 use session_seal_core::cipher::SessionCipher;
-use session_seal_core::claims::{self, Clock};
 use session_seal_core::error::{internal, Error};
-use session_seal_core::input::{self, wrong_type, ValidateOption};
-use session_seal_core::keys::{check_secret_count, secret_of_wrong_type};
-use session_seal_core::session::Validation;
+use session_seal_core::input::{self, wrong_type, Stringified, ValidateOption};
+use session_seal_core::jose::{check_secret_count, secret_of_wrong_type, Secrets};
+use session_seal_core::payload::Validation;
+use session_seal_core::payload::{self as claims, Clock};
 
 /// A failed Node-API call, as our internal error.
 pub fn napi_failed(what: &str) -> impl Fn(napi::Error) -> Error + '_ {
@@ -55,8 +58,12 @@ pub fn is_array(value: Unknown) -> Result<bool, Error> {
     value.is_array().map_err(napi_failed("isArray"))
 }
 
+pub fn is_promise(value: Unknown) -> Result<bool, Error> {
+    value.is_promise().map_err(napi_failed("isPromise"))
+}
+
 /// A finite number argument.
-pub fn number(value: Unknown, name: &str) -> Result<f64, Error> {
+pub fn number(value: Unknown, name: impl Display) -> Result<f64, Error> {
     match kind(value)? {
         ValueType::Number => input::finite(
             name,
@@ -67,18 +74,19 @@ pub fn number(value: Unknown, name: &str) -> Result<f64, Error> {
 }
 
 /// A number of seconds since the epoch (`expiresAt`, `createdAt`, `now`); milliseconds are refused.
-pub fn epoch_seconds(value: Unknown, name: &str) -> Result<f64, Error> {
-    claims::epoch_seconds(number(value, name)?, name)
+pub fn epoch_seconds(value: Unknown, name: impl Display) -> Result<f64, Error> {
+    let seconds = number(value, &name)?;
+    claims::epoch_seconds(seconds, name)
 }
 
 /// `options.validate` of `seal` and `write` (`"sdk"`, `"strict"` or a boolean).
-pub fn validation(value: Unknown, _name: &str) -> Result<Validation, Error> {
-    let name;
+pub fn validation(value: Unknown, name: impl Display) -> Result<Validation, Error> {
+    let text;
     let option = match kind(value)? {
-        ValueType::Boolean => ValidateOption::Boolean(boolean(value, "options.validate")?),
+        ValueType::Boolean => ValidateOption::Boolean(boolean(value, name)?),
         ValueType::String => {
-            name = js::string(value)?;
-            ValidateOption::Name(&name)
+            text = js::string(value)?;
+            ValidateOption::Name(&text)
         }
         other => ValidateOption::Other(type_word(other)),
     };
@@ -86,7 +94,7 @@ pub fn validation(value: Unknown, _name: &str) -> Result<Validation, Error> {
 }
 
 /// A string argument, copied out of V8.
-pub fn string(value: Unknown, name: &str) -> Result<String, Error> {
+pub fn string(value: Unknown, name: impl Display) -> Result<String, Error> {
     match kind(value)? {
         ValueType::String => js::string(value),
         other => Err(wrong_type(name, "a string", type_word(other))),
@@ -94,7 +102,7 @@ pub fn string(value: Unknown, name: &str) -> Result<String, Error> {
 }
 
 /// A boolean argument.
-pub fn boolean(value: Unknown, name: &str) -> Result<bool, Error> {
+pub fn boolean(value: Unknown, name: impl Display) -> Result<bool, Error> {
     match kind(value)? {
         ValueType::Boolean => bool::from_unknown(value).map_err(napi_failed("boolean")),
         other => Err(wrong_type(name, "a boolean", type_word(other))),
@@ -117,7 +125,10 @@ pub fn utf8_len(value: Unknown) -> Result<usize, Error> {
 }
 
 /// An optional options argument: `undefined`/`null` mean none; anything but an object is refused.
-pub fn options<'env>(value: Unknown<'env>, name: &str) -> Result<Option<Object<'env>>, Error> {
+pub fn options<'env>(
+    value: Unknown<'env>,
+    name: impl Display,
+) -> Result<Option<Object<'env>>, Error> {
     match kind(value)? {
         ValueType::Undefined | ValueType::Null => Ok(None),
         ValueType::Object => Ok(Some(
@@ -140,23 +151,12 @@ pub fn member<'env>(object: &Object<'env>, name: &CStr) -> Result<Option<Unknown
     Ok((kind(value)? != ValueType::Undefined).then_some(value))
 }
 
-/// An optional member read with `read` (named `{prefix}.{name}` in messages).
-pub fn optional<'env, T>(
+/// A member of an options object that may be absent altogether.
+pub fn member_of<'env>(
     object: Option<&Object<'env>>,
     name: &CStr,
-    prefix: &str,
-    read: impl FnOnce(Unknown<'env>, &str) -> Result<T, Error>,
-) -> Result<Option<T>, Error> {
-    let Some(object) = object else {
-        return Ok(None);
-    };
-    match member(object, name)? {
-        None => Ok(None),
-        Some(value) => {
-            let label = format!("{prefix}.{}", name.to_string_lossy());
-            read(value, &label).map(Some)
-        }
-    }
+) -> Result<Option<Unknown<'env>>, Error> {
+    object.map_or(Ok(None), |object| member(object, name))
 }
 
 /// The epoch milliseconds of a `Date`, or `None` for anything else.
@@ -180,7 +180,21 @@ pub fn expiration(value: Unknown, name: &str) -> Result<f64, Error> {
 
 /// The JSON text of an argument that must be a plain object, as V8's `JSON.stringify` writes it.
 pub fn object_json(value: Unknown, name: &str) -> Result<String, Error> {
-    input::object_json(name, kind_word(value)?, || js::stringify(value))
+    if kind(value)? != ValueType::Object {
+        return input::require_object(name, kind_word(value)?).map(|()| String::new());
+    }
+    let json = match js::stringify(value)? {
+        Stringified::Text(text) if text.starts_with('{') && text != "{}" => return Ok(text),
+        other => other,
+    };
+    // What is not plainly an object's JSON: an array, a Promise (which serializes to `{}`), a value whose
+    // `toJSON` gives something else. Asked only here, so the common path pays nothing for it.
+    input::require_object(name, kind_word(value)?)?;
+    let text = input::object_text(name, json)?;
+    if text == "{}" && is_promise(value)? {
+        return Err(mistakes::promise(name, None));
+    }
+    Ok(text)
 }
 
 /// A cookie value argument, refused by length before it is even copied out of V8. What cookies are (an
@@ -204,8 +218,9 @@ fn cookie_checked(
     if kind != ValueType::String {
         return Err(wrong_type("cookie value", "a string", type_word(kind)));
     }
-    if check_size(utf16_len(value)?).is_ok() {
-        if let Some(text) = js::ascii_string(value)? {
+    let units = utf16_len(value)?;
+    if check_size(units).is_ok() {
+        if let Some(text) = js::ascii_string_of(value, units)? {
             return Ok(text);
         }
     }
@@ -214,32 +229,36 @@ fn cookie_checked(
 }
 
 /// `secret: string | string[]`, newest first; a list is counted before any element is read.
-pub struct Secrets(pub Vec<String>);
-
-impl FromJs for Secrets {
-    fn from_js(value: Unknown) -> Result<Self, Error> {
-        match kind(value)? {
-            ValueType::String => Ok(Secrets(vec![js::string(value)?])),
-            ValueType::Object if is_array(value)? => {
-                let list = Object::from_unknown(value).map_err(napi_failed("array"))?;
-                let len = list
-                    .get_array_length_unchecked()
-                    .map_err(napi_failed("array length"))?;
-                check_secret_count(len as usize)?;
-                (0..len)
-                    .map(|i| {
-                        let item: Unknown =
-                            list.get_element(i).map_err(napi_failed("array element"))?;
-                        match kind(item)? {
-                            ValueType::String => js::string(item),
-                            other => Err(secret_of_wrong_type(Some(i as usize), type_word(other))),
-                        }
-                    })
-                    .collect::<Result<_, _>>()
-                    .map(Secrets)
-            }
-            other => Err(secret_of_wrong_type(None, type_word(other))),
+pub fn secrets(value: Unknown) -> Result<Secrets, Error> {
+    match kind(value)? {
+        ValueType::String => Ok(Secrets::new(vec![js::string(value)?])),
+        ValueType::Object if is_array(value)? => {
+            let list = Object::from_unknown(value).map_err(napi_failed("array"))?;
+            let len = list
+                .get_array_length_unchecked()
+                .map_err(napi_failed("array length"))?;
+            check_secret_count(len as usize)?;
+            (0..len)
+                .map(|i| {
+                    let item: Unknown =
+                        list.get_element(i).map_err(napi_failed("array element"))?;
+                    match kind(item)? {
+                        ValueType::String => js::string(item),
+                        other => Err(secret_of_wrong_type(Some(i as usize), type_word(other))),
+                    }
+                })
+                .collect::<Result<_, _>>()
+                .map(Secrets::new)
         }
+        other => Err(secret_of_wrong_type(None, type_word(other))),
+    }
+}
+
+/// The `secret` member of an options object: required, so an absent one is named as `undefined`.
+pub fn secret(value: Option<Unknown>, _name: impl Display) -> Result<Secrets, Error> {
+    match value {
+        Some(value) => secrets(value),
+        None => Err(secret_of_wrong_type(None, "undefined")),
     }
 }
 
@@ -250,16 +269,11 @@ pub struct ReadOptions {
     pub now: Option<f64>,
 }
 
-impl FromJs for ReadOptions {
-    fn from_js(value: Unknown) -> Result<Self, Error> {
-        let options = options(value, "options")?;
-        Ok(ReadOptions {
-            now: optional(options.as_ref(), c"now", "options", epoch_seconds)?,
-        })
+read_options! {
+    ReadOptions in "options" {
+        now: opt(epoch_seconds),
     }
 }
-
-typed_argument!(ReadOptions);
 
 impl ReadOptions {
     /// The clock of a read with `cipher`: `now` (or the system clock) with the cipher's tolerance.

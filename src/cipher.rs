@@ -4,12 +4,13 @@ use napi::bindgen_prelude::Unknown;
 use napi::{Env, JsString};
 use napi_derive::napi;
 
-use crate::args::{self, ReadOptions, Secrets};
-use crate::js::{typed_argument, CreateString, FromJs, Json};
+use crate::args::{self, ReadOptions};
+use crate::js::{CreateString, Json};
+use crate::options::{opt, read_options};
 use crate::{guard, warn_if_short_secret, Code};
 use session_seal_core::cipher::{CipherOptions, SessionCipher as CoreCipher};
-use session_seal_core::error::{invalid_arg_type, Error};
-use session_seal_core::session::Validation;
+use session_seal_core::jose::Secrets;
+use session_seal_core::payload::Validation;
 
 /// Options of `new SessionCipher`.
 #[napi(object, object_from_js = false, object_to_js = false)]
@@ -23,17 +24,13 @@ pub struct SessionCipherOptions {
     pub max_cookie_bytes: Option<f64>,
 }
 
-impl FromJs for SessionCipherOptions {
-    fn from_js(value: Unknown) -> Result<Self, Error> {
-        let object = args::options(value, "options")?.ok_or_else(|| {
-            invalid_arg_type("new SessionCipher(options) needs an options object with a secret")
-        })?;
-        let options = Some(&object);
-        Ok(SessionCipherOptions {
-            secret: Secrets::from_js(args::get(&object, c"secret")?)?,
-            clock_tolerance: args::optional(options, c"clockTolerance", "options", args::number)?,
-            max_cookie_bytes: args::optional(options, c"maxCookieBytes", "options", args::number)?,
-        })
+read_options! {
+    SessionCipherOptions in "options"
+        required "new SessionCipher(options) needs an options object with a secret"
+    {
+        secret: args::secret,
+        clock_tolerance: opt(args::number),
+        max_cookie_bytes: opt(args::number),
     }
 }
 
@@ -45,16 +42,11 @@ pub struct SealOptions {
     pub validate: Option<Validation>,
 }
 
-impl FromJs for SealOptions {
-    fn from_js(value: Unknown) -> Result<Self, Error> {
-        let options = args::options(value, "options")?;
-        Ok(SealOptions {
-            validate: args::optional(options.as_ref(), c"validate", "options", args::validation)?,
-        })
+read_options! {
+    SealOptions in "options" {
+        validate: opt(args::validation),
     }
 }
-
-typed_argument!(SessionCipherOptions, SealOptions);
 
 /// What `open` finds in a cookie that passes every check.
 #[napi(object, object_from_js = false)]
@@ -80,7 +72,7 @@ impl SessionCipher {
         guard(|| {
             let cipher_options =
                 CipherOptions::new(options.clock_tolerance, options.max_cookie_bytes)?;
-            let inner = CoreCipher::new(&options.secret.0, cipher_options)?;
+            let inner = CoreCipher::new(options.secret.as_slice(), cipher_options)?;
             warn_if_short_secret(env, inner.ring())?;
             Ok(SessionCipher { inner })
         })
@@ -100,8 +92,8 @@ impl SessionCipher {
             let validation = options.and_then(|o| o.validate).unwrap_or_default();
             let session = args::object_json(session, "session")?;
             let expires_at = args::epoch_seconds(expires_at, "expiresAt")?;
-            let cookie = self.inner.seal_session(&session, expires_at, validation)?;
-            env.create_string_latin1_or_utf8(&cookie)
+            let cookie = self.inner.seal_session(session, expires_at, validation)?;
+            env.create_cookie_string(&cookie)
         })
     }
 
@@ -117,7 +109,7 @@ impl SessionCipher {
             let payload = args::object_json(payload, "payload")?;
             let expires_at = args::epoch_seconds(expires_at, "expiresAt")?;
             let cookie = self.inner.seal_payload(&payload, expires_at, None)?;
-            env.create_string_latin1_or_utf8(&cookie)
+            env.create_cookie_string(&cookie)
         })
     }
 
@@ -151,7 +143,7 @@ impl SessionCipher {
             let opened = self.inner.open(&cookie, clock)?;
             Ok(OpenResult {
                 payload: Json(opened.payload),
-                protected_header: Json(opened.header.json),
+                protected_header: Json(opened.header.json.into_owned()),
                 key_index: opened.key_index as u32,
             })
         })

@@ -2,7 +2,8 @@
 //! JavaScript: the CLI prints them and the tests hold the typings' documented defaults to them.
 
 use napi_derive::napi;
-use session_seal_core::{cipher, claims, cookies, keys};
+use session_seal_core::stores::cookies;
+use session_seal_core::{cipher, jose as keys, payload as claims};
 
 /// The v4 session cookie's default name (`cookieName`).
 #[napi]

@@ -1,24 +1,27 @@
-//! `SessionCookies` for JavaScript: thin glue over `session_seal_core::cookies`. A jar crosses the boundary
+//! `SessionCookies` for JavaScript: thin glue over `session_seal_core::stores::cookies`. A jar crosses the boundary
 //! in one piece (`jar`); sessions come back through V8's `JSON.parse`, `Set-Cookie` lists as typed objects.
 
 use napi::bindgen_prelude::Unknown;
 use napi::{Env, ValueType};
 use napi_derive::napi;
 
-use crate::args::{self, ReadOptions, Secrets};
-use crate::js::{typed_argument, FromJs, Json};
+use crate::args::{self, ReadOptions};
+use crate::js::{FromJs, Json};
+use crate::options::{nested, opt, read_options};
 use crate::set_cookie::list;
-use crate::{guard, jar, warn_if_short_secret, Code};
-use session_seal_core::cipher::CipherOptions;
-use session_seal_core::cookies::{self, CookieConfig, StoreOptions};
-use session_seal_core::error::{invalid_arg_type, Error};
+use crate::{guard, guard_named, jar, warn_if_short_secret, Code};
 use session_seal_core::input::{absent_if_too_large, wrong_type};
-use session_seal_core::inspect;
-use session_seal_core::session::Validation;
+use session_seal_core::jose::Secrets;
+use session_seal_core::payload::Validation;
+use session_seal_core::stores::cookies::inspect;
+use session_seal_core::stores::cookies::{self, require_session};
+use session_seal_core::Error;
 
 /// `cookieOptions` of `new SessionCookies`.
 #[napi(object, object_from_js = false, object_to_js = false)]
 pub struct SessionCookieOptions {
+    /// The SDK's spelling of `cookieName`.
+    pub name: Option<String>,
     /// Default `"lax"`.
     #[napi(ts_type = "'lax' | 'strict' | 'none'")]
     pub same_site: Option<String>,
@@ -29,8 +32,17 @@ pub struct SessionCookieOptions {
     pub domain: Option<String>,
     /// Browser-session cookies: the session cookie gets no `maxAge`.
     pub transient: Option<bool>,
-    /// The SDK's spelling of `cookieName`.
-    pub name: Option<String>,
+}
+
+read_options! {
+    SessionCookieOptions in "options.cookieOptions" as cookies::SessionCookieOptions {
+        name: opt(args::string),
+        same_site: opt(args::string),
+        secure: opt(args::boolean),
+        path: opt(args::string),
+        domain: opt(args::string),
+        transient: opt(args::boolean),
+    }
 }
 
 /// Options of `new SessionCookies`.
@@ -39,69 +51,42 @@ pub struct SessionCookiesOptions {
     /// The secret (AUTH0_SECRET), or a list: the first seals, every one unseals (rotation).
     #[napi(ts_type = "string | string[]")]
     pub secret: Secrets,
-    /// Default `"__session"`.
-    pub cookie_name: Option<String>,
+    /// Seconds of slack for `exp` and `nbf`. Default 15, as the SDK.
+    pub clock_tolerance: Option<f64>,
+    /// Cookie values (a joined chunked cookie included) longer than this are not read. Default 65536.
+    pub max_cookie_bytes: Option<f64>,
     /// Default `true`: each write extends the session by `inactivityDuration`, up to `absoluteDuration`.
     pub rolling: Option<bool>,
     /// Seconds from `internal.createdAt`. Default 259200 (3 days).
     pub absolute_duration: Option<f64>,
     /// Seconds. Default 86400 (1 day).
     pub inactivity_duration: Option<f64>,
-    pub cookie_options: Option<SessionCookieOptions>,
-    /// Seconds of slack for `exp` and `nbf`. Default 15, as the SDK.
-    pub clock_tolerance: Option<f64>,
-    /// Cookie values (a joined chunked cookie included) longer than this are not read. Default 65536.
-    pub max_cookie_bytes: Option<f64>,
+    /// Default `"__session"`.
+    pub cookie_name: Option<String>,
+    pub cookie_options: Option<cookies::SessionCookieOptions>,
+    /// The app's Auth0 domain (`AUTH0_DOMAIN`, the SDK's `domain`): `getSession` and `updateSession`
+    /// refuse a session created for another custom domain (`internal.mcd.domain`), as the SDK does.
+    pub auth0_domain: Option<String>,
 }
 
-impl FromJs for SessionCookiesOptions {
-    fn from_js(value: Unknown) -> Result<Self, Error> {
-        let object = args::options(value, "options")?.ok_or_else(|| {
-            invalid_arg_type("new SessionCookies(options) needs an options object with a secret")
-        })?;
-        let secret = Secrets::from_js(args::get(&object, c"secret")?)?;
-        let o = Some(&object);
-        // Read in this order, so the first wrong member is the one reported.
-        let clock_tolerance = args::optional(o, c"clockTolerance", "options", args::number)?;
-        let max_cookie_bytes = args::optional(o, c"maxCookieBytes", "options", args::number)?;
-        let rolling = args::optional(o, c"rolling", "options", args::boolean)?;
-        let absolute_duration = args::optional(o, c"absoluteDuration", "options", args::number)?;
-        let inactivity_duration =
-            args::optional(o, c"inactivityDuration", "options", args::number)?;
-        let cookie = match args::member(&object, c"cookieOptions")? {
-            Some(value) => args::options(value, "options.cookieOptions")?,
-            None => None,
-        };
-        let c = cookie.as_ref();
-        let cookie_name = args::optional(o, c"cookieName", "options", args::string)?;
-        let name = match cookie_name {
-            Some(_) => None,
-            None => args::optional(c, c"name", "options", |v, _| {
-                args::string(v, "options.cookieName")
-            })?,
-        };
-        let prefix = "options.cookieOptions";
-        Ok(SessionCookiesOptions {
-            secret,
-            cookie_name,
-            rolling,
-            absolute_duration,
-            inactivity_duration,
-            cookie_options: Some(SessionCookieOptions {
-                same_site: args::optional(c, c"sameSite", prefix, args::string)?,
-                secure: args::optional(c, c"secure", prefix, args::boolean)?,
-                path: args::optional(c, c"path", prefix, args::string)?,
-                domain: args::optional(c, c"domain", prefix, args::string)?,
-                transient: args::optional(c, c"transient", prefix, args::boolean)?,
-                name,
-            }),
-            clock_tolerance,
-            max_cookie_bytes,
-        })
+read_options! {
+    SessionCookiesOptions in "options"
+        required "new SessionCookies(options) needs an options object with a secret"
+        as cookies::SessionCookiesOptions
+    {
+        secret: args::secret,
+        clock_tolerance: opt(args::number),
+        max_cookie_bytes: opt(args::number),
+        rolling: opt(args::boolean),
+        absolute_duration: opt(args::number),
+        inactivity_duration: opt(args::number),
+        cookie_name: opt(args::string),
+        cookie_options: opt(nested),
+        auth0_domain: opt(args::string),
     }
 }
 
-/// Options of `write` and `writeWithBudget`.
+/// Options of `write`, `writeWithBudget` and `updateSession`.
 #[napi(object, object_from_js = false, object_to_js = false)]
 pub struct WriteOptions {
     /// The current time in seconds since the epoch (default: the system clock); milliseconds are refused.
@@ -111,18 +96,20 @@ pub struct WriteOptions {
     pub validate: Option<Validation>,
 }
 
-impl FromJs for WriteOptions {
-    fn from_js(value: Unknown) -> Result<Self, Error> {
-        let options = args::options(value, "options")?;
-        let o = options.as_ref();
-        Ok(WriteOptions {
-            now: args::optional(o, c"now", "options", args::epoch_seconds)?,
-            validate: args::optional(o, c"validate", "options", args::validation)?,
-        })
+read_options! {
+    WriteOptions in "options" {
+        now: opt(args::epoch_seconds),
+        validate: opt(args::validation),
     }
 }
 
-typed_argument!(SessionCookiesOptions, WriteOptions);
+impl WriteOptions {
+    fn now_and_validation(options: Option<WriteOptions>) -> (Option<f64>, Validation) {
+        options.map_or((None, Validation::default()), |o| {
+            (o.now, o.validate.unwrap_or_default())
+        })
+    }
+}
 
 /// What `writeWithBudget` plans, and what the SDK would say about its size.
 #[napi(object, object_from_js = false)]
@@ -138,6 +125,27 @@ pub struct WriteResult {
     pub oversized_cookies: Vec<String>,
     /// The request's `Cookie` header after the write, as the SDK leaves it for read-after-write.
     pub request_cookie_header: String,
+}
+
+/// What `updateSession` wrote, in one crossing with the jar read once.
+#[napi(object, object_from_js = false)]
+pub struct SessionUpdate {
+    /// The `Set-Cookie` list, in the SDK's order: apply it to the response.
+    #[napi(ts_type = "SetCookie[]")]
+    pub cookies: Json,
+    /// The request's cookies after the write, as the SDK leaves them for read-after-write (proxy.ts): set
+    /// each on the request's cookie jar, and delete the names it holds that are not here.
+    #[napi(ts_type = "RequestCookie[]")]
+    pub request_cookies: Json,
+    /// The session written: `session` with `internal` kept from the current session, as the SDK stores it.
+    #[napi(ts_type = "SessionData")]
+    pub session: Json,
+    /// Bytes of the session cookie(s) set, `name=value` summed in UTF-8 (what the SDK's `setChunkedCookie` returns).
+    pub bytes: u32,
+    /// `bytes >= 4096`: the SDK's threshold for its "431 Request Header Fields Too Large" warning.
+    pub over_budget: bool,
+    /// `__FC_i` cookies whose `Set-Cookie` line is 4096 bytes or more (the SDK warns for each).
+    pub oversized_cookies: Vec<String>,
 }
 
 /// What `writeSessionId` writes.
@@ -169,32 +177,13 @@ pub struct SessionCookies {
 #[napi]
 impl SessionCookies {
     #[napi(constructor)]
-    pub fn new(env: &Env, options: SessionCookiesOptions) -> napi::Result<Self, Code> {
+    pub fn new(
+        env: &Env,
+        #[napi(ts_arg_type = "SessionCookiesOptions")] options: Unknown,
+    ) -> napi::Result<Self, Code> {
         guard(|| {
-            let cipher = CipherOptions::new(options.clock_tolerance, options.max_cookie_bytes)?;
-            let cookie = options.cookie_options.unwrap_or(SessionCookieOptions {
-                same_site: None,
-                secure: None,
-                path: None,
-                domain: None,
-                transient: None,
-                name: None,
-            });
-            let config = CookieConfig::new(StoreOptions {
-                rolling: options.rolling,
-                absolute_duration: options.absolute_duration,
-                inactivity_duration: options.inactivity_duration,
-                cookie_name: options.cookie_name,
-                cookie: cookies::SessionCookieOptions {
-                    name: cookie.name,
-                    same_site: cookie.same_site,
-                    secure: cookie.secure,
-                    path: cookie.path,
-                    domain: cookie.domain,
-                    transient: cookie.transient,
-                },
-            })?;
-            let inner = cookies::SessionCookies::new(&options.secret.0, cipher, config)?;
+            let options = cookies::SessionCookiesOptions::from_js(options)?;
+            let inner = cookies::SessionCookies::from_options(options)?;
             warn_if_short_secret(env, inner.cipher().ring())?;
             Ok(SessionCookies { inner })
         })
@@ -285,6 +274,64 @@ impl SessionCookies {
         guard(|| Ok(list(&self.inner.clear(&jar::jar(env, cookies)?))))
     }
 
+    /// `auth0.getSession()` in one call: the session as `read` gives it (the IdP ceiling applied), or
+    /// `null`; a session created for another custom domain than `auth0Domain` throws the SDK's
+    /// `SessionDomainMismatchError` (`code: "session_domain_mismatch"`).
+    #[napi(ts_return_type = "SessionData | null")]
+    pub fn get_session(
+        &self,
+        env: &Env,
+        #[napi(ts_arg_type = "CookieInput")] cookies: Unknown,
+        #[napi(ts_arg_type = "ReadOptions")] options: Option<ReadOptions>,
+    ) -> napi::Result<Option<Json>, Code> {
+        guard_named(env, || {
+            let clock = ReadOptions::clock(&options, self.inner.cipher())?;
+            let Some(jar) = absent_if_too_large(jar::jar(env, cookies))? else {
+                return Ok(None);
+            };
+            Ok(self.inner.get_session(&jar, clock)?.map(Json))
+        })
+    }
+
+    /// `auth0.updateSession(session)` in one call, the jar read once: the current session as `getSession`
+    /// reads it (none throws `ERR_NOT_AUTHENTICATED`), `session` written with its `internal` kept from it;
+    /// returns the `Set-Cookie` list, the request's cookies after the write and the session written.
+    #[napi]
+    pub fn update_session(
+        &self,
+        env: &Env,
+        #[napi(ts_arg_type = "CookieInput")] cookies: Unknown,
+        #[napi(ts_arg_type = "SessionData")] session: Unknown,
+        #[napi(ts_arg_type = "WriteOptions")] options: Option<WriteOptions>,
+    ) -> napi::Result<SessionUpdate, Code> {
+        guard_named(env, || {
+            let (now, validation) = WriteOptions::now_and_validation(options);
+            let jar = jar::jar(env, cookies)?;
+            require_session(args::kind_word(session)?)?;
+            let session = args::object_json(session, "session")?;
+            let done = self.inner.update_session(&jar, &session, now, validation)?;
+            Ok(SessionUpdate {
+                cookies: list(&done.write.cookies),
+                request_cookies: Json(cookies::request_cookies_json(&done.write.jar)),
+                session: Json(done.session),
+                bytes: done.write.bytes as u32,
+                over_budget: done.write.over_budget,
+                oversized_cookies: done.write.oversized_cookies,
+            })
+        })
+    }
+
+    /// The deletions that sign out (the SDK store's `delete`): `clear` under the name of the SDK call it
+    /// replaces.
+    #[napi(ts_return_type = "SetCookie[]")]
+    pub fn delete_session(
+        &self,
+        env: &Env,
+        #[napi(ts_arg_type = "CookieInput")] cookies: Unknown,
+    ) -> napi::Result<Json, Code> {
+        self.clear(env, cookies)
+    }
+
     /// Stateful sessions: the id in the session cookie (a v4 JWE of `{ id }`, or a v3 signed
     /// `appSession` cookie), or `null`.
     #[napi]
@@ -363,10 +410,7 @@ impl SessionCookies {
         cookies: Unknown,
         options: Option<WriteOptions>,
     ) -> Result<cookies::WriteOutcome, Error> {
-        let (now, validation) = match options {
-            Some(o) => (o.now, o.validate.unwrap_or_default()),
-            None => (None, Validation::default()),
-        };
+        let (now, validation) = WriteOptions::now_and_validation(options);
         let now = cookies::epoch(now)?;
         let session = args::object_json(session, "session")?;
         let jar = jar::jar(env, cookies)?;

@@ -1,6 +1,6 @@
 //! `encrypt` / `decrypt`: drop-in replacements for the SDK's `server/cookies` functions, same arguments and
 //! results, promises included (every failure rejects, as in the SDK). The rules are
-//! `session_seal_core::dropin`'s; derived keys come from `session_seal_core::key_cache`.
+//! `session_seal_core::cipher::dropin`'s; derived keys come from `session_seal_core::cipher::key_cache`.
 
 use napi::bindgen_prelude::{JsObjectValue, Object, PromiseRaw, Unknown};
 use napi::{Env, JsString, ValueType};
@@ -8,22 +8,22 @@ use napi_derive::napi;
 use std::ffi::CString;
 use std::sync::Arc;
 
-use crate::args::{self, Secrets};
-use crate::js::{CreateString, FromJs, Json};
+use crate::args;
+use crate::js::{CreateString, Json};
 use crate::{guard, settled, warn_if_short_secret, Code};
+use session_seal_core::cipher::dropin;
+use session_seal_core::cipher::key_cache::KeyCache;
 use session_seal_core::cipher::SessionCipher;
-use session_seal_core::dropin;
 use session_seal_core::error::{invalid_arg_type, Error};
 use session_seal_core::input::{self, wrong_type};
-use session_seal_core::key_cache::KeyCache;
 
 static KEY_CACHE: KeyCache = KeyCache::new();
 
 /// The cipher for these secrets from the process-wide cache; a newly derived one may warn, which calls
 /// into JavaScript, so only after the cache's lock is released (audit finding L2).
 fn cached_cipher(env: &Env, secret: Unknown) -> Result<Arc<SessionCipher>, Error> {
-    let secrets = Secrets::from_js(secret)?;
-    let (cipher, derived) = KEY_CACHE.get(&secrets.0)?;
+    let secrets = args::secrets(secret)?;
+    let (cipher, derived) = KEY_CACHE.get(secrets.as_slice())?;
     if derived {
         warn_if_short_secret(env, cipher.ring())?;
     }
@@ -48,7 +48,12 @@ pub fn encrypt<'env>(
             let headers = match additional_headers {
                 Some(headers) => match args::options(headers, "additionalHeaders")? {
                     Some(object) => {
-                        dropin::refuse_undefined_algorithms(|name| own_undefined(&object, name))?;
+                        // `{ enc: undefined }` would vanish from the JSON text: asked before it is made.
+                        for (name, label) in dropin::ALGORITHM_MEMBERS {
+                            if own_undefined(&object, name)? {
+                                return Err(dropin::undefined_algorithm(label));
+                            }
+                        }
                         Some(args::object_json(headers, "additionalHeaders")?)
                     }
                     None => None,
@@ -56,7 +61,7 @@ pub fn encrypt<'env>(
                 None => None,
             };
             let cookie = cipher.seal_payload(&payload, expiration, headers.as_deref())?;
-            env.create_string_latin1_or_utf8(&cookie)
+            env.create_cookie_string(&cookie)
         })();
         settled(env, outcome)
     })
@@ -118,10 +123,12 @@ fn open(
         None => None,
     };
     if let Some(options) = &options {
-        dropin::refuse_unimplemented_options(|name| {
-            let name = CString::new(name).map_err(|_| invalid_arg_type("an option name"))?;
-            Ok(args::member(options, &name)?.is_some())
-        })?;
+        for name in dropin::UNIMPLEMENTED_OPTIONS {
+            let member = CString::new(name).map_err(|_| invalid_arg_type("an option name"))?;
+            if args::member(options, &member)?.is_some() {
+                return Err(dropin::unimplemented_option(name));
+            }
+        }
     }
     let clock = cipher.clock(current_date(options.as_ref())?)?;
     if args::kind(cookie)? != ValueType::String {

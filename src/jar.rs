@@ -4,19 +4,18 @@
 
 use napi::bindgen_prelude::{FromNapiValue, Object, Unknown};
 use napi::bindgen_prelude::{Function, JsObjectValue, KeyCollectionMode, KeyConversion, KeyFilter};
-use napi::{Env, JsValue, ValueType};
+use napi::{Env, ValueType};
 use std::ffi::CStr;
 
 use crate::args::{self, napi_failed, type_word};
-use crate::js;
-use session_seal_core::cookies::{
-    check_jar_len, get_all_threw, jar_from_stringified, jar_of_wrong_type,
-    refuse_what_is_not_a_jar, Jar, JarBudget,
-};
-use session_seal_core::error::Error;
+use crate::{js, mistakes};
+use session_seal_core::input::{not_serializable, Stringified};
+use session_seal_core::stores::cookies::{check_jar_len, Jar, JarBudget};
+use session_seal_core::Error;
 
 /// A jar argument (`CookieInput`): a `Cookie` header; `null`/`undefined` (no cookies); an object with
-/// `getAll()`; a `{ name, value }` list; or a `name → value` object.
+/// `getAll()`; a `{ name, value }` list; or a `name → value` object. What is no jar at all (a Promise, a
+/// request, a `Headers` or `Map`) is refused with what to pass instead.
 pub fn jar(env: &Env, value: Unknown) -> Result<Jar, Error> {
     match args::kind(value)? {
         ValueType::Undefined | ValueType::Null => Ok(Jar::new()),
@@ -25,16 +24,19 @@ pub fn jar(env: &Env, value: Unknown) -> Result<Jar, Error> {
             Ok(Jar::parse_header(&js::string(value)?))
         }
         ValueType::Object => {
-            let object = Object::from_unknown(value).map_err(napi_failed("object"))?;
             // A Promise first, without touching its members: Next.js warns when a property of the
             // `cookies()` Promise is read.
-            let is_promise = value.is_promise().map_err(napi_failed("isPromise"))?;
-            let mut get_all = None;
-            refuse_what_is_not_a_jar(is_promise, || {
-                get_all = method(&object, c"getAll")?;
-                Ok(get_all.is_none()
-                    && args::kind(args::get(&object, c"headers")?)? == ValueType::Object)
-            })?;
+            if args::is_promise(value)? {
+                return Err(mistakes::promise("cookies", Some("cookies()")));
+            }
+            let object = Object::from_unknown(value).map_err(napi_failed("object"))?;
+            let get_all = method(&object, c"getAll")?;
+            // A request has an object `headers` (a cookie called `headers` holds a string).
+            if get_all.is_none()
+                && args::kind(args::get(&object, c"headers")?)? == ValueType::Object
+            {
+                return Err(mistakes::request_for_cookies());
+            }
             let list = match get_all {
                 None => value,
                 Some(get_all) => match get_all.apply(object, ()) {
@@ -42,16 +44,22 @@ pub fn jar(env: &Env, value: Unknown) -> Result<Jar, Error> {
                     Err(_) => {
                         let message = js::take_exception(env)?
                             .unwrap_or_else(|| "a JavaScript exception".to_string());
-                        return Err(get_all_threw(&message));
+                        return Err(mistakes::get_all_threw(&message));
                     }
                 },
             };
             refuse_oversized(env, list)?;
-            jar_from_stringified(js::stringify(list)?, || {
-                Ok(method(&object, c"get")?.is_some())
-            })
+            match js::stringify(list)? {
+                // A `Headers` or a `Map` stringifies so: refused rather than read as a jar without cookies.
+                Stringified::Text(text) if text == "{}" && method(&object, c"get")?.is_some() => {
+                    Err(mistakes::map_for_cookies())
+                }
+                Stringified::Text(text) => Jar::from_json(&text),
+                Stringified::Undefined => Err(mistakes::get_all_not_a_list()),
+                Stringified::Threw(message) => Err(not_serializable("cookies", &message)),
+            }
         }
-        other => Err(jar_of_wrong_type(type_word(other))),
+        other => Err(mistakes::cookies_of_wrong_type(type_word(other))),
     }
 }
 

@@ -69,8 +69,15 @@ fn check(status: sys::napi_status, what: &str) -> Result<(), Error> {
     }
 }
 
-/// `JSON.parse` and `JSON.stringify` of this environment, looked up on first use.
-fn json_functions(env: sys::napi_env) -> Result<(sys::napi_value, sys::napi_value), Error> {
+/// Which of V8's JSON functions.
+#[derive(Clone, Copy)]
+enum JsonFunction {
+    Parse,
+    Stringify,
+}
+
+/// `JSON.parse` or `JSON.stringify` of this environment, looked up on first use.
+fn json_function(env: sys::napi_env, which: JsonFunction) -> Result<sys::napi_value, Error> {
     let cached = JSON_REFS.with(|cache| {
         cache
             .borrow()
@@ -82,10 +89,13 @@ fn json_functions(env: sys::napi_env) -> Result<(sys::napi_value, sys::napi_valu
         Some(refs) => refs,
         None => cache_json_functions(env)?,
     };
-    Ok((
-        reference_value(env, parse)?,
-        reference_value(env, stringify)?,
-    ))
+    reference_value(
+        env,
+        match which {
+            JsonFunction::Parse => parse,
+            JsonFunction::Stringify => stringify,
+        },
+    )
 }
 
 fn cache_json_functions(env: sys::napi_env) -> Result<(sys::napi_ref, sys::napi_ref), Error> {
@@ -167,7 +177,7 @@ fn call(
 
 /// `JSON.parse(text)` for text this library produced or checked.
 fn parse(env: sys::napi_env, text: &str) -> Result<sys::napi_value, Error> {
-    let (parse, _) = json_functions(env)?;
+    let parse = json_function(env, JsonFunction::Parse)?;
     let arg = Env::from_raw(env).create_string_latin1_or_utf8(text)?.raw();
     call(env, parse, arg)?
         .map_err(|message| internal(format!("JSON.parse refused checked JSON: {message}")))
@@ -176,7 +186,7 @@ fn parse(env: sys::napi_env, text: &str) -> Result<sys::napi_value, Error> {
 /// What `JSON.stringify(value)` makes of a value: its text, `undefined`, or what it threw.
 pub fn stringify(value: Unknown) -> Result<Stringified, Error> {
     let env = value.value().env;
-    let (_, stringify) = json_functions(env)?;
+    let stringify = json_function(env, JsonFunction::Stringify)?;
     Ok(match call(env, stringify, value.raw())? {
         Err(message) => Stringified::Threw(message),
         Ok(text) => {
@@ -225,10 +235,19 @@ pub fn take_exception(env: &Env) -> Result<Option<String>, Error> {
 
 /// Creating strings: ASCII (every cookie, most JSON) as Latin-1, which V8 copies without decoding.
 pub trait CreateString {
+    /// The string, as Latin-1 when it is ASCII.
     fn create_string_latin1_or_utf8(&self, text: &str) -> Result<JsString<'_>, Error>;
+    /// A compact JWE, base64url and dots by construction: copied as Latin-1 without looking.
+    fn create_cookie_string(&self, cookie: &str) -> Result<JsString<'_>, Error>;
 }
 
 impl CreateString for Env {
+    fn create_cookie_string(&self, cookie: &str) -> Result<JsString<'_>, Error> {
+        debug_assert!(cookie.is_ascii());
+        self.create_string_latin1(cookie.as_bytes())
+            .map_err(|e| internal(format!("Node-API call failed: string creation ({e})")))
+    }
+
     fn create_string_latin1_or_utf8(&self, text: &str) -> Result<JsString<'_>, Error> {
         // emnapi (the WebAssembly build's Node-API) copies a Latin-1 string into V8 one character at a time,
         // and a UTF-8 one with TextDecoder in one go: there UTF-8 is the fast way for ASCII too.
@@ -276,13 +295,70 @@ fn utf16_len(value: Unknown) -> Result<usize, Error> {
 /// One V8 copy and no length scan (V8's UTF-8 length count costs more than the copy itself): a buffer of
 /// one byte per UTF-16 unit holds the whole string exactly when every character is ASCII.
 pub fn ascii_string(value: Unknown) -> Result<Option<String>, Error> {
-    let units = utf16_len(value)?;
-    let mut buffer = Vec::with_capacity(units + 1);
-    let written = write_utf8(value, &mut buffer)?;
-    Ok((written == units && buffer.is_ascii()).then(|| {
-        // SAFETY: ASCII is UTF-8.
-        unsafe { String::from_utf8_unchecked(buffer) }
-    }))
+    ascii_string_of(value, utf16_len(value)?)
+}
+
+/// Room left after a copied string, so that a session's `exp` member is appended in place.
+const SPARE: usize = 32;
+
+/// `ascii_string` of a string whose length in UTF-16 units is known.
+///
+/// The string is copied out as UTF-16 into a per-thread scratch buffer, then narrowed: V8 writes UTF-16
+/// from any string shape as it is (the text `JSON.stringify` returns is a rope, which a UTF-8 copy would
+/// first flatten into a new heap string, then encode character by character), and both the widening and
+/// the narrowing are plain loops the compilers vectorize.
+pub fn ascii_string_of(value: Unknown, units: usize) -> Result<Option<String>, Error> {
+    UTF16_SCRATCH.with(|scratch| {
+        // No JavaScript runs while the scratch buffer is borrowed, so nothing can borrow it again.
+        let mut wide = scratch.borrow_mut();
+        wide.clear();
+        wide.reserve(units + 1);
+        let mut written = 0;
+        check(
+            // SAFETY: `value` is a string of its environment during the current call; `wide` has room for
+            // `units + 1` UTF-16 units at its pointer, and V8 writes at most that many (NUL included) and
+            // reports how many.
+            unsafe {
+                sys::napi_get_value_string_utf16(
+                    value.value().env,
+                    value.raw(),
+                    wide.as_mut_ptr(),
+                    units + 1,
+                    &mut written,
+                )
+            },
+            "string copy",
+        )?;
+        // SAFETY: V8 initialized `written` units (at most `units`, the NUL after them) within the capacity.
+        unsafe { wide.set_len(written.min(units)) };
+        let mut bytes = Vec::with_capacity(units + 1 + SPARE);
+        // One pass that narrows and collects the high bits at once (vectorized: no early exit).
+        let mut high = 0u16;
+        for (byte, &unit) in bytes.spare_capacity_mut().iter_mut().zip(wide.iter()) {
+            byte.write(unit as u8);
+            high |= unit;
+        }
+        let text = (wide.len() == units && high < 0x80).then(|| {
+            // SAFETY: the loop above initialized the first `units` bytes (the capacity holds more), and
+            // every unit was below 0x80: every byte is ASCII, which is UTF-8.
+            unsafe {
+                bytes.set_len(units);
+                String::from_utf8_unchecked(bytes)
+            }
+        });
+        if wide.capacity() > MAX_SCRATCH_UNITS {
+            *wide = Vec::new();
+        }
+        Ok(text)
+    })
+}
+
+/// The scratch buffer is kept up to this size (a large cookie); a larger one is freed after use.
+const MAX_SCRATCH_UNITS: usize = 1 << 17;
+
+thread_local! {
+    /// Where strings are copied out of V8 before they are narrowed to ASCII (per thread: one per worker).
+    static UTF16_SCRATCH: RefCell<Vec<u16>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Copies a JavaScript string (its type already checked); lone surrogates become U+FFFD, as
@@ -320,6 +396,32 @@ macro_rules! typed_argument {
     )*};
 }
 pub(crate) use typed_argument;
+
+/// Throws `error` as an `Error` whose `name` is `name` (one of the SDK's error classes), with its `code` and
+/// message. Best effort: should any step fail, nothing is pending and the caller's coded error is thrown.
+pub fn throw_named(env: &Env, name: &str, error: &Error) {
+    let made = (|| -> napi::Result<()> {
+        let code = env.create_string(error.code.as_str())?;
+        let message = env.create_string(&error.message)?;
+        let mut value = ptr::null_mut();
+        // SAFETY: `code` and `message` are strings of this call's environment; `value` is a local
+        // out-parameter.
+        let status =
+            unsafe { sys::napi_create_error(env.raw(), code.raw(), message.raw(), &mut value) };
+        if status != sys::Status::napi_ok {
+            return Err(napi::Error::from_status(napi::Status::GenericFailure));
+        }
+        let mut object = Object::from_raw(env.raw(), value);
+        object.set_named_property("name", name)?;
+        // SAFETY: `value` is an error object of this environment, and nothing is pending yet.
+        let status = unsafe { sys::napi_throw(env.raw(), value) };
+        if status != sys::Status::napi_ok {
+            return Err(napi::Error::from_status(napi::Status::GenericFailure));
+        }
+        Ok(())
+    })();
+    let _ = made;
+}
 
 /// Throws `error` with its code now and returns the napi-rs error that says one is pending.
 pub fn thrown(env: &Env, error: Error) -> napi::Error {

@@ -1,7 +1,7 @@
 //! The Node-API surface of session-seal: thin glue over `session_seal_core` on napi-rs's typed API. Each
-//! module reads JavaScript arguments (`#[napi(object)]` options, our own argument types), calls the core,
-//! and hands back typed results. Every rule, check and message lives in the core; raw Node-API only in
-//! `js`.
+//! module reads JavaScript arguments into plain Rust values, calls the core once, and hands back typed
+//! results. Every session rule lives in the core; what only JavaScript has (a Promise, a request, a
+//! `getAll()`) is recognised here and worded in `mistakes`; raw Node-API only in `js`.
 
 // napi-derive registers the exports with Node only outside `cfg(test)`; a test build (which clippy's
 // --all-targets makes) would call them all unused.
@@ -14,6 +14,8 @@ mod cookies;
 mod dropin;
 mod jar;
 mod js;
+mod mistakes;
+mod options;
 mod set_cookie;
 mod store;
 mod testing;
@@ -21,8 +23,8 @@ mod validate;
 
 use napi::bindgen_prelude::{FnArgs, Function, JsObjectValue, Object, Unknown};
 use napi::Env;
-use session_seal_core::error::Error;
-use session_seal_core::keys::{KeyRing, SHORT_SECRET_WARNING, SHORT_SECRET_WARNING_CODE};
+use session_seal_core::jose::{KeyRing, SHORT_SECRET_WARNING, SHORT_SECRET_WARNING_CODE};
+use session_seal_core::Error;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// A JavaScript error code paired with its message; what every binding returns on failure.
@@ -35,8 +37,6 @@ impl AsRef<str> for Code {
     }
 }
 
-pub type JsResult<T> = napi::Result<T, Code>;
-
 /// Our core error, thrown to JavaScript with `err.code` set.
 pub fn throwable(error: Error) -> napi::Error<Code> {
     napi::Error::new(Code(error.code.as_str()), error.message)
@@ -45,6 +45,17 @@ pub fn throwable(error: Error) -> napi::Error<Code> {
 /// Runs an entry point so that neither an error nor a panic escapes as anything but a coded JS error.
 fn guard<T>(body: impl FnOnce() -> Result<T, Error>) -> napi::Result<T, Code> {
     session_seal_core::error::contain_panics(body).map_err(throwable)
+}
+
+/// `guard` for the entry points whose errors may be the SDK's own classes: such an error is thrown here
+/// with its `name` (`SessionDomainMismatchError`), and napi-rs passes the pending exception on.
+fn guard_named<T>(env: &Env, body: impl FnOnce() -> Result<T, Error>) -> napi::Result<T, Code> {
+    session_seal_core::error::contain_panics(body).map_err(|error| {
+        if let Some(name) = error.code.js_name() {
+            js::throw_named(env, name, &error);
+        }
+        throwable(error)
+    })
 }
 
 static SHORT_SECRET_WARNED: AtomicBool = AtomicBool::new(false);

@@ -7,11 +7,11 @@ use napi_derive::napi;
 
 use crate::args::{self, ReadOptions};
 use crate::js::{FromJs, Json};
+use crate::options::{opt, read_options};
 use crate::{guard, jar, Code};
-use session_seal_core::claims::system_seconds;
-use session_seal_core::cookies::{self, check_cookie_name, check_jar_len, Plan};
-use session_seal_core::error::Error;
 use session_seal_core::input::wrong_type;
+use session_seal_core::payload::system_seconds;
+use session_seal_core::stores::cookies::{self, check_cookie_name, check_jar_len, Plan};
 
 /// A `Set-Cookie` list for JavaScript, as one `JSON.parse` of the core's JSON text: at cookie-store sizes
 /// (one entry per chunk swept) that is faster than building each entry and its options object through
@@ -52,19 +52,15 @@ pub struct ChunkedCookieOptions {
     pub transient: Option<bool>,
 }
 
-impl FromJs for ChunkedCookieOptions {
-    fn from_js(value: Unknown) -> Result<Self, Error> {
-        let options = args::options(value, "options")?;
-        let o = options.as_ref();
-        Ok(ChunkedCookieOptions {
-            http_only: args::optional(o, c"httpOnly", "options", args::boolean)?,
-            same_site: args::optional(o, c"sameSite", "options", args::string)?,
-            secure: args::optional(o, c"secure", "options", args::boolean)?,
-            path: args::optional(o, c"path", "options", args::string)?,
-            domain: args::optional(o, c"domain", "options", args::string)?,
-            max_age: args::optional(o, c"maxAge", "options", args::number)?,
-            transient: args::optional(o, c"transient", "options", args::boolean)?,
-        })
+read_options! {
+    ChunkedCookieOptions in "options" as cookies::ChunkedCookieOptions {
+        http_only: opt(args::boolean),
+        same_site: opt(args::string),
+        secure: opt(args::boolean),
+        path: opt(args::string),
+        domain: opt(args::string),
+        max_age: opt(args::number),
+        transient: opt(args::boolean),
     }
 }
 
@@ -97,17 +93,7 @@ pub fn plan_chunked_cookie(
             other => return Err(wrong_type("value", "a string", args::type_word(other))),
         }
         let value = crate::js::string(value)?;
-        let options = ChunkedCookieOptions::from_js(options)?;
-        let (options, transient) = cookies::ChunkedCookieOptions {
-            http_only: options.http_only,
-            same_site: options.same_site,
-            secure: options.secure,
-            path: options.path,
-            domain: options.domain,
-            max_age: options.max_age,
-            transient: options.transient,
-        }
-        .resolve()?;
+        let (options, transient) = cookies::ChunkedCookieOptions::from_js(options)?.resolve()?;
         let mut jar = jar::jar(env, cookies)?;
         let mut plan = Plan::default();
         let bytes =

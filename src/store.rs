@@ -5,13 +5,15 @@ use napi::bindgen_prelude::Unknown;
 use napi::{Env, JsString, ValueType};
 use napi_derive::napi;
 
-use crate::args::{self, ReadOptions, Secrets};
-use crate::js::{self, typed_argument, CreateString, FromJs, Json};
+use crate::args::{self, ReadOptions};
+use crate::js::{self, CreateString, Json};
+use crate::options::read_options;
 use crate::{guard, warn_if_short_secret, Code};
-use session_seal_core::claims::system_seconds;
-use session_seal_core::error::{invalid_arg_type, Error, Result};
+use session_seal_core::error::{Error, Result};
 use session_seal_core::input::wrong_type;
-use session_seal_core::store::{
+use session_seal_core::jose::Secrets;
+use session_seal_core::payload::system_seconds;
+use session_seal_core::stores::server::{
     check_id_len, check_tagged_len, StoreCipher as CoreStore, TagKind, MAX_ID_BYTES,
     MAX_TAGGED_BYTES, MAX_VALUE_BYTES,
 };
@@ -24,18 +26,13 @@ pub struct StoreCipherOptions {
     pub secret: Secrets,
 }
 
-impl FromJs for StoreCipherOptions {
-    fn from_js(value: Unknown) -> Result<Self> {
-        let object = args::options(value, "options")?.ok_or_else(|| {
-            invalid_arg_type("new StoreCipher(options) needs an options object with a secret")
-        })?;
-        Ok(StoreCipherOptions {
-            secret: Secrets::from_js(args::get(&object, c"secret")?)?,
-        })
+read_options! {
+    StoreCipherOptions in "options"
+        required "new StoreCipher(options) needs an options object with a secret"
+    {
+        secret: args::secret,
     }
 }
-
-typed_argument!(StoreCipherOptions);
 
 /// A stored value that opened for its session id.
 #[napi(object, object_from_js = false)]
@@ -59,7 +56,7 @@ impl StoreCipher {
     #[napi(constructor)]
     pub fn new(env: &Env, options: StoreCipherOptions) -> napi::Result<Self, Code> {
         guard(|| {
-            let inner = CoreStore::new(&options.secret.0)?;
+            let inner = CoreStore::new(options.secret.as_slice())?;
             warn_if_short_secret(env, inner.ring())?;
             Ok(StoreCipher { inner })
         })
@@ -79,7 +76,7 @@ impl StoreCipher {
             let session = args::object_json(session, "session")?;
             let expires_at = args::number(expires_at, "expiresAt")?;
             let value = self.inner.seal(&id, &session, expires_at)?;
-            env.create_string_latin1_or_utf8(&value)
+            env.create_cookie_string(&value)
         })
     }
 

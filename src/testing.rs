@@ -4,13 +4,15 @@ use napi::bindgen_prelude::{PromiseRaw, Unknown};
 use napi::{Env, JsString};
 use napi_derive::napi;
 
-use crate::args::{self, Secrets};
+use crate::args;
 use crate::js::{CreateString, FromJs};
+use crate::options::{opt, read_options};
 use crate::{guard, settled, warn_if_short_secret, Code};
 use session_seal_core::cipher::{CipherOptions, SessionCipher};
-use session_seal_core::claims::system_seconds;
-use session_seal_core::cookies;
-use session_seal_core::error::{invalid_arg_type, Error};
+use session_seal_core::jose::Secrets;
+use session_seal_core::payload::system_seconds;
+use session_seal_core::stores::cookies;
+use session_seal_core::Error;
 
 /// The configuration of `generateSessionCookie` and `generateStatefulSessionCookie`.
 #[napi(object, object_from_js = false, object_to_js = false)]
@@ -22,21 +24,19 @@ pub struct GenerateSessionCookieConfig {
     pub now: Option<f64>,
 }
 
-impl FromJs for GenerateSessionCookieConfig {
-    fn from_js(value: Unknown) -> Result<Self, Error> {
-        let config = args::options(value, "config")?
-            .ok_or_else(|| invalid_arg_type("config must be an object with a secret"))?;
-        Ok(GenerateSessionCookieConfig {
-            secret: Secrets::from_js(args::get(&config, c"secret")?)?,
-            now: args::optional(Some(&config), c"now", "config", args::epoch_seconds)?,
-        })
+read_options! {
+    GenerateSessionCookieConfig in "config"
+        required "config must be an object with a secret"
+    {
+        secret: args::secret,
+        now: opt(args::epoch_seconds),
     }
 }
 
 impl GenerateSessionCookieConfig {
     /// The cipher of these secrets (warning once for a short one) and the moment to generate at.
     fn cipher(self, env: &Env) -> Result<(SessionCipher, f64), Error> {
-        let cipher = SessionCipher::new(&self.secret.0, CipherOptions::default())?;
+        let cipher = SessionCipher::new(self.secret.as_slice(), CipherOptions::default())?;
         warn_if_short_secret(env, cipher.ring())?;
         Ok((cipher, self.now.unwrap_or_else(system_seconds)))
     }
@@ -55,7 +55,7 @@ pub fn generate_session_cookie<'env>(
             let session = args::object_json(session, "session")?;
             let (cipher, now) = GenerateSessionCookieConfig::from_js(config)?.cipher(env)?;
             let cookie = cookies::generate_session_cookie(&cipher, &session, now)?;
-            env.create_string_latin1_or_utf8(&cookie)
+            env.create_cookie_string(&cookie)
         })();
         settled(env, outcome)
     })
@@ -73,7 +73,7 @@ pub fn generate_stateful_session_cookie<'env>(
             let id = args::string(id, "id")?;
             let (cipher, now) = GenerateSessionCookieConfig::from_js(config)?.cipher(env)?;
             let cookie = cookies::generate_session_id_cookie(&cipher, &id, now)?;
-            env.create_string_latin1_or_utf8(&cookie)
+            env.create_cookie_string(&cookie)
         })();
         settled(env, outcome)
     })

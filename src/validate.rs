@@ -4,7 +4,7 @@ use napi::bindgen_prelude::Unknown;
 use napi_derive::napi;
 
 use crate::{guard, js, Code};
-use session_seal_core::session;
+use session_seal_core::payload as session;
 
 /// One problem `validateSession` found.
 #[napi(object, object_from_js = false)]

@@ -135,6 +135,8 @@ export type SessionSealErrorCode =
   | 'ERR_SESSION_INVALID'
   | 'ERR_INVALID_ARG_TYPE'
   | 'ERR_INVALID_ARG_VALUE'
+  | 'ERR_NOT_AUTHENTICATED'
+  | 'session_domain_mismatch'
   | 'ERR_SESSION_SEAL_INTERNAL'
 
 /* The cookie layer: SessionCookies and its helpers. */

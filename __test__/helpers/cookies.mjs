@@ -9,7 +9,7 @@ import { expect, beforeAll, beforeEach, afterEach, jest } from '@jest/globals';
 import { randomBytes, randomInt } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { repoRoot } from './fixtures.mjs';
+import { repoRoot, SESSION_SIZES, deepClone, randomHex, randomV3Session, nowSeconds } from './fixtures.mjs';
 
 export { randomSecret } from './fixtures.mjs';
 
@@ -135,6 +135,35 @@ const compact = (o) => Object.fromEntries(Object.entries(o).filter(([, v]) => v 
 export const sdkEntries = (res) =>
   res.getAll().map(({ name, value, expires, transient, ...options }) => ({ name, value, options: compact(options) }));
 
+/**
+ * The one way our Set-Cookie lists differ from the SDK's: its chunk sweep deletes every `name__i` up to the
+ * highest index the request holds, present or not (one stray `__session__250` costs it 251 deletions);
+ * ours deletes its fixed range (`__0` to `__4`) and, above it, only the chunks the request holds. The names
+ * returned are the SDK's deletions of chunks above the fixed range that the request does not hold: absent
+ * from the browser, so deleting them changes nothing (`browserApply` gives the same jar either way).
+ */
+export function unheldSweeps(sdkList, priorHeader, name) {
+  const held = new Set();
+  for (const { name: cookie } of requestCookies(priorHeader).getAll()) {
+    const index = /^(.*)__(\d+)$/.exec(cookie);
+    if (index && index[1] === name) held.add(Number(index[2]));
+  }
+  const unheld = new Set();
+  for (const c of sdkList) {
+    const index = c.name.startsWith(`${name}__`) ? /^\d+$/.exec(c.name.slice(name.length + 2)) : null;
+    if (index && c.value === '' && c.options.maxAge === 0 && Number(index[0]) >= 5 && !held.has(Number(index[0]))) {
+      unheld.add(c.name);
+    }
+  }
+  return unheld;
+}
+
+/** The SDK's list without `unheldSweeps`: what ours must equal, entry for entry. */
+export const withoutUnheldSweeps = (sdkList, priorHeader, name) => {
+  const unheld = unheldSweeps(sdkList, priorHeader, name);
+  return sdkList.filter((c) => !unheld.has(c.name));
+};
+
 /** What a browser holding `priorHeader` sends after applying a Set-Cookie list. */
 export function browserApply(priorHeader, setCookies) {
   const jar = new Map(requestCookies(priorHeader).getAll().map((c) => [c.name, c.value]));
@@ -195,3 +224,26 @@ export async function sdkStatelessWrite(config, secret, session, priorHeader) {
 }
 
 export const nameOf = (config) => config.cookieOptions?.name ?? '__session';
+
+/**
+ * Jars holding a session, as `{ name, value }` lists with a label: one written by the SDK's store for each of
+ * fixtures.mjs's sizes (chunks, an `__FC_0` cookie; a custom-domain session created for `domain`), one minted by
+ * its `generateSessionCookie({ user })` (no tokenSet), and a v3 `appSession`.
+ */
+export async function sdkJars(secret, domain) {
+  const out = [];
+  for (const [label, make] of SESSION_SIZES) {
+    const session = make();
+    if (session.internal.mcd) session.internal.mcd.domain = domain;
+    if (session.connectionTokenSets) session.connectionTokenSets = session.connectionTokenSets.slice(0, 1);
+    const res = new sdk.ResponseCookies(new Headers());
+    await new StatelessSessionStore({ secret }).set(new sdk.RequestCookies(new Headers()), res, deepClone(session));
+    out.push([`${label}, written by the SDK's store`, res.getAll().filter((c) => c.value).map(({ name, value }) => ({ name, value }))]);
+  }
+  const user = { sub: `auth0|${randomHex(5)}` };
+  out.push(['generateSessionCookie({ user }), no tokenSet', [{ name: '__session', value: await sdkGenerateSessionCookie({ user }, { secret }) }]]);
+  const iat = nowSeconds() - 600;
+  const v3 = await sdk.encrypt(randomV3Session('full'), secret, iat + 3600, { iat, uat: iat, exp: iat + 3600 });
+  out.push(['v3 appSession', [{ name: 'appSession', value: v3 }]]);
+  return out;
+}

@@ -12,8 +12,8 @@
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
-use session_seal_core::claims::Clock;
-use session_seal_core::cookies::{CookieConfig, Jar, SessionCookies};
+use session_seal_core::payload::claims::Clock;
+use session_seal_core::stores::cookies::{CookieConfig, Jar, SessionCookies};
 use session_seal_core::CipherOptions;
 
 const NOW: f64 = 1_800_000_000.0;
@@ -96,7 +96,7 @@ fuzz_target!(|data: &[u8]| {
         SESSION,
         &jar,
         NOW,
-        session_seal_core::session::Validation::Strict,
+        session_seal_core::payload::session::Validation::Strict,
     ) {
         for cookie in &outcome.cookies {
             cookie

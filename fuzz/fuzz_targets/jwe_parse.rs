@@ -3,8 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use session_seal_core::base64url;
-use session_seal_core::jwe::CompactJwe;
+use session_seal_core::testing::base64url;
+use session_seal_core::testing::jwe::CompactJwe;
 
 fn b64(bytes: &[u8]) -> String {
     let mut out = String::new();

@@ -15,8 +15,9 @@ use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
 use serde_json::value::RawValue;
-use session_seal_core::claims::Clock;
-use session_seal_core::{jwe, legacy, CipherOptions, ErrorCode, SessionCipher};
+use session_seal_core::payload::claims::Clock;
+use session_seal_core::testing::{jwe, legacy};
+use session_seal_core::{CipherOptions, ErrorCode, SessionCipher};
 
 static CIPHER: LazyLock<SessionCipher> = LazyLock::new(|| {
     SessionCipher::new(

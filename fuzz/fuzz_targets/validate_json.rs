@@ -9,7 +9,7 @@
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value};
-use session_seal_core::session;
+use session_seal_core::payload::session;
 use std::sync::LazyLock;
 
 /// The SessionData family's member names (read off the core's shapes), and a few that JavaScript treats
@@ -79,7 +79,7 @@ fuzz_target!(|data: &[u8]| {
         }
     };
     let problems = session::validate_json(&text);
-    if let Ok(parsed) = session_seal_core::json::parse_value(&text) {
+    if let Ok(parsed) = session_seal_core::testing::json::parse_value(&text) {
         assert_eq!(problems, session::validate(&parsed));
     }
     if !problems.is_empty() {

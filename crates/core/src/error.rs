@@ -36,6 +36,11 @@ pub enum ErrorCode {
     InvalidArgType,
     /// An argument has the right type but an unusable value.
     InvalidArgValue,
+    /// A session update without a current session (the SDK's "The user is not authenticated.").
+    NotAuthenticated,
+    /// A session created for another of the app's custom domains (`internal.mcd.domain`); the SDK's own
+    /// code and error name, so code written for the SDK catches it.
+    SessionDomainMismatch,
     /// A bug in this library, caught before it could cross into Node.
     Internal,
 }
@@ -43,7 +48,7 @@ pub enum ErrorCode {
 impl ErrorCode {
     /// Every code, once: what every test and fuzz target iterates, and what the TypeScript union
     /// `SessionSealErrorCode` and the error table of `docs/api.md` are checked against.
-    pub const ALL: [ErrorCode; 14] = [
+    pub const ALL: [ErrorCode; 16] = [
         ErrorCode::JweInvalid,
         ErrorCode::JweDecryptionFailed,
         ErrorCode::JwtExpired,
@@ -57,6 +62,8 @@ impl ErrorCode {
         ErrorCode::SessionInvalid,
         ErrorCode::InvalidArgType,
         ErrorCode::InvalidArgValue,
+        ErrorCode::NotAuthenticated,
+        ErrorCode::SessionDomainMismatch,
         ErrorCode::Internal,
     ];
 
@@ -96,7 +103,17 @@ impl ErrorCode {
             ErrorCode::SessionInvalid => "ERR_SESSION_INVALID",
             ErrorCode::InvalidArgType => "ERR_INVALID_ARG_TYPE",
             ErrorCode::InvalidArgValue => "ERR_INVALID_ARG_VALUE",
+            ErrorCode::NotAuthenticated => "ERR_NOT_AUTHENTICATED",
+            ErrorCode::SessionDomainMismatch => "session_domain_mismatch",
             ErrorCode::Internal => "ERR_SESSION_SEAL_INTERNAL",
+        }
+    }
+
+    /// The JavaScript `name` of the error, where it is not `"Error"`: the SDK's class name for its own code.
+    pub fn js_name(self) -> Option<&'static str> {
+        match self {
+            ErrorCode::SessionDomainMismatch => Some("SessionDomainMismatchError"),
+            _ => None,
         }
     }
 
@@ -115,11 +132,14 @@ impl ErrorCode {
 /// An error with its code and a message saying what was wrong and where. Never holds secret material.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
+    /// What went wrong, as the code JavaScript sees.
     pub code: ErrorCode,
+    /// What was wrong and where, for people.
     pub message: String,
 }
 
 impl Error {
+    /// An error of `code` saying `message`.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Error {
             code,
@@ -136,6 +156,7 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// This crate's results.
 pub type Result<T> = std::result::Result<T, Error>;
 
 /// Runs `body` so that a panic comes back as an `ERR_SESSION_SEAL_INTERNAL` error instead of unwinding
@@ -159,9 +180,10 @@ pub fn contain_panics<T>(body: impl FnOnce() -> Result<T>) -> Result<T> {
 
 /// Shorthand constructors, one per code, so call sites read as the rule they enforce.
 macro_rules! error_constructors {
-    ($($name:ident => $code:ident),* $(,)?) => {
+    ($($vis:vis $name:ident => $code:ident),* $(,)?) => {
         $(
-            pub fn $name(message: impl Into<String>) -> Error {
+            #[doc = concat!("An error with the code `", stringify!($code), "`.")]
+            $vis fn $name(message: impl Into<String>) -> Error {
                 Error::new(ErrorCode::$code, message)
             }
         )*
@@ -169,20 +191,22 @@ macro_rules! error_constructors {
 }
 
 error_constructors! {
-    jwe_invalid => JweInvalid,
-    decryption_failed => JweDecryptionFailed,
-    jwt_expired => JwtExpired,
-    claim_invalid => JwtClaimValidationFailed,
-    jwt_invalid => JwtInvalid,
-    not_supported => JoseNotSupported,
-    unused_by_sessions => JoseUnusedBySessions,
-    alg_not_allowed => JoseAlgNotAllowed,
-    input_too_large => InputTooLarge,
-    secret_invalid => SecretInvalid,
-    session_invalid => SessionInvalid,
-    invalid_arg_type => InvalidArgType,
-    invalid_arg_value => InvalidArgValue,
-    internal => Internal,
+    pub(crate) jwe_invalid => JweInvalid,
+    pub(crate) decryption_failed => JweDecryptionFailed,
+    pub(crate) jwt_expired => JwtExpired,
+    pub(crate) claim_invalid => JwtClaimValidationFailed,
+    pub(crate) jwt_invalid => JwtInvalid,
+    pub(crate) not_supported => JoseNotSupported,
+    pub(crate) unused_by_sessions => JoseUnusedBySessions,
+    pub(crate) alg_not_allowed => JoseAlgNotAllowed,
+    pub(crate) input_too_large => InputTooLarge,
+    pub(crate) secret_invalid => SecretInvalid,
+    pub(crate) session_invalid => SessionInvalid,
+    pub invalid_arg_type => InvalidArgType,
+    pub invalid_arg_value => InvalidArgValue,
+    pub(crate) not_authenticated => NotAuthenticated,
+    pub(crate) session_domain_mismatch => SessionDomainMismatch,
+    pub internal => Internal,
 }
 
 #[cfg(test)]
@@ -207,6 +231,8 @@ mod tests {
             | ErrorCode::SessionInvalid
             | ErrorCode::InvalidArgType
             | ErrorCode::InvalidArgValue
+            | ErrorCode::NotAuthenticated
+            | ErrorCode::SessionDomainMismatch
             | ErrorCode::Internal => ErrorCode::ALL.iter().position(|c| *c == code),
         };
         for code in ErrorCode::ALL {
@@ -219,7 +245,15 @@ mod tests {
         }
         let strings = ErrorCode::strings();
         assert_eq!(strings.len(), ErrorCode::ALL.len() - 1, "one shared string");
-        assert!(strings.iter().all(|s| s.starts_with("ERR_")));
+        // Ours start with ERR_; the one the SDK defines keeps its own spelling.
+        assert!(strings
+            .iter()
+            .all(|s| s.starts_with("ERR_") || *s == "session_domain_mismatch"));
+        assert_eq!(
+            ErrorCode::SessionDomainMismatch.js_name(),
+            Some("SessionDomainMismatchError")
+        );
+        assert_eq!(ErrorCode::JweInvalid.js_name(), None);
     }
 
     #[test]

@@ -2,17 +2,19 @@
 //! messages their coded errors carry. The bindings only read JavaScript values into Rust ones (a kind, a
 //! number, a string, the text `JSON.stringify` made); every decision about them is taken here.
 
+use std::fmt;
+
 use crate::error::{input_too_large, invalid_arg_type, invalid_arg_value, Error, Result};
-use crate::session::Validation;
+use crate::payload::session::Validation;
 
 /// An argument of the wrong kind: `"{name} must be {expected}, got {got}"` (`got` as JavaScript's
 /// `typeof` names it, or `array`).
-pub fn wrong_type(name: &str, expected: &str, got: &str) -> Error {
+pub fn wrong_type(name: impl fmt::Display, expected: &str, got: &str) -> Error {
     invalid_arg_type(format!("{name} must be {expected}, got {got}"))
 }
 
 /// A number argument that must be finite (`NaN` and the infinities are refused with the value named).
-pub fn finite(name: &str, value: f64) -> Result<f64> {
+pub fn finite(name: impl fmt::Display, value: f64) -> Result<f64> {
     if value.is_finite() {
         Ok(value)
     } else {
@@ -35,7 +37,7 @@ fn js_non_finite(value: f64) -> &'static str {
 
 /// A `Date` argument in epoch seconds, as jose's `setExpirationTime` and `currentDate` take it: its
 /// milliseconds floored to seconds. An invalid `Date` (`new Date(NaN)`) is refused.
-pub fn date_seconds(name: &str, millis: f64) -> Result<f64> {
+pub fn date_seconds(name: impl fmt::Display, millis: f64) -> Result<f64> {
     let seconds = (millis / 1000.0).floor();
     if seconds.is_finite() {
         Ok(seconds)
@@ -59,31 +61,37 @@ pub fn check_len(name: &str, len: usize, max: usize) -> Result<()> {
 /// or the message of what it threw (a BigInt, a cycle, a throwing `toJSON`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stringified {
+    /// The JSON text.
     Text(String),
+    /// Nothing JSON can represent: `undefined`, a function, a symbol.
     Undefined,
+    /// The message of what it threw.
     Threw(String),
 }
 
-/// The JSON text of an argument that must be a plain object (`session`, `payload`, `additionalHeaders`,
-/// `cookie`): `kind` is what the bindings saw (`"object"`, `"array"` or another `typeof` word), `json`
-/// what `JSON.stringify` made of it (asked only for an object).
-pub fn object_json(
-    name: &str,
-    kind: &str,
-    json: impl FnOnce() -> Result<Stringified>,
-) -> Result<String> {
+/// An argument that must be a plain object (`session`, `payload`, `additionalHeaders`, `cookie`), by the
+/// kind the bindings saw: `"object"`, `"array"` or another `typeof` word.
+pub fn require_object(name: impl fmt::Display, kind: &str) -> Result<()> {
     if kind != "object" {
         return Err(wrong_type(name, "a plain object", kind));
     }
-    match json()? {
+    Ok(())
+}
+
+/// The JSON text of a plain object argument, from what `JSON.stringify` made of it.
+pub fn object_text(name: impl fmt::Display, json: Stringified) -> Result<String> {
+    match json {
         Stringified::Text(text) if text.starts_with('{') => Ok(text),
         Stringified::Text(_) | Stringified::Undefined => Err(invalid_arg_type(format!(
             "{name} must be a plain object (it serializes to something else)"
         ))),
-        Stringified::Threw(message) => Err(invalid_arg_value(format!(
-            "{name} cannot be serialized to JSON: {message}"
-        ))),
+        Stringified::Threw(message) => Err(not_serializable(name, &message)),
     }
+}
+
+/// An argument whose `JSON.stringify` threw (a BigInt, a cycle, a throwing `toJSON`), with what it threw.
+pub fn not_serializable(name: impl fmt::Display, message: &str) -> Error {
+    invalid_arg_value(format!("{name} cannot be serialized to JSON: {message}"))
 }
 
 /// For the reads that answer `null` rather than throw (`unseal`, `read`, `readSessionId`): an input over
@@ -98,7 +106,9 @@ pub fn absent_if_too_large<T>(read: Result<T>) -> Result<Option<T>> {
 /// What a caller gave as `options.validate` of `seal` and `write`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ValidateOption<'a> {
+    /// `true` or `false`.
     Boolean(bool),
+    /// A string: `"sdk"` or `"strict"`.
     Name(&'a str),
     /// Any other kind, by its `typeof` word.
     Other(&'a str),
@@ -172,26 +182,24 @@ mod tests {
     }
 
     #[test]
-    fn plain_objects_only_and_stringify_is_not_asked_for_anything_else() {
-        let text = || Ok(Stringified::Text("{\"a\":1}".into()));
-        assert_eq!(object_json("session", "object", text).unwrap(), "{\"a\":1}");
+    fn plain_objects_only() {
+        assert!(require_object("session", "object").is_ok());
         for kind in ["array", "string", "undefined", "null"] {
-            let e = object_json("session", kind, || panic!("not asked")).unwrap_err();
+            let e = require_object("session", kind).unwrap_err();
             assert_eq!(e.code, ErrorCode::InvalidArgType);
             assert_eq!(
                 e.message,
                 format!("session must be a plain object, got {kind}")
             );
         }
+        let text = Stringified::Text("{\"a\":1}".into());
+        assert_eq!(object_text("session", text).unwrap(), "{\"a\":1}");
         for made in [Stringified::Text("\"x\"".into()), Stringified::Undefined] {
-            let e = object_json("payload", "object", || Ok(made)).unwrap_err();
+            let e = object_text("payload", made).unwrap_err();
             assert_eq!(e.code, ErrorCode::InvalidArgType);
             assert!(e.message.contains("serializes to something else"));
         }
-        let e = object_json("payload", "object", || {
-            Ok(Stringified::Threw("cycle".into()))
-        })
-        .unwrap_err();
+        let e = object_text("payload", Stringified::Threw("cycle".into())).unwrap_err();
         assert_eq!(
             (e.code, e.message.as_str()),
             (

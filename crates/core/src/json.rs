@@ -147,49 +147,6 @@ pub fn same_place<'a>(original: &'a str, clean: &str, part: &str) -> &'a str {
     &original[start..start + part.len()]
 }
 
-/// `JSON.stringify` of a parsed value: JavaScript's number formatting, no whitespace, members in order.
-pub fn js_stringify(value: &Value) -> String {
-    let mut out = String::new();
-    write_js(value, &mut out);
-    out
-}
-
-fn write_js(value: &Value, out: &mut String) {
-    match value {
-        Value::Null | Value::Bool(_) | Value::String(_) => out.push_str(&value.to_string()),
-        Value::Number(n) => {
-            let n = n.as_f64().unwrap_or(f64::NAN);
-            out.push_str(&if n.is_finite() {
-                ryu_js::Buffer::new().format_finite(n).to_string()
-            } else {
-                "null".into()
-            })
-        }
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_js(item, out);
-            }
-            out.push(']');
-        }
-        Value::Object(members) => {
-            out.push('{');
-            for (i, (key, item)) in members.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(&Value::from(key.as_str()).to_string());
-                out.push(':');
-                write_js(item, out);
-            }
-            out.push('}');
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
@@ -240,16 +197,5 @@ mod tests {
         let value: Value =
             serde_json::from_str(&without_lone_surrogates(r#"{"x":"\udfff"}"#)).unwrap();
         assert_eq!(value["x"], "\u{fffd}");
-    }
-
-    #[test]
-    fn stringify_formats_like_javascript() {
-        let value: Value =
-            serde_json::from_str(r#"{"b":[1.0,1e21,-0.5,"\u0041\n"],"a":null,"c":{"d":true}}"#)
-                .unwrap();
-        assert_eq!(
-            js_stringify(&value),
-            r#"{"b":[1,1e+21,-0.5,"A\n"],"a":null,"c":{"d":true}}"#
-        );
     }
 }

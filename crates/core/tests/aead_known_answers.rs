@@ -3,7 +3,7 @@
 //! crate), and NIST CAVP vectors kept in `tests/data/`. Valid cases must seal to the stated ciphertext and
 //! tag and open back; invalid ones (altered tags, ciphertexts, counters) must not open.
 
-use session_seal_core::aead::{AeadKey, IV_LEN, KEY_LEN, TAG_LEN};
+use session_seal_core::testing::aead::{AeadKey, IV_LEN, KEY_LEN, TAG_LEN};
 
 fn hex(text: &str) -> Vec<u8> {
     assert!(text.len().is_multiple_of(2), "odd hex length: {text}");

@@ -4,8 +4,10 @@
 
 use std::path::Path;
 
-use session_seal_core::claims::Clock;
-use session_seal_core::{jwe, CipherOptions, ErrorCode, Opened, SessionCipher};
+use session_seal_core::cipher::Opened;
+use session_seal_core::payload::claims::Clock;
+use session_seal_core::testing::jwe;
+use session_seal_core::{CipherOptions, ErrorCode, SessionCipher};
 
 /// The `open` target's key ring and clock.
 fn fuzz_cipher() -> SessionCipher {
@@ -95,7 +97,9 @@ fn a_pbes2_alg_is_refused_as_not_allowed() {
 /// and was right; every `Value` built from outside text now comes from `json::parse_value`, which agrees.
 #[test]
 fn serde_json_raw_value_member_name_is_plain_data_everywhere() {
-    use session_seal_core::{cookies::Jar, json::parse_value, session};
+    use session_seal_core::payload::session;
+    use session_seal_core::stores::cookies::Jar;
+    use session_seal_core::testing::json::parse_value;
     const TOKEN: &str = "$serde_json::private::RawValue";
 
     // validate_json (the fuzz target's invariant): the text and its parse agree.

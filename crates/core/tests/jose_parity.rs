@@ -6,8 +6,10 @@
 //! in the middle of an emoji), and `JSON.parse` reads it back; serde_json refuses it wherever it builds a
 //! `String` (object keys, `Value`), though it lets it pass in values it skips.
 
-use session_seal_core::claims::Clock;
-use session_seal_core::{jwe, session, CipherOptions, SessionCipher};
+use session_seal_core::payload::claims::Clock;
+use session_seal_core::payload::session;
+use session_seal_core::testing::jwe;
+use session_seal_core::{CipherOptions, SessionCipher};
 
 const SECRET: &str = "a-secret";
 const NOW: f64 = 1_795_000_000.0;

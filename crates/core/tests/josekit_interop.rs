@@ -8,9 +8,9 @@ use josekit::jwt::{self, JwtPayload};
 use rand::distr::{Alphanumeric, SampleString};
 use rand::Rng;
 use serde_json::{json, Map, Value};
-use session_seal_core::base64url;
-use session_seal_core::claims::Clock;
-use session_seal_core::keys::encryption_key;
+use session_seal_core::jose::keys::encryption_key;
+use session_seal_core::payload::claims::Clock;
+use session_seal_core::testing::base64url;
 use session_seal_core::{CipherOptions, SessionCipher};
 
 const NOW: f64 = 1_795_000_000.0;
@@ -178,7 +178,7 @@ fn we_open_what_josekit_encrypts() {
         assert_eq!(parse(&opened.payload), claims);
         assert_eq!(opened.header.json, wire_header(&cookie));
         assert_eq!(
-            Value::Object(opened.header.params.clone()),
+            Value::Object(opened.header.params.clone().into_owned()),
             json!({ "enc": "A256GCM", "alg": "dir" })
         );
         let unsealed = cipher(&secret).unseal(&cookie, at(NOW)).unwrap();

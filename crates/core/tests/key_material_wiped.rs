@@ -8,9 +8,9 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
-use session_seal_core::aead::AeadKey;
-use session_seal_core::claims::Clock;
-use session_seal_core::keys::encryption_key;
+use session_seal_core::jose::keys::encryption_key;
+use session_seal_core::payload::claims::Clock;
+use session_seal_core::testing::aead::AeadKey;
 use session_seal_core::{CipherOptions, SessionCipher};
 
 const MAX_WATCHED: usize = 16;

@@ -12,9 +12,11 @@ use std::sync::LazyLock;
 use proptest::prelude::*;
 use proptest::sample::select;
 use serde_json::{json, Map, Value};
-use session_seal_core::claims::Clock;
-use session_seal_core::legacy::SigningKeys;
-use session_seal_core::{base64url, jwe, session, CipherOptions, SessionCipher};
+use session_seal_core::payload::claims::Clock;
+use session_seal_core::payload::session;
+use session_seal_core::testing::legacy::SigningKeys;
+use session_seal_core::testing::{base64url, jwe};
+use session_seal_core::{CipherOptions, SessionCipher};
 
 const NOW: f64 = 1_795_000_000.0;
 const TOLERANCE: f64 = 15.0;
@@ -63,7 +65,9 @@ fn keys(value: &Value) -> Vec<String> {
 }
 
 /// Every cookie-level failure is one of these codes, with a message.
-fn is_coded_cookie_error(result: &session_seal_core::Result<session_seal_core::Opened>) -> bool {
+fn is_coded_cookie_error(
+    result: &session_seal_core::Result<session_seal_core::cipher::Opened>,
+) -> bool {
     match result {
         Ok(_) => false,
         Err(err) => {
@@ -535,7 +539,7 @@ proptest! {
                 prop_assert!(parses_in_javascript(&opened.header.json));
                 match unsealed {
                     Some(session) => prop_assert!(parses_in_javascript(&session)),
-                    None => prop_assert!(session_seal_core::legacy::is_legacy_header(&opened.header.params)),
+                    None => prop_assert!(session_seal_core::testing::legacy::is_legacy_header(&opened.header.params)),
                 }
             }
             Err(_) => {
@@ -551,15 +555,15 @@ proptest! {
         any_json().prop_map(|v| v.to_string()),
         json_with_lone_surrogates(),
     ]) {
-        let scanned = session_seal_core::claims::ClaimsView::scan(&text);
+        let scanned = session_seal_core::payload::claims::ClaimsView::scan(&text);
         let is_object = parses_in_javascript(&text) && text.trim_start().starts_with('{');
         prop_assert_eq!(scanned.is_ok(), is_object, "{}", text);
         if is_object {
-            let sealed = session_seal_core::claims::set_exp(&text, 1_900_000_000.0);
+            let sealed = session_seal_core::payload::claims::set_exp(&text, 1_900_000_000.0);
             if let Ok(sealed) = sealed {
                 prop_assert!(parses_in_javascript(&sealed));
-                let view = session_seal_core::claims::ClaimsView::scan(&sealed).unwrap();
-                prop_assert_eq!(view.exp, session_seal_core::claims::TimeClaim::Number(1_900_000_000.0));
+                let view = session_seal_core::payload::claims::ClaimsView::scan(&sealed).unwrap();
+                prop_assert_eq!(view.exp, session_seal_core::payload::claims::TimeClaim::Number(1_900_000_000.0));
             }
         }
     }
@@ -577,7 +581,7 @@ proptest! {
     ) {
         let mut header = Map::new();
         header.insert("iat".into(), iat);
-        if let Ok(converted) = session_seal_core::legacy::convert(&header, &payload) {
+        if let Ok(converted) = session_seal_core::testing::legacy::convert(&header, &payload) {
             prop_assert!(parses_in_javascript(&converted), "{}", converted);
             let starts_with_user = converted.starts_with(r#"{"user":"#);
             prop_assert!(starts_with_user);
@@ -591,7 +595,7 @@ proptest! {
         let text = value.to_string();
         for claim in ["iss", "sub", "aud"] {
             let replicated = format!(r#"{{"{claim}":{text}}}"#);
-            let outcome = session_seal_core::claims::check_replicated(&replicated, &replicated);
+            let outcome = session_seal_core::payload::claims::check_replicated(&replicated, &replicated);
             let expected = claim == "aud" || !matches!(value, Value::Object(_) | Value::Array(_));
             prop_assert_eq!(outcome.is_ok(), expected, "{}: {}", claim, text);
         }

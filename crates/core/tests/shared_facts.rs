@@ -38,13 +38,13 @@ fn typescript_union(text: &str) -> Vec<String> {
     sorted(codes)
 }
 
-/// The first column of the error table: rows that start with ``| `ERR_``.
+/// The first column of the error table: rows that start with ``| `ERR_`` (or with the SDK's own code).
 fn docs_table(text: &str) -> Vec<String> {
     let codes = text
         .lines()
         .filter_map(|line| line.strip_prefix("| `"))
         .filter_map(|rest| rest.split('`').next())
-        .filter(|code| code.starts_with("ERR_"))
+        .filter(|code| code.starts_with("ERR_") || *code == "session_domain_mismatch")
         .map(str::to_string)
         .collect();
     sorted(codes)

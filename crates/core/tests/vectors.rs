@@ -8,9 +8,10 @@
 //! - sessions sealed again by this crate open to the same payload as the SDK's cookie.
 
 use serde_json::{Map, Value};
-use session_seal_core::claims::Clock;
-use session_seal_core::legacy::SigningKeys;
-use session_seal_core::{CipherOptions, Opened, SessionCipher};
+use session_seal_core::cipher::Opened;
+use session_seal_core::payload::claims::Clock;
+use session_seal_core::testing::legacy::SigningKeys;
+use session_seal_core::{CipherOptions, SessionCipher};
 
 const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../vectors");
 
@@ -75,7 +76,7 @@ fn assert_json_eq(actual: &Value, expected: &Value, what: &str) {
 }
 
 fn header_value(opened: &Opened) -> Value {
-    Value::Object(opened.header.params.clone())
+    Value::Object(opened.header.params.clone().into_owned())
 }
 
 /// `object` without its `exp` member.

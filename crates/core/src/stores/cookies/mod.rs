@@ -10,8 +10,9 @@
 //! deletions come, what a jar with a gap falls back to.
 //!
 //! One deliberate departure: the SDK sweeps stale chunks up to the highest index present in the request,
-//! however large; a hostile `__session__999999999` cookie would make it emit a billion deletions. The sweep
-//! here stops at [`MAX_SWEEP`] and deletes any chunk present above that by name instead.
+//! however large, so one stray `__session__250` cookie costs each write 251 deletions (and a hostile
+//! `__session__999999999` a billion). Here the sweep is the SDK's fixed range (`__0` to `__4`) plus the
+//! chunks the request actually holds: the same cookies end up deleted in the browser.
 
 // What the submodules below share (each takes them with `use super::*`).
 use indexmap::IndexMap;
@@ -19,18 +20,19 @@ use rand::RngCore;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-use crate::input::Stringified;
 use crate::json::parse_value;
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
+use crate::cipher::legacy::SigningKeys;
 use crate::cipher::{CipherOptions, SessionCipher};
-use crate::claims::{self, Clock};
 use crate::error::{
-    input_too_large, invalid_arg_type, invalid_arg_value, session_invalid, ErrorCode, Result,
+    input_too_large, invalid_arg_type, invalid_arg_value, not_authenticated,
+    session_domain_mismatch, session_invalid, ErrorCode, Result,
 };
-use crate::legacy::SigningKeys;
-use crate::session::{self, Validation};
+use crate::jose::keys::Secrets;
+use crate::payload::claims::{self, Clock};
+use crate::payload::session::{self, Validation};
 
 /// The v4 session cookie's default name.
 pub const DEFAULT_COOKIE_NAME: &str = "__session";
@@ -41,9 +43,7 @@ pub const CONNECTION_COOKIE_PREFIX: &str = "__FC_";
 /// A value longer than this (in UTF-8 bytes) is split into chunks of this many characters.
 pub const MAX_CHUNK_SIZE: usize = 3500;
 /// The SDK's `MAX_CHUNKS`: chunk names `__0..5` are always swept, present or not.
-pub const MIN_CHUNK_SWEEP: usize = 5;
-/// Our cap on the sweep (see the module notes); no browser holds this many cookies for one site.
-pub const MAX_SWEEP: usize = 256;
+pub(crate) const MIN_CHUNK_SWEEP: usize = 5;
 /// The SDK warns when the session cookie(s) reach this many bytes (`name=value` summed).
 pub const SESSION_SIZE_WARN_BYTES: usize = 4096;
 /// The SDK warns when one `__FC_i` cookie's `Set-Cookie` line reaches this many bytes.
@@ -59,15 +59,18 @@ pub const TEST_COOKIE_MAX_AGE: f64 = 3_600.0;
 
 // One module per concern; their public items are this module's API.
 mod chunks;
+mod client;
+pub mod inspect;
 mod jar;
+mod session_cookies;
 mod session_json;
 mod set_cookie;
-mod store;
 #[cfg(test)]
 mod test_support;
 
 pub use chunks::*;
+pub use client::*;
 pub use jar::*;
+pub use session_cookies::*;
 use session_json::*;
 pub use set_cookie::*;
-pub use store::*;

@@ -5,27 +5,30 @@
 //! signature. Every problem is reported with a path such as `accessTokens[1].audience`.
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::Value;
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::json::{parse_value, without_lone_surrogates};
+use crate::json::without_lone_surrogates;
 
 mod needs;
 pub(crate) mod scan;
 mod streaming;
+// The reference check the streaming and fast checks are held to: for the tests and fuzz targets only.
+#[cfg(any(test, feature = "testing"))]
 mod tree;
 
 pub use needs::Validation;
 use scan::{Scanner, Type};
 use streaming::streaming;
-pub use tree::validate;
-use tree::{check_shape, join_key};
+#[cfg(any(test, feature = "testing"))]
+pub use tree::{check_tree, validate, validate_json_tree};
 
 /// One validation problem.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
+    /// Where: `user.sub`, `accessTokens[1].audience`; empty for the session itself.
     pub path: String,
+    /// What is wrong there.
     pub message: String,
 }
 
@@ -181,6 +184,7 @@ pub fn validate_json(text: &str) -> Vec<Problem> {
 
 /// Every member name of the SessionData family, each once, outermost first: what tests and fuzz targets
 /// generate sessions from, read off the shapes themselves.
+#[cfg(any(test, feature = "testing"))]
 pub fn member_names() -> Vec<&'static str> {
     // Breadth first, each shape once (`act` holds an `act`).
     let mut shapes: Vec<&'static Shape> = vec![&SESSION_DATA];
@@ -215,12 +219,13 @@ pub fn check(text: &str, validation: Validation) -> Vec<Problem> {
 /// The fast path of validation: `Some` only when `text` is certainly a valid session (serde would accept
 /// the text and find no problem), with whether it has a top-level `exp` member. `None` means "not sure":
 /// ask `validate_json`. Never allocates.
+#[cfg(any(test, feature = "testing"))]
 pub fn validate_fast(text: &str) -> Option<HasExp> {
     check_fast(text, Validation::Strict)
 }
 
 /// `validate_fast` for any validation; `None` for `Validation::Off`, which checks nothing.
-pub fn check_fast(text: &str, validation: Validation) -> Option<HasExp> {
+pub(crate) fn check_fast(text: &str, validation: Validation) -> Option<HasExp> {
     let mut scanner = Scanner::new(text);
     let mut has_exp = false;
     fast_shape(&mut scanner, validation.shape()?, Some(&mut has_exp))?;
@@ -299,6 +304,7 @@ fn fast_array(
 
 /// Validates a session as serde reads it, streaming: no `Value` tree, and nothing allocated unless there
 /// is a problem to report.
+#[cfg(any(test, feature = "testing"))]
 pub fn validate_json_streaming(text: &str) -> Vec<Problem> {
     streaming(text, &SESSION_DATA)
 }
@@ -322,30 +328,6 @@ pub fn validate_stringified(json: crate::input::Stringified) -> Vec<Problem> {
     }
 }
 
-/// Validates a session given as JSON text by parsing it into a `Value` first: the reference the streaming
-/// `validate_json` is tested against.
-pub fn validate_json_tree(text: &str) -> Vec<Problem> {
-    check_tree(text, Validation::Strict)
-}
-
-/// `validate_json_tree` for any validation: the reference `check` is tested against.
-pub fn check_tree(text: &str, validation: Validation) -> Vec<Problem> {
-    let Some(shape) = validation.shape() else {
-        return Vec::new();
-    };
-    match parse_value(&without_lone_surrogates(text)) {
-        Ok(value) => {
-            let mut problems = Vec::new();
-            check_shape(&value, shape, "", &mut problems);
-            problems
-        }
-        Err(e) => vec![Problem {
-            path: String::new(),
-            message: format!("session is not valid JSON: {e}"),
-        }],
-    }
-}
-
 /// Renders problems as one message, for `ERR_SESSION_INVALID`.
 pub fn describe(problems: &[Problem]) -> String {
     let listed: Vec<String> = problems
@@ -364,6 +346,23 @@ pub fn describe(problems: &[Problem]) -> String {
         if problems.len() == 1 { "" } else { "s" },
         listed.join("; ")
     )
+}
+
+/// `user.sub`, or `user["urn:auth0:…"]` when the key is not an identifier.
+fn join_key(path: &str, key: &str) -> String {
+    let identifier = !key.is_empty()
+        && !key.starts_with(|c: char| c.is_ascii_digit())
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+    match (path.is_empty(), identifier) {
+        (true, true) => key.to_string(),
+        (false, true) => format!("{path}.{key}"),
+        (_, false) => format!(
+            "{path}[{}]",
+            serde_json::to_string(key).expect("strings serialize")
+        ),
+    }
 }
 
 #[cfg(test)]

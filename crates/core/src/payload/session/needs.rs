@@ -37,7 +37,7 @@ impl Validation {
         [("sdk", Validation::Sdk), ("strict", Validation::Strict)];
 
     /// The validation an option string names, if any.
-    pub fn from_name(name: &str) -> Option<Validation> {
+    pub(crate) fn from_name(name: &str) -> Option<Validation> {
         Self::NAMES
             .iter()
             .find(|(n, _)| *n == name)

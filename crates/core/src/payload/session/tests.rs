@@ -1,6 +1,7 @@
 //! Tests of session validation: the fast, streaming and tree checks agree.
 
 use super::*;
+use serde_json::Value;
 
 #[test]
 fn what_stringify_made_is_judged_and_what_it_could_not_is_one_root_problem() {

@@ -7,43 +7,63 @@
 use rand::RngCore;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
-use crate::aead::AeadKey;
-pub use crate::aead::{IV_LEN, TAG_LEN};
-use crate::base64url;
+use crate::primitives::aead::AeadKey;
+pub use crate::primitives::aead::{IV_LEN, TAG_LEN};
+use crate::primitives::base64url;
 use crate::error::{
     alg_not_allowed, decryption_failed, internal, invalid_arg_value, jwe_invalid, not_supported,
     unused_by_sessions, Result,
 };
 use crate::json::{parse_value, without_lone_surrogates};
-use crate::keys::KeyRing;
+use crate::jose::keys::KeyRing;
 
 mod header;
 use header::check_header;
 pub use header::header_json;
 
+/// The only key management sessions use: the key itself (`dir`).
 pub const ALG: &str = "dir";
+/// The only content encryption sessions use.
 pub const ENC: &str = "A256GCM";
 
 /// A parsed protected header: its exact JSON text (for the caller) and its parameters (for the checks).
 #[derive(Debug, Clone)]
 pub struct ProtectedHeader {
-    pub json: String,
-    pub params: Map<String, Value>,
+    /// The header's JSON text, as decoded.
+    pub json: Cow<'static, str>,
+    /// Its parameters.
+    pub params: Cow<'static, Map<String, Value>>,
+    /// The header the SDK writes, parsed and checked once: no parameter to look up again.
+    sdk_default: bool,
 }
 
 impl ProtectedHeader {
     fn decode(segment: &str) -> Result<Self> {
-        // The header the SDK writes: parsed once, then copied.
+        // The header the SDK writes, on nearly every cookie: parsed and checked once, then borrowed.
         static SDK_DEFAULT: OnceLock<ProtectedHeader> = OnceLock::new();
         if segment == SDK_DEFAULT_HEADER_SEGMENT {
             let parsed = SDK_DEFAULT.get_or_init(|| {
-                Self::decode_text(SDK_DEFAULT_HEADER_SEGMENT).expect("the SDK's header is valid")
+                let header = Self::decode_text(SDK_DEFAULT_HEADER_SEGMENT)
+                    .expect("the SDK's header is valid");
+                check_header(&header.params).expect("the SDK's header passes the checks");
+                header
             });
-            return Ok(parsed.clone());
+            return Ok(ProtectedHeader {
+                json: Cow::Borrowed(parsed.json.as_ref()),
+                params: Cow::Borrowed(parsed.params.as_ref()),
+                sdk_default: true,
+            });
         }
         Self::decode_text(segment)
+    }
+
+    /// Whether this is the header the SDK writes, `{"enc":"A256GCM","alg":"dir"}` and nothing else: it has
+    /// passed the checks, and names no claim, `iat` included.
+    pub fn is_sdk_default(&self) -> bool {
+        self.sdk_default
     }
 
     fn decode_text(segment: &str) -> Result<Self> {
@@ -53,7 +73,11 @@ impl ProtectedHeader {
         let bytes = base64url::decode(segment).ok_or_else(invalid)?;
         let json = utf8_without_bom(bytes).ok_or_else(invalid)?;
         match parse_value(&without_lone_surrogates(&json)) {
-            Ok(Value::Object(params)) => Ok(ProtectedHeader { json, params }),
+            Ok(Value::Object(params)) => Ok(ProtectedHeader {
+                json: Cow::Owned(json),
+                params: Cow::Owned(params),
+                sdk_default: false,
+            }),
             _ => Err(invalid()),
         }
     }
@@ -61,8 +85,9 @@ impl ProtectedHeader {
     /// No text, no parameters (a placeholder; allocates nothing).
     pub fn empty() -> Self {
         ProtectedHeader {
-            json: String::new(),
-            params: Map::new(),
+            json: Cow::Borrowed(""),
+            params: Cow::Owned(Map::new()),
+            sdk_default: false,
         }
     }
 
@@ -92,9 +117,13 @@ pub fn utf8_without_bom(mut bytes: Vec<u8>) -> Option<String> {
 pub struct CompactJwe<'a> {
     /// The header segment exactly as received: the AAD.
     pub header_segment: &'a str,
+    /// The protected header, checked.
     pub header: ProtectedHeader,
+    /// The initialization vector.
     pub iv: [u8; IV_LEN],
+    /// The ciphertext, decoded.
     pub ciphertext: Vec<u8>,
+    /// The authentication tag.
     pub tag: [u8; TAG_LEN],
 }
 
@@ -162,7 +191,9 @@ impl<'a> CompactJwe<'a> {
         };
         let iv_bytes = decode_optional(iv, "iv (segment 3)")?;
         let tag_bytes = decode_optional(tag, "tag (segment 5)")?;
-        check_header(&header.params)?;
+        if !header.is_sdk_default() {
+            check_header(&header.params)?;
+        }
         if !encrypted_key.is_empty() {
             return Err(jwe_invalid(
                 "Encountered unexpected JWE Encrypted Key: segment 2 must be empty for alg \"dir\"",

@@ -1,7 +1,7 @@
 //! Tests of the session stores.
 
 use super::*;
-use crate::cookies::test_support::*;
+use crate::stores::cookies::test_support::*;
 
 // --- stores -------------------------------------------------------------------------------------
 #[test]
@@ -290,23 +290,23 @@ fn generated_cookies_default_internal() {
 }
 
 #[test]
-fn store_options_take_the_sdks_defaults_and_cookie_name_wins() {
+fn options_take_the_sdks_defaults_and_cookie_name_wins() {
     assert_eq!(
-        CookieConfig::new(StoreOptions::default()).unwrap(),
+        CookieConfig::new(&SessionCookiesOptions::default()).unwrap(),
         CookieConfig::default()
     );
-    let config = CookieConfig::new(StoreOptions {
+    let config = CookieConfig::new(&SessionCookiesOptions {
         rolling: Some(false),
         absolute_duration: Some(60.0),
         cookie_name: Some("mine".into()),
-        cookie: SessionCookieOptions {
+        cookie_options: Some(SessionCookieOptions {
             name: Some("theirs".into()),
             same_site: Some("STRICT".into()),
             secure: Some(true),
             domain: Some("example.com".into()),
             transient: Some(true),
             ..Default::default()
-        },
+        }),
         ..Default::default()
     })
     .unwrap();
@@ -315,41 +315,41 @@ fn store_options_take_the_sdks_defaults_and_cookie_name_wins() {
     assert_eq!(config.absolute_duration, 60.0);
     assert_eq!(config.inactivity_duration, DEFAULT_INACTIVITY_DURATION);
     assert_eq!(config.same_site, SameSite::Strict);
-    let only_sdk_name = StoreOptions {
-        cookie: SessionCookieOptions {
+    let only_sdk_name = SessionCookiesOptions {
+        cookie_options: Some(SessionCookieOptions {
             name: Some("theirs".into()),
             ..Default::default()
-        },
+        }),
         ..Default::default()
     };
-    assert_eq!(CookieConfig::new(only_sdk_name).unwrap().name, "theirs");
+    assert_eq!(CookieConfig::new(&only_sdk_name).unwrap().name, "theirs");
     for (bad, message) in [
         (
-            StoreOptions {
+            SessionCookiesOptions {
                 absolute_duration: Some(f64::NAN),
                 ..Default::default()
             },
             "options.absoluteDuration must be a finite number, got NaN",
         ),
         (
-            StoreOptions {
-                cookie: SessionCookieOptions {
+            SessionCookiesOptions {
+                cookie_options: Some(SessionCookieOptions {
                     same_site: Some("maybe".into()),
                     ..Default::default()
-                },
+                }),
                 ..Default::default()
             },
             "options.cookieOptions.sameSite must be \"lax\", \"strict\" or \"none\"",
         ),
         (
-            StoreOptions {
+            SessionCookiesOptions {
                 inactivity_duration: Some(-1.0),
                 ..Default::default()
             },
             "inactivityDuration must be a finite number of seconds, 0 or more",
         ),
     ] {
-        let e = CookieConfig::new(bad).unwrap_err();
+        let e = CookieConfig::new(&bad).unwrap_err();
         assert_eq!(
             (e.code, e.message.as_str()),
             (ErrorCode::InvalidArgValue, message)

@@ -12,40 +12,44 @@ use hmac::{Hmac, Mac};
 use serde_json::Value;
 use sha2::Sha256;
 
-use crate::base64url;
-use crate::claims;
 use crate::error::{
     claim_invalid, input_too_large, invalid_arg_value, jwe_invalid, jwt_expired, jwt_invalid,
     session_invalid, Result,
 };
-use crate::jwe::{self, CompactJwe};
-use crate::keys::{self, DerivedKey, KeyRing};
-use crate::session::{self, Validation};
+use crate::jose::jwe::{self, CompactJwe};
+use crate::jose::keys::{self, DerivedKey, KeyRing};
+use crate::payload::claims;
+use crate::payload::session::{self, Validation};
+use crate::primitives::base64url;
 
 /// HKDF `info` of the key that seals stored values: not the cookies' `JWE CEK`, so neither opens the other.
-pub const VALUE_INFO: &[u8] = b"session-seal store value v1";
+pub(crate) const VALUE_INFO: &[u8] = b"session-seal store value v1";
 /// HKDF `info` of the key behind the index tags.
-pub const INDEX_INFO: &[u8] = b"session-seal store index v1";
+pub(crate) const INDEX_INFO: &[u8] = b"session-seal store index v1";
 /// The protected header's `typ`: what a stored value says it is.
-pub const TYP: &str = "session-seal-store";
+pub(crate) const TYP: &str = "session-seal-store";
 /// Values are refused past this size, sealing and opening: stateful sessions outgrow cookies, not memory.
 pub const MAX_VALUE_BYTES: usize = 1 << 20;
 /// Session ids longer than this are refused before any work (the SDK's are 32 hex characters).
 pub const MAX_ID_BYTES: usize = 256;
 /// An index tag: the first 22 base64url characters (132 bits) of an HMAC-SHA256.
-pub const TAG_CHARS: usize = 22;
+pub(crate) const TAG_CHARS: usize = 22;
 /// Values (`sub`, `sid`, issuer) longer than this are not tagged: refused before any work.
 pub const MAX_TAGGED_BYTES: usize = 1 << 16;
 
 /// What an index tag names; the kind is hashed with the value, so a `sub` and a `sid` never share a tag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TagKind {
+    /// `sub`: the user, for logout of every session of a user.
     Subject,
+    /// `sid`: the IdP session, for back-channel logout.
     SessionId,
+    /// `iss`: the issuer, which scopes the other two.
     Issuer,
 }
 
 impl TagKind {
+    /// `"sub"`, `"sid"` or `"iss"`; anything else is refused.
     pub fn parse(name: &str) -> Result<TagKind> {
         Self::check_len(name.len())?;
         match name {
@@ -279,7 +283,7 @@ fn too_large(len: usize) -> crate::error::Error {
 mod tests {
     use super::*;
     use crate::cipher::{CipherOptions, SessionCipher};
-    use crate::keys::encryption_key;
+    use crate::jose::keys::encryption_key;
 
     const SESSION: &str = r#"{"user":{"sub":"auth0|1","email":"a@example.com"},"tokenSet":{"accessToken":"at","refreshToken":"rt","expiresAt":1},"internal":{"sid":"s1","createdAt":1}}"#;
     const ID: &str = "0123456789abcdef0123456789abcdef";
@@ -324,11 +328,12 @@ mod tests {
         let s = store(&["secret"]);
         let value = s.seal(ID, SESSION, END).unwrap();
         let (header, rest) = value.split_once('.').unwrap();
-        let text = String::from_utf8(crate::base64url::decode(header).unwrap()).unwrap();
+        let text =
+            String::from_utf8(crate::primitives::base64url::decode(header).unwrap()).unwrap();
         let forged_text = text.replace(ID, "another-id");
         assert_ne!(forged_text, text);
         let mut forged = String::new();
-        crate::base64url::encode_into(forged_text.as_bytes(), &mut forged);
+        crate::primitives::base64url::encode_into(forged_text.as_bytes(), &mut forged);
         let forged = format!("{forged}.{rest}");
         assert_eq!(
             code(s.open("another-id", &forged, NOW)),
@@ -338,7 +343,7 @@ mod tests {
         let later = text.replace(&format!("\"exp\":{END}"), &format!("\"exp\":{}", END + 1e6));
         assert_ne!(later, text);
         let mut segment = String::new();
-        crate::base64url::encode_into(later.as_bytes(), &mut segment);
+        crate::primitives::base64url::encode_into(later.as_bytes(), &mut segment);
         assert_eq!(
             code(s.open(ID, &format!("{segment}.{rest}"), NOW)),
             "ERR_JWE_DECRYPTION_FAILED"
@@ -394,7 +399,8 @@ mod tests {
         let parts: Vec<&str> = value.split('.').collect();
         assert_eq!(parts.len(), 5);
         assert_eq!(parts[1], "");
-        let header = String::from_utf8(crate::base64url::decode(parts[0]).unwrap()).unwrap();
+        let header =
+            String::from_utf8(crate::primitives::base64url::decode(parts[0]).unwrap()).unwrap();
         assert_eq!(
             header,
             format!(
@@ -407,9 +413,9 @@ mod tests {
             .unwrap();
         assert_ne!(&key, encryption_key(secret).as_bytes());
         let cipher = Aes256Gcm::new((&key).into());
-        let iv = crate::base64url::decode(parts[2]).unwrap();
-        let mut body = crate::base64url::decode(parts[3]).unwrap();
-        body.extend(crate::base64url::decode(parts[4]).unwrap());
+        let iv = crate::primitives::base64url::decode(parts[2]).unwrap();
+        let mut body = crate::primitives::base64url::decode(parts[3]).unwrap();
+        body.extend(crate::primitives::base64url::decode(parts[4]).unwrap());
         let plaintext = cipher
             .decrypt(
                 Nonce::from_slice(&iv),
@@ -448,7 +454,7 @@ mod tests {
             let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key.as_bytes()).unwrap();
             mac.update(b"sub\0auth0|1");
             let mut full = String::new();
-            crate::base64url::encode_into(&mac.finalize().into_bytes(), &mut full);
+            crate::primitives::base64url::encode_into(&mac.finalize().into_bytes(), &mut full);
             assert_eq!(tag, &full[..TAG_CHARS]);
             assert!(!tag.contains("auth0"));
         }

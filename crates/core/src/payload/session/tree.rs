@@ -2,6 +2,8 @@
 //! held to.
 
 use super::*;
+use crate::json::parse_value;
+use serde_json::Value;
 
 /// Validates a session value, returning every problem (empty when valid).
 pub fn validate(value: &Value) -> Vec<Problem> {
@@ -92,19 +94,26 @@ fn type_name(value: &Value) -> &'static str {
     }
 }
 
-/// `user.sub`, or `user["urn:auth0:…"]` when the key is not an identifier.
-pub(super) fn join_key(path: &str, key: &str) -> String {
-    let identifier = !key.is_empty()
-        && !key.starts_with(|c: char| c.is_ascii_digit())
-        && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
-    match (path.is_empty(), identifier) {
-        (true, true) => key.to_string(),
-        (false, true) => format!("{path}.{key}"),
-        (_, false) => format!(
-            "{path}[{}]",
-            serde_json::to_string(key).expect("strings serialize")
-        ),
+/// Validates a session given as JSON text by parsing it into a `Value` first: the reference the streaming
+/// `validate_json` is tested against.
+pub fn validate_json_tree(text: &str) -> Vec<Problem> {
+    check_tree(text, Validation::Strict)
+}
+
+/// `validate_json_tree` for any validation: the reference `check` is tested against.
+pub fn check_tree(text: &str, validation: Validation) -> Vec<Problem> {
+    let Some(shape) = validation.shape() else {
+        return Vec::new();
+    };
+    match parse_value(&without_lone_surrogates(text)) {
+        Ok(value) => {
+            let mut problems = Vec::new();
+            check_shape(&value, shape, "", &mut problems);
+            problems
+        }
+        Err(e) => vec![Problem {
+            path: String::new(),
+            message: format!("session is not valid JSON: {e}"),
+        }],
     }
 }

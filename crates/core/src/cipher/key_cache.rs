@@ -11,7 +11,7 @@ use crate::cipher::{CipherOptions, SessionCipher};
 use crate::error::Result;
 
 /// How many distinct secrets (or secret lists) keep their derived keys.
-pub const KEY_CACHE_CAPACITY: usize = 16;
+pub(crate) const KEY_CACHE_CAPACITY: usize = 16;
 
 /// Ciphers by secret digest, most recently used first.
 pub struct KeyCache {
@@ -19,6 +19,7 @@ pub struct KeyCache {
 }
 
 impl KeyCache {
+    /// An empty cache (`const`, for a process-wide `static`).
     pub const fn new() -> KeyCache {
         KeyCache {
             entries: Mutex::new(Vec::new()),

@@ -3,7 +3,7 @@
 use super::*;
 
 /// The index of a chunk of `base`: `{base}__{digits}`, or `{base}.{digits}` for v3 (`parseInt`).
-pub fn chunk_index(name: &str, base: &str, legacy: bool) -> Option<f64> {
+pub(crate) fn chunk_index(name: &str, base: &str, legacy: bool) -> Option<f64> {
     let rest = name.strip_prefix(base)?;
     let digits = rest.strip_prefix(if legacy { "." } else { "__" })?;
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -13,7 +13,7 @@ pub fn chunk_index(name: &str, base: &str, legacy: bool) -> Option<f64> {
 }
 
 /// The positional index of a connection-token cookie `__FC_{digits}` (`Number(suffix)`).
-pub fn connection_cookie_index(name: &str) -> Option<f64> {
+pub(crate) fn connection_cookie_index(name: &str) -> Option<f64> {
     let digits = name.strip_prefix(CONNECTION_COOKIE_PREFIX)?;
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -23,7 +23,7 @@ pub fn connection_cookie_index(name: &str) -> Option<f64> {
 
 /// `getChunkedCookie`: the cookie itself when its value is not empty, else its chunks joined in numeric
 /// order; `None` when there are none, or when they are not exactly indices `0..n` (a gap).
-pub fn get_chunked_cookie(name: &str, jar: &Jar, legacy: bool) -> Option<String> {
+pub(crate) fn get_chunked_cookie(name: &str, jar: &Jar, legacy: bool) -> Option<String> {
     if let Some(value) = jar.get(name).filter(|v| !v.is_empty()) {
         return Some(value.to_string());
     }
@@ -40,34 +40,32 @@ pub fn get_chunked_cookie(name: &str, jar: &Jar, legacy: bool) -> Option<String>
     Some(chunks.iter().map(|(_, v)| *v).collect())
 }
 
-/// `getClearUpTo`: chunk names `{base}__i` for `i` in `from..max(MIN_CHUNK_SWEEP, highest present + 1)`,
-/// capped at [`MAX_SWEEP`], followed by any chunk present at or above the cap (by its canonical name).
+/// `getClearUpTo`, bounded by what the request holds: the SDK's fixed range of chunk names `{base}__i` for
+/// `i` in `from..MIN_CHUNK_SWEEP`, then each chunk the request holds at `from` or above (by its canonical
+/// name, in index order). The SDK deletes every index up to the highest present, so one stray
+/// `__session__250` cookie made each of its writes emit 251 deletions; the names in between that the
+/// request does not hold are absent in the browser too, so deleting them changed nothing.
 fn sweep_names(jar: &Jar, base: &str, from: usize) -> Vec<String> {
-    let mut highest = -1.0_f64;
-    let mut beyond: Vec<u64> = Vec::new();
-    for (name, _) in jar.iter() {
-        if let Some(index) = chunk_index(name, base, false) {
-            highest = highest.max(index);
-            if index >= MAX_SWEEP as f64 && index < 9_007_199_254_740_992.0 {
-                beyond.push(index as u64);
-            }
-        }
-    }
-    let up_to = (MIN_CHUNK_SWEEP as f64)
-        .max(highest + 1.0)
-        .min(MAX_SWEEP as f64) as usize;
-    beyond.sort_unstable();
-    beyond.dedup();
-    (from..up_to)
-        .map(|i| i as u64)
-        .chain(beyond.into_iter().filter(|&i| i >= from as u64))
+    let mut present: Vec<u64> = jar
+        .iter()
+        .filter_map(|(name, _)| chunk_index(name, base, false))
+        // Past 2^53 an index has no canonical name (the SDK's loop would never reach it either).
+        .filter(|&index| {
+            index >= from.max(MIN_CHUNK_SWEEP) as f64 && index < 9_007_199_254_740_992.0
+        })
+        .map(|index| index as u64)
+        .collect();
+    present.sort_unstable();
+    present.dedup();
+    (from as u64..MIN_CHUNK_SWEEP as u64)
+        .chain(present)
         .map(|i| format!("{base}__{i}"))
         .collect()
 }
 
 /// `deleteCookie`: an empty value with `maxAge: 0` and the same security attributes, so that browsers
 /// match it to the cookie being removed. An empty path becomes `/` (as `ResponseCookies` does).
-pub fn delete_cookie(plan: &mut Plan, name: &str, options: &SetCookieOptions) {
+pub(crate) fn delete_cookie(plan: &mut Plan, name: &str, options: &SetCookieOptions) {
     plan.set(SetCookie {
         name: name.to_string(),
         value: String::new(),
@@ -174,12 +172,19 @@ fn utf16_chunks(value: &str, size: usize) -> Result<Vec<&str>> {
 /// The options of `planChunkedCookie` as the caller gave them; `resolve` applies the stores' defaults.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChunkedCookieOptions {
+    /// Default `true`.
     pub http_only: Option<bool>,
+    /// Default `"lax"`.
     pub same_site: Option<String>,
+    /// Default `false`.
     pub secure: Option<bool>,
+    /// Default `"/"`.
     pub path: Option<String>,
+    /// An empty domain is none.
     pub domain: Option<String>,
+    /// Seconds; none for a browser-session cookie.
     pub max_age: Option<f64>,
+    /// Drops `max_age`.
     pub transient: Option<bool>,
 }
 
@@ -215,7 +220,7 @@ impl ChunkedCookieOptions {
 
 /// `deleteChunkedCookie`: the cookie itself, then its v3 chunks present in the request (in the jar's
 /// order), or its v4 chunk names swept as `getClearUpTo` says.
-pub fn delete_chunked_cookie(
+pub(crate) fn delete_chunked_cookie(
     name: &str,
     jar: &Jar,
     plan: &mut Plan,
@@ -239,7 +244,7 @@ pub fn delete_chunked_cookie(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cookies::test_support::*;
+    use crate::stores::cookies::test_support::*;
 
     // --- chunks ---------------------------------------------------------------------------------------
     #[test]
@@ -317,8 +322,7 @@ mod tests {
                 "__session__2",
                 "-__session__3",
                 "-__session__4",
-                "-__session__5",
-                "-__session__6",
+                // Not __5 and __6, which the request does not hold (the SDK deletes them too).
                 "-__session__7",
                 "-__session"
             ]
@@ -332,8 +336,10 @@ mod tests {
     }
 
     #[test]
-    fn the_sweep_is_capped_but_still_deletes_what_is_present() {
-        let mut jar = Jar::parse_header("__session__999999999=x; __session__300=y");
+    fn a_stray_high_chunk_costs_one_deletion_not_a_sweep_up_to_it() {
+        // A request holding one cookie named `__session__250` (a stale chunk, or one planted by a hostile
+        // subdomain) must not make every write delete 251 names: the fixed range, then what is present.
+        let mut jar = Jar::parse_header("__session=old; __session__250=x; __session__7=y");
         let mut plan = Plan::default();
         set_chunked_cookie(
             "__session",
@@ -344,11 +350,32 @@ mod tests {
             &mut plan,
         )
         .unwrap();
-        let cookies = plan.into_vec();
-        assert_eq!(cookies.len(), 1 + MAX_SWEEP + 2);
-        assert_eq!(cookies[cookies.len() - 2].name, "__session__300");
-        assert_eq!(cookies[cookies.len() - 1].name, "__session__999999999");
+        let swept = [
+            "-__session__0",
+            "-__session__1",
+            "-__session__2",
+            "-__session__3",
+            "-__session__4",
+            "-__session__7",
+            "-__session__250",
+        ];
+        assert_eq!(
+            names(&plan.into_vec()),
+            [&["__session"][..], &swept].concat()
+        );
         assert!(jar.iter().all(|(n, _)| n == "__session"));
+        let mut plan = Plan::default();
+        let jar = Jar::parse_header("__session__250=x; __session__7=y");
+        delete_chunked_cookie("__session", &jar, &mut plan, false, &options(None));
+        assert_eq!(
+            names(&plan.into_vec()),
+            [&["-__session"][..], &swept].concat()
+        );
+        // Indices past 2^53 have no canonical name (nor a loop bound in the SDK): left alone.
+        let mut plan = Plan::default();
+        let jar = Jar::parse_header("__session__99999999999999999999=x");
+        delete_chunked_cookie("__session", &jar, &mut plan, false, &options(None));
+        assert_eq!(plan.into_vec().len(), 1 + MIN_CHUNK_SWEEP);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! AES-256-GCM (the JWE content encryption `A256GCM`) from vetted implementations: `ring` natively, and
 //! on WebAssembly (where ring's assembly does not build) the host's: Node's `node:crypto` (OpenSSL),
-//! imported by the module as `session_seal_host` (`npm/wasm32-wasi/host-crypto.cjs`). AES in WebAssembly
+//! imported by the module as `session_seal_host` (`scripts/wasm-host-crypto.cjs`, which `npm run build:all`
+//! writes into the WASM package's loader and its worker threads). AES in WebAssembly
 //! has no hardware instructions and ran at ~40 ns a byte; the host's AES-NI takes a few microseconds per
 //! cookie. Nothing here is cryptography of our own: this module only adapts the APIs to one, and wipes
 //! the key on drop.
@@ -10,8 +11,11 @@ use std::mem::ManuallyDrop;
 
 use crate::error::{internal, Result};
 
+/// AES-256 keys are 32 bytes.
 pub const KEY_LEN: usize = 32;
+/// GCM nonces are 12 bytes.
 pub const IV_LEN: usize = 12;
+/// GCM tags are 16 bytes.
 pub const TAG_LEN: usize = 16;
 
 #[cfg(not(target_family = "wasm"))]
@@ -19,13 +23,6 @@ type Inner = ring::aead::LessSafeKey;
 /// The host keys its own cipher per call, so the WebAssembly build keeps only the key's bytes.
 #[cfg(target_family = "wasm")]
 type Inner = [u8; KEY_LEN];
-
-/// Which implementation this build ships, for diagnostics and docs.
-pub const IMPLEMENTATION: &str = if cfg!(target_family = "wasm") {
-    "node:crypto (the host's, imported)"
-} else {
-    "ring"
-};
 
 // The host's AES-256-GCM, provided by the WebAssembly loader. Each call works on this module's memory:
 // `data` (`len` bytes) is encrypted or decrypted in place; `seal` writes the tag, `open` verifies it and
@@ -62,6 +59,7 @@ pub struct AeadKey {
 }
 
 impl AeadKey {
+    /// Expands `key` for sealing and opening.
     pub fn new(key: &[u8; KEY_LEN]) -> AeadKey {
         #[cfg(not(target_family = "wasm"))]
         let inner = {

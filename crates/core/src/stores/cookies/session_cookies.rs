@@ -6,15 +6,21 @@ use super::*;
 /// The stores' configuration (the SDK's `AbstractSessionStore` options and `cookieConfig`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CookieConfig {
+    /// The session cookie's name.
     pub name: String,
+    /// Whether each write extends the session by `inactivity_duration`.
     pub rolling: bool,
     /// Seconds a session may live in all (from `internal.createdAt`).
     pub absolute_duration: f64,
     /// Seconds a rolling session may sit idle.
     pub inactivity_duration: f64,
+    /// The `SameSite` attribute.
     pub same_site: SameSite,
+    /// The `Secure` attribute.
     pub secure: bool,
+    /// The `Path` attribute.
     pub path: String,
+    /// The `Domain` attribute.
     pub domain: Option<String>,
     /// Browser-session cookies: no `maxAge` on the session cookie(s).
     pub transient: bool,
@@ -37,38 +43,57 @@ impl Default for CookieConfig {
 }
 
 /// The options of `new SessionCookies` as the caller gave them (the SDK's store options and its
-/// `cookieOptions`); `CookieConfig::new` applies the defaults and checks them.
+/// `cookieOptions`, the cipher's limits, the Auth0 domain); `SessionCookies::from_options` applies the
+/// SDK's defaults and checks them.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct StoreOptions {
-    pub rolling: Option<bool>,
-    pub absolute_duration: Option<f64>,
-    pub inactivity_duration: Option<f64>,
+pub struct SessionCookiesOptions {
+    /// The secrets, newest first.
+    pub secret: Secrets,
     /// `cookieName`, which wins over `cookieOptions.name` (the SDK's spelling).
     pub cookie_name: Option<String>,
-    pub cookie: SessionCookieOptions,
+    /// Whether each write extends the session (default `true`).
+    pub rolling: Option<bool>,
+    /// Seconds a session may live in all.
+    pub absolute_duration: Option<f64>,
+    /// Seconds a rolling session may sit idle.
+    pub inactivity_duration: Option<f64>,
+    /// The session cookie's attributes.
+    pub cookie_options: Option<SessionCookieOptions>,
+    /// Seconds of slack for `exp` and `nbf`.
+    pub clock_tolerance: Option<f64>,
+    /// The largest cookie value read or written.
+    pub max_cookie_bytes: Option<f64>,
+    /// The app's Auth0 domain: a session created for another custom domain is refused.
+    pub auth0_domain: Option<String>,
 }
 
 /// `cookieOptions` of `new SessionCookies`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SessionCookieOptions {
+    /// The SDK's spelling of `cookieName`.
     pub name: Option<String>,
+    /// `"lax"`, `"strict"` or `"none"`.
     pub same_site: Option<String>,
+    /// The `Secure` attribute.
     pub secure: Option<bool>,
+    /// The `Path` attribute.
     pub path: Option<String>,
+    /// The `Domain` attribute.
     pub domain: Option<String>,
+    /// Browser-session cookies: no `maxAge` on the session cookie(s).
     pub transient: Option<bool>,
 }
 
 impl CookieConfig {
     /// The configuration the options ask for, the SDK's defaults where absent, checked.
-    pub fn new(options: StoreOptions) -> Result<CookieConfig> {
+    pub fn new(options: &SessionCookiesOptions) -> Result<CookieConfig> {
         let defaults = CookieConfig::default();
         let finite = |name, value: Option<f64>, default| {
             value.map_or(Ok(default), |v| crate::input::finite(name, v))
         };
-        let cookie = options.cookie;
+        let cookie = options.cookie_options.clone().unwrap_or_default();
         let config = CookieConfig {
-            name: options.cookie_name.or(cookie.name).unwrap_or(defaults.name),
+            name: (options.cookie_name.clone().or(cookie.name)).unwrap_or(defaults.name),
             rolling: options.rolling.unwrap_or(defaults.rolling),
             absolute_duration: finite(
                 "options.absoluteDuration",
@@ -144,7 +169,9 @@ pub struct WriteOutcome {
 /// A stateful write: the session id and its cookie.
 #[derive(Debug, Clone)]
 pub struct SessionIdWrite {
+    /// The session id the cookie holds.
     pub id: String,
+    /// The `Set-Cookie` list.
     pub cookies: Vec<SetCookie>,
 }
 
@@ -153,6 +180,8 @@ pub struct SessionCookies {
     cipher: SessionCipher,
     signing: SigningKeys,
     config: CookieConfig,
+    /// The app's Auth0 domain, for the SDK's custom-domain rule (`client`).
+    auth0_domain: Option<String>,
 }
 
 impl std::fmt::Debug for SessionCookies {
@@ -160,11 +189,13 @@ impl std::fmt::Debug for SessionCookies {
         f.debug_struct("SessionCookies")
             .field("cipher", &self.cipher)
             .field("config", &self.config)
+            .field("auth0_domain", &self.auth0_domain)
             .finish_non_exhaustive()
     }
 }
 
 impl SessionCookies {
+    /// The cookie layer for `secrets` with a checked configuration (no Auth0 domain).
     pub fn new<S: AsRef<str>>(
         secrets: &[S],
         options: CipherOptions,
@@ -176,18 +207,35 @@ impl SessionCookies {
             signing: SigningKeys::new(secrets),
             cipher,
             config,
+            auth0_domain: None,
         })
     }
 
+    /// `new SessionCookies(options)`: the SDK's defaults where an option is absent, each one checked.
+    pub fn from_options(options: SessionCookiesOptions) -> Result<Self> {
+        let cipher = CipherOptions::new(options.clock_tolerance, options.max_cookie_bytes)?;
+        let config = CookieConfig::new(&options)?;
+        let mut cookies = SessionCookies::new(options.secret.as_slice(), cipher, config)?;
+        cookies.auth0_domain = options.auth0_domain;
+        Ok(cookies)
+    }
+
+    /// The app's Auth0 domain, when configured.
+    pub fn auth0_domain(&self) -> Option<&str> {
+        self.auth0_domain.as_deref()
+    }
+
+    /// The cipher of the session cookies.
     pub fn cipher(&self) -> &SessionCipher {
         &self.cipher
     }
 
+    /// The configuration, defaults applied.
     pub fn config(&self) -> &CookieConfig {
         &self.config
     }
 
-    pub fn signing(&self) -> &SigningKeys {
+    pub(crate) fn signing(&self) -> &SigningKeys {
         &self.signing
     }
 
@@ -417,7 +465,7 @@ pub fn check_session_id(id: Option<&str>) -> Result<()> {
 }
 
 /// A new stateful session id: 16 random bytes as 32 lowercase hex characters.
-pub fn generate_session_id() -> String {
+pub(crate) fn generate_session_id() -> String {
     let mut bytes = [0u8; 16];
     rand::rng().fill_bytes(&mut bytes);
     bytes.iter().fold(String::with_capacity(32), |mut s, b| {
@@ -465,5 +513,4 @@ pub fn epoch(now: Option<f64>) -> Result<f64> {
 }
 
 #[cfg(test)]
-#[path = "store_tests.rs"]
 mod tests;

@@ -1,18 +1,25 @@
 //! `SessionCipher`: the key ring plus the rules, in plain Rust. The napi layer only converts values.
+//! Layer 4, with v3 `legacy` cookies and the drop-in `encrypt`/`decrypt` policy and `key_cache`.
 
-use crate::claims::{self, ClaimsView, Clock};
+pub mod dropin;
+pub mod key_cache;
+crate::internal!(
+    mod legacy;
+);
+
 use crate::error::{input_too_large, invalid_arg_value, jwt_invalid, session_invalid, Result};
 use crate::input;
-use crate::jwe::{self, CompactJwe, ProtectedHeader};
-use crate::keys::KeyRing;
-use crate::legacy;
-use crate::session::{self, Validation};
+use crate::jose::jwe::{self, CompactJwe, ProtectedHeader};
+use crate::jose::keys::KeyRing;
+use crate::payload::claims::{self, ClaimsView, Clock};
+use crate::payload::session::{self, Validation};
 
 /// Cookie values longer than this are refused before any work: 64 KiB, four times what Node accepts as a
 /// whole request header block by default.
 pub const DEFAULT_MAX_COOKIE_BYTES: usize = 64 * 1024;
 
 #[derive(Debug, Clone, Copy)]
+/// The limits of a `SessionCipher`: the clock tolerance and the largest cookie value.
 pub struct CipherOptions {
     /// Seconds of slack for `exp` and `nbf` (the SDK uses 15).
     pub clock_tolerance: f64,
@@ -60,6 +67,7 @@ impl Default for CipherOptions {
 /// A cookie that decrypted and passed every check.
 #[derive(Debug)]
 pub struct Opened {
+    /// The protected header, parsed and checked.
     pub header: ProtectedHeader,
     /// The payload's JSON text, exactly as sealed (less a leading byte-order mark).
     pub payload: String,
@@ -69,8 +77,8 @@ pub struct Opened {
 
 impl Opened {
     /// The session the SDK's stateless store hands the app: v3 payloads converted, v4 payloads as they are.
-    pub fn into_session_json(self) -> Result<String> {
-        if legacy::is_legacy_header(&self.header.params) {
+    pub(crate) fn into_session_json(self) -> Result<String> {
+        if !self.header.is_sdk_default() && legacy::is_legacy_header(&self.header.params) {
             legacy::convert(&self.header.params, &self.payload)
         } else {
             Ok(self.payload)
@@ -79,12 +87,14 @@ impl Opened {
 }
 
 #[derive(Debug)]
+/// Seals and opens session cookies: the key ring, derived once, and the options.
 pub struct SessionCipher {
     ring: KeyRing,
     options: CipherOptions,
 }
 
 impl SessionCipher {
+    /// Derives a key per secret (newest first; at most `MAX_SECRETS`, none empty).
     pub fn new<S: AsRef<str>>(secrets: &[S], options: CipherOptions) -> Result<Self> {
         Ok(SessionCipher {
             ring: KeyRing::new(secrets)?,
@@ -92,10 +102,12 @@ impl SessionCipher {
         })
     }
 
+    /// The options this cipher was made with.
     pub fn options(&self) -> CipherOptions {
         self.options
     }
 
+    /// The key ring (e.g. to warn about short secrets).
     pub fn ring(&self) -> &KeyRing {
         &self.ring
     }
@@ -108,29 +120,31 @@ impl SessionCipher {
         }
     }
 
-    /// Seals a session after checking it as `validation` asks; `expires_at` becomes `exp`.
+    /// Seals a session after checking it as `validation` asks; `expires_at` becomes `exp`. The session's
+    /// text is taken by value: a valid session without `exp` gets it appended in its own buffer.
     pub fn seal_session(
         &self,
-        session_json: &str,
+        session_json: impl Into<String>,
         expires_at: f64,
         validation: Validation,
     ) -> Result<String> {
+        let session_json = session_json.into();
         if validation == Validation::Off {
-            return self.seal_payload(session_json, expires_at, None);
+            return self.seal_payload(&session_json, expires_at, None);
         }
-        let plaintext = match session::check_fast(session_json, validation) {
+        let plaintext = match session::check_fast(&session_json, validation) {
             // Certainly valid, and without a top-level `exp`: append it, no second scan.
             Some(session::HasExp(false)) => {
-                claims::append_exp(session_json, &claims::js_number(expires_at)?)
+                claims::append_exp_to(session_json, &claims::js_number(expires_at)?)
             }
-            Some(session::HasExp(true)) => claims::set_exp(session_json, expires_at)?,
+            Some(session::HasExp(true)) => claims::set_exp(&session_json, expires_at)?,
             None => {
-                let problems = session::check(session_json, validation);
+                let problems = session::check(&session_json, validation);
                 if !problems.is_empty() {
                     return Err(session_invalid(session::describe(&problems)));
                 }
                 // Valid, so the JSON text of an object: `exp` can often be appended without a scan.
-                claims::set_exp_on_object(session_json, expires_at)?
+                claims::set_exp_on_object(&session_json, expires_at)?
             }
         };
         self.seal_plaintext(plaintext, None)
@@ -150,8 +164,8 @@ impl SessionCipher {
     /// Seals the claims text under the header `{enc, alg, ...additional_header}`.
     fn seal_plaintext(&self, plaintext: String, additional_header: Option<&str>) -> Result<String> {
         let header = match additional_header {
-            None => DEFAULT_HEADER.to_string(),
-            Some(extra) => jwe::header_json(Some(extra))?,
+            None => std::borrow::Cow::Borrowed(DEFAULT_HEADER),
+            Some(extra) => std::borrow::Cow::Owned(jwe::header_json(Some(extra))?),
         };
         let sealed_len = jwe::sealed_len(header.len(), plaintext.len());
         if sealed_len > self.options.max_cookie_bytes {
@@ -202,9 +216,10 @@ pub const DEFAULT_HEADER: &str = r#"{"enc":"A256GCM","alg":"dir"}"#;
 /// (`iss`/`sub` by JavaScript `!==`, `aud` by comparing `JSON.stringify` texts), judged on the original
 /// texts as JavaScript reads them (see `claims::check_replicated`).
 fn check_replicated_claims(header: &ProtectedHeader, payload: &str) -> Result<()> {
-    if ["iss", "sub", "aud"]
-        .iter()
-        .all(|c| header.get(c).is_none())
+    if header.is_sdk_default()
+        || ["iss", "sub", "aud"]
+            .iter()
+            .all(|c| header.get(c).is_none())
     {
         return Ok(());
     }
@@ -214,7 +229,7 @@ fn check_replicated_claims(header: &ProtectedHeader, payload: &str) -> Result<()
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::base64url;
+    use crate::primitives::base64url;
 
     fn cipher(secrets: &[&str]) -> SessionCipher {
         SessionCipher::new(secrets, CipherOptions::default()).unwrap()

@@ -8,17 +8,17 @@ use serde_json::{json, Value};
 
 use crate::json::{parse_value, without_lone_surrogates};
 
-use crate::claims::Clock;
-use crate::cookies::{
+use crate::cipher::legacy::{self, SigningKeys};
+use crate::error::{Error, ErrorCode};
+use crate::payload::claims::Clock;
+use crate::stores::cookies::{
     chunk_index, connection_cookie_index, get_chunked_cookie, Jar, SessionCookies,
 };
-use crate::cookies::{LEGACY_COOKIE_NAME, SESSION_SIZE_WARN_BYTES};
-use crate::error::{Error, ErrorCode};
-use crate::legacy::{self, SigningKeys};
+use crate::stores::cookies::{LEGACY_COOKIE_NAME, SESSION_SIZE_WARN_BYTES};
 
 /// How a session cookie is built.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     /// A v4 stateless cookie: the whole session, encrypted.
     V4,
     /// A v3 stateless `appSession` cookie (protected header with `iat`), converted on read.
@@ -42,7 +42,7 @@ impl Format {
 
 /// Where in the jar the session cookie was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Located {
+pub(crate) struct Located {
     /// The cookie family: the configured name or `appSession`.
     pub name: String,
     /// The chunk cookies joined, in order; empty when the cookie is not chunked.
@@ -54,7 +54,7 @@ pub struct Located {
 }
 
 /// Finds the session cookie as the stores do; `None` when the jar holds none.
-pub fn locate(name: &str, jar: &Jar) -> Option<Located> {
+pub(crate) fn locate(name: &str, jar: &Jar) -> Option<Located> {
     [(name, false), (LEGACY_COOKIE_NAME, true)]
         .into_iter()
         .find_map(|(family, legacy)| {
@@ -169,8 +169,8 @@ fn merge(into: &mut Value, from: Value) {
 mod tests {
     use super::*;
     use crate::cipher::CipherOptions;
-    use crate::cookies::CookieConfig;
-    use crate::session::Validation;
+    use crate::payload::session::Validation;
+    use crate::stores::cookies::CookieConfig;
 
     const NOW: f64 = 1_795_000_000.0;
 

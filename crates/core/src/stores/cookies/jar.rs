@@ -11,6 +11,7 @@ pub struct Jar {
 }
 
 impl Jar {
+    /// A jar without cookies.
     pub fn new() -> Self {
         Jar::default()
     }
@@ -88,10 +89,12 @@ impl Jar {
         Ok(jar)
     }
 
+    /// The value of the cookie `name`.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.cookies.get(name).map(String::as_str)
     }
 
+    /// Whether the jar holds `name`.
     pub fn has(&self, name: &str) -> bool {
         self.cookies.contains_key(name)
     }
@@ -111,14 +114,17 @@ impl Jar {
         self.cookies.shift_remove(name);
     }
 
+    /// The cookies, in order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.cookies.iter().map(|(n, v)| (n.as_str(), v.as_str()))
     }
 
+    /// How many cookies the jar holds.
     pub fn len(&self) -> usize {
         self.cookies.len()
     }
 
+    /// Whether the jar holds no cookie.
     pub fn is_empty(&self) -> bool {
         self.cookies.is_empty()
     }
@@ -149,7 +155,7 @@ impl<N: AsRef<str>, V: AsRef<str>> FromIterator<(N, V)> for Jar {
     }
 }
 
-pub fn jar_too_large(len: usize) -> crate::Error {
+pub(crate) fn jar_too_large(len: usize) -> crate::Error {
     input_too_large(format!(
         "the cookies are {len} bytes, over the {MAX_JAR_BYTES}-byte limit"
     ))
@@ -161,61 +167,6 @@ pub fn check_jar_len(len: usize) -> Result<()> {
         return Err(jar_too_large(len));
     }
     Ok(())
-}
-
-/// A jar argument of no kind a jar can be (`got`: JavaScript's `typeof` word).
-pub fn jar_of_wrong_type(got: &str) -> crate::Error {
-    invalid_arg_type(format!(
-        "cookies must be a Cookie header string, a name → value object, a {{ name, value }} list \
-         or an object with getAll(), got {got}"
-    ))
-}
-
-/// Two mistakes that would otherwise read as a jar without cookies: a Promise (Next.js 15 made `cookies()`
-/// async) and a request (`NextRequest`, `Request`, the Pages Router's `req`: an object with an object
-/// `headers` and no `getAll()`; a cookie called `headers` holds a string). `is_request` is asked only of
-/// what is not a Promise.
-pub fn refuse_what_is_not_a_jar(
-    is_promise: bool,
-    is_request: impl FnOnce() -> Result<bool>,
-) -> Result<()> {
-    if is_promise {
-        return Err(invalid_arg_type(
-            "cookies is a Promise: did you forget `await cookies()`? Pass the cookie jar it resolves to",
-        ));
-    }
-    if is_request()? {
-        return Err(invalid_arg_type(
-            "cookies is a request, not its cookies: pass request.cookies (NextRequest, NextApiRequest), \
-             or the Cookie header (request.headers.get('cookie'), req.headers.cookie)",
-        ));
-    }
-    Ok(())
-}
-
-/// What a jar's `getAll()` threw.
-pub fn get_all_threw(message: &str) -> crate::Error {
-    invalid_arg_value(format!("cookies.getAll() threw: {message}"))
-}
-
-/// A jar from what `JSON.stringify` made of a list or object jar (or of what its `getAll()` returned).
-/// `looks_like_a_map` is asked only when the text is `{}`: a `Headers` or a `Map` stringifies so, and is
-/// refused rather than read as a jar without cookies.
-pub fn jar_from_stringified(
-    json: Stringified,
-    looks_like_a_map: impl FnOnce() -> Result<bool>,
-) -> Result<Jar> {
-    match json {
-        Stringified::Text(text) if text == "{}" && looks_like_a_map()? => Err(invalid_arg_type(
-            "cookies looks like a Headers or Map object: pass headers.get('cookie'), a \
-             { name, value } list or an object with getAll()",
-        )),
-        Stringified::Text(text) => Jar::from_json(&text),
-        Stringified::Undefined => Err(invalid_arg_type("cookies.getAll() must return a list")),
-        Stringified::Threw(message) => Err(invalid_arg_value(format!(
-            "cookies cannot be serialized to JSON: {message}"
-        ))),
-    }
 }
 
 /// Counts a list or object jar by the lengths of its names and values before V8 serializes it, and refuses
@@ -252,7 +203,7 @@ impl JarBudget {
 
 /// JavaScript's `decodeURIComponent`, or `None` where it throws a `URIError` (a `%` not followed by two
 /// hex digits, or escapes that are not the UTF-8 of one code point).
-pub fn decode_uri_component(text: &str) -> Option<Cow<'_, str>> {
+pub(crate) fn decode_uri_component(text: &str) -> Option<Cow<'_, str>> {
     if !text.contains('%') {
         return Some(Cow::Borrowed(text));
     }
@@ -304,7 +255,7 @@ fn escaped_byte(bytes: &[u8], at: usize) -> Option<u8> {
 }
 
 /// JavaScript's `encodeURIComponent`: everything but `A-Z a-z 0-9 - _ . ! ~ * ' ( )` percent-encoded.
-pub fn encode_uri_component_into(text: &str, out: &mut String) {
+pub(crate) fn encode_uri_component_into(text: &str, out: &mut String) {
     for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&byte) {
             out.push(byte as char);
@@ -317,21 +268,6 @@ pub fn encode_uri_component_into(text: &str, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_promise_or_a_request_is_refused_where_a_jar_belongs() {
-        let e = refuse_what_is_not_a_jar(true, || panic!("not asked of a Promise")).unwrap_err();
-        assert_eq!(e.code, ErrorCode::InvalidArgType);
-        assert!(e.message.contains("await cookies()"), "{}", e.message);
-        let e = refuse_what_is_not_a_jar(false, || Ok(true)).unwrap_err();
-        assert_eq!(e.code, ErrorCode::InvalidArgType);
-        assert!(
-            e.message.starts_with("cookies is a request"),
-            "{}",
-            e.message
-        );
-        assert!(refuse_what_is_not_a_jar(false, || Ok(false)).is_ok());
-    }
 
     // --- header parsing -----------------------------------------------------------------------------
     #[test]
@@ -429,39 +365,5 @@ mod tests {
         budget.add(MAX_JAR_BYTES - 1).unwrap();
         budget.add(1).unwrap();
         assert_eq!(budget.add(1).unwrap_err().code, ErrorCode::InputTooLarge);
-    }
-
-    #[test]
-    fn stringified_jars_read_and_maps_are_refused() {
-        let jar = jar_from_stringified(
-            Stringified::Text(r#"[{"name":"a","value":"1"}]"#.into()),
-            || panic!("asked only for {{}}"),
-        )
-        .unwrap();
-        assert_eq!(jar.get("a"), Some("1"));
-        assert!(
-            jar_from_stringified(Stringified::Text("{}".into()), || Ok(false))
-                .unwrap()
-                .is_empty()
-        );
-        let map = jar_from_stringified(Stringified::Text("{}".into()), || Ok(true)).unwrap_err();
-        assert_eq!(map.code, ErrorCode::InvalidArgType);
-        assert!(map.message.contains("Headers or Map"));
-        let e = jar_from_stringified(Stringified::Undefined, || Ok(false)).unwrap_err();
-        assert_eq!(e.message, "cookies.getAll() must return a list");
-        let e =
-            jar_from_stringified(Stringified::Threw("BigInt".into()), || Ok(false)).unwrap_err();
-        assert_eq!(
-            (e.code, e.message.as_str()),
-            (
-                ErrorCode::InvalidArgValue,
-                "cookies cannot be serialized to JSON: BigInt"
-            )
-        );
-        assert_eq!(
-            get_all_threw("boom").message,
-            "cookies.getAll() threw: boom"
-        );
-        assert!(jar_of_wrong_type("number").message.ends_with("got number"));
     }
 }

@@ -11,10 +11,10 @@ use sha2::Sha256;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use crate::base64url;
+use crate::primitives::base64url;
 use crate::error::{jwt_invalid, Result};
 use crate::json::{same_place, without_lone_surrogates};
-use crate::keys::{signing_key, DerivedKey};
+use crate::jose::keys::{signing_key, DerivedKey};
 
 /// The base64url of `{"alg":"HS256","b64":false,"crit":["b64"]}`, the protected header v3 signed with.
 const SIGNED_COOKIE_HEADER: &str = "eyJhbGciOiJIUzI1NiIsImI2NCI6ZmFsc2UsImNyaXQiOlsiYjY0Il19";
@@ -106,11 +106,14 @@ impl<'a> Fields<'a> {
 pub struct SigningKeys(Vec<DerivedKey>);
 
 impl SigningKeys {
+    /// The HS256 key of each secret, newest first.
     pub fn new<S: AsRef<str>>(secrets: &[S]) -> Self {
         SigningKeys(secrets.iter().map(|s| signing_key(s.as_ref())).collect())
     }
 
-    /// Signs `name=value` as v3 did, giving the cookie value `value.signature` (first secret's key).
+    /// Signs `name=value` as v3 did, giving the cookie value `value.signature` (first secret's key): v3
+    /// wrote these; here only the tests do.
+    #[cfg(any(test, feature = "testing"))]
     pub fn sign(&self, name: &str, value: &str) -> String {
         let mut out = String::with_capacity(value.len() + 44);
         out.push_str(value);

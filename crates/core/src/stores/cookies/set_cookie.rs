@@ -4,13 +4,18 @@
 use super::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The `SameSite` attribute.
 pub enum SameSite {
+    /// `lax`: sent on top-level navigations from other sites.
     Lax,
+    /// `strict`: sent only from the same site.
     Strict,
+    /// `none`: sent everywhere (browsers require `Secure`).
     None,
 }
 
 impl SameSite {
+    /// The attribute's value as the SDK writes it (lowercase).
     pub fn as_str(self) -> &'static str {
         match self {
             SameSite::Lax => "lax",
@@ -30,7 +35,7 @@ impl SameSite {
     }
 
     /// The `sameSite` option called `name`, or a coded error naming it.
-    pub fn parse_option(text: &str, name: &str) -> Result<SameSite> {
+    pub(crate) fn parse_option(text: &str, name: impl std::fmt::Display) -> Result<SameSite> {
         SameSite::parse(text).ok_or_else(|| {
             invalid_arg_value(format!("{name} must be \"lax\", \"strict\" or \"none\""))
         })
@@ -40,11 +45,15 @@ impl SameSite {
 /// The attributes of one `Set-Cookie`, as the SDK passes them to `ResponseCookies.set`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SetCookieOptions {
+    /// The `HttpOnly` flag.
     pub http_only: bool,
+    /// The `SameSite` attribute, when set.
     pub same_site: Option<SameSite>,
+    /// The `Secure` flag.
     pub secure: bool,
     /// Empty means no `Path` attribute (only reachable with a configured `path: ""`).
     pub path: String,
+    /// The `Domain` attribute, when set.
     pub domain: Option<String>,
     /// `None` for a browser-session cookie (`transient`); `Some(0.0)` deletes.
     pub max_age: Option<f64>,
@@ -53,19 +62,23 @@ pub struct SetCookieOptions {
 /// One entry of the `Set-Cookie` list: a value to set, or a deletion (`value` empty, `maxAge` 0).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SetCookie {
+    /// The cookie's name.
     pub name: String,
+    /// Its value, not yet URI-encoded.
     pub value: String,
+    /// Its attributes.
     pub options: SetCookieOptions,
 }
 
 impl SetCookie {
-    pub fn is_deletion(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_deletion(&self) -> bool {
         self.options.max_age == Some(0.0) && self.value.is_empty()
     }
 
     /// The JSON the bindings hand to JavaScript:
     /// `{"name","value","options":{"httpOnly","sameSite"?,"secure","path","domain"?,"maxAge"?}}`.
-    pub fn write_json(&self, out: &mut String) {
+    pub(crate) fn write_json(&self, out: &mut String) {
         let o = &self.options;
         out.push_str("{\"name\":");
         push_json_string(&self.name, out);
@@ -233,7 +246,7 @@ pub(super) fn js_number(value: f64) -> String {
 }
 
 /// `new Date(millis).toUTCString()`: `Thu, 01 Jan 1970 00:00:00 GMT`; `None` outside JavaScript's range.
-pub fn utc_string(millis: f64) -> Option<String> {
+pub(crate) fn utc_string(millis: f64) -> Option<String> {
     if !millis.is_finite() || millis.abs() > 8.64e15 {
         return None;
     }
@@ -309,10 +322,12 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// `ResponseCookies.set`: a name set again replaces the earlier entry in its place.
     pub fn set(&mut self, cookie: SetCookie) {
         self.cookies.insert(cookie.name.clone(), cookie);
     }
 
+    /// The entries, in order.
     pub fn into_vec(self) -> Vec<SetCookie> {
         self.cookies.into_values().collect()
     }
@@ -321,7 +336,7 @@ impl Plan {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cookies::test_support::*;
+    use crate::stores::cookies::test_support::*;
 
     // --- serialization ------------------------------------------------------------------------------
     #[test]

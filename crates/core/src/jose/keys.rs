@@ -7,9 +7,9 @@
 use hkdf::Hkdf;
 use sha2::Sha256;
 use std::fmt;
-use zeroize::{Zeroize, ZeroizeOnDrop};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use crate::aead::AeadKey;
+use crate::primitives::aead::AeadKey;
 
 use crate::error::{secret_invalid, Result};
 
@@ -25,6 +25,7 @@ pub const RECOMMENDED_SECRET_BYTES: usize = 32;
 pub struct DerivedKey([u8; 32]);
 
 impl DerivedKey {
+    /// The key's bytes.
     pub fn as_bytes(&self) -> &[u8; 32] {
         &self.0
     }
@@ -48,13 +49,15 @@ pub fn derive(secret: &str, info: &[u8]) -> DerivedKey {
     key
 }
 
-/// The JWE content-encryption key for `secret`, as the SDK derives it.
+/// The JWE content-encryption key for `secret`, as the SDK derives it (the tests' independent check of the
+/// key ring, which derives it through `derived`).
+#[cfg(any(test, feature = "testing"))]
 pub fn encryption_key(secret: &str) -> DerivedKey {
     derive(secret, ENCRYPTION_INFO)
 }
 
 /// The HS256 key that v3 used to sign stateful session-id cookies.
-pub fn signing_key(secret: &str) -> DerivedKey {
+pub(crate) fn signing_key(secret: &str) -> DerivedKey {
     derive(secret, SIGNING_INFO)
 }
 
@@ -95,8 +98,30 @@ pub const SHORT_SECRET_WARNING: &str =
 /// The warning's `code`, for `process.on('warning')` filters.
 pub const SHORT_SECRET_WARNING_CODE: &str = "SESSION_SEAL_SHORT_SECRET";
 
+/// The secrets a caller gave, newest first, as read from JavaScript; wiped on drop, never printed.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Secrets(Vec<Zeroizing<String>>);
+
+impl Secrets {
+    /// The secrets, newest first.
+    pub fn new(secrets: Vec<String>) -> Self {
+        Secrets(secrets.into_iter().map(Zeroizing::new).collect())
+    }
+
+    /// The secrets as key derivation takes them.
+    pub fn as_slice(&self) -> &[Zeroizing<String>] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secrets {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Secrets({}, <redacted>)", self.0.len())
+    }
+}
+
 /// Refuses what cannot be a secret. The message never repeats the secret itself.
-pub fn check_secret(secret: &str, index: usize) -> Result<()> {
+pub(crate) fn check_secret(secret: &str, index: usize) -> Result<()> {
     if secret.is_empty() {
         return Err(secret_invalid(format!("secret[{index}] is empty")));
     }
@@ -154,10 +179,12 @@ impl KeyRing {
         self.keys.iter().map(|k| &k.aead).enumerate()
     }
 
+    /// How many secrets the ring holds.
     pub fn len(&self) -> usize {
         self.keys.len()
     }
 
+    /// Never true of a ring made by `new` (kept for clippy's `len_without_is_empty`).
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
     }

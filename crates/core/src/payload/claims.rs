@@ -10,7 +10,7 @@ use std::fmt;
 
 use crate::error::{claim_invalid, invalid_arg_value, jwt_expired, jwt_invalid, Result};
 use crate::json::without_lone_surrogates;
-use crate::session::scan::Scanner;
+use crate::payload::session::scan::Scanner;
 
 mod replicated;
 pub use replicated::check_replicated;
@@ -21,6 +21,7 @@ pub const DEFAULT_CLOCK_TOLERANCE: f64 = 15.0;
 /// A registered time claim as found in the payload.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum TimeClaim {
+    /// Not in the payload.
     Absent,
     /// A JSON number (JavaScript semantics: `1e400` is `Infinity`).
     Number(f64),
@@ -31,8 +32,11 @@ pub enum TimeClaim {
 /// What a top-level scan of a payload found.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ClaimsView {
+    /// The expiry.
     pub exp: TimeClaim,
+    /// Not before.
     pub nbf: TimeClaim,
+    /// Issued at.
     pub iat: TimeClaim,
     /// Byte range of the last top-level `exp` value, for replacing it in place.
     exp_span: Option<(usize, usize)>,
@@ -175,6 +179,7 @@ pub struct Clock {
 }
 
 impl Clock {
+    /// A clock at `now` (epoch seconds, floored) with `tolerance` seconds of slack; both must be finite.
     pub fn new(now: f64, tolerance: f64) -> Result<Self> {
         if !now.is_finite() {
             return Err(invalid_arg_value(
@@ -200,11 +205,11 @@ impl Clock {
 
 /// Epoch-seconds arguments at or past this (either side of 1970) can only be milliseconds: `Date.now()`
 /// passed it in March 1973, while in seconds it is the year 5138.
-pub const MILLISECONDS_FROM: f64 = 1e11;
+pub(crate) const MILLISECONDS_FROM: f64 = 1e11;
 
 /// An argument that must be seconds since the epoch (`expiresAt`, `now`, `createdAt`): refused when it can
 /// only be milliseconds, which would seal a cookie that expires some 56,000 years from now.
-pub fn epoch_seconds(value: f64, name: &str) -> Result<f64> {
+pub fn epoch_seconds(value: f64, name: impl std::fmt::Display) -> Result<f64> {
     if value.abs() >= MILLISECONDS_FROM {
         return Err(invalid_arg_value(format!(
             "{name} must be in seconds since the epoch, and {value} can only be milliseconds \
@@ -253,7 +258,7 @@ pub fn check(view: &ClaimsView, clock: Clock) -> Result<()> {
 }
 
 /// Formats a number exactly as JavaScript's `JSON.stringify` does.
-pub fn js_number(value: f64) -> Result<String> {
+pub(crate) fn js_number(value: f64) -> Result<String> {
     if !value.is_finite() {
         return Err(invalid_arg_value("\"exp\" claim must be a finite number"));
     }
@@ -282,7 +287,7 @@ pub fn set_exp(payload: &str, exp: f64) -> Result<String> {
 }
 
 /// Appends `"exp":<number>` before the closing brace of a JSON object known to have no `exp` member.
-pub fn append_exp(payload: &str, number: &str) -> String {
+pub(crate) fn append_exp(payload: &str, number: &str) -> String {
     let body = payload.trim_end();
     let body = &body[..body.len() - 1]; // drop the closing brace
     let is_empty_object = body.trim_end().ends_with('{');
@@ -298,10 +303,29 @@ pub fn append_exp(payload: &str, number: &str) -> String {
     out
 }
 
+/// `append_exp` into the payload's own buffer: no copy when it has room for the member (the bindings copy
+/// a session out of V8 with that room to spare).
+pub(crate) fn append_exp_to(mut payload: String, number: &str) -> String {
+    let body = payload.trim_end().len() - 1; // drop the closing brace
+    payload.truncate(body);
+    let body = payload.trim_end().len();
+    payload.truncate(body);
+    let separator = if payload.ends_with('{') {
+        "\"exp\":"
+    } else {
+        ",\"exp\":"
+    };
+    payload.reserve(separator.len() + number.len() + 1);
+    payload.push_str(separator);
+    payload.push_str(number);
+    payload.push('}');
+    payload
+}
+
 /// `set_exp` for a payload already known to be the JSON text of an object (a validated session, say): when
 /// the text cannot hold a top-level `exp` member — no `"exp"` anywhere, and no `\u` escape that could spell
 /// one — `exp` is appended without scanning the text; otherwise this is `set_exp`.
-pub fn set_exp_on_object(payload: &str, exp: f64) -> Result<String> {
+pub(crate) fn set_exp_on_object(payload: &str, exp: f64) -> Result<String> {
     if payload.contains("\"exp\"") || payload.contains("\\u") {
         return set_exp(payload, exp);
     }

@@ -1,0 +1,180 @@
+// SessionCookies' one-crossing operations for adapters, against the real @auth0/nextjs-auth0 4.30.0
+// Auth0Client and its store on the same jars: getSession (the store's read, the IdP ceiling, the custom-domain
+// rule), updateSession (the current session's internal kept; the Set-Cookie list, the request's cookies
+// after the write and the session written, with the jar read once) and deleteSession. Fresh random secrets
+// and sessions on every run.
+
+import { describe, test, expect, beforeAll, jest } from '@jest/globals';
+import { loadAddon, randomSecret, randomHex, nowSeconds, deepClone, smallSession, caught } from './helpers/fixtures.mjs';
+import { cookieSuite, sdk, StatelessSessionStore, sdkGenerateSessionCookie, expectSameWrite, sdkEntries, sdkJars } from './helpers/cookies.mjs';
+
+const { SessionCookies, serializeSetCookie } = loadAddon();
+
+const DOMAIN = 'tenant.example.invalid';
+let Auth0Client;
+let NextRequest;
+let NextResponse;
+
+cookieSuite();
+beforeAll(async () => {
+  ({ Auth0Client } = await import('@auth0/nextjs-auth0/server'));
+  ({ NextRequest, NextResponse } = await import('next/server.js'));
+});
+
+/** Ours and the SDK's client on one secret and Auth0 domain. */
+function pair(secret = randomSecret()) {
+  const auth0 = new Auth0Client({ domain: DOMAIN, clientId: 'client', clientSecret: 'not-used', secret, appBaseUrl: 'http://app.example.test' });
+  return { ours: new SessionCookies({ secret, auth0Domain: DOMAIN }), auth0, secret };
+}
+
+const header = (jar) => jar.map((c) => `${c.name}=${c.value}`).join('; ');
+const request = (jar) => new NextRequest('https://app.example.test/protected', { headers: { cookie: header(jar) } });
+
+describe('getSession: auth0.getSession(request)', () => {
+  test('the same session from every kind of jar, and every CookieInput form reads it', async () => {
+    const { ours, auth0, secret } = pair();
+    for (const [kind, jar] of await sdkJars(secret, DOMAIN)) {
+      const expected = await auth0.getSession(request(jar));
+      expect({ kind, found: expected !== null }).toEqual({ kind, found: true });
+      for (const input of [request(jar).cookies, header(jar), jar, Object.fromEntries(jar.map((c) => [c.name, c.value]))]) {
+        expect(ours.getSession(input)).toEqual(expected);
+      }
+    }
+    expect(ours.getSession(null)).toBeNull();
+  });
+
+  test('null where the SDK has none: expired, past the IdP ceiling (30 s early), undecryptable', async () => {
+    const { ours, auth0, secret } = pair();
+    const ceiling = smallSession();
+    ceiling.internal.sessionExpiresAt = nowSeconds() + 10;
+    const cookies = [
+      await sdk.encrypt(smallSession(), secret, nowSeconds() - 3600),
+      await sdkGenerateSessionCookie(ceiling, { secret }),
+      await sdkGenerateSessionCookie(smallSession(), { secret: randomSecret() }),
+    ];
+    for (const value of cookies) {
+      const jar = [{ name: '__session', value }];
+      expect(await auth0.getSession(request(jar))).toBeNull();
+      expect(ours.getSession(jar)).toBeNull();
+    }
+  });
+
+  test('another custom domain: the SDK\'s SessionDomainMismatchError, its name, code and message', async () => {
+    const { ours, auth0, secret } = pair();
+    const foreign = smallSession();
+    foreign.internal.mcd = { domain: 'other.example.invalid', issuer: 'https://other.example.invalid/' };
+    const jar = [{ name: '__session', value: await sdkGenerateSessionCookie(foreign, { secret }) }];
+    const [mine, theirs] = [await caught(() => ours.getSession(jar)), await caught(() => auth0.getSession(request(jar)))];
+    expect({ name: mine.name, code: mine.code, message: mine.message }).toEqual({ name: theirs.name, code: theirs.code, message: theirs.message });
+    expect([mine.name, mine.code]).toEqual(['SessionDomainMismatchError', 'session_domain_mismatch']);
+    // The same session reads where it was created.
+    foreign.internal.mcd.domain = DOMAIN;
+    const home = [{ name: '__session', value: await sdkGenerateSessionCookie(foreign, { secret }) }];
+    expect(ours.getSession(home)).toEqual(await auth0.getSession(request(home)));
+  });
+});
+
+describe('updateSession: auth0.updateSession(request, response, session) in one crossing', () => {
+  test('the SDK\'s Set-Cookie list, the request\'s cookies after it, and the session it stored', async () => {
+    const { ours, auth0, secret } = pair();
+    for (const [kind, jar] of await sdkJars(secret, DOMAIN)) {
+      const current = await auth0.getSession(request(jar));
+      // The caller's internal is replaced by the current one's, as the SDK does.
+      const changed = { ...current, user: { ...current.user, nickname: `n-${randomHex(3)}` }, internal: { sid: 'ignored', createdAt: 1 } };
+      const [req, res] = [request(jar), NextResponse.next()];
+      const now = nowSeconds();
+      jest.spyOn(Date, 'now').mockReturnValue(now * 1000);
+      await auth0.updateSession(req, res, deepClone(changed));
+      const done = ours.updateSession(jar, deepClone(changed), { now });
+      Date.now.mockRestore();
+
+      expect({ kind, set: done.cookies.length > 0 }).toEqual({ kind, set: true });
+      await expectSameWrite(done.cookies, sdkEntries(res.cookies), secret, '__session');
+      // The header lines too, values apart (each side's IV is its own).
+      const shape = (line) => line.replace(/^([^=]*)=[^;]*/, '$1=…');
+      expect(done.cookies.map((c) => shape(serializeSetCookie(c, { now })))).toEqual(res.headers.getSetCookie().map(shape));
+      // What the SDK leaves on request.cookies for read-after-write: the same names; the session's own values
+      // are the ones just set, everything else as it was.
+      expect(done.requestCookies.map((c) => c.name)).toEqual(req.cookies.getAll().map((c) => c.name));
+      const set = new Map(done.cookies.filter((c) => c.value).map((c) => [c.name, c.value]));
+      for (const { name, value } of done.requestCookies) {
+        expect(value).toBe(set.get(name) ?? req.cookies.get(name).value);
+      }
+      expect(done.session).toEqual(deepClone({ ...changed, internal: current.internal }));
+      expect(ours.getSession(done.requestCookies)).toEqual({ ...done.session, exp: expect.any(Number) });
+    }
+  });
+
+  test('the SDK\'s refusals: no session, no session data, another custom domain; a Promise named as one', async () => {
+    const { ours, auth0, secret } = pair();
+    const theirs = await caught(() => auth0.updateSession(request([]), NextResponse.next(), smallSession()));
+    const mine = await caught(() => ours.updateSession(null, smallSession()));
+    expect({ code: mine.code, message: mine.message }).toEqual({ code: 'ERR_NOT_AUTHENTICATED', message: theirs.message });
+
+    const jar = [{ name: '__session', value: await sdkGenerateSessionCookie(smallSession(), { secret }) }];
+    for (const missing of [undefined, null]) {
+      const error = await caught(() => ours.updateSession(jar, missing));
+      expect({ code: error.code, message: error.message }).toEqual({ code: 'ERR_INVALID_ARG_VALUE', message: 'The session data is missing.' });
+    }
+    const promised = await caught(() => ours.updateSession(jar, Promise.resolve(smallSession())));
+    expect({ code: promised.code, message: promised.message }).toEqual({
+      code: 'ERR_INVALID_ARG_TYPE',
+      message: 'session is a Promise: did you forget `await`? Pass what it resolves to',
+    });
+    const foreign = smallSession();
+    foreign.internal.mcd = { domain: 'other.example.invalid', issuer: 'https://other.example.invalid/' };
+    const other = [{ name: '__session', value: await sdkGenerateSessionCookie(foreign, { secret }) }];
+    const mismatch = await caught(() => ours.updateSession(other, smallSession()));
+    expect([mismatch.name, mismatch.code]).toEqual(['SessionDomainMismatchError', 'session_domain_mismatch']);
+  });
+});
+
+test('deleteSession: the SDK store\'s delete, line for line', async () => {
+  const { ours, secret } = pair();
+  for (const [kind, jar] of await sdkJars(secret, DOMAIN)) {
+    const res = new sdk.ResponseCookies(new Headers());
+    await new StatelessSessionStore({ secret }).delete(new sdk.RequestCookies(new Headers({ cookie: header(jar) })), res);
+    expect({ kind, deletions: ours.deleteSession(jar) }).toEqual({ kind, deletions: sdkEntries(res) });
+  }
+});
+
+test('a Promise where the cookie jar belongs is named, as Next.js 15 made cookies() async', async () => {
+  const { ours } = pair();
+  const promise = Promise.resolve(new sdk.RequestCookies(new Headers()));
+  for (const call of [() => ours.getSession(promise), () => ours.updateSession(promise, smallSession()), () => ours.deleteSession(promise)]) {
+    const error = await caught(call);
+    expect({ code: error.code, message: error.message }).toEqual({
+      code: 'ERR_INVALID_ARG_TYPE',
+      message: 'cookies is a Promise: did you forget `await cookies()`? Pass what it resolves to',
+    });
+  }
+});
+
+test('what is no cookie jar at all is refused with what to pass instead', async () => {
+  const { ours } = pair();
+  const refused = (jar) => {
+    try {
+      ours.getSession(jar);
+    } catch (error) {
+      return { code: error.code, message: error.message };
+    }
+    return 'read';
+  };
+  expect(refused(new Headers({ cookie: 'a=b' }))).toEqual({
+    code: 'ERR_INVALID_ARG_TYPE',
+    message: "cookies looks like a Headers or Map object: pass headers.get('cookie'), a { name, value } list or an object with getAll()",
+  });
+  expect(refused(new Map([['a', 'b']])).message).toMatch(/^cookies looks like a Headers or Map object/);
+  expect(refused(new NextRequest('https://app.example.test/')).message).toMatch(/^cookies is a request, not its cookies: pass request\.cookies/);
+  expect(refused({ getAll() { throw new Error('boom'); } })).toEqual({ code: 'ERR_INVALID_ARG_VALUE', message: 'cookies.getAll() threw: boom' });
+  expect(refused({ getAll: () => undefined })).toEqual({ code: 'ERR_INVALID_ARG_TYPE', message: 'cookies.getAll() must return a list' });
+  expect(refused({ getAll: () => [{ name: 'a', value: 1n }] })).toEqual({
+    code: 'ERR_INVALID_ARG_VALUE',
+    message: 'cookies cannot be serialized to JSON: Do not know how to serialize a BigInt',
+  });
+  expect(refused(42)).toEqual({
+    code: 'ERR_INVALID_ARG_TYPE',
+    message: 'cookies must be a Cookie header string, a name → value object, a { name, value } list or an object with getAll(), got number',
+  });
+  expect(refused({})).toBe('read');
+});

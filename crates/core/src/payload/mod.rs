@@ -1,0 +1,13 @@
+//! Layer 3, what a JWE carries: the time claims as jose judges them (`claims`) and the SDK's SessionData
+//! family with its validation (`session`). The bindings need only the clock, the validation levels and
+//! `validateSession`'s check; the rest is the cookie layers' business.
+
+crate::internal!(
+    mod claims;
+);
+crate::internal!(
+    mod session;
+);
+
+pub use claims::{epoch_seconds, system_seconds, Clock, DEFAULT_CLOCK_TOLERANCE};
+pub use session::{validate_stringified, Problem, Validation};
