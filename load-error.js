@@ -96,6 +96,20 @@ function report() {
   }
 }
 
+/**
+ * Bundled: here when the .node file stayed behind, and in bundled.js, which bundlers get instead of the package.
+ * @param {unknown} [cause]
+ */
+function bundledError(cause) {
+  return codedError(
+    'ERR_SESSION_SEAL_BUNDLED',
+    'session-seal was bundled, and its native addon (a .node file) cannot be bundled: ' +
+      "add 'session-seal' to serverExternalPackages in next.config (Next.js 15+), " +
+      'or mark it external in your bundler, so that it loads from node_modules at run time.',
+    cause,
+  )
+}
+
 /** Whether Linux runs on musl, asked the way the generated loader asks, so that both agree. */
 function isMusl() {
   try {
@@ -235,15 +249,7 @@ function overrideFailure(cause, wasm) {
 function explainLoadFailure(generic, entry) {
   const thrown = /** @type {{ message?: unknown, cause?: unknown } | null} */ (generic)
   const error = /^Cannot find native binding/.test(String(thrown?.message)) && thrown?.cause ? thrown.cause : generic
-  if (isBundled(entry)) {
-    return codedError(
-      'ERR_SESSION_SEAL_BUNDLED',
-      'session-seal was bundled, and its native addon (a .node file) cannot be bundled: ' +
-        "add 'session-seal' to serverExternalPackages in next.config (Next.js 15+), " +
-        'or mark it external in your bundler, so that it loads from node_modules at run time.',
-      error,
-    )
-  }
+  if (isBundled(entry)) return bundledError(error)
 
   const manifest = ownManifest()
   const system = detectSystem()
@@ -306,4 +312,4 @@ function explainLoadFailure(generic, entry) {
 }
 
 // detectSystem is also what the repository's scripts and tests use to pick this system's platform package.
-module.exports = { refuseEdgeRuntime, explainLoadFailure, checkLoadedVersion, warnAboutEnvironment, detectSystem, ENV }
+module.exports = { refuseEdgeRuntime, explainLoadFailure, bundledError, checkLoadedVersion, warnAboutEnvironment, detectSystem, ENV }

@@ -229,7 +229,7 @@ describe('seal', () => {
     }
   });
 
-  test.each([['0'], ['-60'], ['1.5'], ['soon'], ['']])('--max-age %j is bad usage, exit 2', async (maxAge) => {
+  test.each([['1.5'], ['soon'], [''], ['10s']])('--max-age %j is bad usage, exit 2', async (maxAge) => {
     const result = await run(['seal', '--max-age', maxAge], { input: JSON.stringify(typical()), env: { AUTH0_SECRET: secret() } });
     expectFailure(result, 2, 'ERR_USAGE');
     expect(result.stderr).toContain('--max-age');

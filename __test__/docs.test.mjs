@@ -6,16 +6,22 @@
 // one document import each other as an app's files do (`@/lib/session` is the app root, as create-next-app
 // sets it up); other blocks are files of their own. Pseudo-code goes in ```text blocks. The README's first
 // screen and size are checked too.
+//
+// And the docs' files are BUILT, as `next build` builds them (next-docs-harness.mjs): on what create-next-app
+// writes, with no AUTH0_SECRET and no Redis reachable, every lib/ module imported by a route so that the build
+// evaluates it. Documents whose files do not collide share a build. The README's app is built, served and
+// logged into by e2e/next-readme.test.mjs. (Not in the WebAssembly run of this suite: a build exercises the
+// documents, not the binding.)
 
-import { describe, test, expect } from '@jest/globals';
-import { execFile } from 'node:child_process';
+import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './helpers/fixtures.mjs';
+import { codeBlocks, prepareSkeleton, writeApp, buildApp, routeKinds } from './e2e/next-docs-harness.mjs';
 
 const tsc = path.join(repoRoot, 'node_modules', '.bin', 'tsc');
 const outRoot = path.join(repoRoot, 'target', 'doc-blocks');
-const LANGS = { ts: 'ts', typescript: 'ts', tsx: 'tsx', js: 'js', javascript: 'js', mjs: 'mjs', cjs: 'cjs', jsx: 'jsx' };
 const SKIP_DIRS = new Set(['node_modules', 'target', '.git', '.next', 'corpus', 'artifacts', '.tools']);
 
 /** Every Markdown file of the repository, relative to its root. */
@@ -24,20 +30,6 @@ function markdownFiles(dir = repoRoot) {
     if (e.isDirectory()) return SKIP_DIRS.has(e.name) ? [] : markdownFiles(path.join(dir, e.name));
     return e.name.endsWith('.md') ? [path.relative(repoRoot, path.join(dir, e.name))] : [];
   });
-}
-
-/** The code blocks of a document that tsc can check: `{ file, code, line }`, named as described above. */
-export function codeBlocks(text) {
-  const blocks = [];
-  const fence = /^```([\w-]*)[^\n]*\n([\s\S]*?)^```[ \t]*$/gm;
-  for (let m; (m = fence.exec(text)); ) {
-    const ext = LANGS[m[1].toLowerCase()];
-    if (!ext) continue;
-    const line = text.slice(0, m.index).split('\n').length;
-    const named = /^\/\/ ((?:[\w@-]+\/)*[\w@.-]+\.(?:ts|tsx|js|mjs|cjs|jsx))(?:\s|$)/.exec(m[2]);
-    blocks.push({ file: named ? named[1] : `block-at-line-${line}.${ext}`, code: m[2], line });
-  }
-  return blocks;
 }
 
 const TSCONFIG = {
@@ -135,3 +127,65 @@ describe('the README is for users first', () => {
     expect(readme).toMatch(/npm test/);
   });
 });
+
+describe('the docs\' settings say what a new user needs to notice', () => {
+  test('docs/nextjs.md\'s settings table names the process warning a short secret gets, by the code the addon gives it', () => {
+    const script = "process.on('warning', (w) => console.log(w.code)); new (require('./index.js').SessionCookies)({ secret: 'short' })";
+    const code = execFileSync(process.execPath, ['-e', script], { cwd: repoRoot, encoding: 'utf8', env: { PATH: process.env.PATH } }).trim();
+    expect(code).toMatch(/^[A-Z_]+$/);
+    const nextjs = fs.readFileSync(path.join(repoRoot, 'docs', 'nextjs.md'), 'utf8');
+    const secretRow = nextjs.split('\n').find((line) => line.startsWith('| `secret`'));
+    expect(secretRow).toContain(code);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// The docs' apps, built
+
+const BUILD_MS = 420_000; // one `next build`: 20-60 s here, several times that on a busy machine; bounds a hang
+const BUILT = docs.filter(([name, blocks]) => name !== 'README.md' && blocks.some((b) => b.named));
+
+/** Documents whose named files do not collide share one app (and one build), in the order they are listed. */
+function groups() {
+  const out = [];
+  for (const [name, blocks] of BUILT) {
+    const files = blocks.filter((b) => b.named).map((b) => b.file);
+    const group = out.find((g) => files.every((f) => !g.files.has(f)));
+    if (group) {
+      group.names.push(name);
+      group.blocks.push(...blocks);
+      files.forEach((f) => group.files.add(f));
+    } else out.push({ names: [name], blocks: [...blocks], files: new Set(files) });
+  }
+  return out;
+}
+
+if (process.env.SESSION_SEAL_EXPECT_BINDING !== 'wasm32-wasi') {
+  describe('the docs\' files build as `next build` builds an app: no AUTH0_SECRET, no Redis reachable', () => {
+    let release;
+    beforeAll(async () => {
+      release = await prepareSkeleton({ lockMs: 600_000, installMs: 300_000 });
+    }, 900_000);
+    afterAll(() => release?.());
+
+    test('every document with an app\'s files is built, the README by the e2e suite that serves it', () => {
+      expect(BUILT.map(([name]) => name)).toEqual(expect.arrayContaining([path.join('docs', 'nextjs.md'), path.join('docs', 'redis.md'), path.join('docs', 'with-session-seal.md')]));
+      // The status route of docs/with-session-seal.md is among them (its build checks that it is dynamic).
+      expect(docs.find(([name]) => name === path.join('docs', 'with-session-seal.md'))[1].map((b) => b.file)).toContain('app/api/session-seal/route.ts');
+      expect(fs.readFileSync(path.join(repoRoot, '__test__', 'e2e', 'next-readme.test.mjs'), 'utf8')).toMatch(/codeBlocks\(fs\.readFileSync\(path\.join\(repoRoot, 'README\.md'\)/);
+    });
+
+    test.each(groups().map((g) => [g.names.join(' + '), g]))('%s', async (_label, group) => {
+      const app = writeApp(`docs-${group.names.length}`, group.blocks);
+      try {
+        const output = await buildApp(app.dir, { timeoutMs: BUILD_MS });
+        const kinds = routeKinds(output);
+        if (app.written.some((f) => f.startsWith('lib/'))) expect(kinds['/docs-modules']).toBeDefined();
+        // A route that shows what the process has done must render on each request, not at build time.
+        if (app.written.includes('app/api/session-seal/route.ts')) expect(kinds['/api/session-seal']).toBe('ƒ');
+      } finally {
+        app.remove();
+      }
+    }, BUILD_MS);
+  });
+}

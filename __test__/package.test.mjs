@@ -1,7 +1,7 @@
 // What a registry user gets, read from `npm pack --dry-run` (npm's own list of the tarball's files): the
 // metadata, the exports map, the files, README links that resolve inside the tarball, and platform package
 // directories that are exactly what `napi create-npm-dirs` makes from package.json.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,16 +31,41 @@ describe('package metadata', () => {
     expect(Object.keys(manifest.exports)).toEqual(['.', ...SUBPATHS.map((dir) => `./${dir}`), './next/config', './next/sdk-crypto', './package.json']);
     expect(manifest.exports['./package.json']).toBe('./package.json');
     const targets = [manifest.exports['./package.json'], `./${manifest.main}`, `./${manifest.types}`];
+    const leaves = (value) => (typeof value === 'string' ? [value] : Object.values(value).flatMap(leaves));
     for (const [subpath, conditions] of Object.entries(manifest.exports).filter(([key]) => key !== './package.json')) {
-      expect({ subpath, conditions: Object.keys(conditions) }).toEqual({ subpath, conditions: ['types', 'require', 'import'] }); // types first, as TypeScript requires
-      targets.push(...Object.values(conditions));
+      // types first, as TypeScript requires; what loads the addon also sends bundlers to bundled.js.
+      const expected = subpath === './next/config' ? ['types', 'require', 'import'] : ['types', 'webpack', 'react-server', 'require', 'import'];
+      expect({ subpath, conditions: Object.keys(conditions) }).toEqual({ subpath, conditions: expected });
+      targets.push(...leaves(conditions));
     }
     for (const target of targets) expect(packed).toContain(target.replace(/^\.\//, ''));
   });
 
+  test('bundlers resolve what loads the addon to bundled.js (ERR_SESSION_SEAL_BUNDLED), Node.js never does', () => {
+    // Node's own resolver, given the conditions each bundler sets for the server code it bundles: webpack
+    // ("webpack"), Turbopack and webpack for React Server Components and proxy.ts ("react-server", "module").
+    const resolve = (conditions, specifier) =>
+      execFileSync(process.execPath, [...conditions.flatMap((c) => ['-C', c]), '-p', `path.relative(process.cwd(), require.resolve(${JSON.stringify(specifier)}))`], { cwd: root, encoding: 'utf8' }).trim();
+    for (const specifier of ['session-seal', 'session-seal/next', 'session-seal/redis']) {
+      const real = specifier === 'session-seal' ? 'index.js' : path.join(specifier.slice('session-seal/'.length), 'index.js');
+      expect({ specifier, node: resolve([], specifier), rsc: resolve(['react-server'], specifier), addons: resolve(['node-addons'], specifier) }).toEqual({ specifier, node: real, rsc: real, addons: real });
+      expect({ specifier, webpack: resolve(['webpack'], specifier), turbopack: resolve(['react-server', 'module'], specifier) }).toEqual({ specifier, webpack: 'bundled.js', turbopack: 'bundled.js' });
+    }
+    const error = (() => {
+      try {
+        execFileSync(process.execPath, ['-C', 'webpack', '-e', "require('session-seal/next')"], { cwd: root, encoding: 'utf8', stdio: 'pipe' });
+      } catch (e) {
+        return e.stderr;
+      }
+      return '';
+    })();
+    expect(error).toMatch(/code: 'ERR_SESSION_SEAL_BUNDLED'/);
+    expect(error).toMatch(/add 'session-seal' to serverExternalPackages/);
+  });
+
   test('`files` packs exactly the loader, its types, the subpath modules, the command, the docs and the license; no binary', () => {
     const expected = [
-      'LICENSE', 'README.md', 'package.json', 'index.js', 'index.d.ts', 'binding.js', 'load-error.js',
+      'LICENSE', 'README.md', 'package.json', 'index.js', 'index.d.ts', 'binding.js', 'load-error.js', 'bundled.js',
       'bin/session-seal.mjs', 'SECURITY.md', 'bench/ratios.svg', 'bench/RESULTS.md',
       ...fs.readdirSync(path.join(root, 'docs')).map((name) => `docs/${name}`),
       // Every module of the subpath exports, and the ones they require.

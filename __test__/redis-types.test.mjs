@@ -30,7 +30,7 @@ const runs = { good: compile('tsconfig.redis.json'), bad: compile('tsconfig.redi
 const TSC_TIMEOUT = 180_000;
 
 describe('TypeScript: session-seal/redis against the SDK\'s SessionDataStore', () => {
-  test('redis-store.ts compiles against the real typings of the SDK, node-redis v4/v5 and ioredis', async () => {
+  test('redis-store.ts compiles against the real typings of the SDK, node-redis v4/v5/v6 and ioredis', async () => {
     const { code, errors, files } = await runs.good;
     expect(errors).toEqual([]);
     expect(code).toBe(0);
@@ -39,6 +39,7 @@ describe('TypeScript: session-seal/redis against the SDK\'s SessionDataStore', (
     expect(files).toContain(path.join(repoRoot, 'redis', 'index.d.ts'));
     expect(files).toContain(path.join(nm, '@auth0', 'nextjs-auth0', 'dist', 'types', 'index.d.ts'));
     expect(files.some((f) => f.startsWith(path.join(nm, 'redis-v4') + path.sep))).toBe(true);
+    expect(files.some((f) => f.startsWith(path.join(nm, 'redis-v6') + path.sep))).toBe(true);
     expect(files.some((f) => f.startsWith(path.join(nm, '@redis', 'client') + path.sep))).toBe(true);
     expect(files.some((f) => f.startsWith(path.join(nm, 'ioredis') + path.sep))).toBe(true);
   }, TSC_TIMEOUT);

@@ -15,6 +15,14 @@ const SECRET_OPTIONS = {
   'secret-file': { type: 'string' },
 }
 
+const LIFETIME_OPTIONS = {
+  'max-age': { type: 'string' },
+  'expires-at': { type: 'string' },
+}
+
+/** Options whose value may be a negative number: `--max-age -60` is that value, not an unknown option. */
+const NUMERIC_OPTIONS = new Set(['--max-age', '--expires-at', '--now'])
+
 const COMMANDS = {
   inspect: {
     summary: 'show what is inside a cookie value, a Cookie header or a Set-Cookie list',
@@ -30,15 +38,17 @@ const COMMANDS = {
   },
   seal: {
     summary: 'seal a JSON session (from a file or stdin) into a cookie value or Set-Cookie lines',
-    usage: 'session-seal seal [FILE] [--max-age SECONDS] [--name NAME] [--set-cookie] [--no-validate]',
+    usage: 'session-seal seal [FILE] [--max-age SECONDS | --expires-at EPOCH-SECONDS] [--name NAME] [--set-cookie] [--no-validate]',
     details: [
       'The session is validated against the SDK\'s SessionData types first; every problem is listed.',
-      `--max-age sets the cookie lifetime (default ${addon.DEFAULT_INACTIVITY_DURATION} s, the SDK's inactivity duration).`,
+      `--max-age sets the cookie lifetime (default ${addon.DEFAULT_INACTIVITY_DURATION} s, the SDK's inactivity duration);`,
+      '0 or a negative number (--max-age -60) mints a cookie that has already expired, for tests. --expires-at',
+      'gives the expiry itself, in seconds since the epoch.',
       `--set-cookie prints Set-Cookie lines, chunked at ${addon.MAX_CHUNK_SIZE} bytes as the SDK writes them.`,
     ],
     options: {
       ...SECRET_OPTIONS,
-      'max-age': { type: 'string' },
+      ...LIFETIME_OPTIONS,
       name: { type: 'string' },
       'set-cookie': { type: 'boolean' },
       'no-validate': { type: 'boolean' },
@@ -49,13 +59,22 @@ const COMMANDS = {
     summary: 'mint a test session cookie for a user, like the SDK\'s generateSessionCookie',
     usage: 'session-seal generate --sub SUB [--name N] [--email E] [--nickname N] [--picture URL] [--sid SID]\n' +
       '                      [--access-token T] [--id-token T] [--refresh-token T] [--scope S] [--set-cookie]\n' +
-      '       session-seal generate --stateful [--id HEX32]',
+      '                      [--max-age SECONDS | --expires-at EPOCH-SECONDS]\n' +
+      '       session-seal generate --stateful [--id HEX32] [--max-age SECONDS | --expires-at EPOCH-SECONDS]\n' +
+      '       session-seal generate --stateful --sub SUB [user and token options] --redis URL [--prefix P] [--shards N]',
     details: [
-      'The cookie expires in one hour, as the SDK\'s generateSessionCookie makes it; --stateful mints the',
-      '{ id } cookie of a stateful session instead (a new random id unless --id is given).',
+      'The cookie expires in one hour, as the SDK\'s generateSessionCookie makes it, unless --max-age (0 or',
+      'negative: already expired) or --expires-at says otherwise. --stateful mints the { id } cookie of a',
+      'stateful session instead (a new random id unless --id is given); with --sub and --redis URL it also',
+      'writes the session into that Redis as session-seal/redis stores it (--prefix and --shards as the app',
+      'passes them to createRedisSessionStore), with the redis or ioredis package the current project has.',
     ],
     options: {
       ...SECRET_OPTIONS,
+      ...LIFETIME_OPTIONS,
+      redis: { type: 'string' },
+      prefix: { type: 'string' },
+      shards: { type: 'string' },
       sub: { type: 'string' },
       name: { type: 'string' },
       email: { type: 'string' },
@@ -148,9 +167,12 @@ function mainHelp() {
 }
 
 function parse(name, argv) {
+  const args = argv.flatMap((arg, i) =>
+    NUMERIC_OPTIONS.has(argv[i - 1]) && /^-\d/.test(arg) ? [] : NUMERIC_OPTIONS.has(arg) && /^-\d/.test(argv[i + 1] ?? '') ? [`${arg}=${argv[i + 1]}`] : [arg],
+  )
   try {
     return parseArgs({
-      args: argv,
+      args,
       options: { ...COMMANDS[name].options, help: { type: 'boolean', short: 'h' } },
       allowPositionals: true,
       strict: true,
@@ -222,11 +244,28 @@ function epochSeconds(values) {
   return now
 }
 
-function positiveSeconds(text, flag, fallback) {
-  if (text === undefined) return fallback
-  const seconds = Number(text)
-  if (!Number.isInteger(seconds) || seconds <= 0) throw usageError(`${flag} must be a positive whole number of seconds`)
+function wholeSeconds(text, flag) {
+  const seconds = text.trim() === '' ? NaN : Number(text)
+  if (!Number.isSafeInteger(seconds)) throw usageError(`${flag} must be a whole number of seconds`)
   return seconds
+}
+
+/**
+ * When the cookie expires, in seconds since the epoch: `--expires-at`, or `now + --max-age` (0 or negative:
+ * already expired), or `now + fallback`; and the lifetime that gives.
+ */
+function lifetime(values, now, fallback) {
+  if (values['max-age'] !== undefined && values['expires-at'] !== undefined) throw usageError('give --max-age or --expires-at, not both')
+  const expiresAt = values['expires-at'] !== undefined ? wholeSeconds(values['expires-at'], '--expires-at') : now + (values['max-age'] !== undefined ? wholeSeconds(values['max-age'], '--max-age') : fallback)
+  const given = values['max-age'] !== undefined || values['expires-at'] !== undefined
+  return { expiresAt, maxAge: expiresAt - now, given }
+}
+
+/** Set-Cookie lines for a cookie that has expired would tell a browser to delete it: print the value instead. */
+function refuseExpiredSetCookie(values, maxAge) {
+  if (values['set-cookie'] && maxAge <= 0) {
+    throw usageError('an expired cookie has no Set-Cookie line a browser would keep: leave out --set-cookie and use the value')
+  }
 }
 
 /** Turns what was pasted into a cookie jar: a Cookie header string, or a `name → value` record. */
@@ -338,7 +377,9 @@ function readSession(positionals) {
 function seal(values, positionals) {
   const session = readSession(positionals)
   const secret = secrets(values, { stdinIsInput: positionals.length === 0 || positionals[0] === '-' })
-  const maxAge = positiveSeconds(values['max-age'], '--max-age', addon.DEFAULT_INACTIVITY_DURATION)
+  const now = Math.floor(Date.now() / 1000)
+  const { expiresAt, maxAge } = lifetime(values, now, addon.DEFAULT_INACTIVITY_DURATION)
+  refuseExpiredSetCookie(values, maxAge)
   const validate = !values['no-validate']
   if (validate) {
     const { valid, errors } = addon.validateSession(session)
@@ -347,8 +388,7 @@ function seal(values, positionals) {
       throw new Failure('ERR_SESSION_INVALID', `the session has ${errors.length} problem${errors.length > 1 ? 's' : ''} (listed above)`)
     }
   }
-  const now = Math.floor(Date.now() / 1000)
-  const value = new addon.SessionCipher({ secret }).seal(session, now + maxAge, { validate })
+  const value = new addon.SessionCipher({ secret }).seal(session, expiresAt, { validate })
   emit(value, values, maxAge)
 }
 
@@ -363,13 +403,29 @@ function emit(value, values, maxAge, name = values.name ?? addon.DEFAULT_COOKIE_
 
 async function generate(values) {
   const secret = secrets(values)
+  const now = Math.floor(Date.now() / 1000)
+  const { expiresAt, maxAge, given } = lifetime(values, now, addon.TEST_COOKIE_MAX_AGE)
+  refuseExpiredSetCookie(values, maxAge)
   if (values.stateful) {
     if (values.id !== undefined && !/^[0-9a-f]{32}$/.test(values.id)) throw usageError('--id must be 32 lowercase hex characters')
+    if ((values.sub === undefined) !== (values.redis === undefined)) {
+      throw usageError('a stateful session with a user lives in a store: give --sub with --redis URL (or neither, for the id cookie alone)')
+    }
     const id = values.id ?? randomBytes(16).toString('hex')
-    return emit(await addon.generateStatefulSessionCookie(id, { secret }), values, addon.TEST_COOKIE_MAX_AGE, addon.DEFAULT_COOKIE_NAME)
+    if (values.redis !== undefined) await storeSession(values, secret, id, await testSession(values, secret, now))
+    // The SDK's helper seals for one hour from `now`: started that much before the expiry asked for.
+    const cookie = await addon.generateStatefulSessionCookie(id, { secret, now: expiresAt - addon.TEST_COOKIE_MAX_AGE })
+    return emit(cookie, values, maxAge, addon.DEFAULT_COOKIE_NAME)
   }
+  for (const option of ['redis', 'prefix', 'shards']) if (values[option] !== undefined) throw usageError(`--${option} goes with --stateful`)
   if (!values.sub) throw usageError('--sub is required (the user id, e.g. auth0|123), or pass --stateful')
-  const now = Math.floor(Date.now() / 1000)
+  const session = await testSession(values, secret, now)
+  const cookie = given ? new addon.SessionCipher({ secret }).seal(session, expiresAt, { validate: false }) : await addon.generateSessionCookie(session, { secret })
+  emit(cookie, { ...values, name: undefined }, maxAge, addon.DEFAULT_COOKIE_NAME)
+}
+
+/** The session of the user and token options, as the SDK's generateSessionCookie completes it (its `internal`). */
+async function testSession(values, secret, now) {
   const user = { sub: values.sub }
   for (const field of ['name', 'email', 'nickname', 'picture']) if (values[field] !== undefined) user[field] = values[field]
   const tokenSet = {
@@ -380,7 +436,46 @@ async function generate(values) {
     expiresAt: now + 3600,
   }
   const session = { user, tokenSet, ...(values.sid !== undefined && { internal: { sid: values.sid, createdAt: now } }) }
-  emit(await addon.generateSessionCookie(session, { secret }), { ...values, name: undefined }, addon.TEST_COOKIE_MAX_AGE, addon.DEFAULT_COOKIE_NAME)
+  const cipher = new addon.SessionCipher({ secret })
+  const { exp: _exp, ...completed } = cipher.unseal(await addon.generateSessionCookie(session, { secret, now }), { now })
+  return completed
+}
+
+/** Writes `session` under `id` into the Redis at --redis, with the app's own client library and key layout. */
+async function storeSession(values, secret, id, session) {
+  const fromProject = createRequire(`${process.cwd()}/`)
+  const load = (name) => {
+    try {
+      return fromProject(name)
+    } catch {
+      return null
+    }
+  }
+  const nodeRedis = load('redis')
+  const ioredis = nodeRedis ? null : load('ioredis')
+  if (!nodeRedis && !ioredis) throw new Failure('ERR_NO_REDIS_CLIENT', 'neither redis (node-redis) nor ioredis is installed in this project: npm install redis')
+  // One attempt to connect, no reconnecting: an unreachable Redis is an error, not a wait.
+  const client = nodeRedis
+    ? nodeRedis.createClient({ url: values.redis, socket: { reconnectStrategy: false } })
+    : new ioredis.Redis(values.redis, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 1 })
+  let failure
+  client.on('error', (error) => (failure ??= error))
+  try {
+    await client.connect()
+    const shards = values.shards === undefined ? undefined : wholeSeconds(values.shards, '--shards')
+    const { createRedisSessionStore } = require('../redis/index.js')
+    await createRedisSessionStore({ client, secret, ...(values.prefix !== undefined && { prefix: values.prefix }), ...(shards !== undefined && { shards }) }).set(id, session)
+  } catch (error) {
+    throw new Failure(error.code ?? 'ERR_STORE_COMMAND', `could not store the session in ${values.redis}: ${error.message ?? failure?.message}`)
+  } finally {
+    try {
+      if (typeof client.call === 'function') client.disconnect() // ioredis
+      else if (typeof client.destroy === 'function') client.destroy() // node-redis v5, v6
+      else await client.disconnect() // node-redis v4
+    } catch {
+      // never connected, or closed already
+    }
+  }
 }
 
 async function demo() {

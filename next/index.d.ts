@@ -27,6 +27,18 @@ export interface SessionCookieConfiguration {
   transient?: boolean
 }
 
+/**
+ * The SDK's `SessionDataStore` (`@auth0/nextjs-auth0/types`): what `new Auth0Client({ sessionStore })` takes,
+ * e.g. session-seal/redis's `createRedisSessionStore()`.
+ */
+export interface SessionDataStore {
+  get(id: string): Promise<SessionData | null>
+  set(id: string, session: SessionData): Promise<void>
+  /** Optional: writes only if `id` is still stored; `true` when written. */
+  update?(id: string, session: SessionData): Promise<boolean>
+  delete(id: string): Promise<void>
+}
+
 /** `createSessions` options: the names of the SDK's `Auth0ClientOptions`, so one object can configure both. */
 export interface CreateSessionsOptions {
   /** Default `AUTH0_SECRET`, read on the first call. A list rotates: the first seals, every one unseals. */
@@ -51,6 +63,13 @@ export interface CreateSessionsOptions {
   clockTolerance?: number
   /** Cookie values longer than this are not read. Default 65536. */
   maxCookieBytes?: number
+  /**
+   * Stateful sessions: the store your `Auth0Client` uses. The cookie then holds only `{ id }`: `getSession`
+   * looks the id up here, `updateSession` writes here and rolls the id cookie, `deleteSession` deletes here,
+   * as the SDK's stateful mode does. Without it, a stateful cookie reads as `null` (with a one-time process
+   * warning, `SESSION_SEAL_NO_SESSION_STORE`).
+   */
+  sessionStore?: SessionDataStore
 }
 
 /** A `Request` or `NextRequest` (proxy.ts, route handlers). */

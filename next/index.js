@@ -168,6 +168,61 @@ function checkSession(session, call) {
 
 const notAuthenticated = () => coded('ERR_NOT_AUTHENTICATED', 'The user is not authenticated.')
 
+/** `options.sessionStore`: the SDK's `SessionDataStore` (`get`, `set`, `delete`; `update` optional). */
+function checkSessionStore(store) {
+  if (store === undefined) return
+  const method = (name) => store !== null && typeof store === 'object' && typeof store[name] === 'function'
+  if (!['get', 'set', 'delete'].every(method) || (store.update !== undefined && !method('update'))) {
+    throw coded(
+      'ERR_INVALID_ARG_TYPE',
+      'createSessions({ sessionStore }) takes the SDK\'s SessionDataStore: an object with get(id), set(id, session) ' +
+        'and delete(id) (update(id, session) optional), e.g. session-seal/redis\'s createRedisSessionStore()',
+      TypeError,
+    )
+  }
+}
+
+let statefulWithoutStoreWarned = false
+
+/** Once per process: a stateful cookie met by functions that were given no store to resolve it. */
+function warnStatefulWithoutStore() {
+  if (statefulWithoutStoreWarned) return
+  statefulWithoutStoreWarned = true
+  process.emitWarning(
+    'session-seal/next: the session cookie holds a stateful session id, and createSessions() was given no ' +
+      'sessionStore to look it up in, so getSession() returns null. Pass the store your Auth0Client uses: ' +
+      'createSessions({ sessionStore }).',
+    { code: 'SESSION_SEAL_NO_SESSION_STORE' },
+  )
+}
+
+// A session as a store holds it is judged here, not in the core: it never crosses into it. Both rules are the
+// SDK's (`normalizeStatefulSession`, `isSessionCeilingReached`); cookie sessions get the same from `read()`.
+
+/** A session a v3 app stored, `{ header: { iat }, data }`, in the v4 shape the SDK converts it to. */
+function fromStore(stored) {
+  if (!(stored.header && stored.header.iat)) return stored
+  const v3 = stored.data
+  return {
+    user: v3.user,
+    tokenSet: {
+      idToken: v3.idToken ?? undefined,
+      accessToken: v3.accessToken ?? undefined,
+      scope: v3.accessTokenScope,
+      refreshToken: v3.refreshToken,
+      expiresAt: v3.accessTokenExpiresAt,
+    },
+    internal: { sid: v3.user.sid, createdAt: stored.header.iat },
+  }
+}
+
+/** The IdP's ceiling (`internal.sessionExpiresAt`), reached 30 s early. */
+const SESSION_EXPIRY_LEEWAY_SECONDS = 30
+function pastCeiling(session) {
+  const at = session.internal && session.internal.sessionExpiresAt
+  return at != null && Math.floor(Date.now() / 1000) >= at - SESSION_EXPIRY_LEEWAY_SECONDS
+}
+
 /**
  * Applies a `Set-Cookie` list to a response: `NextResponse` (its cookie jar), a plain `Response` (headers), or
  * the Pages Router's `res` (appended to the `Set-Cookie` headers it already has).
@@ -228,6 +283,8 @@ function createSessions(options = {}) {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw coded('ERR_INVALID_ARG_TYPE', 'createSessions(options) takes an options object', TypeError)
   }
+  const sessionStore = options.sessionStore
+  checkSessionStore(sessionStore)
   let state = null
 
   /** The store and the domain check, built once, on first use. */
@@ -239,14 +296,65 @@ function createSessions(options = {}) {
     return state
   }
 
-  /** `store.read` plus getSession's multiple-custom-domain check (the store applies the IdP ceiling). */
-  function readChecked(jar) {
-    const { store, domain } = current()
-    const session = store.read(jar)
+  /** The session of a jar: from the cookie, or through the `{ id }` cookie from `sessionStore`. */
+  async function read(jar) {
+    const { store } = current()
+    if (sessionStore === undefined) {
+      const session = store.read(jar)
+      // A session has a user; only a payload that has none can be a stateful id, and the core says if it is.
+      if (session && (session.user === null || typeof session.user !== 'object')) {
+        if (store.inspect(jar)?.format === 'stateful-id') {
+          warnStatefulWithoutStore()
+          return null
+        }
+      }
+      return session
+    }
+    const id = store.readSessionId(jar)
+    if (id === null) return null
+    const stored = await sessionStore.get(id)
+    if (!stored) return null
+    const session = fromStore(stored)
+    if (pastCeiling(session)) {
+      // As the SDK does: the stored session goes too, without holding up the answer.
+      Promise.resolve()
+        .then(() => sessionStore.delete(id))
+        .catch((error) => console.warn('[session-seal] Failed to delete session on ceiling expiry:', error))
+      return null
+    }
+    return session
+  }
+
+  /** `read` plus getSession's multiple-custom-domain check. */
+  async function readChecked(jar) {
+    const session = await read(jar)
+    const { domain } = current()
     if (session && session.internal && session.internal.mcd && session.internal.mcd.domain !== domain) {
       throw domainMismatch(session.internal.mcd.domain, domain)
     }
     return session
+  }
+
+  /**
+   * The stateful store's `set`: the session written to `sessionStore` under the id of the v4 cookie (only if
+   * it is still there: a concurrent sign-out wins), or under a new id, and the `{ id }` cookie rolled. `[]`
+   * when the session was signed out meanwhile.
+   */
+  async function writeStateful(jar, session) {
+    const { store } = current()
+    const { id } = store.clearSessionId(jar) // the id of a v4 cookie: the one the SDK's set() keeps
+    if (id !== null) {
+      if (typeof sessionStore.update === 'function') {
+        if (!(await sessionStore.update(id, session))) return []
+      } else {
+        if (!(await sessionStore.get(id))) return []
+        await sessionStore.set(id, session)
+      }
+      return store.writeSessionId(id, session.internal.createdAt, jar).cookies
+    }
+    const written = store.writeSessionId(null, session.internal.createdAt, jar)
+    await sessionStore.set(written.id, session)
+    return written.cookies
   }
 
   async function getSession(req) {
@@ -262,7 +370,8 @@ function createSessions(options = {}) {
       if (!existing) throw notAuthenticated()
       checkSession(reqOrSession, 'updateSession(session)')
       const jar = await headerCookies()
-      const list = current().store.write({ ...reqOrSession, internal: { ...existing.internal } }, jar)
+      const session = { ...reqOrSession, internal: { ...existing.internal } }
+      const list = sessionStore === undefined ? current().store.write(session, jar) : await writeStateful(jar, session)
       for (const c of list) jar.set(c.name, c.value, c.options)
       return
     }
@@ -270,21 +379,40 @@ function createSessions(options = {}) {
     const jar = requestCookies(req, 'updateSession(req, res, session)')
     if (!sessionData) throw coded('ERR_INVALID_ARG_VALUE', 'The session data is missing.', TypeError)
     checkSession(sessionData, 'updateSession(req, res, session)')
-    const existing = readChecked(jar)
+    const existing = await readChecked(jar)
     if (!existing) throw notAuthenticated()
-    const written = current().store.writeWithBudget({ ...sessionData, internal: { ...existing.internal } }, jar)
+    const session = { ...sessionData, internal: { ...existing.internal } }
+    if (sessionStore !== undefined) {
+      const list = await writeStateful(jar, session)
+      applyToResponse(res, list, 'updateSession(req, res, session)')
+      // Read-after-write, as the SDK's stateful store leaves req.cookies: the new id cookie, set.
+      if (isWebRequest(req) && req.cookies && typeof req.cookies.set === 'function') {
+        for (const c of list) if (c.value) req.cookies.set(c.name, c.value)
+      }
+      return
+    }
+    const written = current().store.writeWithBudget(session, jar)
     applyToResponse(res, written.cookies, 'updateSession(req, res, session)')
     if (isWebRequest(req)) applyToRequestCookies(req.cookies, written.requestCookieHeader)
+  }
+
+  /** The sign-out deletions for `jar`; with a store, the stored session is deleted too. */
+  async function clear(jar) {
+    const { store } = current()
+    if (sessionStore === undefined) return store.clear(jar)
+    const { id, cookies } = store.clearSessionId(jar)
+    if (id !== null) await sessionStore.delete(id)
+    return cookies
   }
 
   async function deleteSession(req, res) {
     if ((req === undefined || req === null) && res === undefined) {
       const jar = await headerCookies()
-      for (const c of current().store.clear(jar)) jar.set(c.name, c.value, c.options)
+      for (const c of await clear(jar)) jar.set(c.name, c.value, c.options)
       return
     }
     const jar = requestCookies(req, 'deleteSession(req, res)')
-    applyToResponse(res, current().store.clear(jar), 'deleteSession(req, res)')
+    applyToResponse(res, await clear(jar), 'deleteSession(req, res)')
   }
 
   return { getSession, updateSession, deleteSession }

@@ -6,6 +6,7 @@ const { storeError } = require('./errors')
 
 /** How each supported client sends a raw command; `firstKey` routes it on a cluster. */
 function commandRunner(client) {
+  if (typeof client === 'function') return lazyRunner(client)
   if (client === null || typeof client !== 'object') {
     throw storeError('ERR_INVALID_ARG_TYPE', 'createRedisSessionStore: `client` must be a node-redis or ioredis client')
   }
@@ -38,6 +39,29 @@ function runner(kind, send) {
         // The command name only: the arguments hold sealed values and key names.
         throw storeError('ERR_STORE_COMMAND', `session store: Redis ${args[0]} failed: ${describe(err)}`, err)
       }
+    },
+  }
+}
+
+/**
+ * `client` given as a function: called on the first command (not when the app's modules are imported, so that
+ * `next build` needs no Redis), and again on a later command if the client it gave could not be had.
+ */
+function lazyRunner(connect) {
+  let pending = null
+  return {
+    kind: 'lazy',
+    async send(args, firstKey) {
+      pending ??= Promise.resolve()
+        .then(connect)
+        .then(commandRunner)
+        .catch((err) => {
+          pending = null
+          throw err && err.code === 'ERR_INVALID_ARG_TYPE'
+            ? err
+            : storeError('ERR_STORE_COMMAND', `session store: the Redis client could not be had: ${describe(err)}`, err)
+        })
+      return (await pending).send(args, firstKey)
     },
   }
 }

@@ -24,14 +24,19 @@ export interface IORedisLike {
 export type RedisClientLike = NodeRedisClientLike | NodeRedisClusterLike | IORedisLike
 
 export interface RedisSessionStoreOptions {
-  /** A connected node-redis (v4/v5) client or cluster, or an ioredis `Redis` or `Cluster`. */
-  client: RedisClientLike
   /**
-   * The secret (e.g. AUTH0_SECRET), or a list: the first seals, every one opens, and a value opened with an older
-   * one is sealed again under the first. The store derives keys of its own from it: a stored value is never a
-   * valid session cookie, and a cookie is never a valid stored value.
+   * A connected node-redis (v4/v5/v6) client or cluster, or an ioredis `Redis` or `Cluster`; or a function that
+   * gives one (or a promise of one), called on the first command rather than at import, so that `next build`
+   * needs no Redis (again on a later command when it fails): `() => createClient({ url }).connect()`.
    */
-  secret: string | string[]
+  client: RedisClientLike | (() => RedisClientLike | Promise<RedisClientLike>)
+  /**
+   * The secret, or a list: the first seals, every one opens, and a value opened with an older one is sealed
+   * again under the first. Default: AUTH0_SECRET, as the SDK, read on the first call (not at import, so that
+   * `next build` needs no secret). The store derives keys of its own from it: a stored value is never a valid
+   * session cookie, and a cookie is never a valid stored value.
+   */
+  secret?: string | string[]
   /** Prepended to every key (default `"sess:"`); no `{` or `}`. */
   prefix?: string
   /**

@@ -19,19 +19,25 @@ const epoch = () => Math.floor(Date.now() / 1000)
 class RedisSessionStore {
   #runner
   #cipher
+  #makeCipher
   #keys
   #absoluteDuration
   #inactivityDuration
   #rolling
   #timeout
 
-  /** `makeCipher(secret)`: a StoreCipher (index.d.ts), or anything with the same methods. */
+  /**
+   * `makeCipher(secret)`: a StoreCipher (index.d.ts), or anything with the same methods. Without `secret`, the
+   * SDK's own AUTH0_SECRET is read on the first call, not at import: `next build` imports the app's modules
+   * with no secret in its environment.
+   */
   constructor(options, makeCipher) {
     if (options === null || typeof options !== 'object') {
       throw argType('createRedisSessionStore(options): `options` must be an object')
     }
     this.#runner = commandRunner(options.client)
-    this.#cipher = makeCipher(options.secret)
+    this.#makeCipher = makeCipher
+    this.#cipher = options.secret === undefined ? null : makeCipher(options.secret)
     this.#keys = new KeyLayout(prefixOption(options.prefix), shardsOption(options.shards))
     this.#absoluteDuration = secondsOption('absoluteDuration', options.absoluteDuration, DEFAULT_ABSOLUTE_DURATION)
     this.#inactivityDuration = secondsOption('inactivityDuration', options.inactivityDuration, DEFAULT_INACTIVITY_DURATION)
@@ -47,9 +53,10 @@ class RedisSessionStore {
       const value = await this.#runner.send(['GET', key], key)
       if (value === null || value === undefined) return null
       const sealed = String(value)
+      const cipher = this.#sealer()
       let opened
       try {
-        opened = this.#cipher.open(id, sealed) // judged by the system clock, in the core
+        opened = cipher.open(id, sealed) // judged by the system clock, in the core
       } catch {
         // Tampered, copied from another id, sealed under a secret no longer listed, or past its expiry:
         // the same answer as for a bad cookie.
@@ -98,9 +105,9 @@ class RedisSessionStore {
     const iss = optionalClaim(logoutToken, 'iss')
     if (sub === undefined && sid === undefined) return
     const bySid = sid !== undefined
-    const indexTags = this.#cipher.indexTags(bySid ? 'sid' : 'sub', bySid ? sid : sub)
-    const issuerTags = iss === undefined ? null : this.#cipher.indexTags('iss', normalizeIssuer(iss))
-    const subjectTags = bySid && sub !== undefined ? this.#cipher.indexTags('sub', sub) : null
+    const indexTags = this.#sealer().indexTags(bySid ? 'sid' : 'sub', bySid ? sid : sub)
+    const issuerTags = iss === undefined ? null : this.#sealer().indexTags('iss', normalizeIssuer(iss))
+    const subjectTags = bySid && sub !== undefined ? this.#sealer().indexTags('sub', sub) : null
     const now = String(epoch())
     await withDeadline('deleteByLogoutToken', this.#timeout, () =>
       Promise.all(
@@ -114,6 +121,12 @@ class RedisSessionStore {
         }),
       ),
     )
+  }
+
+  /** The cipher; made from AUTH0_SECRET on the first call when no `secret` was given. */
+  #sealer() {
+    this.#cipher ??= this.#makeCipher(process.env.AUTH0_SECRET || undefined)
+    return this.#cipher
   }
 
   /** Seals and writes `session` for `set`/`update`; an already expired session is deleted instead. */
@@ -140,9 +153,9 @@ class RedisSessionStore {
     const sub = session.user && typeof session.user.sub === 'string' ? session.user.sub : undefined
     const sid = session.internal && typeof session.internal.sid === 'string' ? session.internal.sid : undefined
     const issuer = sessionIssuer(session)
-    const value = this.#cipher.seal(id, session, expiresAt)
+    const value = this.#sealer().seal(id, session, expiresAt)
     // The newest secret's tags, '' for what the session lacks (an unknown issuer matches any `iss`).
-    const [subjectTag, sidTag, issuerTag] = this.#cipher.writeTags(sub, sid, issuer)
+    const [subjectTag, sidTag, issuerTag] = this.#sealer().writeTags(sub, sid, issuer)
     const member = indexMember(issuerTag, subjectTag, id)
     const keys = [this.#keys.sessionPrefix(shard) + id]
     const members = []

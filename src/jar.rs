@@ -31,6 +31,7 @@ pub fn jar(env: &Env, value: Unknown) -> Result<Jar, Error> {
             }
             let object = Object::from_unknown(value).map_err(napi_failed("object"))?;
             let get_all = method(&object, c"getAll")?;
+            let from_get_all = get_all.is_some();
             // A request has an object `headers` (a cookie called `headers` holds a string).
             if get_all.is_none()
                 && args::kind(args::get(&object, c"headers")?)? == ValueType::Object
@@ -54,7 +55,15 @@ pub fn jar(env: &Env, value: Unknown) -> Result<Jar, Error> {
                 Stringified::Text(text) if text == "{}" && method(&object, c"get")?.is_some() => {
                     Err(mistakes::map_for_cookies())
                 }
-                Stringified::Text(text) => Jar::from_json(&text),
+                // Errors name what the caller passed: its list, or the one its jar's getAll() returned.
+                Stringified::Text(text) => Jar::from_json_named(
+                    &text,
+                    if from_get_all {
+                        "cookies.getAll()"
+                    } else {
+                        "cookies"
+                    },
+                ),
                 Stringified::Undefined => Err(mistakes::get_all_not_a_list()),
                 Stringified::Threw(message) => Err(not_serializable("cookies", &message)),
             }

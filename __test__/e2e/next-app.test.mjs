@@ -8,10 +8,12 @@
 //   3. `next build --webpack` + `next start`, no APP_BASE_URL (the SDK then forces Secure in production)
 //   4. `next dev`, transient cookies
 //
-// In each: sessions minted by the SDK (with and without `tokenSet`), written by its store (three chunks or
-// more, a connection-token cookie), v3 cookies, are read identically by getSession in route handlers, the
-// Pages Router, a server component and proxy.ts, and by the SDK; updates (route handler, Pages Router,
-// proxy.ts rolling) give the SDK's own Set-Cookie list and the SDK reads them; bad cookies are refused by
+// In each: the README's first combination, a rolling proxy.ts before a server component (in <Suspense>) and a
+// server action on the same route, reading and updating the session (and the same through the SDK's own calls);
+// sessions minted by the SDK (with and without `tokenSet`), written by its store (three chunks or more, a
+// connection-token cookie), v3 cookies, are read identically by getSession in route handlers, the Pages Router,
+// a server component and proxy.ts, and by the SDK; updates (route handler, Pages Router, proxy.ts rolling, a
+// server action) give the SDK's own Set-Cookie list and the SDK reads them; bad cookies are refused by
 // all; no token reaches the browser; misuse gets a coded error. One build per mode serves all its tests.
 
 import { describe, test, expect, beforeAll, afterAll, jest } from '@jest/globals';
@@ -64,7 +66,7 @@ test('the example is written the Next.js 16 way: proxy.ts, cacheComponents, no r
       if (['node_modules', '.next'].includes(e.name)) continue;
       const file = path.join(dir, e.name);
       if (e.isDirectory()) walk(file);
-      else if (/\.(ts|tsx|mjs)$/.test(e.name)) sources.push([path.relative(appDir, file), fs.readFileSync(file, 'utf8')]);
+      else if (/\.(ts|tsx|mjs)$/.test(e.name) && e.name !== 'next-env.d.ts') sources.push([path.relative(appDir, file), fs.readFileSync(file, 'utf8')]);
     }
   };
   walk(appDir);
@@ -72,7 +74,8 @@ test('the example is written the Next.js 16 way: proxy.ts, cacheComponents, no r
   expect(names).toContain('proxy.ts');
   expect(names).not.toContain('middleware.ts');
   expect(sources.filter(([, text]) => /export const (dynamic|runtime)\b/.test(text)).map(([name]) => name)).toEqual([]); // F1
-  expect(sources.find(([name]) => name === 'next.config.mjs')[1]).toMatch(/cacheComponents: true/);
+  expect(names).toContain('next.config.ts'); // what create-next-app writes
+  expect(sources.find(([name]) => name === 'next.config.ts')[1]).toMatch(/cacheComponents: true/);
   expect(sources.find(([name]) => name === 'lib/session.ts')[1]).toMatch(/from 'session-seal\/next'/);
 });
 
@@ -392,13 +395,53 @@ for (const mode of MODES) {
       }, TEST_MS);
     });
 
+    describe('the README\'s first combination: a rolling proxy.ts before a server component (in Suspense) and a server action', () => {
+      /** The server component's text, as the HTML carries it (React separates text parts with comments). */
+      const profile = (html) => /<p id="profile">([\s\S]*?)<\/p>/.exec(html)?.[1].replace(/<!-- -->/g, '');
+      /** Submits the page's form as a browser without JavaScript does: its action's id and fields, to the page's URL. */
+      async function submit(pathname, jar, html, fields) {
+        const id = /name="(\$ACTION_ID_[0-9a-f]+)"/.exec(html)?.[1];
+        expect(id).toBeDefined();
+        const form = new FormData();
+        form.append(id, '');
+        for (const [key, value] of Object.entries(fields)) form.append(key, value);
+        const response = await fetch(server.base + pathname, { method: 'POST', body: form, headers: { cookie: cookieHeader(jar), origin: server.base }, redirect: 'manual', signal: AbortSignal.timeout(REQUEST_MS) });
+        return { status: response.status, text: await response.text(), setCookie: response.headers.getSetCookie() };
+      }
+
+      for (const [pathname, reader] of [['/dashboard', 'session-seal/next'], ['/sdk-dashboard', 'the SDK\'s own getSession/updateSession']]) {
+        test(`${pathname}, ${reader}: the page shows the rolled session, the action renames the user, the SDK reads the result`, async () => {
+          const session = smallSession();
+          session.user.name = `Reader ${randomHex(4)}`;
+          let jar = [{ name: '__session', value: await sdk.generateSessionCookie(session, { secret }) }];
+          const page = await request(pathname, { jar });
+          expect({ status: page.status, profile: profile(page.text) }).toEqual({ status: 200, profile: `Signed in as ${session.user.name}.` });
+          expect(page.setCookie.filter((line) => line.startsWith('__session='))).not.toEqual([]); // rolled by the proxy
+          jar = applySetCookies(jar, page.setCookie);
+          expect((await sdkRead(jar)).user.name).toBe(session.user.name);
+          const renamed = `Renamed ${randomHex(4)}`;
+          const action = await submit(pathname, jar, page.text, { name: renamed });
+          expect({ status: action.status, profile: profile(action.text) }).toEqual({ status: 200, profile: `Signed in as ${renamed}.` });
+          jar = applySetCookies(jar, action.setCookie);
+          expect((await sdkRead(jar)).user).toEqual({ ...JSON.parse(JSON.stringify(session.user)), name: renamed });
+          expect(profile((await request(pathname, { jar })).text)).toBe(`Signed in as ${renamed}.`);
+          if (mode.build) expect(buildOutput).toMatch(new RegExp(`[◐]\\s+${pathname}\\n`)); // its shell prerendered
+        }, TEST_MS);
+      }
+
+      test('no session: proxy.ts sends the browser to /auth/login, as the README\'s does', async () => {
+        const r = await request('/dashboard', {});
+        expect({ status: r.status, location: new URL(r.location ?? '/', server.base).pathname }).toEqual({ status: 307, location: '/auth/login' });
+      }, TEST_MS);
+    });
+
     test('nothing token-bearing reaches the browser (F8): pages, user routes and updates answer with the user only', async () => {
       const session = typicalSession();
       session.user.name = `Page Reader ${randomHex(4)}`; // plain text, as the page renders it
       const jar = [{ name: '__session', value: await sdk.generateSessionCookie(deepClone(session), { secret }) }];
       const secrets = [session.tokenSet.accessToken, session.tokenSet.idToken, session.tokenSet.refreshToken, session.internal.sid].filter(Boolean);
       const bodies = [];
-      for (const [pathname, method] of [['/', 'GET'], ['/api/me', 'GET'], ['/api/pages/me', 'GET'], ['/protected', 'GET'], ['/api/touch', 'POST'], ['/api/pages/touch', 'POST']]) {
+      for (const [pathname, method] of [['/', 'GET'], ['/dashboard', 'GET'], ['/api/me', 'GET'], ['/api/pages/me', 'GET'], ['/protected', 'GET'], ['/api/touch', 'POST'], ['/api/pages/touch', 'POST']]) {
         const r = await request(pathname, { jar, method, body: method === 'POST' ? {} : undefined });
         expect({ pathname, status: r.status }).toEqual({ pathname, status: 200 });
         bodies.push([pathname, r.text]);

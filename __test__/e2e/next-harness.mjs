@@ -187,6 +187,9 @@ export function releaseLock() {
 
 /** `next build` with extra arguments (`--webpack`) and environment; resolves with its output. */
 export function buildApp(args, env, timeoutMs) {
+  // A previous run's `next dev` leaves route types under .next/dev, which the build type-checks: routes since
+  // removed or renamed would fail it.
+  fs.rmSync(path.join(appDir, '.next', 'dev'), { recursive: true, force: true });
   return run(process.execPath, [nextBin, 'build', ...args], { cwd: appDir, env: appEnv({ NODE_ENV: 'production', ...env }), timeoutMs });
 }
 
@@ -268,7 +271,7 @@ export async function request(base, pathname, { jar, method = 'GET', body, timeo
   } catch {
     json = undefined;
   }
-  return { status: response.status, json, text, setCookie: response.headers.getSetCookie() };
+  return { status: response.status, json, text, setCookie: response.headers.getSetCookie(), location: response.headers.get('location') };
 }
 
 /** A `Cookie` header from `{ name, value }` entries (values are base64url: nothing to encode). */

@@ -1,5 +1,6 @@
-// The three client libraries the store supports, connected the way an app connects them: node-redis v5 and v4
-// (`createClient`, `createCluster`) and ioredis (`Redis`, `Cluster`). Each is a devDependency only.
+// The client libraries the store supports, connected the way an app connects them: node-redis v6 (what
+// `npm install redis` gives today), v5 and v4 (`createClient`, `createCluster`) and ioredis (`Redis`, `Cluster`).
+// Each is a devDependency only.
 
 import { createRequire } from 'node:module';
 import { HOST } from './redis-servers.mjs';
@@ -7,14 +8,16 @@ import { HOST } from './redis-servers.mjs';
 const require = createRequire(import.meta.url);
 const nodeRedis5 = require('redis');
 const nodeRedis4 = require('redis-v4');
+const nodeRedis6 = require('redis-v6');
 const { Redis, Cluster } = require('ioredis');
 
 /** The store, through the package's own subpath module (CommonJS, requiring the addon relatively). */
 export const { createRedisSessionStore } = require('../../redis/index.js');
 
-export const CLIENT_KINDS = ['node-redis v5', 'node-redis v4', 'ioredis'];
+export const CLIENT_KINDS = ['node-redis v6', 'node-redis v5', 'node-redis v4', 'ioredis'];
 
-const nodeRedisFor = (kind) => (kind === 'node-redis v5' ? nodeRedis5 : nodeRedis4);
+/** The node-redis module of `kind`. */
+export const nodeRedisFor = (kind) => ({ 'node-redis v6': nodeRedis6, 'node-redis v5': nodeRedis5, 'node-redis v4': nodeRedis4 })[kind];
 
 /** A connected client of `kind` for a single server on `port`. */
 export async function connectClient(kind, port, { reconnect = true } = {}) {
@@ -53,7 +56,7 @@ export async function closeClient(client) {
     return;
   }
   try {
-    if (typeof client.destroy === 'function') client.destroy(); // node-redis v5
+    if (typeof client.destroy === 'function') client.destroy(); // node-redis v5, v6
     else await client.disconnect(); // node-redis v4
   } catch {
     // already closed

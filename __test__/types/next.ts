@@ -9,6 +9,7 @@ import { NextRequest, NextResponse } from 'next/server';
 import type * as Sdk from '@auth0/nextjs-auth0/types';
 import { createSessions, type CreateSessionsOptions, type SessionsErrorCode } from '../../next/index.js';
 import { SessionCookies, type CookieInput } from '../../index.js';
+import type { RedisSessionStore } from '../../redis/index.js';
 
 const { getSession, updateSession, deleteSession } = createSessions();
 
@@ -79,3 +80,10 @@ export async function cookieInputs(req: NextApiRequest, request: NextRequest, se
 }
 
 export const codes: SessionsErrorCode[] = ['ERR_NOT_AUTHENTICATED', 'session_domain_mismatch', 'ERR_SECRET_INVALID'];
+
+// Stateful sessions: the SDK's own SessionDataStore, and session-seal/redis's store, are what sessionStore takes.
+declare const sdkStore: Sdk.SessionDataStore;
+export const withSdkStore = createSessions({ sessionStore: sdkStore });
+export const withRedisStore = (store: RedisSessionStore) => createSessions({ sessionStore: store, session: { rolling: true } });
+// @ts-expect-error a store without delete() is no SessionDataStore
+export const incomplete = createSessions({ sessionStore: { get: async () => null, set: async () => {} } });

@@ -7,7 +7,7 @@ import { createClient } from 'redis';
 
 declare const v5: ReturnType<typeof createClient>;
 
-export const noSecret = createRedisSessionStore({ client: v5 }); // EXPECT-ERROR: secret is required
+export const numberSecret = createRedisSessionStore({ client: v5, secret: 42 }); // EXPECT-ERROR: a secret is a string or a list
 export const notAClient = createRedisSessionStore({ client: { get() {} }, secret: 's' }); // EXPECT-ERROR: not a client
 export const wrongGet: Sdk.SessionDataStore = { ...createRedisSessionStore({ client: v5, secret: 's' }), get: async (id: string) => id }; // EXPECT-ERROR: get returns a string
 type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;

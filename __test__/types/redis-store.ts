@@ -6,6 +6,7 @@ import { Auth0Client } from '@auth0/nextjs-auth0/server';
 import { createRedisSessionStore, type RedisSessionStore, type LogoutTokenClaims } from 'session-seal/redis';
 import { createClient, createCluster } from 'redis';
 import { createClient as createClientV4, createCluster as createClusterV4 } from 'redis-v4';
+import { createClient as createClientV6, createCluster as createClusterV6 } from 'redis-v6';
 import { Redis, Cluster } from 'ioredis';
 
 type Mutual<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -16,6 +17,8 @@ declare const v5: ReturnType<typeof createClient>;
 declare const v5Cluster: ReturnType<typeof createCluster>;
 declare const v4: ReturnType<typeof createClientV4>;
 declare const v4Cluster: ReturnType<typeof createClusterV4>;
+declare const v6: ReturnType<typeof createClientV6>;
+declare const v6Cluster: ReturnType<typeof createClusterV6>;
 const secret = 'a secret';
 export const stores: Sdk.SessionDataStore[] = [
   createRedisSessionStore({ client: v5, secret }),
@@ -24,6 +27,12 @@ export const stores: Sdk.SessionDataStore[] = [
   createRedisSessionStore({ client: v4Cluster, secret, absoluteDuration: 3600, inactivityDuration: 600, rolling: false }),
   createRedisSessionStore({ client: new Redis(), secret, timeout: 500 }),
   createRedisSessionStore({ client: new Cluster([{ host: '127.0.0.1', port: 7000 }]), secret }),
+  createRedisSessionStore({ client: v6, secret }),
+  createRedisSessionStore({ client: v6Cluster, secret }),
+  // Connected on the first command, keyed from AUTH0_SECRET on the first call: nothing at import.
+  createRedisSessionStore({ client: () => createClient({ url: 'redis://localhost' }).connect() }),
+  createRedisSessionStore({ client: () => createClientV6({ url: 'redis://localhost' }).on('error', () => {}).connect() }),
+  createRedisSessionStore({ client: async () => v4 }),
 ];
 
 // The store is what Auth0Client takes as `sessionStore`, the optional methods included.

@@ -46,33 +46,49 @@ impl Jar {
 
     /// A jar from JSON: an array of `{ name, value }` (what `getAll()` returns) or an object of
     /// `name: value` strings. Values are taken as they are (already decoded). A repeated name keeps its
-    /// first place and its last value.
+    /// first place and its last value. A value that is absent or `null` is an empty cookie, as the SDK's
+    /// stores read the `{ name, value: undefined }` entries Next.js's `cookies()` lists for the cookies a
+    /// `proxy.ts` deleted.
     pub fn from_json(text: &str) -> Result<Jar> {
+        Jar::from_json_named(text, "cookies")
+    }
+
+    /// `from_json`, with `what` naming the jar in errors: `cookies`, or `cookies.getAll()` for what a jar's
+    /// `getAll()` returned (the caller passed the jar, not the list).
+    pub fn from_json_named(text: &str, what: &str) -> Result<Jar> {
         if text.len() > MAX_JAR_BYTES {
             return Err(jar_too_large(text.len()));
         }
         let value = parse_value(text)
-            .map_err(|e| invalid_arg_value(format!("cookies: not a cookie list ({e})")))?;
+            .map_err(|e| invalid_arg_value(format!("{what}: not a cookie list ({e})")))?;
         let mut jar = Jar::new();
         match value {
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    let member = |key: &str| match item.get(key) {
-                        Some(Value::String(s)) => Ok(s.as_str()),
-                        _ => Err(invalid_arg_type(format!(
-                            "cookies[{i}].{key} must be a string (cookies are {{ name, value }} objects)"
-                        ))),
+                    let wrong = |key: &str| {
+                        invalid_arg_type(format!(
+                            "{what}[{i}].{key} must be a string (cookies are {{ name, value }} objects)"
+                        ))
                     };
-                    jar.set(member("name")?, member("value")?);
+                    let name = match item.get("name") {
+                        Some(Value::String(name)) => name,
+                        _ => return Err(wrong("name")),
+                    };
+                    match item.get("value") {
+                        Some(Value::String(value)) => jar.set(name, value),
+                        None | Some(Value::Null) => jar.set(name, ""),
+                        Some(_) => return Err(wrong("value")),
+                    }
                 }
             }
             Value::Object(members) => {
                 for (name, value) in &members {
                     match value {
                         Value::String(value) => jar.set(name, value),
+                        Value::Null => jar.set(name, ""),
                         _ => {
                             return Err(invalid_arg_type(format!(
-                                "cookies[{}] must be a string value",
+                                "{what}[{}] must be a string value",
                                 serde_json::to_string(name).unwrap_or_default()
                             )))
                         }
@@ -332,10 +348,12 @@ mod tests {
         let jar = Jar::from_json(r#"{"x":"1","y":"2"}"#).unwrap();
         assert_eq!(jar.to_header(), "x=1; y=2");
         for bad in [
-            r#"[{"name":"a"}]"#,
+            r#"[{"value":"x"}]"#,
+            r#"[{"name":"a","value":1}]"#,
             r#"{"a":1}"#,
             "3",
             r#"[{"name":1,"value":"x"}]"#,
+            r#"["a"]"#,
         ] {
             assert_eq!(
                 Jar::from_json(bad).unwrap_err().code,
@@ -343,6 +361,52 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    /// The jar Next.js's `cookies()` gives a render behind a `proxy.ts` that deleted `__session__0..4`:
+    /// `getAll()` lists `{ name: '__session__0', value: undefined }`, which `JSON.stringify` writes without
+    /// its value. The SDK's stores read such an entry as an empty cookie (`cookie.value` is falsy; chunks
+    /// join it as `""`), and so does the jar: present, empty.
+    #[test]
+    fn entries_without_a_value_are_empty_cookies() {
+        let text = r#"[{"name":"__session","value":"v"},{"name":"__session__0"},{"name":"__session__1","value":null}]"#;
+        for jar in [
+            Jar::from_json(text).unwrap(),
+            Jar::from_json_named(text, "cookies.getAll()").unwrap(),
+        ] {
+            assert_eq!(
+                jar.iter().collect::<Vec<_>>(),
+                vec![
+                    ("__session", "v"),
+                    ("__session__0", ""),
+                    ("__session__1", "")
+                ]
+            );
+        }
+        let jar = Jar::from_json(r#"{"__session":null,"a":"1"}"#).unwrap();
+        assert_eq!(
+            jar.iter().collect::<Vec<_>>(),
+            vec![("__session", ""), ("a", "1")]
+        );
+    }
+
+    /// An error names what the caller passed: its own list, or the list its jar's `getAll()` returned.
+    #[test]
+    fn errors_name_the_list_the_caller_passed() {
+        let bad = r#"[{"name":"a","value":"1"},{"name":"b","value":2}]"#;
+        let e = Jar::from_json(bad).unwrap_err();
+        assert!(
+            e.message.starts_with("cookies[1].value must be a string"),
+            "{}",
+            e.message
+        );
+        let e = Jar::from_json_named(bad, "cookies.getAll()").unwrap_err();
+        assert!(
+            e.message
+                .starts_with("cookies.getAll()[1].value must be a string"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

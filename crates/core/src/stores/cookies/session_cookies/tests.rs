@@ -29,6 +29,41 @@ fn rolling_max_age_at_the_boundaries() {
     );
 }
 
+/// A render behind a rolling `proxy.ts` (the README's first pattern): the proxy wrote `__session` and
+/// deleted `__session__0..4`, and Next.js's `cookies()` lists each deletion as `{ name, value: undefined }`.
+/// Both stores read that jar as the SDK's do: the session, and its id.
+#[test]
+fn a_render_behind_a_rolling_proxy_reads_the_rolled_session() {
+    let s = store(CookieConfig::default());
+    let written = s
+        .write(&session(NOW, ""), &Jar::new(), NOW, Validation::Sdk)
+        .unwrap();
+    let value = &written.cookies[0].value;
+    let deleted: String = (0..5)
+        .map(|i| format!(r#",{{"name":"__session__{i}"}}"#))
+        .collect();
+    let text = format!(r#"[{{"name":"__session","value":"{value}"}}{deleted}]"#);
+    let jar = Jar::from_json_named(&text, "cookies.getAll()").unwrap();
+    let read = s.read(&jar, at(NOW)).expect("the rolled session");
+    assert!(read.contains(r#""sub":"auth0|1""#), "{read}");
+    // The chunks alone, valueless: no session, as the SDK joins them to "".
+    let only: String = (0..5)
+        .map(|i| format!(r#"{{"name":"__session__{i}"}}"#))
+        .collect::<Vec<_>>()
+        .join(",");
+    let jar = Jar::from_json(&format!("[{only}]")).unwrap();
+    assert_eq!(s.read(&jar, at(NOW)), None);
+    let id = s
+        .write_session_id(Some("abc"), NOW, &Jar::new(), NOW)
+        .unwrap();
+    let text = format!(
+        r#"[{{"name":"__session","value":"{}"}},{{"name":"__session__0"}}]"#,
+        id.cookies[0].value
+    );
+    let jar = Jar::from_json(&text).unwrap();
+    assert_eq!(s.read_session_id(&jar, at(NOW)).as_deref(), Some("abc"));
+}
+
 #[test]
 fn write_then_read_round_trips_with_connection_token_sets() {
     let s = store(CookieConfig::default());
