@@ -177,13 +177,19 @@ describe('where the package is used', () => {
     expect(error.message).toContain("runtime = 'nodejs'")
   })
 
-  test(
-    "bundled by webpack (Next.js without serverExternalPackages): add 'session-seal' to serverExternalPackages",
-    async () => {
-      // Next.js's own copy of webpack, bundling for Node as Next.js does for server code; the bundle keeps
-      // the loader's requires of the .node file, which a bundle cannot carry.
+  // Next.js's own copy of webpack, bundling for Node as Next.js does for server code. With webpack's own
+  // conditions the package's exports send it to bundled.js, which throws the error; a bundler without the
+  // "webpack" condition takes index.js in, and the loader's requires of the .node file, which a bundle cannot
+  // carry: then index.js itself finds it runs from a bundle.
+  test.each([
+    ['webpack (the package\'s exports send it to bundled.js)', undefined, /bundled\.js/],
+    ['a bundler without the "webpack" condition (it takes index.js in, and the .node file stays behind)', ['node', 'require'], /session-seal\.linux-x64-gnu\.node/],
+  ])(
+    "bundled by %s: add 'session-seal' to serverExternalPackages",
+    async (_name, conditionNames, bundledModule) => {
       const { webpack } = require(join(root, 'node_modules', 'next', 'dist', 'compiled', 'webpack', 'bundle5.js'))()
       writeFileSync(join(project, 'entry.js'), LOAD_AND_REPORT)
+      const out = join(project, `bundle-${conditionNames ? 'plain' : 'webpack'}`)
       const stats = await new Promise((resolve, reject) =>
         webpack(
           {
@@ -192,16 +198,16 @@ describe('where the package is used', () => {
             target: 'node',
             context: project,
             entry: './entry.js',
-            output: { path: join(project, 'bundle'), filename: 'server.js' },
-            resolve: { modules: [join(project, 'node_modules')] },
+            output: { path: out, filename: 'server.js' },
+            resolve: { modules: [join(project, 'node_modules')], ...(conditionNames ? { conditionNames } : {}) },
             optimization: { emitOnErrors: true },
           },
           (error, result) => (error ? reject(error) : resolve(result)),
         ),
       )
-      // webpack could not take the addon: the .node file is one of the modules it failed on.
-      expect(JSON.stringify(stats.toJson({ all: false, errors: true }).errors)).toMatch(/session-seal\.linux-x64-gnu\.node/)
-      const result = runIn(project, [process.execPath, join('bundle', 'server.js')])
+      // What webpack took in, or failed on: bundled.js, or the .node file it could not take.
+      expect(JSON.stringify(stats.toJson({ all: false, modules: true, errors: true }))).toMatch(bundledModule)
+      const result = runIn(project, [process.execPath, join(out, 'server.js')])
       expect(result.status).toBe(0)
       const error = JSON.parse(result.stdout.trim().split('\n').pop())
       expect(error.code).toBe('ERR_SESSION_SEAL_BUNDLED')
