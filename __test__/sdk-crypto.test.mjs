@@ -4,12 +4,14 @@
 // same error: code, name and message), the counters must say which path answered, a self-test that fails
 // must leave every call on the SDK's functions, and the kill-switch must hand the SDK its own functions.
 
-import { describe, test, expect, beforeAll, jest } from '@jest/globals';
+import { describe, test, expect, beforeAll, afterAll, jest } from '@jest/globals';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { spawnSync } from 'node:child_process';
 import {
   loadAddon,
   randomSecret,
@@ -125,9 +127,9 @@ describe('decrypt: the rewritten module answers as the SDK does, in both throwOn
         const theirs = await comparable(() => sdk.decrypt(cookie, secret, options, throwOnJWEErrors));
         const ours = await comparable(() => sealed.decrypt(cookie, secret, options, throwOnJWEErrors));
         const after = status();
-        expect({ name, ...ours }).toEqual({ name, ...theirs });
+        expect({ name, ...ours }).toStrictEqual({ name, ...theirs });
         const native = answeredNatively[column];
-        expect({ name, native: after.calls.decrypt - before.calls.decrypt, sdk: after.fallbacks.decrypt - before.fallbacks.decrypt }).toEqual({
+        expect({ name, native: after.calls.decrypt - before.calls.decrypt, sdk: after.fallbacks.decrypt - before.fallbacks.decrypt }).toStrictEqual({
           name,
           native: native ? 1 : 0,
           sdk: native ? 0 : 1,
@@ -144,7 +146,7 @@ describe('decrypt: the rewritten module answers as the SDK does, in both throwOn
     expect((await read('a session sealed by session-seal')).kind).toBe('ok');
     expect((await read('alg A256KW (the SDK reads it)')).kind).toBe('ok');
     expect((await read('a valid 67 KB cookie')).kind).toBe('ok');
-    expect(await read('tampered ciphertext')).toEqual({ kind: 'null' });
+    expect(await read('tampered ciphertext')).toStrictEqual({ kind: 'null' });
     expect(await read('tampered ciphertext', true)).toMatchObject({ kind: 'reject', code: 'ERR_JWE_DECRYPTION_FAILED', name: 'JWEDecryptionFailed' });
     expect(await read('expired an hour ago', true)).toMatchObject({ kind: 'reject', code: 'ERR_JWT_EXPIRED' });
     expect(await read('nbf in the future')).toMatchObject({ kind: 'reject', code: 'ERR_JWT_CLAIM_VALIDATION_FAILED' });
@@ -179,14 +181,14 @@ describe('encrypt: what the rewritten module seals, the SDK reads as its own', (
     expect(status().fallbacks.encrypt - before.fallbacks.encrypt).toBe(1);
     const theirs = await comparable(() => sdk.encrypt(payload, secret, exp, headers));
     expect(ours.kind).toBe(kind);
-    if (kind === 'reject') expect(ours).toEqual(theirs);
+    if (kind === 'reject') expect(ours).toStrictEqual(theirs);
     else {
       // Fresh IVs differ: compare what the SDK reads (the `exp` of a time span may differ by a second).
       const [a, b] = [JSON.parse(ours.value), JSON.parse(theirs.value)];
       const read = async (cookie) => (await sdk.decrypt(cookie, secret)).payload;
       const [pa, pb] = [await read(a), await read(b)];
       expect(Math.abs(pa.exp - pb.exp)).toBeLessThanOrEqual(2);
-      expect({ ...pa, exp: 0 }).toEqual({ ...pb, exp: 0 });
+      expect({ ...pa, exp: 0 }).toStrictEqual({ ...pb, exp: 0 });
     }
   });
 });
@@ -258,6 +260,80 @@ describe('self-test failure: every call stays on the SDK\'s functions', () => {
   });
 });
 
+describe('a missing, unloadable or mismatched session-seal at run time: the rewritten module keeps the SDK working', () => {
+  // What the rewritten SDK module may find where session-seal should be: another (hoisted) version of it,
+  // or a broken install. `null`: that module does not exist at all (an earlier session-seal). The module it
+  // imports is session-seal/next/sdk-crypto; session-seal/next carries the same broken installer, as an
+  // earlier session-seal's would.
+  const runtimes = {
+    'no installSdkCrypto export': 'exports.sdkCryptoStatus = () => ({});',
+    'an installSdkCrypto that throws': "exports.installSdkCrypto = () => { throw new TypeError('originals.encrypt is not a function'); };",
+    'an installSdkCrypto that returns no functions': 'exports.installSdkCrypto = () => ({ encrypt: 1 });',
+    'a module that throws as it loads': "throw new Error('Cannot find native binding');",
+    'no session-seal/next/sdk-crypto (an earlier session-seal)': null,
+  };
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'session-seal-l2-'));
+  afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+  /**
+   * The rewritten SDK module in a directory of its own whose session-seal is `body` (its other imports are the
+   * repository's), used by a plain Node process as an app's server would (Jest's resolver would find the
+   * repository's own session-seal by its package name): round trips with the untouched SDK, and the
+   * warnings. Returns that process's report.
+   */
+  function rewrittenWith(name, body) {
+    const dir = path.join(scratch, name.replace(/\W+/g, '-'));
+    const modules = path.join(dir, 'node_modules');
+    for (const dep of ['jose', '@panva/hkdf', '@edge-runtime/cookies']) {
+      fs.mkdirSync(path.dirname(path.join(modules, dep)), { recursive: true });
+      fs.symlinkSync(path.join(repoRoot, 'node_modules', dep), path.join(modules, dep), 'dir');
+    }
+    const fake = path.join(modules, 'session-seal');
+    fs.mkdirSync(fake, { recursive: true });
+    const exportsMap = { './next': './next.js', ...(body === null ? {} : { './next/sdk-crypto': './sdk-crypto.js' }) };
+    fs.writeFileSync(path.join(fake, 'package.json'), JSON.stringify({ name: 'session-seal', version: '0.0.1', exports: exportsMap }));
+    fs.writeFileSync(path.join(fake, 'next.js'), body ?? runtimes['an installSdkCrypto that throws']);
+    if (body !== null) fs.writeFileSync(path.join(fake, 'sdk-crypto.js'), body);
+    const rewritten = rewriteCookiesModule(fs.readFileSync(path.join(sdkDir, 'dist', 'server', 'cookies.js'), 'utf8'), { sdkVersion });
+    expect(rewritten.ok).toBe(true);
+    fs.writeFileSync(path.join(dir, 'cookies.mjs'), rewritten.code);
+    fs.writeFileSync(
+      path.join(dir, 'check.mjs'),
+      `const warnings = [];
+console.warn = (...args) => warnings.push(args.join(' '));
+const sdk = await import(${JSON.stringify(pathToFileURL(path.join(sdkDir, 'dist', 'server', 'cookies.js')).href)});
+const module = await import('./cookies.mjs');
+const secret = ${JSON.stringify(randomSecret())};
+const session = ${JSON.stringify(smallSession())};
+const exp = ${hour()};
+const out = {};
+try {
+  // Sealed by the SDK's own encrypt (kept in the module), read by the untouched SDK, and the other way round.
+  const cookie = await module.encrypt({ ...session }, secret, exp);
+  out.sealedReadBySdk = JSON.stringify((await sdk.decrypt(cookie, secret)).payload) === JSON.stringify({ ...session, exp });
+  const bySdk = await sdk.encrypt({ ...session }, secret, exp);
+  out.readAsSdk = JSON.stringify(await module.decrypt(bySdk, secret)) === JSON.stringify(await sdk.decrypt(bySdk, secret));
+  const parts = bySdk.split('.');
+  parts[3] = (parts[3][0] === 'A' ? 'B' : 'A') + parts[3].slice(1);
+  out.tamperedIsNull = (await module.decrypt(parts.join('.'), secret)) === null;
+} catch (error) {
+  out.error = String(error && error.stack);
+}
+out.warnings = warnings;
+console.log(JSON.stringify(out));
+`,
+    );
+    const child = spawnSync(process.execPath, [path.join(dir, 'check.mjs')], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    expect({ status: child.status, stderr: child.stderr }).toStrictEqual({ status: 0, stderr: '' });
+    return JSON.parse(child.stdout.trim().split('\n').pop());
+  }
+
+  test.each(Object.entries(runtimes))('%s: encrypt and decrypt are the SDK\'s own, with one warning', (name, body) => {
+    const report = rewrittenWith(name, body);
+    expect(report).toStrictEqual({ sealedReadBySdk: true, readAsSdk: true, tamperedIsNull: true, warnings: [expect.stringMatching(/^session-seal: .+; @auth0\/nextjs-auth0 keeps its own cookie crypto$/)] });
+  });
+});
+
 describe('the kill-switch', () => {
   test.each(['off', 'OFF', '0', 'false'])('SESSION_SEAL_SDK_CRYPTO=%s: the SDK gets its own functions back, and one line says so', (value) => {
     freshProcessState();
@@ -269,7 +345,7 @@ describe('the kill-switch', () => {
       expect(installed.encrypt).toBe(sdk.encrypt);
       expect(installed.decrypt).toBe(sdk.decrypt);
       expect(status()).toMatchObject({ active: false, reason: 'disabled' });
-      expect(info.mock.calls).toEqual([[`session-seal: @auth0/nextjs-auth0 cookie crypto runs on the SDK's JavaScript (SESSION_SEAL_SDK_CRYPTO=${value})`]]);
+      expect(info.mock.calls).toStrictEqual([[`session-seal: @auth0/nextjs-auth0 cookie crypto runs on the SDK's JavaScript (SESSION_SEAL_SDK_CRYPTO=${value})`]]);
     } finally {
       info.mockRestore();
       if (saved === undefined) delete process.env.SESSION_SEAL_SDK_CRYPTO;
@@ -293,6 +369,6 @@ describe('the kill-switch', () => {
 
   test('before any rewritten SDK module loads: not installed', () => {
     freshProcessState();
-    expect(status()).toEqual({ active: false, reason: 'not-installed', sdkVersion: null, selfTestsPassed: 0, calls: { encrypt: 0, decrypt: 0 }, fallbacks: { encrypt: 0, decrypt: 0 } });
+    expect(status()).toStrictEqual({ active: false, reason: 'not-installed', sdkVersion: null, selfTestsPassed: 0, calls: { encrypt: 0, decrypt: 0 }, fallbacks: { encrypt: 0, decrypt: 0 } });
   });
 });
