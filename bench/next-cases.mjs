@@ -49,7 +49,8 @@ export async function nextCases(session) {
   const [mine, theirs] = [NextResponse.next(), NextResponse.next()]
   await ours.updateSession(request(), mine, fresh)
   await quietly(() => auth0.updateSession(request(), theirs, structuredClone(fresh)))
-  const names = (response) => response.cookies.getAll().map((c) => `${c.name}:${c.maxAge}`)
+  // Sorted: the SDK writes the __FC_i cookies through Promise.all, in the order their encryptions finish.
+  const names = (response) => response.cookies.getAll().map((c) => `${c.name}:${c.maxAge}`).sort()
   assert.deepEqual(names(mine), names(theirs), 'updateSession sets the cookies auth0.updateSession sets')
 
   // One request and response per side, reused: an update leaves the request carrying the session it wrote
