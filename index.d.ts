@@ -287,6 +287,11 @@ export declare class SessionCookies {
    */
   lookupSession(cookies: CookieInput, options?: ReadOptions): SessionLookup
   /**
+   * Stateful sign-out in one call (the SDK's stateful store's `delete`): the `Set-Cookie` deletions, and
+   * the store call that deletes the session the v4 cookie names.
+   */
+  deleteStoredSession(cookies: CookieInput, options?: ReadOptions): StoredSessionDelete
+  /**
    * Stateful sessions: the id in the session cookie (a v4 JWE of `{ id }`, or a v3 signed
    * `appSession` cookie), or `null`.
    */
@@ -582,6 +587,14 @@ export interface StoreCall {
 export interface StoreCipherOptions {
   /** The secret, or a list: the first seals, every one opens. Keys of their own are derived from it. */
   secret: string | string[]
+}
+
+/** What `SessionCookies.deleteStoredSession` planned: make the store calls, then apply the list. */
+export interface StoredSessionDelete {
+  /** The stored session's deletion, when the cookie names one. */
+  storeCalls: Array<StoreCall>
+  /** The `Set-Cookie` deletions. */
+  cookies: SetCookie[]
 }
 
 /** What `SessionLookup.getSession` judged. */

@@ -9,7 +9,7 @@ use crate::args::{self, ReadOptions};
 use crate::js::{FromJs, Json};
 use crate::options::{nested, opt, read_options};
 use crate::set_cookie::list;
-use crate::stateful::SessionLookup;
+use crate::stateful::{SessionLookup, StoredSessionDelete};
 use crate::{guard, guard_named, jar, mistakes, warn_if_short_secret, warn_once, Code};
 use session_seal_core::input::{absent_if_too_large, wrong_type};
 use session_seal_core::jose::Secrets;
@@ -362,6 +362,22 @@ impl SessionCookies {
             let jar = absent_if_too_large(jar::jar(env, cookies))?.unwrap_or_default();
             let lookup = self.inner.lookup(jar, clock);
             Ok(SessionLookup::new(self.inner.clone(), lookup, now))
+        })
+    }
+
+    /// Stateful sign-out in one call (the SDK's stateful store's `delete`): the `Set-Cookie` deletions, and
+    /// the store call that deletes the session the v4 cookie names.
+    #[napi]
+    pub fn delete_stored_session(
+        &self,
+        env: &Env,
+        #[napi(ts_arg_type = "CookieInput")] cookies: Unknown,
+        #[napi(ts_arg_type = "ReadOptions")] options: Option<ReadOptions>,
+    ) -> napi::Result<StoredSessionDelete, Code> {
+        guard(|| {
+            let clock = ReadOptions::clock(&options, self.inner.cipher())?;
+            let jar = jar::jar(env, cookies)?;
+            Ok(self.inner.delete_stored(&jar, clock).into())
         })
     }
 

@@ -58,6 +58,25 @@ pub struct StoredSessionUpdate {
     pub request_cookies: Json,
 }
 
+/// What `SessionCookies.deleteStoredSession` planned: make the store calls, then apply the list.
+#[napi(object, object_from_js = false)]
+pub struct StoredSessionDelete {
+    /// The stored session's deletion, when the cookie names one.
+    pub store_calls: Vec<StoreCall>,
+    /// The `Set-Cookie` deletions.
+    #[napi(ts_type = "SetCookie[]")]
+    pub cookies: Json,
+}
+
+impl From<cookies::StoredDelete> for StoredSessionDelete {
+    fn from(done: cookies::StoredDelete) -> Self {
+        StoredSessionDelete {
+            store_calls: calls(done.calls),
+            cookies: list(&done.cookies),
+        }
+    }
+}
+
 /// Options of `SessionLookup.updateSession`.
 #[napi(object, object_from_js = false, object_to_js = false)]
 pub struct StoredUpdateOptions {

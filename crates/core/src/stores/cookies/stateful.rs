@@ -88,6 +88,15 @@ pub struct StoredWrite {
     pub jar: Jar,
 }
 
+/// A stateful sign-out, planned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredDelete {
+    /// The store's deletion of the session, when the cookie names one.
+    pub calls: Vec<StoreCall>,
+    /// The `Set-Cookie` deletions.
+    pub cookies: Vec<SetCookie>,
+}
+
 /// A request's stateful session cookie, read once, and what the store gave for it.
 #[derive(Debug, Clone)]
 pub struct StatefulLookup {
@@ -110,6 +119,20 @@ impl SessionCookies {
             jar,
             id,
             current: None,
+        }
+    }
+}
+
+impl SessionCookies {
+    /// The stateful store's `delete`: the session cookie (and a v3 `appSession`) deleted, and the stored
+    /// session deleted under the v4 cookie's id (a v3 cookie's id is left alone, as the SDK leaves it).
+    pub fn delete_stored(&self, jar: &Jar, clock: Clock) -> StoredDelete {
+        let (id, cookies) = self.clear_session_id(jar, clock);
+        StoredDelete {
+            calls: id
+                .map(|id| vec![StoreCall::new(StoreMethod::Delete, &id)])
+                .unwrap_or_default(),
+            cookies,
         }
     }
 }

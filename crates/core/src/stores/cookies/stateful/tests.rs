@@ -184,3 +184,21 @@ fn without_a_judged_session_there_is_nothing_to_update() {
         )
     );
 }
+
+#[test]
+fn a_sign_out_deletes_the_cookies_and_the_v4_cookies_stored_session() {
+    let s = store(CookieConfig::default());
+    let mut jar = id_jar(&s, "abc");
+    jar.set(LEGACY_COOKIE_NAME, "old");
+    let done = s.delete_stored(&jar, at(NOW));
+    assert_eq!(calls(&done.calls), [("delete", "abc", false)]);
+    assert_eq!(names(&done.cookies), ["-__session", "-appSession"]);
+    // A v3 signed cookie: its cookie deleted, its stored session left, as the SDK does.
+    let signed = s.signing().sign(LEGACY_COOKIE_NAME, "old-id");
+    let done = s.delete_stored(
+        &Jar::from_iter([(LEGACY_COOKIE_NAME, signed.as_str())]),
+        at(NOW),
+    );
+    assert!(done.calls.is_empty());
+    assert_eq!(names(&done.cookies), ["-__session", "-appSession"]);
+}
