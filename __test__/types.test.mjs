@@ -1,5 +1,8 @@
 // Type-level tests: compiles the .ts files in __test__/types with the project's TypeScript and checks that
-// the good ones compile, and that the deliberately bad one fails with exactly the errors it marks.
+// the good ones compile, and that the deliberately bad one fails with exactly the errors it marks. Then the
+// one check of the shipped JavaScript: every .js/.mjs/.cjs file package.json ships passes `tsc --checkJs
+// --strict` together with the hand-written .d.ts files it ships, which the code is typed by (so a
+// declaration that drifts from the code fails here, as a drifted copy shows).
 
 import { describe, test, expect } from '@jest/globals';
 import fs from 'node:fs';
@@ -44,6 +47,63 @@ function compile(project) {
 // Each compilation runs synchronously in its test: seconds on an idle machine, several times that on a busy
 // one. The limits below only bound a hang.
 const COMPILE_MS = 180_000;
+
+/** Every file package.json ships (its "files", folders walked), relative to the root. */
+function shippedFiles() {
+  const { files } = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+  const out = [];
+  const walk = (rel) => {
+    const abs = path.join(repoRoot, rel);
+    if (!fs.existsSync(abs)) return;
+    if (fs.statSync(abs).isDirectory()) for (const entry of fs.readdirSync(abs).sort()) walk(path.join(rel, entry));
+    else out.push(rel.split(path.sep).join('/'));
+  };
+  for (const entry of files) walk(entry.replace(/\/$/, ''));
+  return out;
+}
+
+// binding.js is napi-rs's generated loader, typed by the generated index.d.ts; the rest is written by hand.
+const SHIPPED = shippedFiles();
+const SHIPPED_JS = SHIPPED.filter((f) => /\.[cm]?js$/.test(f) && f !== 'binding.js');
+const SHIPPED_DTS = SHIPPED.filter((f) => f.endsWith('.d.ts'));
+
+/** The options of the check: `tsc --allowJs --checkJs --strict`, as Node resolves (CommonJS .js, ESM .mjs). */
+const CHECK_JS_OPTIONS = {
+  allowJs: true,
+  checkJs: true,
+  strict: true,
+  noEmit: true,
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  types: ['node'],
+};
+
+/**
+ * `tsc --checkJs --strict` on `files` (relative to `root`): the errors in those files (the libraries they
+ * import are read for their types, not judged), and the files the program checked.
+ */
+function checkJs(root, files) {
+  const host = ts.createCompilerHost(CHECK_JS_OPTIONS);
+  const parse = host.getSourceFile;
+  host.getSourceFile = (fileName, languageVersion, ...rest) => {
+    const key = `${fileName}\0${JSON.stringify(languageVersion)}`;
+    if (!sourceFiles.has(key)) sourceFiles.set(key, parse.call(host, fileName, languageVersion, ...rest));
+    return sourceFiles.get(key);
+  };
+  const roots = files.map((f) => path.join(root, f));
+  const program = ts.createProgram({ rootNames: roots, options: CHECK_JS_OPTIONS, host });
+  const ours = program.getSourceFiles().filter((f) => roots.includes(path.resolve(f.fileName)));
+  const diagnostics = [
+    ...program.getOptionsDiagnostics(),
+    ...program.getGlobalDiagnostics(),
+    ...ours.flatMap((f) => [...program.getSyntacticDiagnostics(f), ...program.getSemanticDiagnostics(f)]),
+  ];
+  return {
+    errors: diagnostics.map((d) => ts.formatDiagnostic(d, host).trim()),
+    checked: ours.map((f) => path.relative(root, path.resolve(f.fileName)).split(path.sep).join('/')).sort(),
+  };
+}
 
 describe('TypeScript: our typings against the SDK\'s', () => {
   test('session-data.ts compiles: the SessionData family is identical, unseal returns SessionData | null', () => {
@@ -91,5 +151,54 @@ describe('TypeScript: our typings against the SDK\'s', () => {
     expect(output).toBe('');
     expect(code).toBe(0);
     for (const file of ['config.d.ts', 'index.d.ts', 'sdk-crypto.d.ts']) expect(files).toContain(path.join(repoRoot, 'next', file));
+  }, COMPILE_MS);
+});
+
+describe('the shipped JavaScript type-checks: tsc --checkJs --strict, typed by the shipped .d.ts files', () => {
+  test('every .js/.mjs/.cjs file package.json ships, with every .d.ts it ships, has no error', () => {
+    // The list comes from package.json, so a file added there is checked without being named here.
+    for (const file of ['index.js', 'load-error.js', 'bundled.js', 'next/index.js', 'next/config.js', 'redis/store.js', 'bin/session-seal.mjs']) {
+      expect(SHIPPED_JS).toContain(file);
+    }
+    for (const file of ['index.d.ts', 'next/index.d.ts', 'next/config.d.ts', 'redis/index.d.ts']) expect(SHIPPED_DTS).toContain(file);
+    const { errors, checked } = checkJs(repoRoot, [...SHIPPED_JS, ...SHIPPED_DTS]);
+    expect(errors).toEqual([]);
+    // Each one was in the program (a root TypeScript would drop is not checked at all).
+    expect(checked).toEqual([...SHIPPED_JS, ...SHIPPED_DTS].sort());
+  }, COMPILE_MS);
+
+  test('a next/index.d.ts that drifts from the code fails the check, in the code (the check can fail)', () => {
+    const root = path.join(repoRoot, 'target', 'types-drift');
+    fs.rmSync(root, { recursive: true, force: true });
+    const files = ['index.d.ts', 'next/index.js', 'next/index.d.ts', 'next/sdk-crypto.d.ts'];
+    for (const file of files) {
+      fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+      fs.copyFileSync(path.join(repoRoot, file), path.join(root, file));
+    }
+    const declarations = path.join(root, 'next', 'index.d.ts');
+    let text = fs.readFileSync(declarations, 'utf8');
+    const drifts = [
+      // A declared export the code does not have.
+      ['export declare function createSessions', 'export declare function signOutEverywhere(): Promise<void>\nexport declare function createSessions'],
+      // An answer of another type than the code gives.
+      ['getSession(req?: RequestLike): Promise<SessionData | null>', 'getSession(req?: RequestLike): Promise<SessionData>'],
+      // An option the code reads, no longer declared.
+      ['  maxCookieBytes?: number\n', ''],
+    ];
+    for (const [from, to] of drifts) {
+      expect(text).toContain(from);
+      text = text.replace(from, to);
+    }
+    fs.writeFileSync(declarations, text);
+    const { errors } = checkJs(root, files);
+    const code = fs.readFileSync(path.join(root, 'next', 'index.js'), 'utf8').split('\n');
+    const lines = errors.map((e) => {
+      const match = /^next\/index\.js\((\d+),\d+\): error TS\d+/.exec(path.relative(root, e));
+      expect(match).not.toBeNull(); // every error is in the code, none elsewhere
+      return code[Number(match[1]) - 1];
+    });
+    expect(lines.some((l) => l.includes('exportsAsDeclared'))).toBe(true);
+    expect(lines.some((l) => l.includes('maxCookieBytes'))).toBe(true);
+    expect(lines.some((l) => l.includes('getSession, updateSession, deleteSession'))).toBe(true);
   }, COMPILE_MS);
 });
