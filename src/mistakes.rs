@@ -168,9 +168,12 @@ fn has_get_all(value: Unknown) -> Result<bool, Error> {
 /// with every other message about JavaScript values, so an adapter words none.
 #[napi(ts_return_type = "never")]
 pub fn refuse_argument(
-    #[napi(ts_arg_type = "'request' | 'response' | 'sessionStore' | 'options'")] what: String,
-    call: String,
+    #[napi(ts_arg_type = "'request' | 'response' | 'sessionStore' | 'options'")] what: Unknown,
+    #[napi(ts_arg_type = "string")] call: Unknown,
     value: Unknown,
 ) -> napi::Result<(), Code> {
-    guard(|| Err(refusal(&Expected::parse(&what)?, &call, value)?))
+    guard(|| {
+        let expected = Expected::parse(&args::string(what, "what")?)?;
+        Err(refusal(&expected, &args::string(call, "call")?, value)?)
+    })
 }
