@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { repoRoot } from './helpers/fixtures.mjs';
+import { shipped, checkJs } from './helpers/typecheck.mjs';
 
 const require = createRequire(import.meta.url);
 const ts = require('typescript'); // the project's own TypeScript (devDependency), as `tsc` would run it
@@ -47,63 +48,6 @@ function compile(project) {
 // Each compilation runs synchronously in its test: seconds on an idle machine, several times that on a busy
 // one. The limits below only bound a hang.
 const COMPILE_MS = 180_000;
-
-/** Every file package.json ships (its "files", folders walked), relative to the root. */
-function shippedFiles() {
-  const { files } = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
-  const out = [];
-  const walk = (rel) => {
-    const abs = path.join(repoRoot, rel);
-    if (!fs.existsSync(abs)) return;
-    if (fs.statSync(abs).isDirectory()) for (const entry of fs.readdirSync(abs).sort()) walk(path.join(rel, entry));
-    else out.push(rel.split(path.sep).join('/'));
-  };
-  for (const entry of files) walk(entry.replace(/\/$/, ''));
-  return out;
-}
-
-// binding.js is napi-rs's generated loader, typed by the generated index.d.ts; the rest is written by hand.
-const SHIPPED = shippedFiles();
-const SHIPPED_JS = SHIPPED.filter((f) => /\.[cm]?js$/.test(f) && f !== 'binding.js');
-const SHIPPED_DTS = SHIPPED.filter((f) => f.endsWith('.d.ts'));
-
-/** The options of the check: `tsc --allowJs --checkJs --strict`, as Node resolves (CommonJS .js, ESM .mjs). */
-const CHECK_JS_OPTIONS = {
-  allowJs: true,
-  checkJs: true,
-  strict: true,
-  noEmit: true,
-  target: ts.ScriptTarget.ES2022,
-  module: ts.ModuleKind.NodeNext,
-  moduleResolution: ts.ModuleResolutionKind.NodeNext,
-  types: ['node'],
-};
-
-/**
- * `tsc --checkJs --strict` on `files` (relative to `root`): the errors in those files (the libraries they
- * import are read for their types, not judged), and the files the program checked.
- */
-function checkJs(root, files) {
-  const host = ts.createCompilerHost(CHECK_JS_OPTIONS);
-  const parse = host.getSourceFile;
-  host.getSourceFile = (fileName, languageVersion, ...rest) => {
-    const key = `${fileName}\0${JSON.stringify(languageVersion)}`;
-    if (!sourceFiles.has(key)) sourceFiles.set(key, parse.call(host, fileName, languageVersion, ...rest));
-    return sourceFiles.get(key);
-  };
-  const roots = files.map((f) => path.join(root, f));
-  const program = ts.createProgram({ rootNames: roots, options: CHECK_JS_OPTIONS, host });
-  const ours = program.getSourceFiles().filter((f) => roots.includes(path.resolve(f.fileName)));
-  const diagnostics = [
-    ...program.getOptionsDiagnostics(),
-    ...program.getGlobalDiagnostics(),
-    ...ours.flatMap((f) => [...program.getSyntacticDiagnostics(f), ...program.getSemanticDiagnostics(f)]),
-  ];
-  return {
-    errors: diagnostics.map((d) => ts.formatDiagnostic(d, host).trim()),
-    checked: ours.map((f) => path.relative(root, path.resolve(f.fileName)).split(path.sep).join('/')).sort(),
-  };
-}
 
 describe('TypeScript: our typings against the SDK\'s', () => {
   test('session-data.ts compiles: the SessionData family is identical, unseal returns SessionData | null', () => {
@@ -157,6 +101,7 @@ describe('TypeScript: our typings against the SDK\'s', () => {
 describe('the shipped JavaScript type-checks: tsc --checkJs --strict, typed by the shipped .d.ts files', () => {
   test('every .js/.mjs/.cjs file package.json ships, with every .d.ts it ships, has no error', () => {
     // The list comes from package.json, so a file added there is checked without being named here.
+    const { js: SHIPPED_JS, dts: SHIPPED_DTS } = shipped();
     for (const file of ['index.js', 'load-error.js', 'bundled.js', 'next/index.js', 'next/config.js', 'redis/store.js', 'bin/session-seal.mjs']) {
       expect(SHIPPED_JS).toContain(file);
     }
