@@ -112,38 +112,44 @@ describe('the shipped JavaScript type-checks: tsc --checkJs --strict, typed by t
     expect(checked).toEqual([...SHIPPED_JS, ...SHIPPED_DTS].sort());
   }, COMPILE_MS);
 
-  test('a next/index.d.ts that drifts from the code fails the check, in the code (the check can fail)', () => {
+  test('declarations of next/ that drift from the code fail the check, in the code (the check can fail)', () => {
     const root = path.join(repoRoot, 'target', 'types-drift');
     fs.rmSync(root, { recursive: true, force: true });
-    const files = ['index.d.ts', 'next/index.js', 'next/index.d.ts', 'next/sdk-crypto.d.ts'];
-    for (const file of files) {
-      fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-      fs.copyFileSync(path.join(repoRoot, file), path.join(root, file));
-    }
-    const declarations = path.join(root, 'next', 'index.d.ts');
-    let text = fs.readFileSync(declarations, 'utf8');
-    const drifts = [
+    fs.mkdirSync(root, { recursive: true });
+    fs.cpSync(path.join(repoRoot, 'next'), path.join(root, 'next'), { recursive: true });
+    fs.copyFileSync(path.join(repoRoot, 'index.d.ts'), path.join(root, 'index.d.ts'));
+    const drift = (file, changes) => {
+      let text = fs.readFileSync(path.join(root, file), 'utf8');
+      for (const [from, to] of changes) {
+        expect(text).toContain(from);
+        text = text.replace(from, to);
+      }
+      fs.writeFileSync(path.join(root, file), text);
+    };
+    drift('next/index.d.ts', [
       // A declared export the code does not have.
       ['export declare function createSessions', 'export declare function signOutEverywhere(): Promise<void>\nexport declare function createSessions'],
       // An answer of another type than the code gives.
       ['getSession(req?: RequestLike): Promise<SessionData | null>', 'getSession(req?: RequestLike): Promise<SessionData>'],
       // An option the code reads, no longer declared.
       ['  maxCookieBytes?: number\n', ''],
-    ];
-    for (const [from, to] of drifts) {
-      expect(text).toContain(from);
-      text = text.replace(from, to);
-    }
-    fs.writeFileSync(declarations, text);
+    ]);
+    // A constant of another value, and an export the code lacks.
+    drift('next/sdk-crypto.d.ts', [["KILL_SWITCH: 'SESSION_SEAL_SDK_CRYPTO'", "KILL_SWITCH: 'SESSION_SEAL_CRYPTO'"]]);
+    drift('next/config.d.ts', [['export declare function withSessionSeal(nextConfig?', 'export declare const SDK_RANGE: string\nexport declare function withSessionSeal(nextConfig?']]);
+    const files = ['index.d.ts', ...['index', 'config', 'sdk-crypto'].flatMap((m) => [`next/${m}.js`, `next/${m}.d.ts`])];
     const { errors } = checkJs(root, files);
-    const code = fs.readFileSync(path.join(root, 'next', 'index.js'), 'utf8').split('\n');
-    const lines = errors.map((e) => {
-      const match = /^next\/index\.js\((\d+),\d+\): error TS\d+/.exec(path.relative(root, e));
-      expect(match).not.toBeNull(); // every error is in the code, none elsewhere
-      return code[Number(match[1]) - 1];
+    const at = errors.map((e) => {
+      const match = /^(next\/[\w-]+\.js)\((\d+),\d+\): error TS\d+/.exec(path.relative(root, e));
+      expect(match).not.toBeNull(); // every error is in the code, none in the declarations
+      return `${match[1]}: ${fs.readFileSync(path.join(root, match[1]), 'utf8').split('\n')[Number(match[2]) - 1].trim()}`;
     });
-    expect(lines.some((l) => l.includes('exportsAsDeclared'))).toBe(true);
-    expect(lines.some((l) => l.includes('maxCookieBytes'))).toBe(true);
-    expect(lines.some((l) => l.includes('getSession, updateSession, deleteSession'))).toBe(true);
+    expect(at).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^next\/index\.js: const exportsAsDeclared/),
+      expect.stringMatching(/^next\/index\.js: .*maxCookieBytes/),
+      expect.stringMatching(/^next\/index\.js: return \{ getSession, updateSession, deleteSession \}/),
+      expect.stringMatching(/^next\/sdk-crypto\.js: const exportsAsDeclared/),
+      expect.stringMatching(/^next\/config\.js: const exportsAsDeclared/),
+    ]));
   }, COMPILE_MS);
 });

@@ -386,9 +386,9 @@ const { sdkCryptoStatus, installSdkCrypto } = sdkCrypto
 module.exports = { createSessions, sdkCryptoStatus, installSdkCrypto }
 
 /**
- * The exports are exactly what next/index.d.ts declares, each side assignable to the other (`tsc --checkJs`
- * fails here otherwise).
- * @type {[typeof module.exports] extends [typeof import('./index')] ? [typeof import('./index')] extends [typeof module.exports] ? true : false : false}
+ * The exports are what index.d.ts declares: no name it lacks, and each one assignable to its declaration
+ * (`tsc --checkJs` fails here otherwise).
+ * @type {[keyof typeof module.exports] extends [keyof typeof import('./index')] ? typeof import('./index') : never}
  */
-const exportsAsDeclared = true
+const exportsAsDeclared = module.exports
 void exportsAsDeclared
