@@ -4,8 +4,9 @@
 // The rule: never accept what jose refuses; accept what jose accepts — same payload, same header — unless a
 // documented limit says otherwise, in which case the refusal must carry the documented code and
 // SECURITY.md must list the deviation. A v3 cookie that both accept unseals to what the SDK's own v3
-// conversion (`normalizeStatelessSession`) makes of it, or to null where that conversion throws. Every refusal is a coded error from `open` and `null` from
-// `unseal`, and payloads with `__proto__` / `constructor` keys stay plain own data.
+// conversion (`normalizeStatelessSession`) makes of it, or to null where that conversion throws. Every
+// refusal is a coded error from `open` and `null` from `unseal`, and payloads with `__proto__` /
+// `constructor` keys stay plain own data.
 //
 // A fresh random secret per suite (Jest loads this module once per test file); encrypted-but-hostile cookies
 // come from a raw AES-GCM sealer below (any header text, any plaintext bytes, any IV), independent of both
