@@ -10,7 +10,7 @@ import { describe, test, expect, beforeAll, afterAll, beforeEach, afterEach, jes
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { repoRoot } from '../scripts/lib/repo.mjs';
-import { randomSecret, randomHex, nowSeconds, smallSession, typicalSession, deepClone, sdkModule } from './helpers/fixtures.mjs';
+import { randomSecret, randomHex, nowSeconds, smallSession, typicalSession, deepClone, asJson, sdkModule } from './helpers/fixtures.mjs';
 import { RedisServer, serverAvailable } from '../scripts/lib/redis-servers.mjs';
 import { CLIENT_KINDS, connectClient, closeClient, createRedisSessionStore, nodeRedisFor } from './helpers/redis-clients.mjs';
 
@@ -254,7 +254,8 @@ describe('createSessions({ sessionStore }) gives the SDK\'s stateful answers', (
     const { ours, auth0, stores } = pair([[id, stored]], { env: { AUTH0_SECRET: secret } });
     const expected = await auth0.getSession(pagesRequest(cookie));
     expect(expected.user).toStrictEqual(stored.data.user);
-    expect(await ours.getSession(pagesRequest(cookie))).toStrictEqual(expected);
+    // As JSON: the SDK's v3 conversion keeps members it set to undefined (refreshToken), which no stored JSON holds.
+    expect(await ours.getSession(pagesRequest(cookie))).toStrictEqual(asJson(expected));
     const [mine, theirs] = [pagesResponse(), pagesResponse()];
     await ours.updateSession(pagesRequest(cookie), mine, deepClone(expected));
     await auth0.updateSession(pagesRequest(cookie), theirs, deepClone(expected));
