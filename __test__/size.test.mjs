@@ -76,6 +76,10 @@ describe('sizeReport against the SDK writing the same session', () => {
     expect(report).toMatchObject(expectedMembers(session));
     expect(report.sealedBytes).toBe(sessionCookies.reduce((n, c) => n + c.value.length, 0));
     expect(report.chunks).toBe(sessionCookies.length);
+    // docs/cookie-size.md's rule: 81 bytes (header, IV, tag) more than 4/3 of the JSON sealed, which is the
+    // session without connectionTokenSets, with its exp (a fresh session rolls a day ahead).
+    const { connectionTokenSets, ...sealed } = session;
+    expect(report.sealedBytes).toBe(81 + Math.ceil((4 * bytes(JSON.stringify({ ...sealed, exp: now + 86400 }))) / 3));
     expect(report.cookieBytes).toBe(sessionCookies.reduce((n, c) => n + bytes(`${c.name}=${c.value}`), 0));
     expect(report.connectionCookies).toBe(session.connectionTokenSets?.length ?? 0);
     expect(report.requestHeaderBytes).toBe(bytes(`cookie: ${browserApply('', theirs.entries)}\r\n`));
