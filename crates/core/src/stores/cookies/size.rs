@@ -289,7 +289,7 @@ fn largest(top: &[(MemberSize, &RawValue)]) -> Result<Vec<MemberSize>> {
         }
     }
     // Largest first; equal sizes keep the session's order.
-    candidates.sort_by(|a, b| b.bytes.cmp(&a.bytes));
+    candidates.sort_by_key(|m| std::cmp::Reverse(m.bytes));
     candidates.truncate(3);
     Ok(candidates)
 }
