@@ -220,3 +220,61 @@ fn the_standalone_report_uses_the_sdk_defaults() {
         .unwrap();
     assert_eq!(mine, configured);
 }
+
+/// The bound that spares ordinary writes their lines: above every line written, for every cookie of a write
+/// (chunks, deletions, connection cookies) under long attributes; and never claiming a write that reaches a
+/// cause.
+#[test]
+fn the_quick_bound_is_above_every_real_line() {
+    let configs = [
+        CookieConfig::default(),
+        CookieConfig {
+            secure: true,
+            same_site: SameSite::Strict,
+            path: "/a/long/path/for/the/app".into(),
+            domain: Some("accounts.subdomain.example.com".into()),
+            ..Default::default()
+        },
+    ];
+    for config in configs {
+        let s = store(config.clone());
+        let attributes = OTHER_ATTRIBUTES_BOUND
+            + config.path.len()
+            + config.domain.as_ref().map_or(0, String::len);
+        for json in [
+            session(NOW, ""),
+            big_session(1_500, 0),
+            big_session(4_000, 0),
+            big_session(6_000, 0),
+        ] {
+            let with_sets = set_member(
+                &json,
+                "connectionTokenSets",
+                r#"[{"accessToken":"x","scope":"a","expiresAt":1,"connection":"c"}]"#,
+            )
+            .unwrap();
+            for json in [json, with_sets] {
+                let out = written(&s, &json);
+                for cookie in &out.cookies {
+                    let line = cookie.serialize(NOW).unwrap();
+                    assert!(
+                        line.len() <= cookie.name.len() + 1 + cookie.value.len() + attributes,
+                        "{line}"
+                    );
+                    assert!(
+                        line.starts_with(&format!("{}={}", cookie.name, cookie.value)),
+                        "values need no encoding"
+                    );
+                }
+                let exact = Wire::of(&out, &config.name, NOW).unwrap();
+                if Wire::surely_within(&out, &config) {
+                    assert_eq!(exact.cause(), None);
+                }
+            }
+        }
+        assert!(
+            Wire::surely_within(&written(&s, &session(NOW, "")), &config),
+            "an ordinary write takes the quick path"
+        );
+    }
+}
