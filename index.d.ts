@@ -253,7 +253,12 @@ export declare class SessionCookies {
    * session — or the coded error that keeps it shut. `null` when the jar holds no session cookie.
    */
   inspect(cookies: CookieInput, options?: ReadOptions): Inspection | null
-  /** The `Set-Cookie` list the SDK's stateless store writes for `session`, given the request's cookies. */
+  /**
+   * The `Set-Cookie` list the SDK's stateless store writes for `session`, given the request's cookies.
+   * A session over a size limit (more than one cookie, headers over 8 KB or 16 KB) gets a process warning
+   * once per cause, or with `oversize: "throw"` throws `ERR_SESSION_TOO_LARGE`; so do `writeWithBudget` and
+   * `updateSession`.
+   */
   write(session: SessionData, cookies: CookieInput, options?: WriteOptions): SetCookie[]
   /**
    * `write`, plus the size budget: the bytes set for the session (`name=value` summed, as the SDK

@@ -237,6 +237,9 @@ impl SessionCookies {
     }
 
     /// The `Set-Cookie` list the SDK's stateless store writes for `session`, given the request's cookies.
+    /// A session over a size limit (more than one cookie, headers over 8 KB or 16 KB) gets a process warning
+    /// once per cause, or with `oversize: "throw"` throws `ERR_SESSION_TOO_LARGE`; so do `writeWithBudget` and
+    /// `updateSession`.
     #[napi(ts_return_type = "SetCookie[]")]
     pub fn write(
         &self,
