@@ -255,9 +255,9 @@ export declare class SessionCookies {
   inspect(cookies: CookieInput, options?: ReadOptions): Inspection | null
   /**
    * The `Set-Cookie` list the SDK's stateless store writes for `session`, given the request's cookies.
-   * A session over a size limit (more than one cookie, headers over 8 KB or 16 KB) gets a process warning
-   * once per cause, or with `oversize: "throw"` throws `ERR_SESSION_TOO_LARGE`; so do `writeWithBudget` and
-   * `updateSession`.
+   * A session over a size limit (more than one cookie, a cookie over 4096 bytes, headers over 8 KB or
+   * 16 KB) gets a process warning once per cause, or with `oversize: "throw"` throws
+   * `ERR_SESSION_TOO_LARGE`; so do `writeWithBudget` and `updateSession`.
    */
   write(session: SessionData, cookies: CookieInput, options?: WriteOptions): SetCookie[]
   /**
@@ -578,8 +578,9 @@ export interface SessionCookiesOptions {
    */
   auth0Domain?: string
   /**
-   * What a write over a size limit (more than one cookie, headers over 8 KB or 16 KB) does. Default
-   * `"warn"`: a process warning once per cause; `"throw"`: `ERR_SESSION_TOO_LARGE`, nothing written.
+   * What a write over a size limit (more than one cookie, a cookie over 4096 bytes, headers over 8 KB or
+   * 16 KB) does. Default `"warn"`: a process warning once per cause; `"throw"`: `ERR_SESSION_TOO_LARGE`,
+   * nothing written.
    */
   oversize?: 'warn' | 'throw'
 }

@@ -211,6 +211,30 @@ describe('writes over a limit warn once per cause per process, with sizes and pa
     }
   });
 
+  test('a connection token set over 4096 bytes (its own cookie, never chunked): SESSION_SEAL_COOKIE_OVER_4KB, once', () => {
+    const session = makeSession({ connections: 1 });
+    session.connectionTokenSets[0].accessToken = randomText(3500);
+    const secret = randomSecret();
+    const { warnings, result } = inProcess(
+      `
+      const cookies = new addon.SessionCookies({ secret: input.secret });
+      const lines = cookies.write(input.session, '').map((c) => addon.serializeSetCookie(c));
+      cookies.write(input.session, '');
+      return { lines, report: addon.sizeReport(input.session) };
+      `,
+      { session, secret },
+    );
+    expect(warnings.map((w) => w.code)).toEqual(['SESSION_SEAL_COOKIE_OVER_4KB']);
+    const fc = result.lines.find((line) => line.startsWith('__FC_0='));
+    expect(bytes(fc)).toBeGreaterThan(4096);
+    expect(result.report.largestCookieBytes).toBe(bytes(fc));
+    expect(warnings[0].message).toContain(' in 1 cookie, ');
+    expect(warnings[0].message).toContain('over the 4096 bytes a browser guarantees one cookie');
+    expect(warnings[0].message).toContain('Largest members: connectionTokenSets ');
+    expectNoValues(warnings[0].message, session, secret);
+    expect(warnings[0].message).not.toContain(session.connectionTokenSets[0].accessToken.slice(0, 12));
+  });
+
   test('session-seal/next updateSession: the 40 KB session warns once (the 16 KB cause) and is written all the same', () => {
     const { over16 } = sessionsByCause();
     const secret = randomSecret();

@@ -70,8 +70,9 @@ pub struct SessionCookiesOptions {
     /// The app's Auth0 domain (`AUTH0_DOMAIN`, the SDK's `domain`): `getSession` and `updateSession`
     /// refuse a session created for another custom domain (`internal.mcd.domain`), as the SDK does.
     pub auth0_domain: Option<String>,
-    /// What a write over a size limit (more than one cookie, headers over 8 KB or 16 KB) does. Default
-    /// `"warn"`: a process warning once per cause; `"throw"`: `ERR_SESSION_TOO_LARGE`, nothing written.
+    /// What a write over a size limit (more than one cookie, a cookie over 4096 bytes, headers over 8 KB or
+    /// 16 KB) does. Default `"warn"`: a process warning once per cause; `"throw"`: `ERR_SESSION_TOO_LARGE`,
+    /// nothing written.
     #[napi(ts_type = "'warn' | 'throw'")]
     pub oversize: Option<String>,
 }
@@ -237,9 +238,9 @@ impl SessionCookies {
     }
 
     /// The `Set-Cookie` list the SDK's stateless store writes for `session`, given the request's cookies.
-    /// A session over a size limit (more than one cookie, headers over 8 KB or 16 KB) gets a process warning
-    /// once per cause, or with `oversize: "throw"` throws `ERR_SESSION_TOO_LARGE`; so do `writeWithBudget` and
-    /// `updateSession`.
+    /// A session over a size limit (more than one cookie, a cookie over 4096 bytes, headers over 8 KB or
+    /// 16 KB) gets a process warning once per cause, or with `oversize: "throw"` throws
+    /// `ERR_SESSION_TOO_LARGE`; so do `writeWithBudget` and `updateSession`.
     #[napi(ts_return_type = "SetCookie[]")]
     pub fn write(
         &self,

@@ -53,7 +53,7 @@ impl Limit {
     /// What it is, for people.
     pub fn describe(self) -> &'static str {
         match self {
-            Limit::Cookie => "4096 bytes per cookie, what browsers guarantee",
+            Limit::Cookie => "the 4096 bytes a browser guarantees one cookie",
             Limit::Proxy => "a proxy's 8 KB header limit",
             Limit::Node => "Node's 16 KB default max header size",
         }
@@ -68,6 +68,9 @@ impl Limit {
 pub enum SizeCause {
     /// The session needs more than one cookie.
     Chunked,
+    /// One of its cookies is over 4096 bytes (a connection token set's `__FC_i`, which is never chunked):
+    /// browsers may drop it.
+    CookieOverLimit,
     /// Its headers exceed a proxy's 8 KB.
     OverProxyLimit,
     /// Its headers exceed Node's 16 KB.
@@ -82,6 +85,7 @@ impl SizeCause {
     pub fn warning_code(self) -> &'static str {
         match self {
             SizeCause::Chunked => "SESSION_SEAL_SESSION_CHUNKED",
+            SizeCause::CookieOverLimit => "SESSION_SEAL_COOKIE_OVER_4KB",
             SizeCause::OverProxyLimit => "SESSION_SEAL_HEADERS_OVER_8KB",
             SizeCause::OverNodeLimit => "SESSION_SEAL_HEADERS_OVER_16KB",
         }
@@ -230,8 +234,9 @@ impl Wire {
         Ok(wire)
     }
 
-    /// True when the write is one session cookie and an upper bound of its headers, summed without writing
-    /// a line, is under the smallest header limit: no cause can be reached. Writing the lines costs as much
+    /// True when the write is one session cookie and upper bounds of its lines, summed without writing one,
+    /// are under the limit of a cookie each and under the smallest header limit together: no cause can be
+    /// reached. Writing the lines costs as much
     /// as the seal, and nearly every write is such a one. The bound holds because a write's values are JWEs
     /// (base64url and dots, which URI encoding leaves as they are) or empty.
     fn surely_within(outcome: &WriteOutcome, config: &CookieConfig) -> bool {
@@ -245,12 +250,18 @@ impl Wire {
         let attributes = OTHER_ATTRIBUTES_BOUND
             + config.path.len()
             + config.domain.as_ref().map_or(0, String::len);
-        let bound: usize = outcome
+        let line = |c: &SetCookie| c.name.len() + 1 + c.value.len() + attributes;
+        let headers: usize = outcome
             .cookies
             .iter()
-            .map(|c| "set-cookie: ".len() + c.name.len() + 1 + c.value.len() + attributes + 2)
+            .map(|c| "set-cookie: ".len() + line(c) + "\r\n".len())
             .sum();
-        session_cookies <= 1 && bound <= PROXY_HEADER_LIMIT_BYTES
+        session_cookies <= 1
+            && outcome
+                .cookies
+                .iter()
+                .all(|c| line(c) <= Limit::Cookie.bytes())
+            && headers <= PROXY_HEADER_LIMIT_BYTES
     }
 
     fn header_bytes(&self) -> usize {
@@ -271,6 +282,8 @@ impl Wire {
             Some(SizeCause::OverNodeLimit)
         } else if headers > PROXY_HEADER_LIMIT_BYTES {
             Some(SizeCause::OverProxyLimit)
+        } else if self.largest_cookie_bytes > Limit::Cookie.bytes() {
+            Some(SizeCause::CookieOverLimit)
         } else if self.chunks > 1 {
             Some(SizeCause::Chunked)
         } else {
@@ -366,13 +379,13 @@ impl SizeReport {
         let over: Vec<&str> = self
             .limits
             .iter()
-            .filter(|c| !c.passes && c.limit != Limit::Cookie)
+            .filter(|c| !c.passes)
             .map(|c| c.limit.describe())
             .collect();
-        let over = if over.is_empty() {
-            String::new()
-        } else {
-            format!(", over {}", over.join(" and "))
+        let over = match over.split_last() {
+            None => String::new(),
+            Some((last, [])) => format!(", over {last}"),
+            Some((last, rest)) => format!(", over {} and {last}", rest.join(", ")),
         };
         let largest: Vec<String> = self
             .largest

@@ -152,6 +152,51 @@ fn each_cause_is_warned_once_the_most_severe_first() {
 }
 
 #[test]
+fn a_connection_cookie_over_4096_bytes_is_its_own_cause() {
+    let s = store(CookieConfig::default());
+    let token = "eyJSECRETTOKEN".repeat(250);
+    let json = set_member(
+        &session(NOW, ""),
+        "connectionTokenSets",
+        &format!(r#"[{{"accessToken":"{token}","scope":"a","expiresAt":1,"connection":"c"}}]"#),
+    )
+    .unwrap();
+    let report = s.size_report(&json, NOW).unwrap();
+    assert_eq!((report.chunks, report.connection_cookies), (1, 1));
+    assert!(!report.limits[0].passes && report.limits[1].passes);
+    let warned = AtomicU8::new(0);
+    let warning = s
+        .judge_size_in(&warned, &json, &written(&s, &json), NOW)
+        .unwrap()
+        .unwrap();
+    assert_eq!(warning.code, "SESSION_SEAL_COOKIE_OVER_4KB");
+    assert!(
+        warning.message.contains(" in 1 cookie, "),
+        "{}",
+        warning.message
+    );
+    assert!(
+        warning
+            .message
+            .contains("over the 4096 bytes a browser guarantees one cookie."),
+        "{}",
+        warning.message
+    );
+    assert!(
+        warning
+            .message
+            .contains("Largest members: connectionTokenSets 3."),
+        "{}",
+        warning.message
+    );
+    assert!(
+        !warning.message.contains("eyJSECRET"),
+        "{}",
+        warning.message
+    );
+}
+
+#[test]
 fn the_message_gives_sizes_and_paths_never_values() {
     let s = store(CookieConfig::default());
     let json = big_session(1_500, 9_000);
