@@ -64,6 +64,12 @@ export interface CreateSessionsOptions {
   /** Cookie values longer than this are not read. Default 65536. */
   maxCookieBytes?: number
   /**
+   * A session written over a size limit (more than one cookie, a cookie over 4096 bytes, headers over 8 KB
+   * or 16 KB): `"warn"` (the default) emits a process warning once per cause, `"throw"` rejects
+   * `updateSession` with `ERR_SESSION_TOO_LARGE` (for CI). See docs/cookie-size.md.
+   */
+  oversize?: 'warn' | 'throw'
+  /**
    * Stateful sessions: the store your `Auth0Client` uses. The cookie then holds only `{ id }`: `getSession`
    * looks the id up here, `updateSession` writes here and rolls the id cookie, `deleteSession` deletes here,
    * as the SDK's stateful mode does. Without it, a stateful cookie reads as `null` (with a one-time process

@@ -118,6 +118,7 @@ function resolveOptions(options, env = process.env) {
     inactivityDuration: session.inactivityDuration,
     clockTolerance: options.clockTolerance,
     maxCookieBytes: options.maxCookieBytes,
+    oversize: options.oversize,
   }
 }
 
