@@ -131,6 +131,16 @@ describe('proxy.ts: the update goes on to the rest of the request', () => {
     expect(forwarded(response)).toEqual({ ...Object.fromEntries(own), cookie: request.headers.get('cookie') });
   });
 
+  test('deleteSession(request, NextResponse.next()): the request and the rest of it have no session, other cookies kept', async () => {
+    const { sessions, cookie } = await setup();
+    const request = nextRequest(cookie);
+    const response = NextResponse.next();
+    await sessions.deleteSession(request, response);
+    expect(forwarded(response).cookie).toBe('theme=dark');
+    expect(await sessions.getSession(request)).toBeNull();
+    expect(await sessions.getSession(pagesRequest(forwarded(response).cookie))).toBeNull();
+  });
+
   test('a response that does not continue the request (JSON, a redirect) carries no request header: HttpOnly cookies stay out of it', async () => {
     const { sessions, session, cookie } = await setup();
     for (const response of [NextResponse.json({ ok: true }), NextResponse.redirect('https://app.example.test/elsewhere'), new Response(null)]) {

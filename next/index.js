@@ -479,6 +479,12 @@ function createSessions(options = {}) {
     const deletions = await remove(requestCookies(req, call))
     if (isObject(req)) readsByRequest.delete(req)
     applyToResponse(res, deletions, call, noStore)
+    if (isWebRequest(req) && isCookieJar(req.cookies)) {
+      // The request loses what the list deletes, as the browser's jar will: proxy.ts's later reads, and the
+      // rest of the request, see no session.
+      for (const c of deletions) req.cookies.delete(c.name)
+      forwardRequestCookies(req, res)
+    }
   }
 
   return { getSession, updateSession, deleteSession }
