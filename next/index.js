@@ -354,7 +354,9 @@ function createSessions(options = {}) {
   /**
    * The session each request read, by what stands for the request (the `cookies()` jar, or the request
    * passed), with the cookies it was read from: a request reads it once, however many components ask, and
-   * again once its cookies changed. Entries go with their request.
+   * again once its cookies changed. Entries go with their request. (Not React's `cache`: this module is
+   * loaded from node_modules, outside the bundle's React server build, whose request cache it cannot reach;
+   * Next.js's `cookies()` is one object per request.)
    * @type {WeakMap<object, { cookies: string, session: Promise<SessionData | null> }>}
    */
   const readsByRequest = new WeakMap()
