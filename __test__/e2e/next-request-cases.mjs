@@ -1,11 +1,11 @@
 // The next-app e2e's cases about one request (registered by next-app.test.mjs in each of its modes, on the
 // server that mode built and started):
 //
-// - never a cacheable session cookie: a page prerendered whole (app/dashboard/about) behind the rolling
-//   proxy.ts comes with `Cache-Control: private, no-store`, as do the Pages Router's update and a route
-//   handler's own Response; beside it, for the record, what Next.js sends itself (a server action, a route
-//   handler writing through cookies()) and what the SDK's updateSession and auth0.middleware() leave on the
-//   same kind of page;
+// - never a cacheable session cookie: pages prerendered at build time (app/dashboard/about, whole, and
+//   app/dashboard/news, ISR) behind the rolling proxy.ts come with `Cache-Control: private, no-store`, as do
+//   the Pages Router's update and a route handler's own Response; beside them, for the record, what Next.js
+//   sends itself (a server action, a route handler writing through cookies()) and what the SDK's
+//   updateSession and auth0.middleware() leave on the same kind of page;
 // - read-your-writes: what proxy.ts writes into the session is what every getSession() of the request
 //   reads (server components, a server action, a route handler, a Pages Router API route), and an update in
 //   an action or handler is what its later getSession() reads;
@@ -56,15 +56,20 @@ export function requestCases({ mode, request, server, secret, sdk, sdkRead, buil
   }
 
   describe('never a cacheable session cookie', () => {
-    test('a page prerendered whole, behind the rolling proxy.ts: its response sets the session cookie with Cache-Control: private, no-store', async () => {
-      if (mode.build) expect(buildOutput()).toMatch(/[○]\s+\/dashboard\/about\n/); // prerendered whole at build time
+    test('pages prerendered at build time (whole, and ISR) behind the rolling proxy.ts: the response that sets the session cookie says private, no-store', async () => {
+      if (mode.build) {
+        expect(buildOutput()).toMatch(/[○]\s+\/dashboard\/about\n/); // prerendered whole at build time
+        expect(buildOutput()).toMatch(/[○]\s+\/dashboard\/news\s+1m\b/); // and regenerated at most once a minute
+      }
       const { jar } = await signedIn();
-      const page = await request('/dashboard/about', { jar });
-      expect({ status: page.status, about: page.text.includes('id="about"'), rolled: sessionLines(page.setCookie).length }).toEqual({ status: 200, about: true, rolled: 1 });
-      expect(page.headers.get('cache-control')).toBe(built ? NO_STORE : DEV_PAGES);
-      expect(forwardingHeaders(page.headers)).toEqual([]);
-      // The page itself is served from what the build prerendered; only the proxy's header is per request.
-      if (built) expect(page.headers.get('x-nextjs-cache')).toBe('HIT');
+      for (const [pathname, id] of [['/dashboard/about', 'about'], ['/dashboard/news', 'news']]) {
+        const page = await request(pathname, { jar });
+        expect({ pathname, status: page.status, page: page.text.includes(`id="${id}"`), rolled: sessionLines(page.setCookie).length }).toEqual({ pathname, status: 200, page: true, rolled: 1 });
+        expect({ pathname, cacheControl: page.headers.get('cache-control') }).toEqual({ pathname, cacheControl: built ? NO_STORE : DEV_PAGES });
+        expect(forwardingHeaders(page.headers)).toEqual([]);
+        // The page itself is served from what the build prerendered; only the proxy's header is per request.
+        if (built) expect({ pathname, cache: page.headers.get('x-nextjs-cache') }).toEqual({ pathname, cache: 'HIT' });
+      }
     }, testMs);
 
     test('the Pages Router\'s res and a route handler\'s own Response: private, no-store; through next/headers, Next.js\'s own header, recorded', async () => {
