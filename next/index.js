@@ -176,8 +176,8 @@ async function headerCookies() {
 
 /**
  * What a response carrying a session cookie must say to caches: a shared cache (a CDN, a reverse proxy) that
- * stored it would hand one user's session to the next. `no-store` alone keeps every cache off; `private` says
- * why to caches that only look for it.
+ * stored it would hand one user's session to the next. `no-store` keeps every cache from storing it; `private`
+ * is for caches that heed only that.
  */
 const NO_STORE = 'private, no-store'
 
@@ -231,9 +231,9 @@ function applyToRequest(req, after) {
  * proxy.ts: the rest of the request (server components, route handlers, server actions, Pages Router API
  * routes) gets the request's cookie header as it is after the write, through the headers a
  * `NextResponse.next({ request: { headers } })` carries. Next.js's own forwarding of the proxy's `Set-Cookie`
- * reaches `cookies()` in the App Router only, and leaves `headers()` and the Pages Router's `req` with the old
- * cookies. Only on a response that continues to the app (`next()`, `rewrite()`): any other goes to the
- * browser as it is, and the cookie header (HttpOnly cookies included) must never be in it.
+ * reaches `cookies()` in pages and server actions only: route handlers, `headers()` and the Pages Router's
+ * `req` would read the old cookies. Only on a response that continues to the app (`next()`, `rewrite()`):
+ * any other goes to the browser as it is, and the cookie header (HttpOnly cookies included) must never be in it.
  * @param {unknown} req
  * @param {unknown} res
  */
