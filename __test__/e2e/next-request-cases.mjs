@@ -8,7 +8,8 @@
 //   updateSession and auth0.middleware() leave on the same kind of page;
 // - read-your-writes: what proxy.ts writes into the session is what every getSession() of the request
 //   reads (server components, a server action, a route handler, a Pages Router API route), and an update in
-//   an action or handler is what its later getSession() reads;
+//   an action or handler is what its later getSession() reads; and, for the record, which of them Next.js
+//   reaches by itself when the request headers updateSession forwards are taken off;
 // - one read per request: four getSession() calls in three server components read the cookie once, counted
 //   on session-seal/next's `session-seal:next:read` diagnostics channel (lib/reads.ts).
 
@@ -147,6 +148,24 @@ export function requestCases({ mode, request, server, secret, sdk, sdkRead, buil
       expect(action.status).toBe(200);
       // The action read the proxy's update of its own request, wrote, and read back its own write.
       expect((await sdkRead(applySetCookies(rolled, action.setCookie))).user).toMatchObject({ proxied: actionMark, actionSaw: actionMark, name, actionReadBack: name });
+    }, testMs);
+
+    test('for the record: without the request headers updateSession forwards, Next.js passes the proxy\'s update to pages and server actions, not to route handlers or Pages Router API routes', async () => {
+      const { jar } = await signedIn();
+      const native = (mark) => ({ ...marked(mark), 'x-e2e-native': '1' });
+      const seen = {};
+      for (const pathname of ['/api/e2e/proxied', '/api/e2e/proxied/pages']) {
+        const r = await request(pathname, { jar, headers: native(`m-${randomHex(4)}`) });
+        expect({ pathname, status: r.status, rolled: sessionLines(r.setCookie).length }).toEqual({ pathname, status: 200, rolled: 1 });
+        seen[pathname] = r.json.proxied;
+      }
+      const mark = `m-${randomHex(4)}`;
+      const page = await request('/e2e/proxied', { jar, headers: native(mark) });
+      seen.page = /<p id="first">([^<]*)<\/p>/.exec(page.text)?.[1];
+      const actionMark = `a-${randomHex(4)}`;
+      const action = await submit('/e2e/proxied', applySetCookies(jar, page.setCookie), page.text, { name: 'n' }, native(actionMark));
+      seen.action = (await sdkRead(applySetCookies(applySetCookies(jar, page.setCookie), action.setCookie))).user.actionSaw;
+      expect(seen).toEqual({ '/api/e2e/proxied': null, '/api/e2e/proxied/pages': null, page: mark, action: actionMark });
     }, testMs);
   });
 

@@ -41,6 +41,12 @@ async function markingProxy(request: NextRequest) {
   if (!session) return NextResponse.json({ error: 'no valid session' }, { status: 401 })
   const response = NextResponse.next()
   await updateSession(request, response, { ...session, user: { ...session.user, proxied: request.headers.get('x-e2e-mark') } })
+  if (request.headers.has('x-e2e-native')) {
+    // For the e2e's record of what Next.js passes on by itself: the request headers updateSession forwards,
+    // taken off again (the Set-Cookie lines stay).
+    const forwarding = [...response.headers.keys()].filter((name) => name.startsWith('x-middleware-request-') || name === 'x-middleware-override-headers')
+    for (const name of forwarding) response.headers.delete(name)
+  }
   return response
 }
 
