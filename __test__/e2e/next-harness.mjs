@@ -79,7 +79,10 @@ export async function startServer(how, env, timeoutMs) {
 // ---------------------------------------------------------------------------------------------------------
 // HTTP
 
-/** One request with the cookies of `jar` (`{ name, value }` entries); the response's cookies are not applied. */
-export function request(base, pathname, { jar, method = 'GET', body, timeoutMs }) {
-  return browserRequest(base + pathname, { cookie: jar?.length ? cookieHeader(jar) : undefined, method, body, timeoutMs });
+/**
+ * One request with the cookies of `jar` (`{ name, value }` entries) and any extra request headers; the
+ * response's cookies are not applied.
+ */
+export function request(base, pathname, { jar, method = 'GET', body, headers, timeoutMs }) {
+  return browserRequest(base + pathname, { cookie: jar?.length ? cookieHeader(jar) : undefined, method, body, headers, timeoutMs });
 }

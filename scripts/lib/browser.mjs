@@ -65,15 +65,15 @@ export function applySetCookies(jar, lines) {
 export const cookieHeader = (jar) => jar.map(({ name, value }) => `${name}=${value}`).join('; ');
 
 /**
- * One request, never following redirects: the jar's cookies sent (or `cookie`, a header as it is), and the
- * response's `Set-Cookie` lines applied to the jar. Returns the status, `Location`, the `Set-Cookie` lines,
- * the body as text and as JSON (when it is).
+ * One request, never following redirects: the jar's cookies sent (or `cookie`, a header as it is) beside any
+ * extra `headers`, and the response's `Set-Cookie` lines applied to the jar. Returns the status, `Location`,
+ * the `Set-Cookie` lines, the body as text and as JSON (when it is), and the response's headers.
  * @param {string} url
- * @param {{ jar?: Jar, cookie?: string, method?: string, body?: unknown, timeoutMs: number }} options
+ * @param {{ jar?: Jar, cookie?: string, method?: string, body?: unknown, headers?: Record<string, string>, timeoutMs: number }} options
  */
-export async function request(url, { jar, cookie, method = 'GET', body, timeoutMs }) {
+export async function request(url, { jar, cookie, method = 'GET', body, headers: extra = {}, timeoutMs }) {
   /** @type {Record<string, string>} */
-  const headers = {};
+  const headers = { ...extra };
   const cookies = cookie ?? jar?.header();
   if (cookies) headers.cookie = cookies;
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -93,5 +93,5 @@ export async function request(url, { jar, cookie, method = 'GET', body, timeoutM
   } catch {
     json = undefined;
   }
-  return { status: response.status, location: response.headers.get('location'), setCookie, text, json };
+  return { status: response.status, location: response.headers.get('location'), setCookie, text, json, headers: response.headers };
 }
