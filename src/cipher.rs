@@ -5,10 +5,10 @@ use napi::{Env, JsString};
 use napi_derive::napi;
 
 use crate::args::{self, ReadOptions};
-use crate::js::{CreateString, Json};
+use crate::js::{self, CreateString, Json, Parsed};
 use crate::options::{opt, read_options};
 use crate::{guard, warn_if_short_secret, Code};
-use session_seal_core::cipher::{CipherOptions, SessionCipher as CoreCipher};
+use session_seal_core::cipher::{CipherOptions, SessionCipher as CoreCipher, Unsealed};
 use session_seal_core::jose::Secrets;
 use session_seal_core::payload::Validation;
 
@@ -117,16 +117,24 @@ impl SessionCipher {
     #[napi(ts_return_type = "SessionData | null")]
     pub fn unseal(
         &self,
+        env: &Env,
         #[napi(ts_arg_type = "string")] cookie_value: Unknown,
         #[napi(ts_arg_type = "ReadOptions")] options: Option<ReadOptions>,
-    ) -> napi::Result<Option<Json>, Code> {
+    ) -> napi::Result<Option<Parsed>, Code> {
         guard(|| {
             let clock = ReadOptions::clock(&options, &self.inner)?;
             let read = args::cookie(cookie_value, &self.inner);
             let Some(cookie) = session_seal_core::input::absent_if_too_large(read)? else {
                 return Ok(None);
             };
-            Ok(self.inner.unseal(&cookie, clock).map(Json))
+            // The session's JSON is read by V8 alone, which judges its syntax as the claims scan would.
+            match self.inner.unseal_deferred(&cookie, clock) {
+                None => Ok(None),
+                Some(Unsealed::ClaimsUnread(payload)) => {
+                    js::parse_claims_set(env.raw(), &payload, clock)
+                }
+                Some(Unsealed::Session(json)) => js::parse_checked(env.raw(), &json).map(Some),
+            }
         })
     }
 

@@ -4,7 +4,8 @@
 //! - **V8's own JSON.** A session crosses the boundary as JSON text made and read by V8 itself: one call
 //!   each way instead of one Node-API call per property. `JSON.parse`/`JSON.stringify` are looked up once
 //!   per environment and held by reference; `stringify` also reports what V8 threw, with the exception
-//!   cleared.
+//!   cleared. A cookie's payload under the SDK's header is read by `JSON.parse` alone, its time claims
+//!   then taken off the object (`parse_claims_set`), rather than scanned once more here first.
 //! - **Strings out of V8 without a length scan.** A cookie (and most JSON) is ASCII: it is copied once into
 //!   a buffer of one byte per UTF-16 unit, where napi-rs would first count its UTF-8 bytes.
 //! - **Exceptions.** A getter or a `getAll()` that throws leaves an exception pending; `take_exception`
@@ -22,6 +23,7 @@ use std::ptr;
 
 use session_seal_core::error::{internal, Error};
 use session_seal_core::input::Stringified;
+use session_seal_core::payload::{check_time_claims, Clock, TimeClaim};
 
 /// JSON text this library made or checked, handed to JavaScript as the value `JSON.parse` makes of it.
 pub struct Json(pub String);
@@ -42,21 +44,25 @@ impl ToNapiValue for Json {
     }
 }
 
-/// References to V8's `JSON.parse` and `JSON.stringify`, per environment.
-struct JsonRefs {
+/// References to V8's `JSON.parse` and `JSON.stringify`, and to the names of the time claims, per
+/// environment.
+#[derive(Clone, Copy)]
+struct EnvRefs {
     env: sys::napi_env,
     parse: sys::napi_ref,
     stringify: sys::napi_ref,
+    /// The array `["exp", "nbf", "iat"]` (a reference can hold an object, not a string, on Node 20).
+    claims: sys::napi_ref,
 }
 
 thread_local! {
     /// Environments live on one thread each (the main thread, or a worker's), so the cache is per thread.
-    static JSON_REFS: RefCell<Vec<JsonRefs>> = const { RefCell::new(Vec::new()) };
+    static ENV_REFS: RefCell<Vec<EnvRefs>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Drops the cached references of the environment at this address (Node frees the references themselves).
-fn forget_json_refs(env: usize) {
-    let _ = JSON_REFS.try_with(|cache| cache.borrow_mut().retain(|refs| refs.env as usize != env));
+fn forget_env_refs(env: usize) {
+    let _ = ENV_REFS.try_with(|cache| cache.borrow_mut().retain(|refs| refs.env as usize != env));
 }
 
 fn check(status: sys::napi_status, what: &str) -> Result<(), Error> {
@@ -69,36 +75,16 @@ fn check(status: sys::napi_status, what: &str) -> Result<(), Error> {
     }
 }
 
-/// Which of V8's JSON functions.
-#[derive(Clone, Copy)]
-enum JsonFunction {
-    Parse,
-    Stringify,
+/// This environment's references, made on first use.
+fn env_refs(env: sys::napi_env) -> Result<EnvRefs, Error> {
+    let cached = ENV_REFS.with(|cache| cache.borrow().iter().find(|refs| refs.env == env).copied());
+    match cached {
+        Some(refs) => Ok(refs),
+        None => cache_env_refs(env),
+    }
 }
 
-/// `JSON.parse` or `JSON.stringify` of this environment, looked up on first use.
-fn json_function(env: sys::napi_env, which: JsonFunction) -> Result<sys::napi_value, Error> {
-    let cached = JSON_REFS.with(|cache| {
-        cache
-            .borrow()
-            .iter()
-            .find(|refs| refs.env == env)
-            .map(|refs| (refs.parse, refs.stringify))
-    });
-    let (parse, stringify) = match cached {
-        Some(refs) => refs,
-        None => cache_json_functions(env)?,
-    };
-    reference_value(
-        env,
-        match which {
-            JsonFunction::Parse => parse,
-            JsonFunction::Stringify => stringify,
-        },
-    )
-}
-
-fn cache_json_functions(env: sys::napi_env) -> Result<(sys::napi_ref, sys::napi_ref), Error> {
+fn cache_env_refs(env: sys::napi_env) -> Result<EnvRefs, Error> {
     let typed = Env::from_raw(env);
     let failed = |e: napi::Error| internal(format!("Node-API call failed: JSON lookup ({e})"));
     let json: Object = typed
@@ -108,22 +94,27 @@ fn cache_json_functions(env: sys::napi_env) -> Result<(sys::napi_ref, sys::napi_
         .map_err(failed)?;
     let parse: Unknown = json.get_named_property("parse").map_err(failed)?;
     let stringify: Unknown = json.get_named_property("stringify").map_err(failed)?;
-    let refs = (
-        reference(env, parse.raw())?,
-        reference(env, stringify.raw())?,
-    );
+    let claims = typed
+        .create_array(CLAIM_NAMES.len() as u32)
+        .and_then(|mut names| {
+            for (i, name) in CLAIM_NAMES.into_iter().enumerate() {
+                names.set(i as u32, name)?;
+            }
+            Ok(names)
+        })
+        .map_err(|e| internal(format!("Node-API call failed: claim names ({e})")))?;
+    let refs = EnvRefs {
+        env,
+        parse: reference(env, parse.raw())?,
+        stringify: reference(env, stringify.raw())?,
+        claims: reference(env, claims.raw())?,
+    };
     // Forget the entry when the environment goes away. napi-rs's typed hook rather than the raw call: on
     // wasm32 the hook comes from emnapi's `napi` import module, which only the typed call links against.
     typed
-        .add_env_cleanup_hook(env as usize, forget_json_refs)
+        .add_env_cleanup_hook(env as usize, forget_env_refs)
         .map_err(|e| internal(format!("Node-API call failed: cleanup hook ({e})")))?;
-    JSON_REFS.with(|cache| {
-        cache.borrow_mut().push(JsonRefs {
-            env,
-            parse: refs.0,
-            stringify: refs.1,
-        })
-    });
+    ENV_REFS.with(|cache| cache.borrow_mut().push(refs));
     Ok(refs)
 }
 
@@ -175,18 +166,128 @@ fn call(
     }
 }
 
+/// `JSON.parse(text)` of text this library produced or checked.
+pub fn parse_checked(env: sys::napi_env, text: &str) -> Result<Parsed, Error> {
+    parse(env, text).map(Parsed)
+}
+
 /// `JSON.parse(text)` for text this library produced or checked.
 fn parse(env: sys::napi_env, text: &str) -> Result<sys::napi_value, Error> {
-    let parse = json_function(env, JsonFunction::Parse)?;
+    let parse = reference_value(env, env_refs(env)?.parse)?;
     let arg = Env::from_raw(env).create_string_latin1_or_utf8(text)?.raw();
     call(env, parse, arg)?
         .map_err(|message| internal(format!("JSON.parse refused checked JSON: {message}")))
 }
 
+/// A value `JSON.parse` made, handed to JavaScript as it is.
+pub struct Parsed(sys::napi_value);
+
+impl TypeName for Parsed {
+    fn type_name() -> &'static str {
+        "unknown"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::Unknown
+    }
+}
+
+impl ToNapiValue for Parsed {
+    unsafe fn to_napi_value(_env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        Ok(val.0)
+    }
+}
+
+/// The payload of a cookie under the SDK's header, judged as `open` judges it but read by V8 once
+/// (`SessionCipher::unseal_deferred`): `JSON.parse` decides the syntax, the value must be an object, and
+/// its own `exp`, `nbf` and `iat` members must pass `clock`. `None` when any of that fails.
+pub fn parse_claims_set(
+    env: sys::napi_env,
+    text: &str,
+    clock: Clock,
+) -> Result<Option<Parsed>, Error> {
+    // What JSON.parse reads as an object is exactly the text that starts with `{` after JSON whitespace.
+    let start = text.trim_start_matches([' ', '\t', '\n', '\r']);
+    if !start.starts_with('{') {
+        return Ok(None);
+    }
+    let refs = env_refs(env)?;
+    let parse = reference_value(env, refs.parse)?;
+    let arg = Env::from_raw(env).create_string_latin1_or_utf8(text)?.raw();
+    let Ok(object) = call(env, parse, arg)? else {
+        return Ok(None);
+    };
+    let names = reference_value(env, refs.claims)?;
+    let claim = |index| own_time_claim(env, object, element(env, names, index)?);
+    let (exp, nbf, iat) = (claim(0)?, claim(1)?, claim(2)?);
+    Ok(check_time_claims(exp, nbf, iat, clock)
+        .is_ok()
+        .then_some(Parsed(object)))
+}
+
+/// The names of the time claims, in the order `EnvRefs::claims` holds them.
+const CLAIM_NAMES: [&str; 3] = ["exp", "nbf", "iat"];
+
+fn element(
+    env: sys::napi_env,
+    array: sys::napi_value,
+    index: u32,
+) -> Result<sys::napi_value, Error> {
+    let mut value = ptr::null_mut();
+    check(
+        // SAFETY: `array` is a value of `env` during the current call; `value` is a local out-parameter.
+        unsafe { sys::napi_get_element(env, array, index, &mut value) },
+        "array element",
+    )?;
+    Ok(value)
+}
+
+/// A time claim as jose finds it on the payload object, read as an own member only: what the payload's
+/// JSON holds, whatever `Object.prototype` has (and no inherited getter runs).
+fn own_time_claim(
+    env: sys::napi_env,
+    object: sys::napi_value,
+    key: sys::napi_value,
+) -> Result<TimeClaim, Error> {
+    let mut own = false;
+    check(
+        // SAFETY: `object` (what JSON.parse just returned) and `key` are values of `env` during the current
+        // call; `own` is a local out-parameter.
+        unsafe { sys::napi_has_own_property(env, object, key, &mut own) },
+        "own property check",
+    )?;
+    if !own {
+        return Ok(TimeClaim::Absent);
+    }
+    let mut value = ptr::null_mut();
+    check(
+        // SAFETY: as above; `value` is a local out-parameter. An own member of JSON.parse's object is a
+        // data property, so no getter runs.
+        unsafe { sys::napi_get_property(env, object, key, &mut value) },
+        "property read",
+    )?;
+    let mut kind = 0;
+    check(
+        // SAFETY: `value` was just read in `env`; `kind` is a local out-parameter.
+        unsafe { sys::napi_typeof(env, value, &mut kind) },
+        "typeof",
+    )?;
+    if kind != sys::ValueType::napi_number {
+        return Ok(TimeClaim::NotANumber);
+    }
+    let mut number = 0.0;
+    check(
+        // SAFETY: `value` is a number of `env`; `number` is a local out-parameter.
+        unsafe { sys::napi_get_value_double(env, value, &mut number) },
+        "number",
+    )?;
+    Ok(TimeClaim::Number(number))
+}
+
 /// What `JSON.stringify(value)` makes of a value: its text, `undefined`, or what it threw.
 pub fn stringify(value: Unknown) -> Result<Stringified, Error> {
     let env = value.value().env;
-    let stringify = json_function(env, JsonFunction::Stringify)?;
+    let stringify = reference_value(env, env_refs(env)?.stringify)?;
     Ok(match call(env, stringify, value.raw())? {
         Err(message) => Stringified::Threw(message),
         Ok(text) => {

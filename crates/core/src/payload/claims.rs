@@ -237,8 +237,14 @@ fn require_number(claim: TimeClaim, name: &str) -> Result<Option<f64>> {
 
 /// jose's order and rules: `iat` type, `nbf` type and time, then `exp` type and time.
 pub fn check(view: &ClaimsView, clock: Clock) -> Result<()> {
-    require_number(view.iat, "iat")?;
-    if let Some(nbf) = require_number(view.nbf, "nbf")? {
+    check_found(view.exp, view.nbf, view.iat, clock)
+}
+
+/// `check` on the time claims as a JSON parser found them: the own `exp`, `nbf` and `iat` members of the
+/// object `JSON.parse` made of a payload (jose reads them there).
+pub fn check_found(exp: TimeClaim, nbf: TimeClaim, iat: TimeClaim, clock: Clock) -> Result<()> {
+    require_number(iat, "iat")?;
+    if let Some(nbf) = require_number(nbf, "nbf")? {
         if nbf > clock.now + clock.tolerance {
             return Err(claim_invalid(format!(
                 "\"nbf\" claim timestamp check failed: not before {nbf}, now {}",
@@ -246,7 +252,7 @@ pub fn check(view: &ClaimsView, clock: Clock) -> Result<()> {
             )));
         }
     }
-    if let Some(exp) = require_number(view.exp, "exp")? {
+    if let Some(exp) = require_number(exp, "exp")? {
         if exp <= clock.now - clock.tolerance {
             return Err(jwt_expired(format!(
                 "\"exp\" claim timestamp check failed: expired at {exp}, now {} (tolerance {} s)",
