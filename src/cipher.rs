@@ -90,10 +90,14 @@ impl SessionCipher {
     ) -> napi::Result<JsString<'env>, Code> {
         guard(|| {
             let validation = options.and_then(|o| o.validate).unwrap_or_default();
-            let session = args::object_json(session, "session")?;
-            let expires_at = args::epoch_seconds(expires_at, "expiresAt")?;
-            let cookie = self.inner.seal_session(session, expires_at, validation)?;
-            env.create_cookie_string(&cookie)
+            js::with_buffers(|buffers| {
+                args::object_json_into(session, "session", &mut buffers.json)?;
+                let expires_at = args::epoch_seconds(expires_at, "expiresAt")?;
+                let (json, cookie) = (&mut buffers.json, &mut buffers.cookie);
+                self.inner
+                    .seal_session_into(json, expires_at, validation, cookie)?;
+                env.create_cookie_string(cookie)
+            })
         })
     }
 

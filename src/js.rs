@@ -286,16 +286,35 @@ fn own_time_claim(
 
 /// What `JSON.stringify(value)` makes of a value: its text, `undefined`, or what it threw.
 pub fn stringify(value: Unknown) -> Result<Stringified, Error> {
+    Ok(match stringify_value(value)? {
+        StringifiedValue::Text(text) => Stringified::Text(string(text)?),
+        StringifiedValue::Undefined => Stringified::Undefined,
+        StringifiedValue::Threw(message) => Stringified::Threw(message),
+    })
+}
+
+/// `stringify` with the text left in V8, for the caller to copy where it wants it.
+pub enum StringifiedValue<'env> {
+    /// The JSON text, a JavaScript string.
+    Text(Unknown<'env>),
+    /// `undefined`: nothing JSON can represent.
+    Undefined,
+    /// The message of what it threw.
+    Threw(String),
+}
+
+/// What `JSON.stringify(value)` makes of a value, its text not yet copied out of V8.
+pub fn stringify_value(value: Unknown) -> Result<StringifiedValue, Error> {
     let env = value.value().env;
     let stringify = reference_value(env, env_refs(env)?.stringify)?;
     Ok(match call(env, stringify, value.raw())? {
-        Err(message) => Stringified::Threw(message),
+        Err(message) => StringifiedValue::Threw(message),
         Ok(text) => {
             // SAFETY: `text` is the value V8 just returned in `env`, live for the current call.
             let text = unsafe { Unknown::from_raw_unchecked(env, text) };
             match text.get_type() {
-                Ok(ValueType::String) => Stringified::Text(string(text)?),
-                _ => Stringified::Undefined,
+                Ok(ValueType::String) => StringifiedValue::Text(text),
+                _ => StringifiedValue::Undefined,
             }
         }
     })
@@ -401,12 +420,19 @@ pub fn ascii_string(value: Unknown) -> Result<Option<String>, Error> {
 const SPARE: usize = 32;
 
 /// `ascii_string` of a string whose length in UTF-16 units is known.
+pub fn ascii_string_of(value: Unknown, units: usize) -> Result<Option<String>, Error> {
+    let mut text = String::new();
+    Ok(ascii_into(value, units, &mut text)?.then_some(text))
+}
+
+/// Copies a string of `units` UTF-16 units into `out` (replacing what it held, with room for `SPARE` bytes
+/// more) when it is pure ASCII, and answers whether it was; any other string leaves `out` empty.
 ///
 /// The string is copied out as UTF-16 into a per-thread scratch buffer, then narrowed: V8 writes UTF-16
-/// from any string shape as it is (the text `JSON.stringify` returns is a rope, which a UTF-8 copy would
-/// first flatten into a new heap string, then encode character by character), and both the widening and
-/// the narrowing are plain loops the compilers vectorize.
-pub fn ascii_string_of(value: Unknown, units: usize) -> Result<Option<String>, Error> {
+/// from any string shape (the text `JSON.stringify` returns is a rope, which a UTF-8 copy would also
+/// flatten, then encode character by character), and both the widening and the narrowing are plain loops
+/// the compilers vectorize.
+pub fn ascii_into(value: Unknown, units: usize, out: &mut String) -> Result<bool, Error> {
     UTF16_SCRATCH.with(|scratch| {
         // No JavaScript runs while the scratch buffer is borrowed, so nothing can borrow it again.
         let mut wide = scratch.borrow_mut();
@@ -430,25 +456,73 @@ pub fn ascii_string_of(value: Unknown, units: usize) -> Result<Option<String>, E
         )?;
         // SAFETY: V8 initialized `written` units (at most `units`, the NUL after them) within the capacity.
         unsafe { wide.set_len(written.min(units)) };
-        let mut bytes = Vec::with_capacity(units + 1 + SPARE);
+        let mut bytes = std::mem::take(out).into_bytes();
+        bytes.clear();
+        bytes.reserve(units + 1 + SPARE);
         // One pass that narrows and collects the high bits at once (vectorized: no early exit).
         let mut high = 0u16;
         for (byte, &unit) in bytes.spare_capacity_mut().iter_mut().zip(wide.iter()) {
             byte.write(unit as u8);
             high |= unit;
         }
-        let text = (wide.len() == units && high < 0x80).then(|| {
+        let ascii = wide.len() == units && high < 0x80;
+        if ascii {
             // SAFETY: the loop above initialized the first `units` bytes (the capacity holds more), and
             // every unit was below 0x80: every byte is ASCII, which is UTF-8.
             unsafe {
                 bytes.set_len(units);
-                String::from_utf8_unchecked(bytes)
+                *out = String::from_utf8_unchecked(bytes);
             }
-        });
+        } else {
+            // Empty, so UTF-8.
+            *out = String::from_utf8(bytes).unwrap_or_default();
+        }
         if wide.capacity() > MAX_SCRATCH_UNITS {
             *wide = Vec::new();
         }
-        Ok(text)
+        Ok(ascii)
+    })
+}
+
+/// Copies a JavaScript string (its type already checked) into `out`, replacing what it held: as `string`
+/// does, into a buffer the caller keeps.
+pub fn string_into(value: Unknown, out: &mut String) -> Result<(), Error> {
+    if !ascii_into(value, utf16_len(value)?, out)? {
+        *out = string(value)?;
+    }
+    Ok(())
+}
+
+/// Buffers that a thread's calls reuse, so that a seal allocates nothing for the session's JSON or the
+/// cookie (one buffer set per thread: the main thread's, or a worker's).
+#[derive(Default)]
+pub struct Buffers {
+    /// A session's JSON text, copied out of V8.
+    pub json: String,
+    /// A cookie, before it is copied into V8.
+    pub cookie: String,
+}
+
+thread_local! {
+    static BUFFERS: RefCell<Buffers> = RefCell::new(Buffers::default());
+}
+
+/// Runs `body` with this thread's buffers. A call made while they are in use (JavaScript that a
+/// `JSON.stringify` ran calling back in) gets buffers of its own; buffers grown past the scratch limit
+/// are freed afterwards.
+pub fn with_buffers<T>(body: impl FnOnce(&mut Buffers) -> T) -> T {
+    BUFFERS.with(|buffers| match buffers.try_borrow_mut() {
+        Ok(mut buffers) => {
+            let out = body(&mut buffers);
+            let Buffers { json, cookie } = &mut *buffers;
+            for buffer in [json, cookie] {
+                if buffer.capacity() > 2 * MAX_SCRATCH_UNITS {
+                    *buffer = String::new();
+                }
+            }
+            out
+        }
+        Err(_) => body(&mut Buffers::default()),
     })
 }
 

@@ -138,26 +138,53 @@ impl SessionCipher {
         expires_at: f64,
         validation: Validation,
     ) -> Result<String> {
-        let session_json = session_json.into();
+        let mut cookie = String::new();
+        self.seal_session_into(
+            &mut session_json.into(),
+            expires_at,
+            validation,
+            &mut cookie,
+        )?;
+        Ok(cookie)
+    }
+
+    /// `seal_session` with two buffers the caller keeps from call to call, so that sealing allocates
+    /// nothing: `session_json` (the session's text, best with room for `"exp"` after it) becomes the
+    /// plaintext, encrypted in place and left empty with its capacity; the cookie replaces what `cookie`
+    /// held.
+    pub fn seal_session_into(
+        &self,
+        session_json: &mut String,
+        expires_at: f64,
+        validation: Validation,
+        cookie: &mut String,
+    ) -> Result<()> {
         if validation == Validation::Off {
-            return self.seal_payload(&session_json, expires_at, None);
+            *cookie = self.seal_payload(session_json, expires_at, None)?;
+            return Ok(());
         }
-        let plaintext = match session::check_fast(&session_json, validation) {
+        match session::check_fast(session_json, validation) {
             // Certainly valid, and without a top-level `exp`: append it, no second scan.
-            Some(session::HasExp(false)) => {
-                claims::append_exp_to(session_json, &claims::js_number(expires_at)?)
+            Some(session::HasExp(false)) => claims::append_exp_to(session_json, expires_at)?,
+            Some(session::HasExp(true)) => {
+                *session_json = claims::set_exp(session_json, expires_at)?
             }
-            Some(session::HasExp(true)) => claims::set_exp(&session_json, expires_at)?,
             None => {
-                let problems = session::check(&session_json, validation);
+                let problems = session::check(session_json, validation);
                 if !problems.is_empty() {
                     return Err(session_invalid(session::describe(&problems)));
                 }
                 // Valid, so the JSON text of an object: `exp` can often be appended without a scan.
-                claims::set_exp_on_object(&session_json, expires_at)?
+                *session_json = claims::set_exp_on_object(session_json, expires_at)?;
             }
-        };
-        self.seal_plaintext(plaintext, None)
+        }
+        self.check_sealed_len(DEFAULT_HEADER, session_json.len())?;
+        let mut plaintext = std::mem::take(session_json).into_bytes();
+        let sealed = jwe::encrypt_into(self.ring.sealing(), DEFAULT_HEADER, &mut plaintext, cookie);
+        plaintext.clear();
+        // Empty, so UTF-8: the buffer goes back to the caller for the next call.
+        *session_json = String::from_utf8(plaintext).unwrap_or_default();
+        sealed
     }
 
     /// Seals any JSON object with `exp` set, under the header `{enc, alg, ...additional_header}`.
@@ -177,14 +204,20 @@ impl SessionCipher {
             None => std::borrow::Cow::Borrowed(DEFAULT_HEADER),
             Some(extra) => std::borrow::Cow::Owned(jwe::header_json(Some(extra))?),
         };
-        let sealed_len = jwe::sealed_len(header.len(), plaintext.len());
+        self.check_sealed_len(&header, plaintext.len())?;
+        jwe::encrypt(self.ring.sealing(), &header, plaintext.into_bytes())
+    }
+
+    /// Refuses to seal a cookie this cipher would refuse to read.
+    fn check_sealed_len(&self, header: &str, plaintext_len: usize) -> Result<()> {
+        let sealed_len = jwe::sealed_len(header.len(), plaintext_len);
         if sealed_len > self.options.max_cookie_bytes {
             return Err(input_too_large(format!(
                 "the sealed cookie would be {sealed_len} bytes, over the {}-byte limit this cipher reads",
                 self.options.max_cookie_bytes
             )));
         }
-        jwe::encrypt(self.ring.sealing(), &header, plaintext.into_bytes())
+        Ok(())
     }
 
     /// Decrypts and checks a cookie value; every failure is a coded error saying what and where.

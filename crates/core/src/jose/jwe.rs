@@ -268,20 +268,34 @@ pub fn sealed_len(header_json_len: usize, plaintext_len: usize) -> usize {
 
 /// Seals `plaintext` under `key` with a fresh random IV, writing the compact JWE into one allocation.
 pub fn encrypt(key: &AeadKey, header_json: &str, mut plaintext: Vec<u8>) -> Result<String> {
+    let mut out = String::new();
+    encrypt_into(key, header_json, &mut plaintext, &mut out)?;
+    Ok(out)
+}
+
+/// `encrypt` into `out`, replacing what it held (sized once; no allocation when it has room), with the
+/// plaintext encrypted in place.
+pub fn encrypt_into(
+    key: &AeadKey,
+    header_json: &str,
+    plaintext: &mut [u8],
+    out: &mut String,
+) -> Result<()> {
     let mut iv = [0u8; IV_LEN];
     rand::rng().fill_bytes(&mut iv);
     let total = sealed_len(header_json.len(), plaintext.len());
-    let mut out = String::with_capacity(total);
-    base64url::encode_into(header_json.as_bytes(), &mut out);
-    let tag = key.seal_in_place(&iv, out.as_bytes(), &mut plaintext)?;
+    out.clear();
+    out.reserve(total);
+    base64url::encode_into(header_json.as_bytes(), out);
+    let tag = key.seal_in_place(&iv, out.as_bytes(), plaintext)?;
     out.push_str("..");
-    base64url::encode_into(&iv, &mut out);
+    base64url::encode_into(&iv, out);
     out.push('.');
-    base64url::encode_into(&plaintext, &mut out);
+    base64url::encode_into(plaintext, out);
     out.push('.');
-    base64url::encode_into(&tag, &mut out);
+    base64url::encode_into(&tag, out);
     debug_assert_eq!(out.len(), total);
-    Ok(out)
+    Ok(())
 }
 
 #[cfg(test)]

@@ -310,8 +310,13 @@ pub(crate) fn append_exp(payload: &str, number: &str) -> String {
 }
 
 /// `append_exp` into the payload's own buffer: no copy when it has room for the member (the bindings copy
-/// a session out of V8 with that room to spare).
-pub(crate) fn append_exp_to(mut payload: String, number: &str) -> String {
+/// a session out of V8 with that room to spare), and no allocation for the number either.
+pub(crate) fn append_exp_to(payload: &mut String, exp: f64) -> Result<()> {
+    if !exp.is_finite() {
+        return Err(invalid_arg_value("\"exp\" claim must be a finite number"));
+    }
+    let mut formatted = ryu_js::Buffer::new();
+    let number = formatted.format_finite(exp);
     let body = payload.trim_end().len() - 1; // drop the closing brace
     payload.truncate(body);
     let body = payload.trim_end().len();
@@ -325,7 +330,7 @@ pub(crate) fn append_exp_to(mut payload: String, number: &str) -> String {
     payload.push_str(separator);
     payload.push_str(number);
     payload.push('}');
-    payload
+    Ok(())
 }
 
 /// `set_exp` for a payload already known to be the JSON text of an object (a validated session, say): when
