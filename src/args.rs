@@ -225,22 +225,36 @@ pub fn cookie_within(value: Unknown, max_bytes: usize) -> Result<String, Error> 
     })
 }
 
+/// `cookie` into a buffer the caller keeps, replacing what it held.
+pub fn cookie_into(value: Unknown, cipher: &SessionCipher, out: &mut String) -> Result<(), Error> {
+    cookie_checked_into(value, |len| cipher.check_size(len), out)
+}
+
 fn cookie_checked(
     value: Unknown,
     check_size: impl Fn(usize) -> Result<(), Error>,
 ) -> Result<String, Error> {
+    let mut text = String::new();
+    cookie_checked_into(value, check_size, &mut text)?;
+    Ok(text)
+}
+
+fn cookie_checked_into(
+    value: Unknown,
+    check_size: impl Fn(usize) -> Result<(), Error>,
+    out: &mut String,
+) -> Result<(), Error> {
     let kind = kind(value)?;
     if kind != ValueType::String {
         return Err(wrong_type("cookie value", "a string", type_word(kind)));
     }
     let units = utf16_len(value)?;
-    if check_size(units).is_ok() {
-        if let Some(text) = js::ascii_string_of(value, units)? {
-            return Ok(text);
-        }
+    if check_size(units).is_ok() && js::ascii_into(value, units, out)? {
+        return Ok(());
     }
     check_size(utf8_len(value)?)?;
-    js::string(value)
+    *out = js::string(value)?;
+    Ok(())
 }
 
 /// `secret: string | string[]`, newest first; a list is counted before any element is read.

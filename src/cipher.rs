@@ -9,6 +9,7 @@ use crate::js::{self, CreateString, Json, Parsed};
 use crate::options::{opt, read_options};
 use crate::{guard, warn_if_short_secret, Code};
 use session_seal_core::cipher::{CipherOptions, SessionCipher as CoreCipher, Unsealed};
+use session_seal_core::input::absent_if_too_large;
 use session_seal_core::jose::Secrets;
 use session_seal_core::payload::Validation;
 
@@ -127,18 +128,21 @@ impl SessionCipher {
     ) -> napi::Result<Option<Parsed>, Code> {
         guard(|| {
             let clock = ReadOptions::clock(&options, &self.inner)?;
-            let read = args::cookie(cookie_value, &self.inner);
-            let Some(cookie) = session_seal_core::input::absent_if_too_large(read)? else {
-                return Ok(None);
-            };
-            // The session's JSON is read by V8 alone, which judges its syntax as the claims scan would.
-            match self.inner.unseal_deferred(&cookie, clock) {
-                None => Ok(None),
-                Some(Unsealed::ClaimsUnread(payload)) => {
-                    js::parse_claims_set(env.raw(), &payload, clock)
+            js::with_buffers(|buffers| {
+                let read = args::cookie_into(cookie_value, &self.inner, &mut buffers.cookie);
+                if absent_if_too_large(read)?.is_none() {
+                    return Ok(None);
                 }
-                Some(Unsealed::Session(json)) => js::parse_checked(env.raw(), &json).map(Some),
-            }
+                let (cookie, payload) = (&buffers.cookie, &mut buffers.bytes);
+                // The session's JSON is read by V8 alone, which judges its syntax as the scan would.
+                match self.inner.unseal_deferred(cookie, clock, payload) {
+                    None => Ok(None),
+                    Some(Unsealed::ClaimsUnread { payload, ascii }) => {
+                        js::parse_claims_set(env.raw(), payload, ascii, clock)
+                    }
+                    Some(Unsealed::Session(json)) => js::parse_checked(env.raw(), &json).map(Some),
+                }
+            })
         })
     }
 

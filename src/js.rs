@@ -204,6 +204,7 @@ impl ToNapiValue for Parsed {
 pub fn parse_claims_set(
     env: sys::napi_env,
     text: &str,
+    ascii: bool,
     clock: Clock,
 ) -> Result<Option<Parsed>, Error> {
     // What JSON.parse reads as an object is exactly the text that starts with `{` after JSON whitespace.
@@ -213,7 +214,14 @@ pub fn parse_claims_set(
     }
     let refs = env_refs(env)?;
     let parse = reference_value(env, refs.parse)?;
-    let arg = Env::from_raw(env).create_string_latin1_or_utf8(text)?.raw();
+    let typed = Env::from_raw(env);
+    let arg = if ascii {
+        typed.create_string_latin1(text.as_bytes())
+    } else {
+        typed.create_string(text)
+    }
+    .map_err(|e| internal(format!("Node-API call failed: string creation ({e})")))?
+    .raw();
     let Ok(object) = call(env, parse, arg)? else {
         return Ok(None);
     };
@@ -493,14 +501,16 @@ pub fn string_into(value: Unknown, out: &mut String) -> Result<(), Error> {
     Ok(())
 }
 
-/// Buffers that a thread's calls reuse, so that a seal allocates nothing for the session's JSON or the
-/// cookie (one buffer set per thread: the main thread's, or a worker's).
+/// Buffers that a thread's calls reuse, so that a seal or an unseal allocates nothing for the session's
+/// JSON or the cookie (one buffer set per thread: the main thread's, or a worker's).
 #[derive(Default)]
 pub struct Buffers {
     /// A session's JSON text, copied out of V8.
     pub json: String,
-    /// A cookie, before it is copied into V8.
+    /// A cookie, sealed or copied out of V8.
     pub cookie: String,
+    /// A cookie's payload, decrypted.
+    pub bytes: Vec<u8>,
 }
 
 thread_local! {
@@ -514,11 +524,18 @@ pub fn with_buffers<T>(body: impl FnOnce(&mut Buffers) -> T) -> T {
     BUFFERS.with(|buffers| match buffers.try_borrow_mut() {
         Ok(mut buffers) => {
             let out = body(&mut buffers);
-            let Buffers { json, cookie } = &mut *buffers;
+            let Buffers {
+                json,
+                cookie,
+                bytes,
+            } = &mut *buffers;
             for buffer in [json, cookie] {
                 if buffer.capacity() > 2 * MAX_SCRATCH_UNITS {
                     *buffer = String::new();
                 }
+            }
+            if bytes.capacity() > 2 * MAX_SCRATCH_UNITS {
+                *bytes = Vec::new();
             }
             out
         }

@@ -88,12 +88,21 @@ impl Opened {
 
 /// What `unseal_deferred` leaves to its caller.
 #[derive(Debug, PartialEq)]
-pub enum Unsealed {
+pub enum Unsealed<'b> {
     /// The session's JSON, every check done.
     Session(String),
     /// The decrypted payload of a cookie under the SDK's header, not yet known to be a JSON object nor
     /// judged by its time claims.
-    ClaimsUnread(String),
+    ClaimsUnread {
+        /// The payload's text (less a leading byte-order mark), in the caller's buffer.
+        payload: &'b str,
+        /// Whether it is all ASCII (the bindings hand such text to V8 as Latin-1, without a look).
+        ascii: bool,
+    },
+}
+
+fn not_utf8() -> crate::Error {
+    jwt_invalid("JWT Claims Set must be a top-level JSON object: the plaintext is not UTF-8")
 }
 
 #[derive(Debug)]
@@ -231,20 +240,25 @@ impl SessionCipher {
 
     /// `open` up to the payload's UTF-8 text: the claims not yet looked at.
     fn decrypt(&self, cookie: &str) -> Result<Opened> {
-        self.check_size(cookie.len())?;
-        let mut jwe = CompactJwe::parse(cookie)?;
-        let header = std::mem::replace(&mut jwe.header, ProtectedHeader::empty());
-        let (plaintext, key_index) = jwe.decrypt(&self.ring)?;
-        let payload = jwe::utf8_without_bom(plaintext).ok_or_else(|| {
-            jwt_invalid(
-                "JWT Claims Set must be a top-level JSON object: the plaintext is not UTF-8",
-            )
-        })?;
+        let mut plaintext = Vec::new();
+        let (header, key_index) = self.decrypt_into(cookie, &mut plaintext)?;
+        let payload = jwe::utf8_without_bom(plaintext).ok_or_else(not_utf8)?;
         Ok(Opened {
             header,
             payload,
             key_index,
         })
+    }
+
+    /// `decrypt` with the plaintext left in `buffer`, a buffer the caller keeps from call to call (its
+    /// contents replaced): the ciphertext is decoded into it and decrypted where it lies.
+    fn decrypt_into(&self, cookie: &str, buffer: &mut Vec<u8>) -> Result<(ProtectedHeader, usize)> {
+        self.check_size(cookie.len())?;
+        let mut jwe = CompactJwe::parse_into(cookie, std::mem::take(buffer))?;
+        let header = std::mem::replace(&mut jwe.header, ProtectedHeader::empty());
+        let (plaintext, key_index) = jwe.decrypt(&self.ring)?;
+        *buffer = plaintext;
+        Ok((header, key_index))
     }
 
     /// The session in a cookie as the SDK's stateless store returns it, or `None` for any bad cookie.
@@ -258,15 +272,28 @@ impl SessionCipher {
     /// payload unless `JSON.parse` reads it as an object (the JSON grammar is all `open`'s scan requires:
     /// no depth or number limit, exactly as V8), and judges that object's own `exp`, `nbf` and `iat`
     /// members with `payload::check_time_claims`. Any other cookie is judged in full here, as by `unseal`.
-    pub fn unseal_deferred(&self, cookie: &str, clock: Clock) -> Option<Unsealed> {
-        let opened = self.decrypt(cookie).ok()?;
-        if opened.header.is_sdk_default() {
+    /// The payload is decrypted in `buffer`, which the caller keeps from call to call.
+    pub fn unseal_deferred<'b>(
+        &self,
+        cookie: &str,
+        clock: Clock,
+        buffer: &'b mut Vec<u8>,
+    ) -> Option<Unsealed<'b>> {
+        let (header, key_index) = self.decrypt_into(cookie, buffer).ok()?;
+        if header.is_sdk_default() {
             // No replicated claims in this header, and no v3 conversion: the payload is the session.
-            return Some(Unsealed::ClaimsUnread(opened.payload));
+            let (payload, ascii) = jwe::utf8_text_without_bom(buffer)?;
+            return Some(Unsealed::ClaimsUnread { payload, ascii });
         }
-        let view = ClaimsView::scan(&opened.payload).ok()?;
+        let payload = jwe::utf8_without_bom(std::mem::take(buffer))?;
+        let view = ClaimsView::scan(&payload).ok()?;
         claims::check(&view, clock).ok()?;
-        check_replicated_claims(&opened.header, &opened.payload).ok()?;
+        check_replicated_claims(&header, &payload).ok()?;
+        let opened = Opened {
+            header,
+            payload,
+            key_index,
+        };
         opened.into_session_json().ok().map(Unsealed::Session)
     }
 
@@ -356,7 +383,10 @@ mod tests {
         use serde_json::Value;
         let payload = match unsealed? {
             Unsealed::Session(json) => return Some(json),
-            Unsealed::ClaimsUnread(payload) => payload,
+            Unsealed::ClaimsUnread { payload, ascii } => {
+                assert_eq!(ascii, payload.is_ascii());
+                payload.to_string()
+            }
         };
         let Ok(Value::Object(object)) = crate::json::parse_value(&payload) else {
             return None;
@@ -376,21 +406,36 @@ mod tests {
         let sdk = |plaintext: &str| {
             jwe::encrypt(c.ring().sealing(), DEFAULT_HEADER, plaintext.into()).unwrap()
         };
+        let mut buffer = vec![b'!'; 3];
         // Under the SDK's header: decrypted, and nothing else judged, whatever the text.
-        for text in ["{\"exp\":1}", "[]", "{", "{\"a\":1}x", "{\"exp\":\"x\"}"] {
+        for (text, ascii) in [
+            ("{\"exp\":1}", true),
+            ("[]", true),
+            ("{", true),
+            ("{\"a\":1}x", true),
+            ("{\"exp\":\"é\"}", false),
+        ] {
             assert_eq!(
-                c.unseal_deferred(&sdk(text), at(1000.0)),
-                Some(Unsealed::ClaimsUnread(text.to_string()))
+                c.unseal_deferred(&sdk(text), at(1000.0), &mut buffer),
+                Some(Unsealed::ClaimsUnread {
+                    payload: text,
+                    ascii
+                })
             );
         }
-        assert_eq!(c.unseal_deferred("not a cookie", at(1000.0)), None);
         assert_eq!(
-            c.unseal_deferred(
-                &cipher(&["other"]).seal_payload("{}", 2000.0, None).unwrap(),
-                at(1000.0)
-            ),
+            c.unseal_deferred(&sdk("\u{feff}{}"), at(1000.0), &mut buffer),
+            Some(Unsealed::ClaimsUnread {
+                payload: "{}",
+                ascii: true
+            })
+        );
+        assert_eq!(
+            c.unseal_deferred("not a cookie", at(1000.0), &mut buffer),
             None
         );
+        let foreign = cipher(&["other"]).seal_payload("{}", 2000.0, None).unwrap();
+        assert_eq!(c.unseal_deferred(&foreign, at(1000.0), &mut buffer), None);
         // Under any other header: judged in full here, v3 converted.
         let legacy = c
             .seal_payload(
@@ -400,17 +445,17 @@ mod tests {
             )
             .unwrap();
         assert_eq!(
-            c.unseal_deferred(&legacy, at(1000.0)),
+            c.unseal_deferred(&legacy, at(1000.0), &mut buffer),
             c.unseal(&legacy, at(1000.0)).map(Unsealed::Session)
         );
         let other = c
             .seal_payload("{\"sub\":\"a\"}", 2000.0, Some("{\"sub\":\"a\"}"))
             .unwrap();
         assert!(matches!(
-            c.unseal_deferred(&other, at(1000.0)),
+            c.unseal_deferred(&other, at(1000.0), &mut buffer),
             Some(Unsealed::Session(_))
         ));
-        assert_eq!(c.unseal_deferred(&other, at(2015.0)), None);
+        assert_eq!(c.unseal_deferred(&other, at(2015.0), &mut buffer), None);
         // A caller that parses and judges as documented agrees with `unseal` on every cookie.
         for text in [
             "{}",
@@ -430,7 +475,10 @@ mod tests {
         ] {
             for cookie in [sdk(text), legacy.clone(), other.clone()] {
                 assert_eq!(
-                    judged_by_caller(c.unseal_deferred(&cookie, at(1000.0)), at(1000.0)),
+                    judged_by_caller(
+                        c.unseal_deferred(&cookie, at(1000.0), &mut buffer),
+                        at(1000.0)
+                    ),
                     c.unseal(&cookie, at(1000.0)),
                     "{text}"
                 );

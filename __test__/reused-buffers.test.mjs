@@ -1,6 +1,7 @@
-// `seal` copies a session's JSON and writes its cookie into buffers each thread keeps from call to call.
-// Those buffers must never leak one call's bytes into another: not from a larger session sealed before,
-// not from a seal that JavaScript run by JSON.stringify (a toJSON) makes while the outer seal holds them.
+// `seal` copies a session's JSON and writes its cookie into buffers each thread keeps from call to call, and
+// `unseal` copies the cookie and decrypts its payload into them. Those buffers must never leak one call's
+// bytes into another: not from a larger session handled before, not from a failed call, not from a seal
+// that JavaScript run by JSON.stringify (a toJSON) makes while the outer seal holds them.
 
 import { describe, test, expect } from '@jest/globals';
 import { loadAddon } from './helpers/fixtures.mjs';
@@ -45,5 +46,21 @@ describe('seal reuses its buffers without mixing calls', () => {
     expect(() => cipher.seal(session('x', 2_000_000), EXP)).toThrow(expect.objectContaining({ code: 'ERR_INPUT_TOO_LARGE' }));
     const after = session('after');
     expect(cipher.unseal(cipher.seal(after, EXP), { now: NOW })).toEqual({ ...after, exp: EXP });
+  });
+});
+
+describe('unseal reuses its buffers without mixing calls', () => {
+  test('large, small, bad, non-ASCII and small again: each read gives its own session or null', () => {
+    const sessions = [session('big', 200_000), session('small'), session('Zoë 😀', 10), session('last')];
+    const [big, small, accented, last] = sessions.map((s) => cipher.seal(s, EXP));
+    const read = (cookie) => cipher.unseal(cookie, { now: NOW });
+    expect(read(big)).toEqual({ ...sessions[0], exp: EXP });
+    expect(read(small)).toEqual({ ...sessions[1], exp: EXP });
+    expect(read(`${big.slice(0, -2)}AA`)).toBeNull();
+    expect(read(big.slice(0, 1000))).toBeNull();
+    expect(read(accented)).toEqual({ ...sessions[2], exp: EXP });
+    expect(read('x'.repeat(2_000_000))).toBeNull();
+    expect(read(last)).toEqual({ ...sessions[3], exp: EXP });
+    expect(read(small)).toEqual({ ...sessions[1], exp: EXP });
   });
 });
