@@ -96,7 +96,7 @@ impl SessionCipher {
                 let expires_at = args::epoch_seconds(expires_at, "expiresAt")?;
                 let (json, cookie) = (&mut buffers.json, &mut buffers.cookie);
                 self.inner
-                    .seal_session_into(json, expires_at, validation, cookie)?;
+                    .seal_stringified_into(json, expires_at, validation, cookie)?;
                 env.create_cookie_string(cookie)
             })
         })

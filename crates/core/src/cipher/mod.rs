@@ -86,6 +86,15 @@ impl Opened {
     }
 }
 
+/// Where a session's text comes from.
+#[derive(Clone, Copy)]
+enum Origin {
+    /// Anywhere.
+    Any,
+    /// V8's `JSON.stringify`.
+    Stringify,
+}
+
 /// What `unseal_deferred` leaves to its caller.
 #[derive(Debug, PartialEq)]
 pub enum Unsealed<'b> {
@@ -148,31 +157,49 @@ impl SessionCipher {
         validation: Validation,
     ) -> Result<String> {
         let mut cookie = String::new();
-        self.seal_session_into(
-            &mut session_json.into(),
-            expires_at,
-            validation,
-            &mut cookie,
-        )?;
+        let json = &mut session_json.into();
+        self.seal_into(json, expires_at, validation, &mut cookie, Origin::Any)?;
         Ok(cookie)
     }
 
-    /// `seal_session` with two buffers the caller keeps from call to call, so that sealing allocates
-    /// nothing: `session_json` (the session's text, best with room for `"exp"` after it) becomes the
-    /// plaintext, encrypted in place and left empty with its capacity; the cookie replaces what `cookie`
-    /// held.
-    pub fn seal_session_into(
+    /// `seal_session` of the text V8's `JSON.stringify` wrote for a session (what the bindings hand
+    /// over), with two buffers the caller keeps from call to call, so that sealing allocates nothing:
+    /// `session_json` (best with room for `"exp"` after the text) becomes the plaintext, encrypted in
+    /// place and left empty with its capacity; the cookie replaces what `cookie` held. Such text holds
+    /// no raw control character (`JSON.stringify` escapes them all), so the check does not look for one.
+    pub fn seal_stringified_into(
         &self,
         session_json: &mut String,
         expires_at: f64,
         validation: Validation,
         cookie: &mut String,
     ) -> Result<()> {
+        self.seal_into(
+            session_json,
+            expires_at,
+            validation,
+            cookie,
+            Origin::Stringify,
+        )
+    }
+
+    fn seal_into(
+        &self,
+        session_json: &mut String,
+        expires_at: f64,
+        validation: Validation,
+        cookie: &mut String,
+        origin: Origin,
+    ) -> Result<()> {
         if validation == Validation::Off {
             *cookie = self.seal_payload(session_json, expires_at, None)?;
             return Ok(());
         }
-        match session::check_fast(session_json, validation) {
+        let checked = match origin {
+            Origin::Any => session::check_fast(session_json, validation),
+            Origin::Stringify => session::check_fast_stringified(session_json, validation),
+        };
+        match checked {
             // Certainly valid, and without a top-level `exp`: append it, no second scan.
             Some(session::HasExp(false)) => claims::append_exp_to(session_json, expires_at)?,
             Some(session::HasExp(true)) => {

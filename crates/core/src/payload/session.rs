@@ -226,7 +226,16 @@ pub fn validate_fast(text: &str) -> Option<HasExp> {
 
 /// `validate_fast` for any validation; `None` for `Validation::Off`, which checks nothing.
 pub(crate) fn check_fast(text: &str, validation: Validation) -> Option<HasExp> {
-    let mut scanner = Scanner::new(text);
+    check_fast_with(Scanner::new(text), validation)
+}
+
+/// `check_fast` of text that V8's `JSON.stringify` wrote (see `Scanner::stringified`): the same answer
+/// for such text, found without looking for control characters it cannot hold.
+pub(crate) fn check_fast_stringified(text: &str, validation: Validation) -> Option<HasExp> {
+    check_fast_with(Scanner::stringified(text), validation)
+}
+
+fn check_fast_with(mut scanner: Scanner, validation: Validation) -> Option<HasExp> {
     let mut has_exp = false;
     fast_shape(&mut scanner, validation.shape()?, Some(&mut has_exp))?;
     scanner.at_end().then_some(HasExp(has_exp))
