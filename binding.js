@@ -856,5 +856,7 @@ module.exports.MAX_SECRETS = nativeBinding.MAX_SECRETS
 module.exports.planChunkedCookie = nativeBinding.planChunkedCookie
 module.exports.serializeSetCookie = nativeBinding.serializeSetCookie
 module.exports.SESSION_SIZE_WARN_BYTES = nativeBinding.SESSION_SIZE_WARN_BYTES
+module.exports.STORE_MAX_BATCH = nativeBinding.STORE_MAX_BATCH
+module.exports.STORE_MAX_ID_BYTES = nativeBinding.STORE_MAX_ID_BYTES
 module.exports.TEST_COOKIE_MAX_AGE = nativeBinding.TEST_COOKIE_MAX_AGE
 module.exports.validateSession = nativeBinding.validateSession

@@ -299,20 +299,32 @@ export declare class SessionCookies {
 /** Seals session values for a server-side store, bound to their session id; derives its keys once. */
 export declare class StoreCipher {
   constructor(options: StoreCipherOptions)
-  /** Validates and seals `session` for `id`, ending at `expiresAt` (epoch seconds). */
-  seal(id: string, session: SessionData, expiresAt: number): string
+  /**
+   * Validates and seals `session` for `id`, ending when the session ends (absolute duration, inactivity,
+   * the IdP's ceiling), with the TTL and the index entries to store it with.
+   */
+  seal(id: string, session: SessionData, options?: ReadOptions): StoreSealResult
   /**
    * Opens a value read under `id`, throwing a coded error for a value that is altered, bound to another id,
-   * sealed under no listed secret, or past its end.
+   * sealed under no listed secret, or past its end; with what to write back when an older secret opened
+   * it.
    */
   open(id: string, value: string, options?: ReadOptions): StoreOpenResult
+  /** The index entries of the value stored under `id` (to remove with it); none when it does not open. */
+  entriesOf(id: string, value: string): Array<StoreIndexEntry>
   /** The index tag of `value` under every secret, newest first (`kind`: "sub", "sid" or "iss"). */
   indexTags(kind: 'sub' | 'sid' | 'iss', value: string): Array<string>
+  /** The index a back-channel logout with these claims reads; `null` when it has neither `sub` nor `sid`. */
+  logoutIndex(claims: { sub?: string; sid?: string; iss?: string }): StoreLogoutIndex | null
+  /** The sessions the logout removes among `members`, read from its index's tag under secret `keyIndex`. */
+  logoutTargets(claims: { sub?: string; sid?: string; iss?: string }, keyIndex: number, members: string[]): Array<StoreTarget>
+  /** Every session `members` of the index `index`/`tag` point at, with all its entries. */
+  linkedEntries(index: 'sub' | 'sid', tag: string, members: string[]): Array<StoreTarget>
   /**
-   * The newest secret's tags of a session being written, in one call: `[sub, sid, iss]`, `""` for a
-   * value that is `null` or `undefined`.
+   * What a listing of `sub`'s sessions shows of the values read for `ids` (`values[i]` for `ids[i]`):
+   * each live one of that user, once, most recently written first.
    */
-  writeTags(sub: string | null | undefined, sid: string | null | undefined, iss: string | null | undefined): Array<string>
+  list(sub: string, ids: string[], values: string[], options?: ReadOptions): Array<StoreListedSession>
 }
 
 /** Options of `planChunkedCookie`: the stores' defaults where absent. */
@@ -521,19 +533,91 @@ export interface SessionUpdate {
   oversizedCookies: Array<string>
 }
 
+/** The most index members, or listed sessions, one `StoreCipher` call takes. */
+export declare const STORE_MAX_BATCH: number
+
+/** Session ids longer than this (UTF-8 bytes) are refused before any work. */
+export declare const STORE_MAX_ID_BYTES: number
+
 /** Options of `StoreCipher`, the sealing of `session-seal/redis`. */
 export interface StoreCipherOptions {
   /** The secret, or a list: the first seals, every one opens. Keys of their own are derived from it. */
   secret: string | string[]
+  /**
+   * Seconds from `internal.createdAt` a session lives at most: the SDK's `session.absoluteDuration`.
+   * Default 259200 (3 days).
+   */
+  absoluteDuration?: number
+  /**
+   * Seconds of inactivity after which a rolling session ends: the SDK's `session.inactivityDuration`.
+   * Default 86400 (1 day).
+   */
+  inactivityDuration?: number
+  /** The SDK's `session.rolling` (default `true`): each write extends the session by `inactivityDuration`. */
+  rolling?: boolean
+}
+
+/** One entry of a logout index: the index (`index` and `tag`) and the member it holds. */
+export interface StoreIndexEntry {
+  /** `'sub'`: the sessions of one subject; `'sid'`: the sessions of one IdP session. */
+  index: 'sub' | 'sid'
+  /** The index's keyed tag (22 base64url characters). */
+  tag: string
+  member: string
+}
+
+/** One of a user's sessions as a listing shows it: never its id, never its tokens. */
+export interface StoreListedSession {
+  sid?: string
+  createdAt?: number
+  expiresAt: number
+  updatedAt?: number
+}
+
+/** The index a back-channel logout reads, with its tag under each secret, newest first. */
+export interface StoreLogoutIndex {
+  index: 'sub' | 'sid'
+  tags: Array<string>
 }
 
 /** A stored value that opened for its session id. */
 export interface StoreOpenResult {
   session: SessionData
-  /** Which secret opened it: 0 is the newest. Seal it again when it is not 0. */
+  /** Which secret opened it: 0 is the newest. */
   keyIndex: number
   /** Epoch seconds when the session ends (the value's `exp`). */
   expiresAt: number
+  /** Epoch seconds when it was written (absent for values written before this was recorded). */
+  updatedAt?: number
+  /** Present when an older secret opened it and it can be sealed again under the newest. */
+  reseal?: StoreReseal
+}
+
+/**
+ * A value sealed again under the newest secret: write it (keeping the TTL) if the stored value is still
+ * the one read, add `entries` and remove `stale`.
+ */
+export interface StoreReseal {
+  value: string
+  entries: Array<StoreIndexEntry>
+  stale: Array<StoreIndexEntry>
+}
+
+/** What to store for a session: the value, until when, and the index entries that point at it. */
+export interface StoreSealResult {
+  /** The sealed value; absent when the session has already ended (delete it instead). */
+  value?: string
+  /** Epoch seconds when the session ends (the value's `exp`). */
+  expiresAt: number
+  /** Seconds until then: the TTL to store it with. */
+  ttl: number
+  entries: Array<StoreIndexEntry>
+}
+
+/** A session an index member points at, and all its entries (the one read first). */
+export interface StoreTarget {
+  id: string
+  entries: Array<StoreIndexEntry>
 }
 
 /** How long the cookies of `generateSessionCookie` last, in seconds. */

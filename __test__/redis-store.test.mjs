@@ -300,9 +300,11 @@ describe('the native StoreCipher under the store', () => {
     const secret = randomSecret();
     const id = newId();
     const session = typicalSession();
-    const exp = nowSeconds() + 600;
-    const value = new StoreCipher({ secret }).seal(id, session, exp);
-    expect(header(value)).toEqual({ alg: 'dir', enc: 'A256GCM', typ: 'session-seal-store', id, exp });
+    const now = nowSeconds();
+    const sealed = new StoreCipher({ secret }).seal(id, session, { now });
+    const value = sealed.value;
+    expect(header(value)).toEqual({ alg: 'dir', enc: 'A256GCM', typ: 'session-seal-store', id, exp: sealed.expiresAt, iat: now });
+    expect(sealed.ttl).toBe(sealed.expiresAt - now);
     const [h, encryptedKey, iv, ciphertext, tag] = value.split('.');
     expect(encryptedKey).toBe('');
     const key = Buffer.from(crypto.hkdfSync('sha256', secret, Buffer.alloc(0), 'session-seal store value v1', 32));
@@ -313,15 +315,19 @@ describe('the native StoreCipher under the store', () => {
     expect(plaintext.toString('utf8')).toBe(JSON.stringify(session));
   });
 
-  test('open enforces the id, the end and the secret with coded errors; index tags are per secret', () => {
+  test('open enforces the id, the end and the secret with coded errors; entries and tags are per secret', () => {
     const [secret, older] = [randomSecret(), randomSecret()];
     const cipher = new StoreCipher({ secret: [secret, older] });
     const id = newId();
     const session = sessionOf();
-    const exp = nowSeconds() + 600;
-    const value = cipher.seal(id, session, exp);
-    expect(cipher.open(id, value)).toEqual({ session, keyIndex: 0, expiresAt: exp });
-    expect(new StoreCipher({ secret: [randomSecret(), secret] }).open(id, value).keyIndex).toBe(1);
+    const now = nowSeconds();
+    const { value, expiresAt, entries } = cipher.seal(id, session, { now });
+    expect(expiresAt).toBe(now + 86_400);
+    expect(cipher.open(id, value)).toEqual({ session, keyIndex: 0, expiresAt, updatedAt: now });
+    // Opened by an older secret: what to write back comes with it.
+    const rotated = new StoreCipher({ secret: [randomSecret(), secret] }).open(id, value);
+    expect(rotated.keyIndex).toBe(1);
+    expect(rotated.reseal.stale).toEqual(entries);
     const codeOf = (fn) => {
       try {
         fn();
@@ -332,9 +338,9 @@ describe('the native StoreCipher under the store', () => {
     };
     expect(codeOf(() => cipher.open(newId(), value))).toBe('ERR_JWT_CLAIM_VALIDATION_FAILED');
     // Redis would have dropped it; a value restored from an old backup still does not open past its end.
-    expect(codeOf(() => cipher.open(id, value, { now: exp }))).toBe('ERR_JWT_EXPIRED');
+    expect(codeOf(() => cipher.open(id, value, { now: expiresAt }))).toBe('ERR_JWT_EXPIRED');
     expect(codeOf(() => new StoreCipher({ secret: randomSecret() }).open(id, value))).toBe('ERR_JWE_DECRYPTION_FAILED');
-    expect(codeOf(() => cipher.seal(id, { user: {} }, exp))).toBe('ERR_SESSION_INVALID');
+    expect(codeOf(() => cipher.seal(id, { user: {} }))).toBe('ERR_SESSION_INVALID');
     expect(codeOf(() => cipher.indexTags('email', 'x'))).toBe('ERR_INVALID_ARG_VALUE');
     expect(codeOf(() => cipher.indexTags('sub', 5))).toBe('ERR_INVALID_ARG_TYPE');
     expect(codeOf(() => cipher.open(id, 'x'.repeat(2 ** 20 + 1)))).toBe('ERR_INPUT_TOO_LARGE');
@@ -342,11 +348,17 @@ describe('the native StoreCipher under the store', () => {
     expect(tags).toHaveLength(2);
     expect(tags[0]).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(new StoreCipher({ secret: older }).indexTags('sub', session.user.sub)).toEqual([tags[1]]);
-    // A write's tags: the newest secret's, '' for what is absent.
+    // A write's entries: the newest secret's tags; each entry names the other index's tag.
     const sidTag = cipher.indexTags('sid', session.internal.sid)[0];
-    expect(cipher.writeTags(session.user.sub, session.internal.sid, null)).toEqual([tags[0], sidTag, '']);
-    expect(cipher.writeTags(undefined, undefined, 'https://issuer.example/')).toEqual(['', '', cipher.indexTags('iss', 'https://issuer.example/')[0]]);
-    expect(codeOf(() => cipher.writeTags(5, null, null))).toBe('ERR_INVALID_ARG_TYPE');
+    expect(entries).toEqual([
+      { index: 'sub', tag: tags[0], member: `.${sidTag}.${id}` },
+      { index: 'sid', tag: sidTag, member: `.${tags[0]}.${id}` },
+    ]);
+    expect(cipher.entriesOf(id, value)).toEqual(entries);
+    expect(codeOf(() => cipher.logoutTargets({ sub: 'u' }, 0, 'members'))).toBe('ERR_INVALID_ARG_TYPE');
+    expect(codeOf(() => cipher.logoutTargets({ sub: 'u' }, 0, Array(1001).fill('')))).toBe('ERR_INPUT_TOO_LARGE');
+    expect(codeOf(() => cipher.logoutIndex({ sid: 5 }))).toBe('ERR_INVALID_ARG_TYPE');
+    expect(cipher.logoutIndex({ sub: '', sid: null, iss: 'https://issuer.example/' })).toBeNull();
   });
 
   test('the value\'s end is the Redis TTL', async () => {
@@ -357,7 +369,8 @@ describe('the native StoreCipher under the store', () => {
       await store.set(id, sessionOf({ age: 60 }));
       const value = await raw(client, ['GET', layout.session(id)]);
       const ttl = Number(await raw(client, ['TTL', layout.session(id)]));
-      const { exp } = header(value);
+      const { exp, iat } = header(value);
+      expect(exp - iat).toBe(900);
       expect(exp - nowSeconds()).toBeLessThanOrEqual(900);
       expect(Math.abs(exp - nowSeconds() - ttl)).toBeLessThanOrEqual(2);
     } finally {
@@ -396,13 +409,17 @@ describe('arguments', () => {
       expect(codeOf(() => createRedisSessionStore({ client, secret, shards }))).toBe('ERR_INVALID_ARG_VALUE');
     }
     for (const name of ['absoluteDuration', 'inactivityDuration']) {
-      for (const value of [0, -1, Infinity, NaN, '60']) {
+      for (const value of [0, -1, Infinity, NaN]) {
         expect(codeOf(() => createRedisSessionStore({ client, secret, [name]: value }))).toBe('ERR_INVALID_ARG_VALUE');
       }
+      expect(codeOf(() => createRedisSessionStore({ client, secret, [name]: '60' }))).toBe('ERR_INVALID_ARG_TYPE');
     }
     expect(codeOf(() => createRedisSessionStore({ client, secret, rolling: 'yes' }))).toBe('ERR_INVALID_ARG_TYPE');
     for (const timeout of [0, -5, 2.5, 2 ** 31]) {
       expect(codeOf(() => createRedisSessionStore({ client, secret, timeout }))).toBe('ERR_INVALID_ARG_VALUE');
+    }
+    for (const replicas of [-1, 1.5, 65, '1']) {
+      expect(codeOf(() => createRedisSessionStore({ client, secret, replicas }))).toBe('ERR_INVALID_ARG_VALUE');
     }
     try {
       createRedisSessionStore({ client, secret: [secret, ''] });
@@ -431,6 +448,44 @@ describe('arguments', () => {
     await expect(store.deleteByLogoutToken(null)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
     await expect(store.deleteByLogoutToken({ sub: 5 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
     await expect(store.deleteByLogoutToken({ sid: 's', iss: {} })).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
+  });
+});
+
+describe('a store made before Redis or the secret is there (next build imports the app with neither)', () => {
+  test('client given as a function: called on the first command, again after a failed one; secret from AUTH0_SECRET on the first call', async () => {
+    const secret = randomSecret();
+    const before = process.env.AUTH0_SECRET;
+    delete process.env.AUTH0_SECRET;
+    let calls = 0;
+    let client;
+    try {
+      const store = createRedisSessionStore({
+        client: async () => {
+          calls += 1;
+          if (calls === 1) throw new Error('ECONNREFUSED');
+          client = await connectClient('node-redis v5', server.port);
+          return client;
+        },
+      });
+      expect(calls).toBe(0);
+      const id = newId();
+      await expect(store.get(id)).rejects.toMatchObject({ code: 'ERR_STORE_COMMAND', message: expect.stringContaining('could not be had') });
+      expect(await store.get(id)).toBeNull(); // connected now, on the second attempt
+      expect(calls).toBe(2);
+      // No secret anywhere: the first call that needs one says so.
+      await expect(store.set(id, sessionOf())).rejects.toMatchObject({ code: 'ERR_SECRET_INVALID' });
+      process.env.AUTH0_SECRET = secret;
+      const later = createRedisSessionStore({ client: () => client });
+      const session = sessionOf();
+      await later.set(id, session);
+      expect(await createRedisSessionStore({ client, secret }).get(id)).toEqual(session);
+      expect(calls).toBe(2);
+      await expect(createRedisSessionStore({ client: () => ({ get() {} }) }).get(id)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
+    } finally {
+      if (before === undefined) delete process.env.AUTH0_SECRET;
+      else process.env.AUTH0_SECRET = before;
+      if (client) await closeClient(client);
+    }
   });
 });
 

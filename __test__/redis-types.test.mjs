@@ -1,20 +1,28 @@
 // Type-level tests of session-seal/redis: redis-store.ts must compile (the store is the SDK's SessionDataStore,
 // method by method, and takes every supported client as its library types it), and redis-store.bad.ts must
-// fail with exactly the errors it marks. (The README's and docs/redis.md's code blocks are compiled by
-// docs.test.mjs with the rest of the documentation.)
+// fail with exactly the errors it marks. The JavaScript itself passes `tsc --checkJs --strict`, typed by the
+// hand-written redis/index.d.ts (the store class implements its interface, the error codes are its union, the
+// options are read as it declares them), and a copy whose declarations drift from the code fails that check.
+// (The README's and docs/redis.md's code blocks are compiled by docs.test.mjs with the rest of the documentation.)
 
 import { describe, test, expect } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { repoRoot } from './helpers/fixtures.mjs';
+
+const require = createRequire(import.meta.url);
+const addon = require('../index.js');
+const { DEFAULT_PREFIX, DEFAULT_SHARDS } = require('../redis/keys.js');
 
 const typesDir = path.join(repoRoot, '__test__', 'types');
 const tsc = path.join(repoRoot, 'node_modules', '.bin', 'tsc');
 
-function compile(project) {
+/** `tsc` on a project file (or on the command line's options and files): its errors and the files it read. */
+function compile(project, args = ['-p', path.resolve(typesDir, project)]) {
   return new Promise((resolve) => {
-    execFile(tsc, ['-p', path.resolve(typesDir, project), '--listFiles', '--pretty', 'false'], { cwd: repoRoot, timeout: 170_000 }, (error, stdout, stderr) => {
+    execFile(tsc, [...args, '--listFiles', '--pretty', 'false'], { cwd: repoRoot, timeout: 170_000 }, (error, stdout, stderr) => {
       const lines = `${stdout}${stderr}`.split('\n').filter(Boolean);
       resolve({
         code: error ? (typeof error.code === 'number' ? error.code : -1) : 0,
@@ -25,8 +33,51 @@ function compile(project) {
   });
 }
 
-// Both compilations start at once; tsc on the client libraries' typings is slow on a busy 2-core machine.
-const runs = { good: compile('tsconfig.redis.json'), bad: compile('tsconfig.redis-bad.json') };
+/**
+ * `tsc --checkJs --strict` on every file of a `redis/` folder, each named (a project's `include` would leave out
+ * index.js, which TypeScript takes to be described by index.d.ts).
+ */
+function checkJs(dir) {
+  const options = ['--noEmit', '--allowJs', '--checkJs', '--strict', '--target', 'ES2022', '--module', 'CommonJS', '--moduleResolution', 'node', '--types', 'node'];
+  return compile(null, [...options, ...fs.readdirSync(dir).map((f) => path.join(dir, f))]);
+}
+
+/**
+ * A copy of redis/ (and the package typings it imports) under target/, its index.d.ts changed by `drifts`: what
+ * the check of the JavaScript against its declarations must catch.
+ */
+function driftedCopy(drifts) {
+  const root = path.join(repoRoot, 'target', 'redis-types-drift');
+  fs.rmSync(root, { recursive: true, force: true });
+  fs.mkdirSync(path.join(root, 'redis'), { recursive: true });
+  fs.copyFileSync(path.join(repoRoot, 'index.d.ts'), path.join(root, 'index.d.ts'));
+  for (const file of fs.readdirSync(path.join(repoRoot, 'redis'))) fs.copyFileSync(path.join(repoRoot, 'redis', file), path.join(root, 'redis', file));
+  const declarations = path.join(root, 'redis', 'index.d.ts');
+  let text = fs.readFileSync(declarations, 'utf8');
+  for (const [from, to] of drifts) {
+    if (!text.includes(from)) throw new Error(`redis/index.d.ts no longer has ${from}`);
+    text = text.replace(from, to);
+  }
+  fs.writeFileSync(declarations, text);
+  return checkJs(path.join(root, 'redis'));
+}
+
+// The compilations start at once; tsc on the client libraries' typings is slow on a busy 2-core machine.
+const runs = {
+  good: compile('tsconfig.redis.json'),
+  bad: compile('tsconfig.redis-bad.json'),
+  js: checkJs(path.join(repoRoot, 'redis')),
+  drifted: driftedCopy([
+    // A listing entry gains a member the code does not fill.
+    ['  updatedAt: number | null\n}', '  updatedAt: number | null\n  device: string\n}'],
+    // An option the code reads disappears.
+    ['  replicas?: number\n', ''],
+    // An error code the code throws is no longer declared.
+    ["  | 'ERR_STORE_NOT_REPLICATED'\n", ''],
+    // A method the store has stops being declared with its signature.
+    ['  delete(id: string): Promise<void>', '  delete(id: string): Promise<boolean>'],
+  ]),
+};
 const TSC_TIMEOUT = 180_000;
 
 describe('TypeScript: session-seal/redis against the SDK\'s SessionDataStore', () => {
@@ -61,7 +112,7 @@ describe('TypeScript: session-seal/redis against the SDK\'s SessionDataStore', (
     expect(code).not.toBe(0);
     const source = fs.readFileSync(path.join(typesDir, 'redis-store.bad.ts'), 'utf8').split('\n');
     const expectedLines = source.flatMap((line, i) => (line.includes('EXPECT-ERROR') ? [i + 1] : []));
-    expect(expectedLines.length).toBe(4);
+    expect(expectedLines.length).toBe(5);
     const errorLines = errors.map((e) => {
       const match = /redis-store\.bad\.ts\((\d+),\d+\): error (TS\d+)/.exec(e);
       expect(match).not.toBeNull();
@@ -70,4 +121,34 @@ describe('TypeScript: session-seal/redis against the SDK\'s SessionDataStore', (
     });
     expect([...new Set(errorLines)].sort((a, b) => a - b)).toEqual(expectedLines);
   }, TSC_TIMEOUT);
+
+  test('redis/*.js passes tsc --checkJs --strict, typed by redis/index.d.ts', async () => {
+    const { code, errors, files } = await runs.js;
+    expect(errors).toEqual([]);
+    expect(code).toBe(0);
+    const shipped = fs.readdirSync(path.join(repoRoot, 'redis')).map((f) => path.join(repoRoot, 'redis', f));
+    for (const file of shipped) expect(files).toContain(file);
+  }, TSC_TIMEOUT);
+
+  test('a copy of redis/ whose declarations drift from its code fails that check, in the code', async () => {
+    const { code, errors } = await runs.drifted;
+    expect(code).not.toBe(0);
+    const where = new Set(errors.map((e) => /redis-types-drift[\\/]redis[\\/]([\w.]+)\(/.exec(e)?.[1]));
+    // store.js: the listing entry, the option, `delete`'s result; errors.js: the code table; client.js: the code
+    // it throws; index.js: the function's declared type.
+    expect(where).toEqual(new Set(['store.js', 'errors.js', 'client.js', 'index.js']));
+  }, TSC_TIMEOUT);
+
+  test("redis/index.d.ts documents the defaults the code uses", () => {
+    const declarations = fs.readFileSync(path.join(repoRoot, 'redis', 'index.d.ts'), 'utf8');
+    const documented = (member) => {
+      const [, doc] = new RegExp(`/\\*\\*((?:(?!\\*/)[\\s\\S])*?)\\*/\\s*\\n\\s*${member}\\?:`).exec(declarations) ?? [];
+      const value = /\(default (`"[^"]*"`|\d+)/.exec(doc ?? '')?.[1];
+      return value?.startsWith('`') ? value.slice(2, -2) : Number(value);
+    };
+    expect(documented('absoluteDuration')).toBe(addon.DEFAULT_ABSOLUTE_DURATION);
+    expect(documented('inactivityDuration')).toBe(addon.DEFAULT_INACTIVITY_DURATION);
+    expect(documented('shards')).toBe(DEFAULT_SHARDS);
+    expect(documented('prefix')).toBe(DEFAULT_PREFIX);
+  });
 });

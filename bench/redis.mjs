@@ -4,10 +4,13 @@
 // For a ~3 KB session, `get` and `set` with 1, 16 and 64 concurrent callers, each case twice: the real store,
 // and the same store with a plaintext "cipher" (JSON, indexes by plain sub/sid), so the difference is exactly
 // what sealing costs. Rounds alternate the two, so drift on this shared machine hits both alike. Then the
-// cipher alone (no Redis), and the memory Redis spends per stored session (INFO used_memory over 2,000 sessions).
+// cipher alone (no Redis), and the memory Redis spends per live session with its two index entries (INFO
+// used_memory over 2,000 sessions of 2,000 users, and over 2,000 sessions of one user; MEMORY USAGE for the
+// indexes' share).
 //
 //   npm run bench:redis              ~2 minutes; writes bench/REDIS-RESULTS.md and bench/redis-results.json
 //   npm run bench:redis -- --quick   fewer rounds, writes nothing
+//   npm run bench:redis -- --memory  the memory measurement alone, writes nothing
 
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
@@ -23,10 +26,11 @@ import { sessions } from './sessions.mjs'
 
 const require = createRequire(import.meta.url)
 const { createClient, createCluster } = require('redis')
-const { StoreCipher } = require('../index.js')
+const { StoreCipher, STORE_MAX_ID_BYTES, STORE_MAX_BATCH } = require('../index.js')
 const { RedisSessionStore } = require('../redis/store.js')
 
 const quick = process.argv.includes('--quick')
+const memoryOnly = process.argv.includes('--memory')
 const ROUNDS = quick ? 3 : 11
 const ROUND_MS = quick ? 120 : 200
 const CONCURRENCY = [1, 16, 64]
@@ -35,23 +39,46 @@ const SECRET = 'c2f0a9d47e1b8f6053e9c1a7d4b8f2e6c1a9d7e3f5b2c8a4e6d1f9b3c7a5e2d8
 
 const typical = sessions().find((s) => s.label === '3 KB')
 const epoch = () => Math.floor(Date.now() / 1000)
-/** The benchmark session, created now so that the store keeps it for a day. */
-const session = { ...typical.session, internal: { ...typical.session.internal, createdAt: epoch() } }
-delete session.internal.sessionExpiresAt
+/** The benchmark session, created now (and without an IdP ceiling) so that the store keeps it for a day. */
+const session = { ...typical.session, internal: { sid: typical.session.internal.sid, createdAt: epoch() } }
 
-/** The same interface as StoreCipher, without any cryptography: what a naive plaintext store does. */
+/**
+ * The same interface as StoreCipher, without any cryptography: what a naive plaintext store does (the session
+ * as JSON, indexes keyed by the plain sub and sid, each session's end a day away).
+ */
 class PlainCipher {
   seal(id, s) {
-    return JSON.stringify(s)
+    const expiresAt = epoch() + 86_400
+    const { sub } = s.user
+    const { sid } = s.internal
+    // The issuer in clear, from the ID token, as the members of a store without keyed tags would hold it.
+    const { iss } = JSON.parse(Buffer.from(s.tokenSet.idToken.split('.')[1], 'base64url').toString('utf8'))
+    const entries = [
+      { index: 'sub', tag: sub, member: `${iss}.${sid}.${id}` },
+      { index: 'sid', tag: sid, member: `${iss}.${sub}.${id}` },
+    ]
+    return { value: JSON.stringify(s), expiresAt, ttl: 86_400, entries }
   }
   open(id, value) {
     return { session: JSON.parse(value), keyIndex: 0, expiresAt: 0 }
   }
+  entriesOf() {
+    return []
+  }
   indexTags(kind, value) {
     return [value]
   }
-  writeTags(sub, sid, iss) {
-    return [sub ?? '', sid ?? '', iss ?? '']
+  logoutIndex() {
+    return null
+  }
+  logoutTargets() {
+    return []
+  }
+  linkedEntries() {
+    return []
+  }
+  list() {
+    return []
   }
 }
 
@@ -75,20 +102,40 @@ class TimedCipher {
   open(...args) {
     return this.#timed(() => this.inner.open(...args))
   }
+  entriesOf(...args) {
+    return this.#timed(() => this.inner.entriesOf(...args))
+  }
   indexTags(...args) {
     return this.#timed(() => this.inner.indexTags(...args))
   }
-  writeTags(...args) {
-    return this.#timed(() => this.inner.writeTags(...args))
+  logoutIndex(...args) {
+    return this.#timed(() => this.inner.logoutIndex(...args))
+  }
+  logoutTargets(...args) {
+    return this.#timed(() => this.inner.logoutTargets(...args))
+  }
+  linkedEntries(...args) {
+    return this.#timed(() => this.inner.linkedEntries(...args))
+  }
+  list(...args) {
+    return this.#timed(() => this.inner.list(...args))
   }
 }
 
 // A generous deadline: 64 callers on a busy shared machine can queue for a while; no call should fail here.
 function makeStore(client, sealed, prefix) {
   const cipher = new TimedCipher(sealed ? new StoreCipher({ secret: SECRET }) : new PlainCipher())
-  const store = new RedisSessionStore({ client, secret: SECRET, prefix, timeout: 30_000 }, () => cipher)
+  const limits = { maxIdBytes: STORE_MAX_ID_BYTES, maxListed: STORE_MAX_BATCH }
+  const store = new RedisSessionStore({ client, secret: SECRET, prefix, timeout: 30_000 }, () => cipher, limits)
   return Object.assign(store, { cipher })
 }
+
+/** The benchmark session as user `n` has it: each user's own sub and sid, as a store of many users holds. */
+const sessionOfUser = (n) => ({
+  ...session,
+  user: { ...session.user, sub: `auth0|${n}` },
+  internal: { ...session.internal, sid: `sid-${n}` },
+})
 
 /** Runs `task(i)` for i < n, `width` at a time. */
 async function inBatches(n, width, task) {
@@ -136,12 +183,13 @@ async function round(store, op, callers, ms) {
 async function measureTarget(name, client) {
   const ids = Array.from({ length: 1024 }, (_, i) => `${i.toString(16).padStart(4, '0')}${'b'.repeat(28)}`)
   const stores = { sealed: makeStore(client, true, 'bench:s:'), plain: makeStore(client, false, 'bench:p:') }
-  for (const store of Object.values(stores)) await inBatches(ids.length, 64, (i) => store.set(ids[i], session))
+  const sessions = ids.map((_, n) => sessionOfUser(n))
+  for (const store of Object.values(stores)) await inBatches(ids.length, 64, (i) => store.set(ids[i], sessions[i]))
   const ops = {
     get: (store) => async (i) => {
       if ((await store.get(ids[i % ids.length])) === null) throw new Error('benchmark session missing')
     },
-    set: (store) => (i) => store.set(ids[i % ids.length], session),
+    set: (store) => (i) => store.set(ids[i % ids.length], sessions[i % ids.length]),
   }
   const rows = []
   for (const [opName, make] of Object.entries(ops)) {
@@ -180,12 +228,11 @@ async function measureTarget(name, client) {
   return rows
 }
 
-/** The cipher alone, in process: what one seal, one open and one set's tags cost for the 3 KB session. */
+/** The cipher alone, in process: what one seal (TTL and entries included), one open and one delete's entries cost. */
 function measureCipher() {
   const cipher = new StoreCipher({ secret: SECRET })
   const id = 'a'.repeat(32)
-  const exp = epoch() + 86_400
-  const value = cipher.seal(id, session, exp)
+  const { value } = cipher.seal(id, session)
   const time = (fn) => {
     const runs = []
     for (let r = 0; r < 15; r++) {
@@ -197,31 +244,43 @@ function measureCipher() {
     return median(runs)
   }
   return {
-    sealUs: time(() => cipher.seal(id, session, exp)),
+    sealUs: time(() => cipher.seal(id, session)),
     openUs: time(() => cipher.open(id, value, { now: epoch() })),
-    tagsUs: time(() => cipher.writeTags(session.user.sub, session.internal.sid, null)),
+    entriesUs: time(() => cipher.entriesOf(id, value)),
     valueBytes: value.length,
     jsonBytes: Buffer.byteLength(JSON.stringify(session)),
   }
 }
 
-/** Bytes of Redis memory per stored session (the value, its key, two index entries), sealed and plain. */
+/**
+ * Bytes of Redis memory per live session with its two index entries: `users` 2,000 users with a session each
+ * (each entry in an index of its own), and `oneUser` 2,000 sessions of one user in one IdP session (entries
+ * sharing two indexes per shard), sealed and plain; `indexShare` is what the index keys hold of it, by MEMORY
+ * USAGE.
+ */
 async function measureMemory() {
   const server = await RedisServer.start()
   const client = createClient({ socket: { host: HOST, port: server.port } })
   await client.connect()
   try {
     const out = {}
-    for (const sealed of [true, false]) {
-      await client.sendCommand(['FLUSHALL'])
-      const used = async () => Number(/used_memory:(\d+)/.exec(await client.sendCommand(['INFO', 'memory']))[1])
-      const before = await used()
-      const store = makeStore(client, sealed, 'sess:')
-      await inBatches(MEMORY_SESSIONS, 64, (n) => {
-        const own = { ...session, user: { ...session.user, sub: `auth0|${n}` }, internal: { ...session.internal, sid: `sid-${n}` } }
-        return store.set(`${n.toString(16).padStart(8, '0')}${'c'.repeat(24)}`, own)
-      })
-      out[sealed ? 'sealed' : 'plain'] = (await used() - before) / MEMORY_SESSIONS
+    const used = async () => Number(/used_memory:(\d+)/.exec(await client.sendCommand(['INFO', 'memory']))[1])
+    for (const layout of ['users', 'oneUser']) {
+      for (const sealed of [true, false]) {
+        await client.sendCommand(['FLUSHALL'])
+        const before = await used()
+        const store = makeStore(client, sealed, 'sess:')
+        await inBatches(MEMORY_SESSIONS, 64, (n) =>
+          store.set(`${n.toString(16).padStart(8, '0')}${'c'.repeat(24)}`, sessionOfUser(layout === 'users' ? n : 0)),
+        )
+        const total = (await used()) - before
+        let indexes = 0
+        for (const key of /** @type {string[]} */ (await client.sendCommand(['KEYS', 'sess:*']))) {
+          if (!/\}:s:/.test(key)) indexes += Number(await client.sendCommand(['MEMORY', 'USAGE', key, 'SAMPLES', '0']))
+        }
+        out[layout] ??= {}
+        out[layout][sealed ? 'sealed' : 'plain'] = { perSession: total / MEMORY_SESSIONS, indexShare: indexes / MEMORY_SESSIONS }
+      }
     }
     return out
   } finally {
@@ -267,11 +326,20 @@ function renderMarkdown(env, cipher, rows, memory) {
     '',
     `Largest sealing share: ${pct(worst)} (target: under 10 %).`,
     '',
-    `The cipher alone, in a loop: seal ${cipher.sealUs.toFixed(1)} µs, open ${cipher.openUs.toFixed(1)} µs, the two index tags ` +
-      `${cipher.tagsUs.toFixed(1)} µs; the ${cipher.jsonBytes}-byte session is stored as ${cipher.valueBytes} bytes.`,
+    `The cipher alone, in a loop: seal ${cipher.sealUs.toFixed(1)} µs (with the TTL and both index entries), open ` +
+      `${cipher.openUs.toFixed(1)} µs, a stored value's entries (what delete needs) ${cipher.entriesUs.toFixed(1)} µs; the ` +
+      `${cipher.jsonBytes}-byte session is stored as ${cipher.valueBytes} bytes.`,
     '',
-    `Redis memory per stored session (INFO used_memory over ${MEMORY_SESSIONS} sessions, each with its two index entries): ` +
-      `sealed ${Math.round(memory.sealed)} bytes, plain ${Math.round(memory.plain)} bytes.`,
+    `Redis memory per live session with its two index entries (INFO used_memory over ${MEMORY_SESSIONS} sessions; the ` +
+      'indexes\' share by MEMORY USAGE):',
+    '',
+    '| sessions | sealed | of which indexes | plain | of which indexes |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...[['users', `${MEMORY_SESSIONS} users, one session each`], ['oneUser', `one user, ${MEMORY_SESSIONS} sessions`]].map(
+      ([key, label]) =>
+        `| ${label} | ${Math.round(memory[key].sealed.perSession)} B | ${Math.round(memory[key].sealed.indexShare)} B | ` +
+        `${Math.round(memory[key].plain.perSession)} B | ${Math.round(memory[key].plain.indexShare)} B |`,
+    ),
     '',
   ]
   return lines.join('\n')
@@ -287,8 +355,20 @@ const env = {
   load: loadavg().map((l) => l.toFixed(1)).join(' / '),
 }
 
+/** @param {Awaited<ReturnType<typeof measureMemory>>} memory */
+const memoryLine = (memory) =>
+  Object.entries(memory)
+    .map(([layout, m]) => `${layout}: sealed ${Math.round(m.sealed.perSession)} B (indexes ${Math.round(m.sealed.indexShare)} B), ` +
+      `plain ${Math.round(m.plain.perSession)} B (indexes ${Math.round(m.plain.indexShare)} B)`)
+    .join('; ')
+
+if (memoryOnly) {
+  console.log(`memory per live session: ${memoryLine(await measureMemory())}`)
+  process.exit(0)
+}
+
 const cipher = measureCipher()
-console.log(`cipher alone: seal ${cipher.sealUs.toFixed(1)} µs, open ${cipher.openUs.toFixed(1)} µs, tags ${cipher.tagsUs.toFixed(1)} µs`)
+console.log(`cipher alone: seal ${cipher.sealUs.toFixed(1)} µs, open ${cipher.openUs.toFixed(1)} µs, entries ${cipher.entriesUs.toFixed(1)} µs`)
 
 const rows = []
 const single = await RedisServer.start()
@@ -311,7 +391,7 @@ try {
 }
 
 const memory = await measureMemory()
-console.log(`memory per session: sealed ${Math.round(memory.sealed)} B, plain ${Math.round(memory.plain)} B`)
+console.log(`memory per live session: ${memoryLine(memory)}`)
 
 console.log(`largest sealing share: ${pct(Math.max(...rows.map((r) => r.sealingShare)))} (target: under 10 %)`)
 if (!quick) {

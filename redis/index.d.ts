@@ -1,5 +1,6 @@
 // session-seal/redis: an encrypted-at-rest SessionDataStore for @auth0/nextjs-auth0's stateful mode.
-// Hand-written; the SessionData family comes from the package's generated typings.
+// Hand-written, and checked against redis/*.js: `tsc --checkJs --strict` types the code with these
+// declarations (__test__/redis-types.test.mjs). The SessionData family comes from the package's generated typings.
 
 import type { SessionData } from '../index'
 
@@ -18,9 +19,11 @@ export interface NodeRedisClusterLike {
 export interface IORedisLike {
   call(command: string, ...args: Array<string>): Promise<unknown>
   callBuffer(command: string, ...args: Array<string>): Promise<unknown>
+  /** Used with `replicas`: `WAIT` on the connection to one key's node. */
+  pipeline(commands: Array<Array<string>>): { exec(): Promise<Array<[error: Error | null, result: unknown]> | null> }
 }
 
-/** The app's own connected client. Neither library is a dependency of session-seal. */
+/** The app's own client. Neither library is a dependency of session-seal. */
 export type RedisClientLike = NodeRedisClientLike | NodeRedisClusterLike | IORedisLike
 
 export interface RedisSessionStoreOptions {
@@ -55,6 +58,12 @@ export interface RedisSessionStoreOptions {
    * that queues commands while Redis is away would otherwise hold the request until it returns.
    */
   timeout?: number
+  /**
+   * Replicas that must confirm each deletion (`delete`, `deleteByLogoutToken`) before it resolves (Redis
+   * `WAIT`; default 0). With replicas and automatic failover, set it to 1 or more: a failover then cannot
+   * bring a deleted session back. Fewer confirmations in time reject with `ERR_STORE_NOT_REPLICATED`.
+   */
+  replicas?: number
 }
 
 /** The claims the SDK passes from a verified logout token. */
@@ -62,6 +71,18 @@ export interface LogoutTokenClaims {
   sub?: string
   sid?: string
   iss?: string
+}
+
+/** One of a user's live sessions, as `listSessions` shows it: never its id (a bearer credential), never a token. */
+export interface ListedSession {
+  /** The IdP session (`internal.sid`): `deleteByLogoutToken({ sub, sid })` ends this one. */
+  sid: string | null
+  /** When the user signed in (`internal.createdAt`, epoch seconds). */
+  createdAt: number | null
+  /** When it ends unless used again (epoch seconds). */
+  expiresAt: number
+  /** When it was last written: signing in, each rolling extension, a token refresh (epoch seconds). */
+  updatedAt: number | null
 }
 
 /** Satisfies `SessionDataStore` from `@auth0/nextjs-auth0/types` (checked by a type-level test). */
@@ -72,18 +93,25 @@ export interface RedisSessionStore {
   set(id: string, session: SessionData): Promise<void>
   /** Writes only if `id` is still stored (a concurrent logout wins); `true` when written. */
   update(id: string, session: SessionData): Promise<boolean>
+  /** Removes the session and its index entries. */
   delete(id: string): Promise<void>
   /**
    * Back-channel logout: with `sid`, the sessions of that IdP session (and that `sub`, if given); with only `sub`,
    * all the user's sessions; with `iss`, only sessions of that issuer (or of an unknown one).
    */
   deleteByLogoutToken(logoutToken: LogoutTokenClaims): Promise<void>
+  /**
+   * The live sessions of the user `sub`, most recently active first (at most 1000). Sign one out with
+   * `deleteByLogoutToken({ sub, sid })`, all of them with `deleteByLogoutToken({ sub })`.
+   */
+  listSessions(query: { sub: string }): Promise<ListedSession[]>
 }
 
 /** Error codes of the store itself; sealing errors keep session-seal's codes. */
 export type RedisSessionStoreErrorCode =
   | 'ERR_STORE_TIMEOUT'
   | 'ERR_STORE_COMMAND'
+  | 'ERR_STORE_NOT_REPLICATED'
   | 'ERR_INVALID_ARG_TYPE'
   | 'ERR_INVALID_ARG_VALUE'
 

@@ -16,6 +16,14 @@ export function serverAvailable(flavour = 'redis') {
   return ensureRedis({ flavours: [flavour] })[flavour]
 }
 
+/**
+ * The server kinds a suite runs against: redis-server always (a suite fails if it cannot be installed),
+ * valkey-server wherever this machine has it. Each is a `flavour` for RedisServer and startCluster.
+ */
+export function serverKinds() {
+  return ['redis', ...(serverAvailable('valkey') ? ['valkey'] : [])]
+}
+
 const live = new Set()
 process.on('exit', () => {
   for (const child of live) child.kill('SIGKILL')
@@ -148,32 +156,30 @@ function ping(port) {
   })
 }
 
-/** A local cluster of `masters` nodes with every slot assigned, ready when every node reports `cluster_state:ok`. */
-export async function startCluster({ flavour = 'redis', masters = 3, args = [] } = {}) {
+/**
+ * A local cluster of `masters` nodes (and `replicas` replicas of each) with every slot assigned, ready when every
+ * node reports `cluster_state:ok`. `nodeTimeout` is `cluster-node-timeout` (ms): how long a node may be
+ * unreachable before it is failed over.
+ */
+export async function startCluster({ flavour = 'redis', masters = 3, replicas = 0, nodeTimeout = 5000, args = [] } = {}) {
   const nodes = []
   try {
-    for (let i = 0; i < masters; i++) {
+    for (let i = 0; i < masters * (1 + replicas); i++) {
       // The cluster bus gets its own free port too, instead of the default port + 10000.
       const busPort = await freePort()
       nodes.push(
         await RedisServer.start({
           flavour,
           args: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-port', String(busPort),
-            '--cluster-node-timeout', '5000', ...args],
+            // A replica's first sync starts at once (Redis waits 5 s for more replicas by default).
+            '--cluster-node-timeout', String(nodeTimeout), '--repl-diskless-sync-delay', '0', ...args],
         }),
       )
     }
     await cli(flavour, nodes[0].port, [
-      '--cluster', 'create', ...nodes.map((n) => `${HOST}:${n.port}`), '--cluster-replicas', '0', '--cluster-yes',
+      '--cluster', 'create', ...nodes.map((n) => `${HOST}:${n.port}`), '--cluster-replicas', String(replicas), '--cluster-yes',
     ])
-    // Every node must know every slot's owner before a client's first CLUSTER SLOTS.
-    const deadline = Date.now() + 60_000
-    for (const node of nodes) {
-      while (!/cluster_state:ok/.test(await node.cli('CLUSTER', 'INFO'))) {
-        if (Date.now() > deadline) throw new Error(`cluster node ${node.port} never reached cluster_state:ok`)
-        await sleep(100)
-      }
-    }
+    await clusterReady(nodes)
   } catch (err) {
     await Promise.all(nodes.map((n) => n.stop()))
     throw err
@@ -183,6 +189,62 @@ export async function startCluster({ flavour = 'redis', masters = 3, args = [] }
     rootNodes: nodes.map((n) => ({ host: HOST, port: n.port })),
     stop: () => Promise.all(nodes.map((n) => n.stop())),
   }
+}
+
+/**
+ * Waits until every one of `nodes` reports `cluster_state:ok` and knows as many nodes as there are (a client's
+ * first CLUSTER SLOTS must see every slot's owner, and every replica), and every replica has finished its first
+ * sync (a replica that never synced cannot take its master's place).
+ */
+export async function clusterReady(nodes, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs
+  for (const node of nodes) {
+    for (;;) {
+      const info = await node.cli('CLUSTER', 'INFO')
+      const known = Number(/cluster_known_nodes:(\d+)/.exec(info)?.[1])
+      const replication = await node.cli('INFO', 'replication')
+      const synced = !/role:slave/.test(replication) || /master_link_status:up/.test(replication)
+      if (/cluster_state:ok/.test(info) && known >= nodes.length && synced) break
+      if (Date.now() > deadline) throw new Error(`cluster node ${node.port} never reached cluster_state:ok`)
+      await sleep(100)
+    }
+  }
+}
+
+/**
+ * MONITOR on a server: every command it runs from now on, each as `{ client, args }` (`client` is `lua` for a
+ * command a script runs). Lines come in the order the server ran them; a script's commands follow it.
+ */
+export async function monitor(port) {
+  const socket = net.connect({ host: HOST, port })
+  let text = ''
+  socket.on('data', (d) => (text += d))
+  await new Promise((resolve, reject) => {
+    socket.once('error', reject)
+    socket.once('connect', () => socket.write('MONITOR\r\n'))
+    socket.once('data', resolve)
+  })
+  return {
+    /** Every command seen so far. */
+    commands() {
+      return text.split('\r\n').flatMap((line) => {
+        const head = /^\+\d+\.\d+ \[\d+ ([^\]]+)\] /.exec(line)
+        if (!head) return []
+        const args = [...line.slice(head[0].length).matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => unquote(m[1]))
+        return [{ client: head[1], args }]
+      })
+    },
+    stop() {
+      socket.destroy()
+    },
+  }
+}
+
+/** MONITOR's quoting: `\"`, `\\`, `\n` and friends, and `\xHH` bytes (here only ASCII matters). */
+function unquote(text) {
+  return text.replace(/\\(x[0-9a-f]{2}|.)/g, (_, c) =>
+    c.length === 3 ? String.fromCharCode(parseInt(c.slice(1), 16)) : ({ n: '\n', r: '\r', t: '\t', a: '\x07', b: '\b' })[c] ?? c,
+  )
 }
 
 /**

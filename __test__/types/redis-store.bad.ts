@@ -12,3 +12,4 @@ export const notAClient = createRedisSessionStore({ client: { get() {} }, secret
 export const wrongGet: Sdk.SessionDataStore = { ...createRedisSessionStore({ client: v5, secret: 's' }), get: async (id: string) => id }; // EXPECT-ERROR: get returns a string
 type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 export const notSame: Equals<RedisSessionStore['update'], Required<Sdk.SessionDataStore>['set']> = true; // EXPECT-ERROR: update is not set
+export const noSub = createRedisSessionStore({ client: v5, secret: 's' }).listSessions({ sid: 'x' }); // EXPECT-ERROR: listSessions takes a sub

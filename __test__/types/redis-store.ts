@@ -3,7 +3,7 @@
 
 import type * as Sdk from '@auth0/nextjs-auth0/types';
 import { Auth0Client } from '@auth0/nextjs-auth0/server';
-import { createRedisSessionStore, type RedisSessionStore, type LogoutTokenClaims } from 'session-seal/redis';
+import { createRedisSessionStore, type RedisSessionStore, type LogoutTokenClaims, type ListedSession } from 'session-seal/redis';
 import { createClient, createCluster } from 'redis';
 import { createClient as createClientV4, createCluster as createClusterV4 } from 'redis-v4';
 import { createClient as createClientV6, createCluster as createClusterV6 } from 'redis-v6';
@@ -25,7 +25,11 @@ export const stores: Sdk.SessionDataStore[] = [
   createRedisSessionStore({ client: v5Cluster, secret: [secret, 'an older secret'] }),
   createRedisSessionStore({ client: v4, secret, prefix: 'app:', shards: 4 }),
   createRedisSessionStore({ client: v4Cluster, secret, absoluteDuration: 3600, inactivityDuration: 600, rolling: false }),
-  createRedisSessionStore({ client: new Redis(), secret, timeout: 500 }),
+  createRedisSessionStore({ client: new Redis(), secret, timeout: 500, replicas: 1 }),
+  createRedisSessionStore({ client: new Redis({ keyPrefix: 'app:' }), secret }),
+  // Connected on the first command, keyed from AUTH0_SECRET on the first call: nothing at import.
+  createRedisSessionStore({ client: () => createClient({ url: 'redis://localhost' }).connect() }),
+  createRedisSessionStore({ client: async () => v4 }),
   createRedisSessionStore({ client: new Cluster([{ host: '127.0.0.1', port: 7000 }]), secret }),
   createRedisSessionStore({ client: v6, secret }),
   createRedisSessionStore({ client: v6Cluster, secret }),
@@ -48,3 +52,7 @@ export const updateSame: Equals<Store['update'], SdkStore['update']> = true;
 export const deleteSame: Equals<Store['delete'], SdkStore['delete']> = true;
 export const logoutSame: Mutual<Store['deleteByLogoutToken'], SdkStore['deleteByLogoutToken']> = true;
 export const logoutTokenSame: Equals<LogoutTokenClaims, Sdk.LogoutToken> = true;
+
+// Beyond the SDK's interface: a user's sessions, listed, and what a listing entry holds.
+export const listed: Promise<ListedSession[]> = createRedisSessionStore({ client: v5, secret }).listSessions({ sub: 'auth0|1' });
+export const entry: Equals<ListedSession, { sid: string | null; createdAt: number | null; expiresAt: number; updatedAt: number | null }> = true;
