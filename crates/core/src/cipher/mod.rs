@@ -331,7 +331,7 @@ impl SessionCipher {
 }
 
 /// The header the SDK writes when the caller adds none.
-pub const DEFAULT_HEADER: &str = r#"{"enc":"A256GCM","alg":"dir"}"#;
+pub const DEFAULT_HEADER: &str = jwe::SDK_DEFAULT_HEADER;
 
 /// jose's `jwtDecrypt`: an `iss`, `sub` or `aud` in the protected header must equal the payload's
 /// (`iss`/`sub` by JavaScript `!==`, `aud` by comparing `JSON.stringify` texts), judged on the original

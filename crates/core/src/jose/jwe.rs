@@ -97,7 +97,10 @@ impl ProtectedHeader {
     }
 }
 
-/// The base64url of `{"enc":"A256GCM","alg":"dir"}`, the protected header the SDK writes.
+/// The protected header the SDK writes, and what a session is sealed under when the caller adds none.
+pub const SDK_DEFAULT_HEADER: &str = r#"{"enc":"A256GCM","alg":"dir"}"#;
+
+/// The base64url of `SDK_DEFAULT_HEADER`.
 const SDK_DEFAULT_HEADER_SEGMENT: &str = "eyJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiZGlyIn0";
 
 /// `utf8_without_bom` of bytes the caller keeps: the text, and whether it is all ASCII.
@@ -311,7 +314,11 @@ pub fn encrypt_into(
     let total = sealed_len(header_json.len(), plaintext.len());
     out.clear();
     out.reserve(total);
-    base64url::encode_into(header_json.as_bytes(), out);
+    if header_json == SDK_DEFAULT_HEADER {
+        out.push_str(SDK_DEFAULT_HEADER_SEGMENT);
+    } else {
+        base64url::encode_into(header_json.as_bytes(), out);
+    }
     let tag = key.seal_in_place(&iv, out.as_bytes(), plaintext)?;
     out.push_str("..");
     base64url::encode_into(&iv, out);
@@ -507,6 +514,9 @@ mod tests {
         let mut segment = String::new();
         base64url::encode_into(br#"{"enc":"A256GCM","alg":"dir"}"#, &mut segment);
         assert_eq!(segment, SDK_DEFAULT_HEADER_SEGMENT);
+        assert_eq!(header_json(None).unwrap(), SDK_DEFAULT_HEADER);
+        let sealed = encrypt(ring("s").sealing(), SDK_DEFAULT_HEADER, b"{}".to_vec()).unwrap();
+        assert!(sealed.starts_with(&format!("{segment}..")));
         let cached = ProtectedHeader::decode(&segment).unwrap();
         let fresh = ProtectedHeader::decode_text(&segment).unwrap();
         assert_eq!((cached.json, cached.params), (fresh.json, fresh.params));
