@@ -22,7 +22,7 @@ import { codeBlocks, prepareSkeleton, writeApp, buildApp, routeKinds } from './e
 
 const tsc = path.join(repoRoot, 'node_modules', '.bin', 'tsc');
 const outRoot = path.join(repoRoot, 'target', 'doc-blocks');
-const SKIP_DIRS = new Set(['node_modules', 'target', '.git', '.next', 'corpus', 'artifacts']);
+const SKIP_DIRS = new Set(['node_modules', 'target', '.git', '.next', 'corpus', 'artifacts', '.tools']);
 
 /** Every Markdown file of the repository, relative to its root. */
 function markdownFiles(dir = repoRoot) {

@@ -28,7 +28,7 @@ describe('package metadata', () => {
   });
 
   test('the exports map: "." and each subpath with types, require and import, and ./package.json, each a packed file', () => {
-    expect(Object.keys(manifest.exports)).toEqual(['.', ...SUBPATHS.map((dir) => `./${dir}`), './next/config', './package.json']);
+    expect(Object.keys(manifest.exports)).toEqual(['.', ...SUBPATHS.map((dir) => `./${dir}`), './next/config', './next/sdk-crypto', './package.json']);
     expect(manifest.exports['./package.json']).toBe('./package.json');
     const targets = [manifest.exports['./package.json'], `./${manifest.main}`, `./${manifest.types}`];
     const leaves = (value) => (typeof value === 'string' ? [value] : Object.values(value).flatMap(leaves));

@@ -1,6 +1,7 @@
-// withSessionSeal at config time, and the fingerprint it relies on: the installed SDK must be inside the
-// verified versions and its `dist/server/cookies.js` must carry each replaced signature exactly once (so a
-// new SDK release that changes the file fails here, loudly); anything else is left alone by the loader.
+// withSessionSeal at config time, and the fingerprint it relies on: the installed SDK must be a verified
+// release (next/sdk-versions.json) and its `dist/server/cookies.js` must have the shape that release was
+// verified with (each replaced signature exactly once, the exact text of encrypt and decrypt); anything else
+// is left alone by the loader. The verified list, the shapes and the docs' table agree with each other.
 // The config must merge into the app's own Turbopack rules, webpack function and package lists, never
 // replace them.
 
@@ -13,6 +14,7 @@ import { repoRoot } from './helpers/fixtures.mjs';
 
 const require = createRequire(import.meta.url);
 const rewrite = require('../next/sdk-rewrite.js');
+const variants = require('../next/sdk-variants.js');
 const loader = require('../next/sdk-loader.js');
 const { withSessionSeal } = require('../next/config.js');
 
@@ -38,13 +40,16 @@ beforeEach(() => {
 afterEach(() => warn.mockRestore());
 
 describe('the fingerprint of the installed SDK', () => {
-  test(`@auth0/nextjs-auth0 ${installed} is inside the verified range ${rewrite.verifiedRange()}`, () => {
+  test(`@auth0/nextjs-auth0 ${installed} is a verified release (${rewrite.verifiedSummary()})`, () => {
     expect(rewrite.isVerifiedVersion(installed)).toBe(true);
   });
 
-  test('its dist/server/cookies.js carries each replaced signature exactly once', () => {
-    expect(rewrite.checkSignatures(source)).toEqual({ ok: true });
-    for (const signature of Object.values(rewrite.SIGNATURES)) expect(source.split(signature).length - 1).toBe(1);
+  test('its dist/server/cookies.js has the shape it was verified with: each signature once, encrypt and decrypt to the byte', () => {
+    const variant = variants.verifiedVariant(installed);
+    expect(variants.identify(source)).toEqual({ variant });
+    const { signatures, fingerprint } = variants.VARIANTS[variant];
+    for (const signature of Object.values(signatures)) expect(source.split(signature).length - 1).toBe(1);
+    expect(variants.fingerprint(source, signatures)).toBe(fingerprint);
   });
 
   test('the loader rewrites it: the originals kept under other names, encrypt and decrypt exported once each', () => {
@@ -55,29 +60,43 @@ describe('the fingerprint of the installed SDK', () => {
     expect(output.match(/^export async function decrypt\(/gm)).toHaveLength(1);
     expect(output).toContain('async function sessionSeal$sdkEncrypt(payload, secret, expiration, additionalHeaders) {');
     expect(output).toContain('async function sessionSeal$sdkDecrypt(cookieValue, secret, options, throwOnJWEErrors) {');
-    expect(output).toContain('import(/* webpackIgnore: true */ /* turbopackIgnore: true */ "session-seal/next")');
+    expect(output).toContain('import(/* webpackIgnore: true */ /* turbopackIgnore: true */ "session-seal/next/sdk-crypto")');
+    expect(output).toContain(`install(sessionSeal$originals, ${JSON.stringify({ sdkVersion: installed, variant: variants.verifiedVariant(installed) })})`);
     // Everything else in the file is untouched.
     expect(output.startsWith(source.slice(0, source.indexOf('export async function encrypt')))).toBe(true);
     expect(output).toContain(source.slice(source.indexOf('const signingSecret')));
     // Rewriting twice is refused: the loader must never stack.
-    expect(rewrite.checkSignatures(output)).toEqual({ ok: false, reason: 'the file is already rewritten' });
+    expect(rewrite.rewriteCookiesModule(output, { sdkVersion: installed })).toEqual({ ok: false, reason: 'the file is already rewritten' });
   });
 });
 
 describe('the loader leaves any other file alone, with a warning', () => {
-  const encrypt = rewrite.SIGNATURES.encrypt;
-  const decrypt = rewrite.SIGNATURES.decrypt;
+  const { encrypt, decrypt } = variants.VARIANTS[variants.verifiedVariant(installed)].signatures;
+  const unknownShape = /left alone: its encrypt and decrypt match none of the shapes session-seal knows/;
   test.each([
-    ['encrypt renamed', source.replace(encrypt, encrypt.replace('encrypt(', 'encryptCookie('))],
-    ['decrypt gained a parameter', source.replace(decrypt, decrypt.replace('throwOnJWEErrors)', 'throwOnJWEErrors, extra)'))],
-    ['decrypt declared twice', `${source}\n${decrypt}}\n`],
-    ['an empty file', ''],
-  ])('%s', (_name, text) => {
+    ['encrypt renamed', source.replace(encrypt, encrypt.replace('encrypt(', 'encryptCookie(')), unknownShape],
+    ['decrypt gained a parameter', source.replace(decrypt, decrypt.replace('throwOnJWEErrors)', 'throwOnJWEErrors, extra)')), unknownShape],
+    ['decrypt declared twice', `${source}\n${decrypt}}\n`, unknownShape],
+    // The signatures kept, one more error code turned into null: the fingerprint tells it apart.
+    ['decrypt\'s body changed under the same signature', source.replace('e.code === "ERR_JWE_INVALID"', 'e.code === "ERR_JWE_INVALID" || e.code === "ERR_JWT_CLAIM_VALIDATION_FAILED"'), unknownShape],
+    ['a key derivation constant changed', source.replace('const ENCRYPTION_INFO = "JWE CEK";', 'const ENCRYPTION_INFO = "JWE CEK v2";'), /left alone: the file lacks `const ENCRYPTION_INFO = "JWE CEK";`/],
+    ['an empty file', '', /left alone: the file lacks `const ENC = "A256GCM";`/],
+  ])('%s', (_name, text, reason) => {
+    expect(text).not.toBe(source);
     const { output, warnings } = runLoader(text);
     expect(output).toBe(text);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/^session-seal: .* left alone: the signature of (encrypt|decrypt) occurs \d times, not once/);
+    expect(warnings[0]).toMatch(reason);
     expect(warnings[0]).toMatch(/@auth0\/nextjs-auth0 keeps its own cookie crypto$/);
+  });
+
+  test('the file of an earlier release under a verified version number: not the shape that release was verified with', () => {
+    // 4.13.0's decrypt turns only an expired cookie into null; a file with 4.30.0's text claiming 4.13.0 is refused.
+    expect(variants.verifiedVariant('4.13.0')).not.toBe(variants.verifiedVariant(installed));
+    expect(rewrite.rewriteCookiesModule(source, { sdkVersion: '4.13.0' })).toEqual({
+      ok: false,
+      reason: `its encrypt and decrypt have the shape of ${variants.verifiedVariant(installed)}, not that of ${variants.verifiedVariant('4.13.0')} with which 4.13.0 was verified`,
+    });
   });
 
   test('a cookies.js whose package.json says a version outside the range', () => {
@@ -87,20 +106,56 @@ describe('the loader leaves any other file alone, with a warning', () => {
     const file = path.join(dir, 'dist', 'server', 'cookies.js');
     const { output, warnings } = runLoader(source, file);
     expect(output).toBe(source);
-    expect(warnings).toEqual([expect.stringMatching(/belongs to @auth0\/nextjs-auth0 4\.31\.0, outside the verified >=4\.30\.0 <4\.31\.0/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(/left alone: @auth0\/nextjs-auth0 4\.31\.0: it is not among the releases verified by this session-seal \(4\.13\.0 to 4\.30\.0\)/),
+    ]);
   });
 
   test.each([
     ['4.30.0', true],
-    ['4.30.7', true],
-    ['4.29.9', false],
+    ['4.13.0', true],
+    ['4.14.1', true],
+    ['4.30.7', false], // a release not published when the list was made: verified only once checked
+    ['4.12.1', false],
     ['4.31.0', false],
     ['5.0.0', false],
-    ['4.30.1-beta.1', false],
+    ['4.0.0-beta.14', false],
     ['4.30', false],
     [undefined, false],
   ])('version %s verified: %s', (version, verified) => {
     expect(rewrite.isVerifiedVersion(version)).toBe(verified);
+  });
+});
+
+describe('the verified list (next/sdk-versions.json, written by npm run check:sdk-versions)', () => {
+  const { versions } = variants;
+  test('every verified release names a known shape, every refused one its reason, none is both', () => {
+    const verified = Object.entries(versions.verified);
+    expect(verified.length).toBeGreaterThan(1);
+    for (const [, variant] of verified) expect(Object.keys(variants.VARIANTS)).toContain(variant);
+    for (const [version, reason] of Object.entries(versions.refused)) expect({ version, reason: typeof reason === 'string' && reason.length > 0 }).toEqual({ version, reason: true });
+    // No release is both verified and refused.
+    expect(Object.keys(versions.verified).filter((v) => Object.hasOwn(versions.refused, v))).toEqual([]);
+  });
+
+  test('the Next.js it was verified on is the one examples/sdk-app builds with', () => {
+    const app = JSON.parse(fs.readFileSync(path.join(repoRoot, 'examples', 'sdk-app', 'package.json'), 'utf8'));
+    expect(versions.nextjs).toBe(app.dependencies.next);
+  });
+
+  test('docs/with-session-seal.md shows exactly this list', async () => {
+    const { docsTable, DOCS_START, DOCS_END } = await import('../scripts/check-sdk-versions.mjs');
+    const docs = fs.readFileSync(path.join(repoRoot, 'docs', 'with-session-seal.md'), 'utf8');
+    expect(docs.slice(docs.indexOf(DOCS_START) + DOCS_START.length, docs.indexOf(DOCS_END)).trim()).toBe(docsTable(versions));
+  });
+
+  test('check:sdk-versions reads the peer ranges the SDK uses, and refuses to guess at others', async () => {
+    const { satisfies } = await import('../scripts/check-sdk-versions.mjs');
+    expect(satisfies('16.4.6', '^14.2.35 || ~15.0.7 || ~15.5.9 || ^16.0.10')).toBe(true);
+    expect(satisfies('16.4.6', '^14.2.25 || ^15.2.3')).toBe(false);
+    expect(satisfies('15.5.2', '~15.5.9')).toBe(false);
+    expect(satisfies('15.5.9', '~15.5.9')).toBe(true);
+    expect(() => satisfies('16.4.6', '>=14 <17')).toThrow(/cannot read the range/);
   });
 });
 
@@ -211,7 +266,7 @@ describe('withSessionSeal refuses, with one warning, and leaves the SDK alone', 
     fs.writeFileSync(path.join(sdk, 'package.json'), JSON.stringify({ name: '@auth0/nextjs-auth0', version: '4.31.2', exports: { './server': './dist/server/index.js' } }));
     fs.writeFileSync(path.join(sdk, 'dist', 'server', 'index.js'), '');
     expect(refused(withSessionSeal({}, { dir }))).toBe(
-      'session-seal: withSessionSeal leaves @auth0/nextjs-auth0 on its own cookie crypto: @auth0/nextjs-auth0 4.31.2 is outside the verified >=4.30.0 <4.31.0',
+      'session-seal: withSessionSeal leaves @auth0/nextjs-auth0 on its own cookie crypto: @auth0/nextjs-auth0 4.31.2: it is not among the releases verified by this session-seal (4.13.0 to 4.30.0)',
     );
   });
 

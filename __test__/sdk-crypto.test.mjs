@@ -4,12 +4,14 @@
 // same error: code, name and message), the counters must say which path answered, a self-test that fails
 // must leave every call on the SDK's functions, and the kill-switch must hand the SDK its own functions.
 
-import { describe, test, expect, beforeAll, jest } from '@jest/globals';
+import { describe, test, expect, beforeAll, afterAll, jest } from '@jest/globals';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { spawnSync } from 'node:child_process';
 import {
   repoRoot,
   loadAddon,
@@ -255,6 +257,80 @@ describe('self-test failure: every call stays on the SDK\'s functions', () => {
       warn.mockRestore();
       info.mockRestore();
     }
+  });
+});
+
+describe('a missing, unloadable or mismatched session-seal at run time: the rewritten module keeps the SDK working', () => {
+  // What the rewritten SDK module may find where session-seal should be: another (hoisted) version of it,
+  // or a broken install. `null`: that module does not exist at all (an earlier session-seal). The module it
+  // imports is session-seal/next/sdk-crypto; session-seal/next carries the same broken installer, as an
+  // earlier session-seal's would.
+  const runtimes = {
+    'no installSdkCrypto export': 'exports.sdkCryptoStatus = () => ({});',
+    'an installSdkCrypto that throws': "exports.installSdkCrypto = () => { throw new TypeError('originals.encrypt is not a function'); };",
+    'an installSdkCrypto that returns no functions': 'exports.installSdkCrypto = () => ({ encrypt: 1 });',
+    'a module that throws as it loads': "throw new Error('Cannot find native binding');",
+    'no session-seal/next/sdk-crypto (an earlier session-seal)': null,
+  };
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'session-seal-l2-'));
+  afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+  /**
+   * The rewritten SDK module in a directory of its own whose session-seal is `body` (its other imports are the
+   * repository's), used by a plain Node process as an app's server would (Jest's resolver would find the
+   * repository's own session-seal by its package name): round trips with the untouched SDK, and the
+   * warnings. Returns that process's report.
+   */
+  function rewrittenWith(name, body) {
+    const dir = path.join(scratch, name.replace(/\W+/g, '-'));
+    const modules = path.join(dir, 'node_modules');
+    for (const dep of ['jose', '@panva/hkdf', '@edge-runtime/cookies']) {
+      fs.mkdirSync(path.dirname(path.join(modules, dep)), { recursive: true });
+      fs.symlinkSync(path.join(repoRoot, 'node_modules', dep), path.join(modules, dep), 'dir');
+    }
+    const fake = path.join(modules, 'session-seal');
+    fs.mkdirSync(fake, { recursive: true });
+    const exportsMap = { './next': './next.js', ...(body === null ? {} : { './next/sdk-crypto': './sdk-crypto.js' }) };
+    fs.writeFileSync(path.join(fake, 'package.json'), JSON.stringify({ name: 'session-seal', version: '0.0.1', exports: exportsMap }));
+    fs.writeFileSync(path.join(fake, 'next.js'), body ?? runtimes['an installSdkCrypto that throws']);
+    if (body !== null) fs.writeFileSync(path.join(fake, 'sdk-crypto.js'), body);
+    const rewritten = rewriteCookiesModule(fs.readFileSync(path.join(sdkDir, 'dist', 'server', 'cookies.js'), 'utf8'), { sdkVersion });
+    expect(rewritten.ok).toBe(true);
+    fs.writeFileSync(path.join(dir, 'cookies.mjs'), rewritten.code);
+    fs.writeFileSync(
+      path.join(dir, 'check.mjs'),
+      `const warnings = [];
+console.warn = (...args) => warnings.push(args.join(' '));
+const sdk = await import(${JSON.stringify(pathToFileURL(path.join(sdkDir, 'dist', 'server', 'cookies.js')).href)});
+const module = await import('./cookies.mjs');
+const secret = ${JSON.stringify(randomSecret())};
+const session = ${JSON.stringify(smallSession())};
+const exp = ${hour()};
+const out = {};
+try {
+  // Sealed by the SDK's own encrypt (kept in the module), read by the untouched SDK, and the other way round.
+  const cookie = await module.encrypt({ ...session }, secret, exp);
+  out.sealedReadBySdk = JSON.stringify((await sdk.decrypt(cookie, secret)).payload) === JSON.stringify({ ...session, exp });
+  const bySdk = await sdk.encrypt({ ...session }, secret, exp);
+  out.readAsSdk = JSON.stringify(await module.decrypt(bySdk, secret)) === JSON.stringify(await sdk.decrypt(bySdk, secret));
+  const parts = bySdk.split('.');
+  parts[3] = (parts[3][0] === 'A' ? 'B' : 'A') + parts[3].slice(1);
+  out.tamperedIsNull = (await module.decrypt(parts.join('.'), secret)) === null;
+} catch (error) {
+  out.error = String(error && error.stack);
+}
+out.warnings = warnings;
+console.log(JSON.stringify(out));
+`,
+    );
+    const child = spawnSync(process.execPath, [path.join(dir, 'check.mjs')], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    expect({ status: child.status, stderr: child.stderr }).toEqual({ status: 0, stderr: '' });
+    return JSON.parse(child.stdout.trim().split('\n').pop());
+  }
+
+  test.each(Object.entries(runtimes))('%s: encrypt and decrypt are the SDK\'s own, with one warning', (name, body) => {
+    const report = rewrittenWith(name, body);
+    expect(report).toEqual({ sealedReadBySdk: true, readAsSdk: true, tamperedIsNull: true, warnings: [expect.stringMatching(/^session-seal: .+; @auth0\/nextjs-auth0 keeps its own cookie crypto$/)] });
   });
 });
 

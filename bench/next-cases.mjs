@@ -49,7 +49,9 @@ export async function nextCases(session) {
   const [mine, theirs] = [NextResponse.next(), NextResponse.next()]
   await ours.updateSession(request(), mine, fresh)
   await quietly(() => auth0.updateSession(request(), theirs, structuredClone(fresh)))
-  const names = (response) => response.cookies.getAll().map((c) => `${c.name}:${c.maxAge}`)
+  // As sets: the order of Set-Cookie lines naming different cookies means nothing to a browser (the SDK's
+  // own order of the __FC_i cookies follows its map, e.g. __FC_3 before __FC_2).
+  const names = (response) => response.cookies.getAll().map((c) => `${c.name}:${c.maxAge}`).sort()
   assert.deepEqual(names(mine), names(theirs), 'updateSession sets the cookies auth0.updateSession sets')
 
   // One request and response per side, reused: an update leaves the request carrying the session it wrote

@@ -12,6 +12,19 @@ export const root = fileURLToPath(new URL('..', import.meta.url))
 const require = createRequire(import.meta.url)
 
 export const addon = require('../index.js')
+
+/**
+ * The WebAssembly package as a user of the fallback loads it (npm/wasm32-wasi, its own entry), beside the
+ * native addon in the same process; `null` with the reason when it is not built or cannot load here
+ * (`npm run bench` builds it first).
+ */
+export const { wasm, wasmMissing } = (() => {
+  try {
+    return { wasm: require('../npm/wasm32-wasi/session-seal.wasi.cjs'), wasmMissing: null }
+  } catch (error) {
+    return { wasm: null, wasmMissing: error.message }
+  }
+})()
 const sdkDir = new URL('../node_modules/@auth0/nextjs-auth0/dist/server/', import.meta.url)
 export const sdk = await import(new URL('cookies.js', sdkDir).href)
 export const { normalizeStatelessSession } = await import(new URL('session/normalize-session.js', sdkDir).href)
@@ -33,7 +46,8 @@ export async function setup() {
   // jose's fastest key form in Node (measured: faster than a Uint8Array or a KeyObject): a CryptoKey.
   const joseKey = await webcrypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt'])
   const cookies = typeof addon.SessionCookies === 'function' ? makeCookies() : null
-  return { cipher, floor, joseKey, cookies }
+  const wasmCipher = wasm && new wasm.SessionCipher({ secret: SECRET, maxCookieBytes: MAX_COOKIE_BYTES })
+  return { cipher, floor, joseKey, cookies, wasmCipher }
 }
 
 /** The cookie layer, when this build has it (another issue adds it). */
@@ -55,7 +69,7 @@ const withExp = (session, exp) => ({ ...session, exp })
 
 /** Proves every implementation reads the others' cookies before anything is timed. */
 export async function checkInterop(impl, session) {
-  const { cipher, floor, joseKey } = impl
+  const { cipher, floor, joseKey, wasmCipher } = impl
   const exp = epochSeconds() + 86400
   const expected = withExp(session, exp)
 
@@ -77,6 +91,14 @@ export async function checkInterop(impl, session) {
   assert.deepEqual(normalizeStatelessSession(await sdk.decrypt(ours, SECRET)), expected, 'the SDK reads session-seal')
   assert.deepEqual(cipher.open(ours).payload, expected)
   assert.equal(cipher.open(ours).keyIndex, 0)
+  if (wasmCipher) {
+    // The WebAssembly build reads the SDK's and the native cookies, and both read its own.
+    const fromWasm = wasmCipher.seal(session, exp)
+    assert.deepEqual(JSON.parse(JSON.stringify(wasmCipher.unseal(fromSdk))), expected, 'WASM reads the SDK')
+    assert.deepEqual(JSON.parse(JSON.stringify(wasmCipher.unseal(ours))), expected, 'WASM reads the native addon')
+    assert.deepEqual(cipher.unseal(fromWasm), expected, 'the native addon reads WASM')
+    assert.deepEqual(normalizeStatelessSession(await sdk.decrypt(fromWasm, SECRET)), expected, 'the SDK reads WASM')
+  }
   // The same plaintext under the same header: the floor's cookie differs from ours only in IV, ciphertext, tag.
   assert.equal(ours.split('.')[0], fromFloor.split('.')[0])
   assert.equal(ours.length, fromFloor.length)

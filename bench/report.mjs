@@ -31,6 +31,9 @@ export const ROWS = [
   // What an app's proxy.ts calls on every request, whole: session-seal/next against the SDK's Auth0Client.
   { id: 'next.getSession', label: 'session-seal/next getSession(request)', sdk: 'sdk.getSession', sdkLabel: 'SDK auth0.getSession(request)' },
   { id: 'next.updateSession', label: 'session-seal/next updateSession(request, response, session)', sdk: 'sdk.updateSession', sdkLabel: 'SDK auth0.updateSession(request, response, session)' },
+  // The WebAssembly package (the fallback where no native build fits), in the same process.
+  { id: 'wasm.seal', label: 'WASM SessionCipher.seal', sdk: 'sdk.encrypt', sdkLabel: 'SDK encrypt', floor: 'floor.seal', jose: 'jose.encrypt', iron: 'iron.seal', json: 'json.stringify' },
+  { id: 'wasm.unseal', label: 'WASM SessionCipher.unseal', sdk: 'sdk.decrypt', sdkLabel: 'SDK decrypt', floor: 'floor.unseal', jose: 'jose.decrypt', iron: 'iron.unseal', json: 'json.parse' },
 ]
 
 const PEERS = [
@@ -85,6 +88,12 @@ export function evaluateTargets(results) {
   add('SessionCipher.unseal ≥ 2× node:crypto floor', typical, 'unseal', 'floor.unseal', 2)
   add('SessionCipher.seal ≥ 1.5× node:crypto floor at ~60 KB', large, 'seal', 'floor.seal', 1.5)
   add('SessionCipher.unseal ≥ 1.5× node:crypto floor at ~60 KB', large, 'unseal', 'floor.unseal', 1.5)
+  // The WebAssembly fallback: never slower than the SDK it replaces from 0.5 to 16 KB, 3× faster at ~3 KB.
+  for (const label of ['0.5 KB', '3 KB', '16 KB']) {
+    const min = label === '3 KB' ? 3 : 1
+    add(`WASM SessionCipher.seal ≥ ${min}× SDK encrypt`, at(label), 'wasm.seal', 'sdk.encrypt', min)
+    add(`WASM SessionCipher.unseal ≥ ${min}× SDK decrypt`, at(label), 'wasm.unseal', 'sdk.decrypt', min)
+  }
   // Linear growth: from ~16 KB to ~60 KB the time may grow at most 1.25× as fast as the size.
   const mid = at('16 KB')
   if (mid && large) {
@@ -243,6 +252,26 @@ export function renderMarkdown(env, rounds, results, targets) {
     }
   }
   out.push('')
+  if (results.some((r) => r.times['wasm.seal'])) {
+    out.push('## The WebAssembly fallback', '')
+    out.push(
+      'The WASM package (`session-seal-wasm32-wasi`, loaded from npm/wasm32-wasi as the fallback loads it) beside the' +
+        ' native addon and the SDK, in the same process: median µs per call. Its AES-256-GCM is the host\'s' +
+        ' `node:crypto`, imported by the module.',
+      '',
+    )
+    out.push('| session | native seal | WASM seal | SDK encrypt | WASM × SDK | native unseal | WASM unseal | SDK decrypt | WASM × SDK |')
+    out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
+    for (const r of results) {
+      if (!r.times['wasm.seal']) continue
+      const cells = [
+        ['seal', 'wasm.seal', 'sdk.encrypt'],
+        ['unseal', 'wasm.unseal', 'sdk.decrypt'],
+      ].flatMap(([native, wasm, sdk]) => [us(median(r, native)), us(median(r, wasm)), us(median(r, sdk)), x(ratio(r, wasm, sdk))])
+      out.push(`| ${r.label} | ${cells.join(' | ')} |`)
+    }
+    out.push('')
+  }
   out.push('## Growth with size', '', 'Median µs per call and ns per byte of session JSON.', '')
   out.push(`| case | ${results.map((r) => `${r.label} (${r.bytes} B) µs`).join(' | ')} | ${results.map((r) => `${r.label} ns/B`).join(' | ')} |`)
   out.push(`| --- | ${results.map(() => '---:').join(' | ')} | ${results.map(() => '---:').join(' | ')} |`)
@@ -284,7 +313,7 @@ export function renderMarkdown(env, rounds, results, targets) {
   return out.join('\n')
 }
 
-const COLORS = { seal: '#2563eb', unseal: '#16a34a', open: '#0d9488', encrypt: '#9333ea', decrypt: '#db2777', 'cookies.write': '#ea580c', 'cookies.read': '#ca8a04' }
+const COLORS = { seal: '#2563eb', unseal: '#16a34a', open: '#0d9488', encrypt: '#9333ea', decrypt: '#db2777', 'cookies.write': '#ea580c', 'cookies.read': '#ca8a04', 'wasm.seal': '#64748b', 'wasm.unseal': '#94a3b8' }
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 
 /** Two panels of grouped bars: × the SDK (log scale) and × the node:crypto floor (linear), with target lines. */
@@ -292,7 +321,7 @@ export function renderSvg(env, results, targets) {
   const W = 980
   const H = 466
   const panels = [
-    { title: 'times faster than the SDK', caption: 'vs the SDK call for the same job: encrypt, decrypt (+ normalize), StatelessSessionStore set/get', ids: ['seal', 'unseal', 'encrypt', 'decrypt', 'cookies.write', 'cookies.read'], peer: 'sdk', log: true, lines: [[40, 'seal / unseal target 40×'], [20, 'drop-in target 20×']] },
+    { title: 'times faster than the SDK', caption: 'vs the SDK call for the same job: encrypt, decrypt (+ normalize), StatelessSessionStore set/get', ids: ['seal', 'unseal', 'encrypt', 'decrypt', 'cookies.write', 'cookies.read', 'wasm.seal', 'wasm.unseal'], peer: 'sdk', log: true, lines: [[40, 'seal / unseal target 40×'], [20, 'drop-in target 20×']] },
     { title: 'times faster than the best node:crypto code', caption: 'vs bench/floor.mjs: synchronous node:crypto, key derived once, same format', ids: ['seal', 'unseal', 'open', 'encrypt', 'decrypt'], peer: 'floor', log: false, lines: [[2, 'target 2× (3 KB)'], [1.5, 'target 1.5× (60 KB)'], [1, 'parity']] },
   ]
   const out = []

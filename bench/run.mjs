@@ -16,7 +16,7 @@ import { join } from 'node:path'
 import { measure } from './harness.mjs'
 import { sessions } from './sessions.mjs'
 import {
-  addon, sdk, normalizeStatelessSession, jose, iron, setup, checkInterop, SECRET, DROP_IN_MAX_COOKIE_BYTES, root,
+  addon, sdk, normalizeStatelessSession, jose, iron, setup, checkInterop, SECRET, DROP_IN_MAX_COOKIE_BYTES, root, wasmMissing,
 } from './peers.mjs'
 import { LEAK_SECTION, NEXT_SECTION, ROWS, evaluateTargets, machine, renderMarkdown, renderSvg, renderSummary } from './report.mjs'
 
@@ -31,7 +31,8 @@ const cpu = Boolean(flag('cpu'))
 const only = value('sizes')?.split(',').map((s) => s.replace(/\s/g, ''))
 
 const impl = await setup()
-const { cipher, floor, joseKey, cookies } = impl
+const { cipher, floor, joseKey, cookies, wasmCipher } = impl
+if (!wasmCipher) console.log(`the WASM column is left out: ${wasmMissing}`)
 
 function cases(session, ctx) {
   const { cookie, ironCookie, exp } = ctx
@@ -73,6 +74,12 @@ function cases(session, ctx) {
     list.push(
       { id: 'encrypt', isAsync: true, fn: () => addon.encrypt(session, SECRET, exp) },
       { id: 'decrypt', isAsync: true, fn: () => addon.decrypt(cookie, SECRET) },
+    )
+  }
+  if (wasmCipher) {
+    list.push(
+      { id: 'wasm.seal', fn: () => wasmCipher.seal(session, exp) },
+      { id: 'wasm.unseal', fn: () => wasmCipher.unseal(cookie) },
     )
   }
   if (ctx.cookieCases) list.push(...ctx.cookieCases)

@@ -12,7 +12,8 @@ type NextConfigFunction = (phase: string, context: { defaultConfig: NextConfig }
 /**
  * Puts @auth0/nextjs-auth0's cookie `encrypt`/`decrypt` on session-seal's native drop-ins: loader rules for
  * Turbopack and webpack (Node.js runtime) merged into the config, `session-seal` added to
- * `serverExternalPackages`, the SDK to `transpilePackages`. Experimental.
+ * `serverExternalPackages`, the SDK to `transpilePackages`. Only for the SDK releases session-seal verified
+ * (next/sdk-versions.json); any other is left alone, with a warning.
  */
 export declare function withSessionSeal(nextConfig: NextConfigFunction, options?: WithSessionSealOptions): NextConfigFunction
 export declare function withSessionSeal(nextConfig?: NextConfig, options?: WithSessionSealOptions): NextConfig

@@ -420,8 +420,9 @@ function createSessions(options = {}) {
 
 exports.createSessions = createSessions
 
-// withSessionSeal's run time (next/sdk-crypto.js): the status an app reads, and the installer the rewritten
-// SDK module calls with its own encrypt/decrypt.
+// withSessionSeal's run time lives in its own module and subpath (session-seal/next/sdk-crypto, which the
+// rewritten SDK module loads): the status an app reads is exported here too, and so is the installer, for
+// SDK modules rewritten by an earlier session-seal, which import it from here.
 const sdkCrypto = require('./sdk-crypto.js')
 
 exports.sdkCryptoStatus = sdkCrypto.sdkCryptoStatus

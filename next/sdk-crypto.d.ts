@@ -10,6 +10,8 @@ export type SdkCryptoReason =
   | 'addon-unavailable'
   /** A secret's self-test failed: calls with that secret run on the SDK's JavaScript. */
   | 'self-test-failed'
+  /** The rewritten SDK module names a shape of the SDK this session-seal does not know (another version of it built the app). */
+  | 'unknown-sdk'
 
 export interface SdkCryptoCounts {
   encrypt: number
@@ -33,6 +35,12 @@ export interface SdkCryptoStatus {
 /** Whether withSessionSeal's native path serves the SDK's cookie crypto in this process, and how often it did. */
 export declare function sdkCryptoStatus(): SdkCryptoStatus
 
+/** The environment variable that switches withSessionSeal off, at build and at run time: `off`, `0` or `false`. */
+export declare const KILL_SWITCH: 'SESSION_SEAL_SDK_CRYPTO'
+
+/** Whether the kill-switch is set in `env` (default `process.env`). */
+export declare function killSwitchOn(env?: Record<string, string | undefined>): boolean
+
 /** The SDK's `encrypt`/`decrypt` pair (`dist/server/cookies.js`). */
 export interface SdkCookieCrypto {
   encrypt(payload: Record<string, unknown>, secret: string, expiration: number | string | Date, additionalHeaders?: Record<string, unknown>): Promise<string>
@@ -43,4 +51,4 @@ export interface SdkCookieCrypto {
  * Internal: called by the SDK module withSessionSeal rewrites, with the SDK's own functions; returns the pair
  * that module exports. Apps use `withSessionSeal` in next.config instead.
  */
-export declare function installSdkCrypto(originals: SdkCookieCrypto, meta?: { sdkVersion?: string }): SdkCookieCrypto
+export declare function installSdkCrypto(originals: SdkCookieCrypto, meta?: { sdkVersion?: string; variant?: string }): SdkCookieCrypto

