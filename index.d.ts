@@ -265,7 +265,8 @@ export declare class SessionCookies {
   /**
    * `auth0.getSession()` in one call: the session as `read` gives it (the IdP ceiling applied), or
    * `null`; a session created for another custom domain than `auth0Domain` throws the SDK's
-   * `SessionDomainMismatchError` (`code: "session_domain_mismatch"`).
+   * `SessionDomainMismatchError` (`code: "session_domain_mismatch"`). A stateful session's `{ id }`
+   * cookie is no session here (`null`, with a one-time process warning): see `lookupSession`.
    */
   getSession(cookies: CookieInput, options?: ReadOptions): SessionData | null
   /**
@@ -279,6 +280,17 @@ export declare class SessionCookies {
    * replaces.
    */
   deleteSession(cookies: CookieInput): SetCookie[]
+  /**
+   * Stateful sessions (`auth0.getSession()`/`updateSession()` over the app's `SessionDataStore`), the
+   * jar read once: the id to fetch from the store, and the steps that judge what it returned and plan
+   * an update (`SessionLookup`).
+   */
+  lookupSession(cookies: CookieInput, options?: ReadOptions): SessionLookup
+  /**
+   * Stateful sign-out in one call (the SDK's stateful store's `delete`): the `Set-Cookie` deletions, and
+   * the store call that deletes the session the v4 cookie names.
+   */
+  deleteStoredSession(cookies: CookieInput, options?: ReadOptions): StoredSessionDelete
   /**
    * Stateful sessions: the id in the session cookie (a v4 JWE of `{ id }`, or a v3 signed
    * `appSession` cookie), or `null`.
@@ -294,6 +306,30 @@ export declare class SessionCookies {
    * store (`null` when the cookie does not hold one).
    */
   clearSessionId(cookies: CookieInput, options?: ReadOptions): SessionIdClearResult
+}
+
+/**
+ * A request's stateful session, from `SessionCookies.lookupSession(cookies)`: the jar read once, the id to
+ * fetch, then one call to judge what the store gave and (for an update) one to plan the write.
+ */
+export declare class SessionLookup {
+  /**
+   * The id to fetch: `await store.get(id)`. `null` when the request holds no stateful session (then
+   * pass `null` on).
+   */
+  get id(): string | null
+  /**
+   * `auth0.getSession()` on what `store.get(id)` resolved to: a v3 app's stored session converted, `null`
+   * past the IdP ceiling (and the stored session deleted, in the background), another custom domain's
+   * session refused with the SDK's `SessionDomainMismatchError`.
+   */
+  getSession(stored: SessionData | null | undefined): StoredSessionRead
+  /**
+   * `auth0.updateSession()` after `getSession`: `session` with the current session's `internal` (none
+   * throws `ERR_NOT_AUTHENTICATED`), the store calls the SDK's stateful store makes (its id kept from
+   * the v4 cookie, else a new one), the rolled `{ id }` cookie and the request's cookies after it.
+   */
+  updateSession(session: SessionData, options?: StoredUpdateOptions | undefined | null): StoredSessionUpdate
 }
 
 /** Seals session values for a server-side store, bound to their session id; derives its keys once. */
@@ -436,6 +472,13 @@ export interface ReadOptions {
   now?: number
 }
 
+/**
+ * For session-seal's adapters (`session-seal/next`): throws the coded error for `value`, which `call` was
+ * given where it takes a `request`, a `response`, a `sessionStore` or an `options` object. Worded here
+ * with every other message about JavaScript values, so an adapter words none.
+ */
+export declare function refuseArgument(what: 'request' | 'response' | 'sessionStore' | 'options', call: string, value: unknown): never
+
 /** Options of `seal`. */
 export interface SealOptions {
   /** Default `"sdk"`: refuse only what breaks the SDK. `"strict"`: the SessionData types in full. */
@@ -539,6 +582,25 @@ export declare const STORE_MAX_BATCH: number
 /** Session ids longer than this (UTF-8 bytes) are refused before any work. */
 export declare const STORE_MAX_ID_BYTES: number
 
+/**
+ * One call of the app's `SessionDataStore`, to make as planned: `store[method](id)`, with the planned
+ * session as the second argument of `set` and `update`.
+ */
+export interface StoreCall {
+  method: 'get' | 'set' | 'update' | 'delete'
+  id: string
+  /**
+   * Nothing more is called, and no cookie set, unless this call resolves to something truthy (the
+   * session is still stored: a sign-out landing meanwhile wins).
+   */
+  required: boolean
+  /**
+   * Housekeeping nothing waits for: make the call without awaiting it, and log a failure after this
+   * text (never throw it).
+   */
+  background?: string
+}
+
 /** Options of `StoreCipher`, the sealing of `session-seal/redis`. */
 export interface StoreCipherOptions {
   /** The secret, or a list: the first seals, every one opens. Keys of their own are derived from it. */
@@ -555,6 +617,53 @@ export interface StoreCipherOptions {
   inactivityDuration?: number
   /** The SDK's `session.rolling` (default `true`): each write extends the session by `inactivityDuration`. */
   rolling?: boolean
+}
+
+/** What `SessionCookies.deleteStoredSession` planned: make the store calls, then apply the list. */
+export interface StoredSessionDelete {
+  /** The stored session's deletion, when the cookie names one. */
+  storeCalls: Array<StoreCall>
+  /** The `Set-Cookie` deletions. */
+  cookies: SetCookie[]
+}
+
+/** What `SessionLookup.getSession` judged. */
+export interface StoredSessionRead {
+  /** The session, as `auth0.getSession()` returns it; `null` for none. */
+  session: SessionData | null
+  /**
+   * The store calls to make (the stored session deleted in the background when it is past its IdP
+   * ceiling).
+   */
+  storeCalls: Array<StoreCall>
+}
+
+/** What `SessionLookup.updateSession` planned: make the store calls, then apply the lists. */
+export interface StoredSessionUpdate {
+  /** The session to store: yours, its `internal` kept from the current session. */
+  session: SessionData
+  /** In order; a `required` one that finds nothing ends the update there. */
+  storeCalls: Array<StoreCall>
+  /** The `Set-Cookie` list (the rolled `{ id }` cookie, a v3 `appSession` deleted), for the response. */
+  cookies: SetCookie[]
+  /**
+   * The request's cookies after the write, for read-after-write: set each on the request's cookie jar,
+   * and delete the names it holds that are not here.
+   */
+  requestCookies: RequestCookie[]
+}
+
+/** Options of `SessionLookup.updateSession`. */
+export interface StoredUpdateOptions {
+  /**
+   * Whether the store has the optional `update(id, session)`: it is then used, as the SDK uses it, to
+   * write only while the session is stored. Default `false`: `get`, then `set`.
+   */
+  storeHasUpdate?: boolean
+  /** The current time in seconds since the epoch (default: the system clock); milliseconds are refused. */
+  now?: number
+  /** Default `"sdk"`: refuse only what breaks the SDK. `"strict"`: the SessionData types in full. */
+  validate?: Validation
 }
 
 /** One entry of a logout index: the index (`index` and `tag`) and the member it holds. */

@@ -1,12 +1,15 @@
 // SessionCookies' one-crossing operations for adapters, against the real @auth0/nextjs-auth0 4.30.0
 // Auth0Client and its store on the same jars: getSession (the store's read, the IdP ceiling, the custom-domain
 // rule), updateSession (the current session's internal kept; the Set-Cookie list, the request's cookies
-// after the write and the session written, with the jar read once) and deleteSession. Fresh random secrets
-// and sessions on every run.
+// after the write and the session written, with the jar read once) and deleteSession; and the same over the
+// SDK's stateful store (`new Auth0Client({ sessionStore })`), where the app's store is asynchronous
+// JavaScript: lookupSession names the id to fetch, its getSession judges what the store gave, its
+// updateSession plans the store calls the SDK makes, and deleteStoredSession the sign-out. Fresh random
+// secrets and sessions on every run.
 
 import { describe, test, expect, beforeAll, jest } from '@jest/globals';
 import { loadAddon, randomSecret, randomHex, nowSeconds, deepClone, smallSession, caught } from './helpers/fixtures.mjs';
-import { cookieSuite, sdk, StatelessSessionStore, sdkGenerateSessionCookie, expectSameWrite, sdkEntries, sdkJars } from './helpers/cookies.mjs';
+import { cookieSuite, sdk, StatelessSessionStore, StatefulSessionStore, sdkGenerateSessionCookie, expectSameWrite, sdkEntries, sdkJars } from './helpers/cookies.mjs';
 
 const { SessionCookies, serializeSetCookie } = loadAddon();
 
@@ -177,4 +180,114 @@ test('what is no cookie jar at all is refused with what to pass instead', async 
     message: 'cookies must be a Cookie header string, a name → value object, a { name, value } list or an object with getAll(), got number',
   });
   expect(refused({})).toBe('read');
+});
+
+describe('stateful sessions as data: the SDK\'s Auth0Client over its sessionStore, step by step', () => {
+  /** A SessionDataStore over a Map that records its calls; `update` when asked for. */
+  function recordingStore(entries, withUpdate) {
+    const data = new Map(entries);
+    const calls = [];
+    const store = {
+      data,
+      calls,
+      get: async (id) => (calls.push(['get', id]), data.has(id) ? deepClone(data.get(id)) : null),
+      set: async (id, session) => void (calls.push(['set', id]), data.set(id, deepClone(session))),
+      delete: async (id) => void (calls.push(['delete', id]), data.delete(id)),
+    };
+    if (withUpdate) store.update = async (id, session) => (calls.push(['update', id]), data.has(id) && Boolean(data.set(id, deepClone(session))));
+    return store;
+  }
+  /** What the addon plans, made on `store` (what session-seal/next does with it). */
+  async function make(store, calls, session) {
+    for (const { method, id, required, background } of calls) {
+      const result = await (method === 'set' || method === 'update' ? store[method](id, session) : store[method](id));
+      if (background === undefined && required && !result) return false;
+    }
+    return true;
+  }
+
+  test.each([['with update()', true], ['without: get, then set', false]])('%s: the session the SDK reads, and the update it makes: the same store calls, stored session and { id } cookie', async (_label, withUpdate) => {
+    const secret = randomSecret();
+    const id = randomHex(16);
+    const stored = smallSession();
+    const jar = [{ name: '__session', value: await sdk.encrypt({ id }, secret, nowSeconds() + 3600) }, { name: 'theme', value: 'dark' }];
+    const [mine, theirs] = [recordingStore([[id, stored]], withUpdate), recordingStore([[id, stored]], withUpdate)];
+    const auth0 = new Auth0Client({ domain: DOMAIN, clientId: 'client', clientSecret: 'not-used', secret, appBaseUrl: 'http://app.example.test', sessionStore: theirs });
+    const ours = new SessionCookies({ secret, auth0Domain: DOMAIN });
+
+    const lookup = ours.lookupSession(jar);
+    expect(lookup.id).toBe(id);
+    const read = lookup.getSession(await mine.get(lookup.id));
+    expect(read).toEqual({ session: await auth0.getSession(request(jar)), storeCalls: [] });
+
+    const changed = { ...read.session, user: { ...read.session.user, nickname: `n-${randomHex(3)}` }, internal: { sid: 'ignored', createdAt: 1 } };
+    const [req, res] = [request(jar), NextResponse.next()];
+    theirs.calls.length = 0;
+    await auth0.updateSession(req, res, deepClone(changed));
+    const plan = lookup.updateSession(deepClone(changed), { storeHasUpdate: withUpdate });
+    expect(await make(mine, plan.storeCalls, plan.session)).toBe(true);
+    // The SDK reads the session once more in its updateSession; the plan's calls are the rest of its calls.
+    expect([['get', id], ...plan.storeCalls.map((c) => [c.method, c.id])]).toEqual(theirs.calls);
+    expect(mine.data.get(id)).toEqual(theirs.data.get(id));
+    expect(plan.session).toEqual(deepClone({ ...changed, internal: stored.internal }));
+    const shape = (line) => line.replace(/^([^=]*)=[^;]*/, '$1=…').replace(/Expires=[^;]*/, 'Expires=…');
+    expect(plan.cookies.map((c) => shape(serializeSetCookie(c)))).toEqual(res.headers.getSetCookie().map(shape));
+    expect((await sdk.decrypt(plan.cookies[0].value, secret)).payload.id).toBe(id);
+    // The request's cookies after it: the rolled cookie, the rest as they were (what the SDK leaves).
+    expect(plan.requestCookies.map((c) => c.name)).toEqual(req.cookies.getAll().map((c) => c.name));
+    expect(ours.lookupSession(plan.requestCookies).id).toBe(id);
+  });
+
+  test('signed out meanwhile: the required call finds nothing, and the plan stops there', async () => {
+    const secret = randomSecret();
+    const id = randomHex(16);
+    const jar = [{ name: '__session', value: await sdk.encrypt({ id }, secret, nowSeconds() + 3600) }];
+    for (const withUpdate of [true, false]) {
+      const store = recordingStore([[id, smallSession()]], withUpdate);
+      const lookup = new SessionCookies({ secret }).lookupSession(jar);
+      lookup.getSession(await store.get(id));
+      store.data.delete(id); // another request signs out
+      const plan = lookup.updateSession(smallSession(), { storeHasUpdate: withUpdate });
+      expect(await make(store, plan.storeCalls, plan.session)).toBe(false);
+      expect({ withUpdate, stored: store.data.has(id), calls: store.calls.map(([m]) => m) }).toEqual({ withUpdate, stored: false, calls: withUpdate ? ['get', 'update'] : ['get', 'get'] });
+    }
+  });
+
+  test('past the IdP ceiling: no session, and the stored one deleted in the background; no id: nothing to ask; no session: not authenticated', async () => {
+    const secret = randomSecret();
+    const id = randomHex(16);
+    const session = smallSession();
+    session.internal.sessionExpiresAt = nowSeconds() + 20;
+    const jar = [{ name: '__session', value: await sdk.encrypt({ id }, secret, nowSeconds() + 3600) }];
+    const ours = new SessionCookies({ secret });
+    const lookup = ours.lookupSession(jar);
+    const read = lookup.getSession(session);
+    expect(read.session).toBeNull();
+    expect(read.storeCalls).toEqual([{ method: 'delete', id, required: false, background: expect.stringContaining('IdP ceiling') }]);
+    const error = await caught(() => lookup.updateSession(smallSession()));
+    expect({ code: error.code, message: error.message }).toEqual({ code: 'ERR_NOT_AUTHENTICATED', message: 'The user is not authenticated.' });
+    const none = ours.lookupSession(null);
+    expect(none.id).toBeNull();
+    expect(none.getSession(null)).toEqual({ session: null, storeCalls: [] });
+  });
+
+  test('deleteStoredSession: the SDK stateful store\'s deletions, and its store call', async () => {
+    const secret = randomSecret();
+    const id = randomHex(16);
+    const header = `__session=${await sdk.encrypt({ id }, secret, nowSeconds() + 3600)}; appSession=old`;
+    const theirs = recordingStore([[id, smallSession()]], true);
+    const res = new sdk.ResponseCookies(new Headers());
+    await new StatefulSessionStore({ secret, store: theirs }).delete(new sdk.RequestCookies(new Headers({ cookie: header })), res);
+    const plan = new SessionCookies({ secret }).deleteStoredSession(header);
+    expect(plan.cookies).toEqual(sdkEntries(res));
+    expect(plan.storeCalls.map((c) => [c.method, c.id])).toEqual(theirs.calls);
+  });
+
+  test('a stateful { id } cookie is no session where a stateless one belongs (the SDK\'s stateless store hands { id, exp } over)', async () => {
+    const { ours, auth0, secret } = pair();
+    const jar = [{ name: '__session', value: await sdk.encrypt({ id: randomHex(16) }, secret, nowSeconds() + 3600) }];
+    expect(Object.keys(await auth0.getSession(request(jar))).sort()).toEqual(['exp', 'id']);
+    expect(ours.getSession(jar)).toBeNull();
+    expect((await caught(() => ours.updateSession(jar, smallSession()))).code).toBe('ERR_NOT_AUTHENTICATED');
+  });
 });

@@ -1,11 +1,15 @@
 // Type-level tests: compiles the .ts files in __test__/types with the project's TypeScript and checks that
-// the good ones compile, and that the deliberately bad one fails with exactly the errors it marks.
+// the good ones compile, and that the deliberately bad one fails with exactly the errors it marks. Then the
+// one check of the shipped JavaScript: every .js/.mjs/.cjs file package.json ships passes `tsc --checkJs
+// --strict` together with the hand-written .d.ts files it ships, which the code is typed by (so a
+// declaration that drifts from the code fails here, as a drifted copy shows).
 
 import { describe, test, expect } from '@jest/globals';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { repoRoot } from './helpers/fixtures.mjs';
+import { shipped, checkJs } from './helpers/typecheck.mjs';
 
 const require = createRequire(import.meta.url);
 const ts = require('typescript'); // the project's own TypeScript (devDependency), as `tsc` would run it
@@ -91,5 +95,61 @@ describe('TypeScript: our typings against the SDK\'s', () => {
     expect(output).toBe('');
     expect(code).toBe(0);
     for (const file of ['config.d.ts', 'index.d.ts', 'sdk-crypto.d.ts']) expect(files).toContain(path.join(repoRoot, 'next', file));
+  }, COMPILE_MS);
+});
+
+describe('the shipped JavaScript type-checks: tsc --checkJs --strict, typed by the shipped .d.ts files', () => {
+  test('every .js/.mjs/.cjs file package.json ships, with every .d.ts it ships, has no error', () => {
+    // The list comes from package.json, so a file added there is checked without being named here.
+    const { js: SHIPPED_JS, dts: SHIPPED_DTS } = shipped();
+    for (const file of ['index.js', 'load-error.js', 'bundled.js', 'next/index.js', 'next/config.js', 'redis/store.js', 'bin/session-seal.mjs']) {
+      expect(SHIPPED_JS).toContain(file);
+    }
+    for (const file of ['index.d.ts', 'next/index.d.ts', 'next/config.d.ts', 'redis/index.d.ts']) expect(SHIPPED_DTS).toContain(file);
+    const { errors, checked } = checkJs(repoRoot, [...SHIPPED_JS, ...SHIPPED_DTS]);
+    expect(errors).toEqual([]);
+    // Each one was in the program (a root TypeScript would drop is not checked at all).
+    expect(checked).toEqual([...SHIPPED_JS, ...SHIPPED_DTS].sort());
+  }, COMPILE_MS);
+
+  test('declarations of next/ that drift from the code fail the check, in the code (the check can fail)', () => {
+    const root = path.join(repoRoot, 'target', 'types-drift');
+    fs.rmSync(root, { recursive: true, force: true });
+    fs.mkdirSync(root, { recursive: true });
+    fs.cpSync(path.join(repoRoot, 'next'), path.join(root, 'next'), { recursive: true });
+    fs.copyFileSync(path.join(repoRoot, 'index.d.ts'), path.join(root, 'index.d.ts'));
+    const drift = (file, changes) => {
+      let text = fs.readFileSync(path.join(root, file), 'utf8');
+      for (const [from, to] of changes) {
+        expect(text).toContain(from);
+        text = text.replace(from, to);
+      }
+      fs.writeFileSync(path.join(root, file), text);
+    };
+    drift('next/index.d.ts', [
+      // A declared export the code does not have.
+      ['export declare function createSessions', 'export declare function signOutEverywhere(): Promise<void>\nexport declare function createSessions'],
+      // An answer of another type than the code gives.
+      ['getSession(req?: RequestLike): Promise<SessionData | null>', 'getSession(req?: RequestLike): Promise<SessionData>'],
+      // An option the code reads, no longer declared.
+      ['  maxCookieBytes?: number\n', ''],
+    ]);
+    // A constant of another value, and an export the code lacks.
+    drift('next/sdk-crypto.d.ts', [["KILL_SWITCH: 'SESSION_SEAL_SDK_CRYPTO'", "KILL_SWITCH: 'SESSION_SEAL_CRYPTO'"]]);
+    drift('next/config.d.ts', [['export declare function withSessionSeal(nextConfig?', 'export declare const SDK_RANGE: string\nexport declare function withSessionSeal(nextConfig?']]);
+    const files = ['index.d.ts', ...['index', 'config', 'sdk-crypto'].flatMap((m) => [`next/${m}.js`, `next/${m}.d.ts`])];
+    const { errors } = checkJs(root, files);
+    const at = errors.map((e) => {
+      const match = /^(next\/[\w-]+\.js)\((\d+),\d+\): error TS\d+/.exec(path.relative(root, e));
+      expect(match).not.toBeNull(); // every error is in the code, none in the declarations
+      return `${match[1]}: ${fs.readFileSync(path.join(root, match[1]), 'utf8').split('\n')[Number(match[2]) - 1].trim()}`;
+    });
+    expect(at).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^next\/index\.js: const exportsAsDeclared/),
+      expect.stringMatching(/^next\/index\.js: .*maxCookieBytes/),
+      expect.stringMatching(/^next\/index\.js: return \{ getSession, updateSession, deleteSession \}/),
+      expect.stringMatching(/^next\/sdk-crypto\.js: const exportsAsDeclared/),
+      expect.stringMatching(/^next\/config\.js: const exportsAsDeclared/),
+    ]));
   }, COMPILE_MS);
 });

@@ -8,13 +8,37 @@ import { isatty } from 'node:tty'
 import { parseArgs } from 'node:util'
 
 const require = createRequire(import.meta.url)
+/** @type {typeof import('../index.js')} */
 const addon = require('../index.js')
 
+/** @typedef {import('../index.js').SessionData} SessionData */
+/** @typedef {NonNullable<import('node:util').ParseArgsConfig['options']>} Options */
+/**
+ * What parseArgs gives a command: the options below by name (flags as booleans, --secret repeatable).
+ * @typedef {{
+ *   secret?: string[], 'secret-file'?: string, help?: boolean, json?: boolean, name?: string, now?: string,
+ *   'max-age'?: string, 'expires-at'?: string, 'set-cookie'?: boolean, 'no-validate'?: boolean,
+ *   redis?: string, prefix?: string, shards?: string, stateful?: boolean, id?: string,
+ *   sub?: string, email?: string, nickname?: string, picture?: string, sid?: string,
+ *   'access-token'?: string, 'id-token'?: string, 'refresh-token'?: string, scope?: string,
+ * }} Values
+ */
+/**
+ * @typedef {object} Command
+ * @property {string} summary
+ * @property {string} usage
+ * @property {string[]} details
+ * @property {Options} options
+ * @property {(values: Values, positionals: string[]) => unknown} run
+ */
+
+/** @type {Options} */
 const SECRET_OPTIONS = {
   secret: { type: 'string', multiple: true },
   'secret-file': { type: 'string' },
 }
 
+/** @type {Options} */
 const LIFETIME_OPTIONS = {
   'max-age': { type: 'string' },
   'expires-at': { type: 'string' },
@@ -23,6 +47,7 @@ const LIFETIME_OPTIONS = {
 /** Options whose value may be a negative number: `--max-age -60` is that value, not an unknown option. */
 const NUMERIC_OPTIONS = new Set(['--max-age', '--expires-at', '--now'])
 
+/** @type {Record<string, Command>} */
 const COMMANDS = {
   inspect: {
     summary: 'show what is inside a cookie value, a Cookie header or a Set-Cookie list',
@@ -119,6 +144,10 @@ const SECRET_WARNING =
 
 /** A failure to report as one line: `code: message`, and the exit status. */
 class Failure extends Error {
+  /**
+   * @param {string} code
+   * @param {string} message
+   */
   constructor(code, message, status = 1) {
     super(message)
     this.code = code
@@ -126,12 +155,12 @@ class Failure extends Error {
   }
 }
 
-const usageError = (message) => new Failure('ERR_USAGE', message, 2)
+const usageError = (/** @type {string} */ message) => new Failure('ERR_USAGE', message, 2)
 
 // Each stream is coloured only when it is a terminal itself (`inspect … 2>errors.log` keeps the log clean).
-const colourful = (stream) => Boolean(stream.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb'
+const colourful = (/** @type {{ isTTY?: boolean }} */ stream) => Boolean(stream.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb'
 const colours = colourful(process.stdout)
-const paint = (code, on = colours) => (text) => (on ? `\x1b[${code}m${text}\x1b[0m` : text)
+const paint = (/** @type {string} */ code, on = colours) => (/** @type {string} */ text) => (on ? `\x1b[${code}m${text}\x1b[0m` : text)
 const bold = paint('1')
 const dim = paint('2')
 const red = paint('31')
@@ -139,7 +168,7 @@ const green = paint('32')
 const yellow = paint('33')
 
 // `session-seal inspect … | head`: a reader that goes away early is not an error.
-process.stdout.on('error', (error) => {
+process.stdout.on('error', (/** @type {NodeJS.ErrnoException} */ error) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
   throw error
 })
@@ -148,7 +177,7 @@ function print(text = '') {
   process.stdout.write(`${text}\n`)
 }
 
-function helpText(name) {
+function helpText(/** @type {string} */ name) {
   const command = COMMANDS[name]
   const lines = [`${bold('usage:')} ${command.usage}`, '', command.summary + '.', ...command.details.map((d) => d)]
   if (command.options.secret) lines.push('', ...SECRET_HELP)
@@ -166,23 +195,29 @@ function mainHelp() {
   ].join('\n')
 }
 
+/**
+ * @param {string} name
+ * @param {string[]} argv
+ * @returns {{ values: Values, positionals: string[] }}
+ */
 function parse(name, argv) {
   const args = argv.flatMap((arg, i) =>
     NUMERIC_OPTIONS.has(argv[i - 1]) && /^-\d/.test(arg) ? [] : NUMERIC_OPTIONS.has(arg) && /^-\d/.test(argv[i + 1] ?? '') ? [`${arg}=${argv[i + 1]}`] : [arg],
   )
   try {
-    return parseArgs({
+    const parsed = parseArgs({
       args,
       options: { ...COMMANDS[name].options, help: { type: 'boolean', short: 'h' } },
       allowPositionals: true,
       strict: true,
     })
+    return { values: /** @type {Values} */ (parsed.values), positionals: parsed.positionals }
   } catch (error) {
-    throw usageError(`${error.message.replace(/\s*\n\s*/g, ' ')} (see session-seal ${name} --help)`)
+    throw usageError(`${/** @type {Error} */ (error).message.replace(/\s*\n\s*/g, ' ')} (see session-seal ${name} --help)`)
   }
 }
 
-function warn(message) {
+function warn(/** @type {string} */ message) {
   process.stderr.write(`${paint('33', colourful(process.stderr))('session-seal: warning:')} ${message}\n`)
 }
 
@@ -190,7 +225,7 @@ function warn(message) {
  * The secrets, newest first: --secret values, then --secret-file lines; AUTH0_SECRET when neither is given.
  * `stdinIsInput`: standard input carries the command's input, so `--secret-file -` cannot read it too.
  */
-function secrets(values, { stdinIsInput = false } = {}) {
+function secrets(/** @type {Values} */ values, { stdinIsInput = false } = {}) {
   const given = [...(values.secret ?? [])]
   if (given.length) warn(SECRET_WARNING)
   const file = values['secret-file']
@@ -204,12 +239,12 @@ function secrets(values, { stdinIsInput = false } = {}) {
   return given
 }
 
-function readSecretFile(file, stdinIsInput) {
+function readSecretFile(/** @type {string} */ file, /** @type {boolean} */ stdinIsInput) {
   if (file !== '-') {
     try {
       return readFileSync(file, 'utf8')
     } catch (error) {
-      throw new Failure('ERR_SECRET_INVALID', `cannot read the secret file ${file} (${error.code})`)
+      throw new Failure('ERR_SECRET_INVALID', `cannot read the secret file ${file} (${/** @type {NodeJS.ErrnoException} */ (error).code})`)
     }
   }
   if (stdinIsInput) throw usageError('--secret-file - needs standard input for the secrets: give the input as an argument or a file')
@@ -221,7 +256,7 @@ function readSecretFile(file, stdinIsInput) {
   }
 }
 
-function readInput(positionals, what) {
+function readInput(/** @type {string[]} */ positionals, /** @type {string} */ what) {
   if (positionals.length > 1) throw usageError(`expected one ${what}, got ${positionals.length} arguments`)
   if (positionals.length === 1) return positionals[0]
   // Not `process.stdin.isTTY`: touching `process.stdin` turns a pipe non-blocking, and readFileSync(0) then
@@ -237,14 +272,14 @@ function readInput(positionals, what) {
   return text
 }
 
-function epochSeconds(values) {
+function epochSeconds(/** @type {Values} */ values) {
   if (values.now === undefined) return Math.floor(Date.now() / 1000)
   const now = Number(values.now)
   if (!Number.isFinite(now)) throw usageError(`--now must be epoch seconds, got ${JSON.stringify(values.now)}`)
   return now
 }
 
-function wholeSeconds(text, flag) {
+function wholeSeconds(/** @type {string} */ text, /** @type {string} */ flag) {
   const seconds = text.trim() === '' ? NaN : Number(text)
   if (!Number.isSafeInteger(seconds)) throw usageError(`${flag} must be a whole number of seconds`)
   return seconds
@@ -254,7 +289,7 @@ function wholeSeconds(text, flag) {
  * When the cookie expires, in seconds since the epoch: `--expires-at`, or `now + --max-age` (0 or negative:
  * already expired), or `now + fallback`; and the lifetime that gives.
  */
-function lifetime(values, now, fallback) {
+function lifetime(/** @type {Values} */ values, /** @type {number} */ now, /** @type {number} */ fallback) {
   if (values['max-age'] !== undefined && values['expires-at'] !== undefined) throw usageError('give --max-age or --expires-at, not both')
   const expiresAt = values['expires-at'] !== undefined ? wholeSeconds(values['expires-at'], '--expires-at') : now + (values['max-age'] !== undefined ? wholeSeconds(values['max-age'], '--max-age') : fallback)
   const given = values['max-age'] !== undefined || values['expires-at'] !== undefined
@@ -262,13 +297,18 @@ function lifetime(values, now, fallback) {
 }
 
 /** Set-Cookie lines for a cookie that has expired would tell a browser to delete it: print the value instead. */
-function refuseExpiredSetCookie(values, maxAge) {
+function refuseExpiredSetCookie(/** @type {Values} */ values, /** @type {number} */ maxAge) {
   if (values['set-cookie'] && maxAge <= 0) {
     throw usageError('an expired cookie has no Set-Cookie line a browser would keep: leave out --set-cookie and use the value')
   }
 }
 
-/** Turns what was pasted into a cookie jar: a Cookie header string, or a `name → value` record. */
+/**
+ * Turns what was pasted into a cookie jar: a Cookie header string, or a `name → value` record.
+ * @param {string} input
+ * @param {string | undefined} cookieName
+ * @returns {{ jar: string | Record<string, string>, kind: string }}
+ */
 function cookieJar(input, cookieName) {
   // A Set-Cookie line has attributes (`; Path=/`, `; HttpOnly`); a Cookie header may hold cookies whose names
   // merely start like one (`secure-mode=on`), so the attribute name must be whole.
@@ -289,18 +329,19 @@ function cookieJar(input, cookieName) {
   return { jar: { [name]: text }, kind: 'cookie value' }
 }
 
-function when(seconds, now) {
+function when(/** @type {number} */ seconds, /** @type {number} */ now) {
   const date = new Date(seconds * 1000)
-  const pad = (n) => String(n).padStart(2, '0')
+  const pad = (/** @type {number} */ n) => String(n).padStart(2, '0')
   const local = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ` +
     `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone
   return `${local} ${zone} (${relative(seconds - now)})`
 }
 
-function relative(delta) {
+function relative(/** @type {number} */ delta) {
   const span = Math.abs(Math.round(delta))
   const parts = []
+  /** @type {[string, number][]} */
   const units = [['d', 86400], ['h', 3600], ['min', 60], ['s', 1]]
   let rest = span
   for (const [unit, size] of units) {
@@ -314,6 +355,7 @@ function relative(delta) {
   return delta > 0 ? `in ${text}` : `${text} ago`
 }
 
+/** @type {Record<string, string>} */
 const FORMAT_NAMES = {
   v4: 'v4 session cookie',
   'v3-legacy': 'v3 legacy session cookie (converted as the SDK converts it)',
@@ -321,7 +363,7 @@ const FORMAT_NAMES = {
   'v3-signed-id': 'v3 signed stateful id cookie',
 }
 
-function inspect(values, positionals) {
+function inspect(/** @type {Values} */ values, /** @type {string[]} */ positionals) {
   const input = readInput(positionals, 'cookie value, Cookie header or Set-Cookie list')
   const secret = secrets(values, { stdinIsInput: positionals.length === 0 })
   const now = epochSeconds(values)
@@ -336,13 +378,13 @@ function inspect(values, positionals) {
     if (report.error) process.exitCode = 1
     return
   }
-  const label = (name) => dim(name.padEnd(9))
+  const label = (/** @type {string} */ name) => dim(name.padEnd(9))
   const cookies = report.chunks.length ? `${report.cookie}, ${report.chunks.length} chunks` : report.cookie
   if (report.error) {
     print(`${label('cookie')}${cookies}, ${report.bytes} bytes`)
     throw new Failure(report.error.code, report.error.message)
   }
-  print(`${label('format')}${bold(FORMAT_NAMES[report.format])} (${cookies})`)
+  print(`${label('format')}${bold(FORMAT_NAMES[report.format ?? ''])} (${cookies})`)
   print(`${label('secret')}#${report.keyIndex}${report.keyIndex === 0 ? ' (the newest)' : yellow(' (an older secret: re-seal under the newest)')} of ${secret.length}`)
   const issued = report.session?.internal?.createdAt ?? report.protectedHeader?.iat
   if (typeof issued === 'number') print(`${label('issued')}${when(issued, now)}`)
@@ -355,14 +397,14 @@ function inspect(values, positionals) {
   print(JSON.stringify(report.session ?? report.payload, null, 2))
 }
 
-function readSession(positionals) {
+function readSession(/** @type {string[]} */ positionals) {
   if (positionals.length > 1) throw usageError(`expected one file, got ${positionals.length} arguments`)
   let text
   if (positionals.length === 1 && positionals[0] !== '-') {
     try {
       text = readFileSync(positionals[0], 'utf8')
     } catch (error) {
-      throw new Failure('ERR_INPUT', `cannot read ${positionals[0]} (${error.code})`)
+      throw new Failure('ERR_INPUT', `cannot read ${positionals[0]} (${/** @type {NodeJS.ErrnoException} */ (error).code})`)
     }
   } else {
     text = readInput([], 'JSON session')
@@ -370,11 +412,11 @@ function readSession(positionals) {
   try {
     return JSON.parse(text)
   } catch (error) {
-    throw new Failure('ERR_INVALID_JSON', `the session is not valid JSON: ${error.message}`)
+    throw new Failure('ERR_INVALID_JSON', `the session is not valid JSON: ${/** @type {Error} */ (error).message}`)
   }
 }
 
-function seal(values, positionals) {
+function seal(/** @type {Values} */ values, /** @type {string[]} */ positionals) {
   const session = readSession(positionals)
   const secret = secrets(values, { stdinIsInput: positionals.length === 0 || positionals[0] === '-' })
   const now = Math.floor(Date.now() / 1000)
@@ -392,7 +434,12 @@ function seal(values, positionals) {
   emit(value, values, maxAge)
 }
 
-/** Prints a cookie value, or with --set-cookie its Set-Cookie lines (chunked as the SDK chunks). */
+/**
+ * Prints a cookie value, or with --set-cookie its Set-Cookie lines (chunked as the SDK chunks).
+ * @param {string} value
+ * @param {Values} values
+ * @param {number} maxAge
+ */
 function emit(value, values, maxAge, name = values.name ?? addon.DEFAULT_COOKIE_NAME) {
   if (!values['set-cookie']) return print(value)
   const plan = addon.planChunkedCookie(name, value, { maxAge }, null)
@@ -401,7 +448,7 @@ function emit(value, values, maxAge, name = values.name ?? addon.DEFAULT_COOKIE_
   }
 }
 
-async function generate(values) {
+async function generate(/** @type {Values} */ values) {
   const secret = secrets(values)
   const now = Math.floor(Date.now() / 1000)
   const { expiresAt, maxAge, given } = lifetime(values, now, addon.TEST_COOKIE_MAX_AGE)
@@ -417,17 +464,24 @@ async function generate(values) {
     const cookie = await addon.generateStatefulSessionCookie(id, { secret, now: expiresAt - addon.TEST_COOKIE_MAX_AGE })
     return emit(cookie, values, maxAge, addon.DEFAULT_COOKIE_NAME)
   }
-  for (const option of ['redis', 'prefix', 'shards']) if (values[option] !== undefined) throw usageError(`--${option} goes with --stateful`)
+  for (const option of /** @type {const} */ (['redis', 'prefix', 'shards'])) if (values[option] !== undefined) throw usageError(`--${option} goes with --stateful`)
   if (!values.sub) throw usageError('--sub is required (the user id, e.g. auth0|123), or pass --stateful')
   const session = await testSession(values, secret, now)
   const cookie = given ? new addon.SessionCipher({ secret }).seal(session, expiresAt, { validate: false }) : await addon.generateSessionCookie(session, { secret })
   emit(cookie, { ...values, name: undefined }, maxAge, addon.DEFAULT_COOKIE_NAME)
 }
 
-/** The session of the user and token options, as the SDK's generateSessionCookie completes it (its `internal`). */
+/**
+ * The session of the user and token options, as the SDK's generateSessionCookie completes it (its `internal`).
+ * @param {Values} values
+ * @param {string[]} secret
+ * @param {number} now
+ * @returns {Promise<SessionData>}
+ */
 async function testSession(values, secret, now) {
-  const user = { sub: values.sub }
-  for (const field of ['name', 'email', 'nickname', 'picture']) if (values[field] !== undefined) user[field] = values[field]
+  /** @type {SessionData['user']} */
+  const user = { sub: /** @type {string} */ (values.sub) }
+  for (const field of /** @type {const} */ (['name', 'email', 'nickname', 'picture'])) if (values[field] !== undefined) user[field] = values[field]
   const tokenSet = {
     accessToken: values['access-token'] ?? randomBytes(32).toString('base64url'),
     ...(values['id-token'] !== undefined && { idToken: values['id-token'] }),
@@ -437,14 +491,23 @@ async function testSession(values, secret, now) {
   }
   const session = { user, tokenSet, ...(values.sid !== undefined && { internal: { sid: values.sid, createdAt: now } }) }
   const cipher = new addon.SessionCipher({ secret })
-  const { exp: _exp, ...completed } = cipher.unseal(await addon.generateSessionCookie(session, { secret, now }), { now })
-  return completed
+  const completed = cipher.unseal(await addon.generateSessionCookie(session, { secret, now }), { now })
+  if (!completed) throw new Failure('ERR_UNEXPECTED', 'the test session did not open under its own secret')
+  const { exp: _exp, ...rest } = /** @type {SessionData & { exp?: number }} */ (completed)
+  return rest
 }
 
-/** Writes `session` under `id` into the Redis at --redis, with the app's own client library and key layout. */
+/**
+ * Writes `session` under `id` into the Redis at --redis, with the app's own client library and key layout.
+ * @param {Values} values
+ * @param {string[]} secret
+ * @param {string} id
+ * @param {SessionData} session
+ */
 async function storeSession(values, secret, id, session) {
   const fromProject = createRequire(`${process.cwd()}/`)
-  const load = (name) => {
+  /** @returns {any} the project's own module (its types are the project's, not ours) */
+  const load = (/** @type {string} */ name) => {
     try {
       return fromProject(name)
     } catch {
@@ -458,14 +521,16 @@ async function storeSession(values, secret, id, session) {
   const client = nodeRedis
     ? nodeRedis.createClient({ url: values.redis, socket: { reconnectStrategy: false } })
     : new ioredis.Redis(values.redis, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 1 })
+  /** @type {Error | undefined} */
   let failure
-  client.on('error', (error) => (failure ??= error))
+  client.on('error', (/** @type {Error} */ error) => (failure ??= error))
   try {
     await client.connect()
     const shards = values.shards === undefined ? undefined : wholeSeconds(values.shards, '--shards')
     const { createRedisSessionStore } = require('../redis/index.js')
     await createRedisSessionStore({ client, secret, ...(values.prefix !== undefined && { prefix: values.prefix }), ...(shards !== undefined && { shards }) }).set(id, session)
-  } catch (error) {
+  } catch (caught) {
+    const error = /** @type {{ code?: string, message?: string }} */ (caught)
     throw new Failure(error.code ?? 'ERR_STORE_COMMAND', `could not store the session in ${values.redis}: ${error.message ?? failure?.message}`)
   } finally {
     try {
@@ -489,6 +554,7 @@ async function demo() {
   const cipher = new addon.SessionCipher({ secret })
   const cookie = cipher.seal(session, now + 86400)
   const unsealed = cipher.unseal(cookie)
+  if (!unsealed) throw new Failure('ERR_DEMO_MISMATCH', 'session-seal did not open the cookie it sealed')
   print(`${bold('1.')} a secret was generated (32 random bytes; never printed)`)
   print(`${bold('2.')} session-seal sealed a sample session into a __session cookie of ${cookie.length} bytes:`)
   print(`   ${dim(cookie.slice(0, 76))}…`)
@@ -506,12 +572,12 @@ async function demo() {
   print(`   ${same ? green('identical session, exp included') : red('DIFFERENT — please report this')}`)
   if (!same) throw new Failure('ERR_DEMO_MISMATCH', 'the SDK read a different session')
   const sdkCookie = await sdk.encrypt(session, secret, now + 86400)
-  print(`${bold('5.')} and a cookie sealed by the SDK opens here too: ${JSON.stringify(cipher.unseal(sdkCookie).user)}`)
+  print(`${bold('5.')} and a cookie sealed by the SDK opens here too: ${JSON.stringify(cipher.unseal(sdkCookie)?.user)}`)
   print()
   print(`Next: ${bold('npm test')} runs every test; ${bold('npx session-seal --help')} lists the commands.`)
 }
 
-async function main(argv) {
+async function main(/** @type {string[]} */ argv) {
   const [name, ...rest] = argv
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     print(mainHelp())
@@ -532,8 +598,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = status
   },
   (error) => {
-    const code = typeof error?.code === 'string' ? error.code : 'ERR_UNEXPECTED'
-    process.stderr.write(`${paint('31', colourful(process.stderr))('session-seal:')} ${code}: ${error?.message ?? error}\n`)
+    const { code, message } = /** @type {{ code?: unknown, message?: unknown }} */ (Object(error))
+    const shown = typeof code === 'string' ? code : 'ERR_UNEXPECTED'
+    process.stderr.write(`${paint('31', colourful(process.stderr))('session-seal:')} ${shown}: ${message ?? error}\n`)
     process.exitCode = error instanceof Failure ? error.status : 1
   },
 )

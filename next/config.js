@@ -19,6 +19,7 @@ const TURBOPACK_GLOB = '*.js'
 
 /**
  * @typedef {import('next').NextConfig} NextConfig
+ * @typedef {(phase: string, context: { defaultConfig: NextConfig }) => NextConfig | Promise<NextConfig>} NextConfigFunction
  * @typedef {{ enabled?: boolean, dir?: string }} Options
  * @typedef {{ loader: string, options: { sdkVersion: string } }} LoaderItem
  * @typedef {{ module?: { rules?: unknown[] } }} WebpackConfig
@@ -147,12 +148,26 @@ function apply(nextConfig, options) {
  * Wraps a Next.js config (an object, or a function of `(phase, context)` returning one) so that
  * @auth0/nextjs-auth0's cookie `encrypt`/`decrypt` run on session-seal. Options: `enabled` (default true),
  * `dir` (where the app's node_modules are resolved from; default the current directory).
- * @param {NextConfig | ((...args: any[]) => NextConfig | Promise<NextConfig>)} [nextConfig]
+ * @overload
+ * @param {NextConfigFunction} nextConfig
  * @param {Options} [options]
+ * @returns {NextConfigFunction}
+ */
+/**
+ * @overload
+ * @param {NextConfig} [nextConfig]
+ * @param {Options} [options]
+ * @returns {NextConfig}
+ */
+/**
+ * @param {NextConfig | NextConfigFunction} [nextConfig]
+ * @param {Options} [options]
+ * @returns {NextConfig | NextConfigFunction}
  */
 function withSessionSeal(nextConfig = {}, options = {}) {
   if (typeof nextConfig === 'function') {
-    const configFunction = nextConfig
+    // Every argument Next.js passes goes on, whatever a later release adds to `(phase, context)`.
+    const configFunction = /** @type {(...args: unknown[]) => NextConfig | Promise<NextConfig>} */ (nextConfig)
     return async function sessionSealConfig(/** @type {any[]} */ ...args) {
       return apply((await configFunction(...args)) ?? {}, options)
     }
@@ -160,4 +175,13 @@ function withSessionSeal(nextConfig = {}, options = {}) {
   return apply(nextConfig, options)
 }
 
-exports.withSessionSeal = withSessionSeal
+// A literal of names, so that Node's ESM import finds each export (its CommonJS lexer reads this statement).
+module.exports = { withSessionSeal }
+
+/**
+ * The exports are what config.d.ts declares: no name it lacks, and each one assignable to its declaration
+ * (`tsc --checkJs` fails here otherwise).
+ * @type {[keyof typeof module.exports] extends [keyof typeof import('./config')] ? typeof import('./config') : never}
+ */
+const exportsAsDeclared = module.exports
+void exportsAsDeclared

@@ -1,30 +1,38 @@
 'use strict'
 
-// session-seal/next: the SDK's getSession / updateSession call shapes on session-seal's cookie layer.
+// session-seal/next: the SDK's getSession / updateSession call shapes on session-seal's cookie layer. Every
+// session decision is the addon's (one call per operation; around an app's asynchronous session store, one
+// per step): this module finds a request's cookies, makes the store calls the addon plans, and applies the
+// lists it returns to the response and, for read-after-write, to the request.
 //
 // Everything is resolved on the first call, not at import: `next build` imports route modules with no
 // AUTH0_SECRET in the environment (Docker, CI), and the SDK only warns there. Settings come from the same
 // environment variables as the SDK's Auth0Client (4.30.0, `server/client.js`), in the same order:
-// explicit options, then AUTH0_* variables, then the SDK's defaults.
+// explicit options, then AUTH0_* variables, then the SDK's defaults (the addon's, when none is given).
 
-const { SessionCookies, serializeSetCookie, DEFAULT_COOKIE_NAME } = require('../index.js')
+const { SessionCookies, serializeSetCookie, refuseArgument } = require('../index.js')
+const sdkCrypto = require('./sdk-crypto.js')
+
+/** @typedef {import('../index').SessionData} SessionData */
+/** @typedef {import('../index').SetCookie} SetCookie */
+/** @typedef {import('../index').SetCookieOptions} SetCookieOptions */
+/** @typedef {import('../index').RequestCookie} RequestCookie */
+/** @typedef {import('../index').CookieInput} CookieInput */
+/** @typedef {import('../index').StoreCall} StoreCall */
+/** @typedef {import('../index').SessionCookiesOptions} SessionCookiesOptions */
+/** @typedef {import('../index').SessionCookieOptions} SessionCookieOptions */
+/** @typedef {import('./index').CreateSessionsOptions} Options */
+/** @typedef {import('./index').SessionDataStore} Store */
+/** @typedef {{ cookies: SetCookie[], requestCookies: RequestCookie[] }} Written */
+/**
+ * A cookie jar that takes writes: Next.js's `cookies()` in route handlers and server actions, a
+ * `NextRequest`'s `cookies`.
+ * @typedef {{ getAll(): RequestCookie[], get(name: string): { value?: string } | undefined, set(name: string, value: string, options?: SetCookieOptions): unknown, delete(name: string): unknown }} CookieJar
+ */
 
 /** A coded error, as every error of this library carries one. */
-function coded(code, message, Kind = Error) {
-  const error = new Kind(message)
-  error.code = code
-  return error
-}
-
-/** The SDK's `SessionDomainMismatchError`, with its `code` and `name`, so code written for the SDK catches it. */
-function domainMismatch(sessionDomain, domain) {
-  const error = new Error(
-    `Session was created for domain '${sessionDomain}' but the current request is for domain '${domain}'. ` +
-      'This may indicate a cross-domain session reuse attempt.',
-  )
-  error.name = 'SessionDomainMismatchError'
-  error.code = 'session_domain_mismatch'
-  return error
+function coded(/** @type {string} */ code, /** @type {string} */ message) {
+  return Object.assign(new Error(message), { code })
 }
 
 let insecureWarningShown = false
@@ -32,10 +40,14 @@ let insecureWarningShown = false
 /**
  * The cookie settings the SDK's Auth0Client derives from its options and the environment: `secure` from
  * AUTH0_COOKIE_SECURE, forced on when every APP_BASE_URL is https, and forced on in production when no
- * base URL is configured (where an explicit `false` is refused, as the SDK refuses it).
+ * base URL is configured (where an explicit `false` is refused, as the SDK refuses it). What neither sets
+ * is left to the addon's defaults, which are the SDK's.
+ * @param {Options} options
+ * @param {NodeJS.ProcessEnv} env
+ * @returns {SessionCookieOptions}
  */
 function cookieSettings(options, env) {
-  const cookie = (options.session && options.session.cookie) || {}
+  const cookie = options.session?.cookie ?? {}
   const envSecure = env.AUTH0_COOKIE_SECURE
   const secureExplicit = cookie.secure ?? (envSecure !== undefined ? envSecure === 'true' : undefined)
   let secure = secureExplicit ?? false
@@ -46,11 +58,11 @@ function cookieSettings(options, env) {
       ? env.APP_BASE_URL.split(',').map((u) => u.trim()).filter(Boolean)
       : env.APP_BASE_URL
   }
-  const isHttps = (url) => {
+  const isHttps = (/** @type {string} */ url) => {
     try {
       return new URL(url).protocol === 'https:'
     } catch {
-      throw coded('ERR_INVALID_ARG_VALUE', `appBaseUrl (APP_BASE_URL) is not a valid URL: ${JSON.stringify(String(url))}`, TypeError)
+      throw coded('ERR_INVALID_ARG_VALUE', `appBaseUrl (APP_BASE_URL) is not a valid URL: ${JSON.stringify(String(url))}`)
     }
   }
   if (appBaseUrl) {
@@ -73,18 +85,21 @@ function cookieSettings(options, env) {
     )
   }
 
-  const domain = cookie.domain ?? env.AUTH0_COOKIE_DOMAIN
   return {
-    name: cookie.name ?? DEFAULT_COOKIE_NAME,
+    name: cookie.name,
     secure,
-    sameSite: cookie.sameSite ?? env.AUTH0_COOKIE_SAME_SITE ?? 'lax',
-    path: cookie.path ?? env.AUTH0_COOKIE_PATH ?? env.NEXT_PUBLIC_BASE_PATH ?? '/',
+    sameSite: cookie.sameSite ?? /** @type {SessionCookieOptions['sameSite']} */ (env.AUTH0_COOKIE_SAME_SITE),
+    path: cookie.path ?? env.AUTH0_COOKIE_PATH ?? env.NEXT_PUBLIC_BASE_PATH,
     transient: cookie.transient ?? env.AUTH0_COOKIE_TRANSIENT === 'true',
-    ...(domain ? { domain } : {}),
+    domain: cookie.domain ?? env.AUTH0_COOKIE_DOMAIN,
   }
 }
 
-/** The `SessionCookies` options `createSessions(options)` stands for, read from the environment now. */
+/**
+ * The `SessionCookies` options `createSessions(options)` stands for, read from the environment now.
+ * @param {Options} options
+ * @returns {SessionCookiesOptions}
+ */
 function resolveOptions(options, env = process.env) {
   const secret = options.secret ?? env.AUTH0_SECRET
   if (secret === undefined || secret === '' || (Array.isArray(secret) && secret.length === 0)) {
@@ -93,183 +108,163 @@ function resolveOptions(options, env = process.env) {
       'session-seal/next: no secret. Set AUTH0_SECRET (the same secret as the Auth0 SDK) or pass createSessions({ secret }).',
     )
   }
-  const session = options.session || {}
-  const resolved = { secret, cookieOptions: cookieSettings(options, env) }
-  for (const key of ['rolling', 'absoluteDuration', 'inactivityDuration']) {
-    if (session[key] !== undefined) resolved[key] = session[key]
+  const session = options.session ?? {}
+  return {
+    secret,
+    cookieOptions: cookieSettings(options, env),
+    auth0Domain: options.domain ?? env.AUTH0_DOMAIN,
+    rolling: session.rolling,
+    absoluteDuration: session.absoluteDuration,
+    inactivityDuration: session.inactivityDuration,
+    clockTolerance: options.clockTolerance,
+    maxCookieBytes: options.maxCookieBytes,
   }
-  for (const key of ['clockTolerance', 'maxCookieBytes']) {
-    if (options[key] !== undefined) resolved[key] = options[key]
-  }
-  return resolved
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// What the caller passed
+// What the caller passed, and where the answers go
 
-const isThenable = (value) => value !== null && typeof value === 'object' && typeof value.then === 'function'
+/** @param {unknown} value @returns {value is Record<string, any>} */
+const isObject = (value) => value !== null && typeof value === 'object'
 
-/** `Request` / `NextRequest` (proxy.ts, route handlers): headers with `get`. */
-const isWebRequest = (value) =>
-  value !== null && typeof value === 'object' && value.headers !== null && typeof value.headers === 'object' && typeof value.headers.get === 'function'
+/**
+ * `Request` / `NextRequest` (proxy.ts, route handlers): headers with `get`.
+ * @param {unknown} value
+ * @returns {value is { headers: { get(name: string): string | null }, cookies?: unknown }}
+ */
+const isWebRequest = (value) => isObject(value) && isObject(value.headers) && typeof value.headers.get === 'function'
 
-/** `IncomingMessage` / `NextApiRequest` (Pages Router): headers as a plain object. */
-const isNodeRequest = (value) =>
-  value !== null && typeof value === 'object' && value.headers !== null && typeof value.headers === 'object' && typeof value.headers.get !== 'function'
+/**
+ * `IncomingMessage` / `NextApiRequest` (Pages Router): headers as a plain object.
+ * @param {unknown} value
+ * @returns {value is { headers: { cookie?: string | string[] } }}
+ */
+const isNodeRequest = (value) => isObject(value) && isObject(value.headers) && typeof value.headers.get !== 'function'
 
-/** The request's cookies in a form `SessionCookies` reads: `NextRequest.cookies`, else the `Cookie` header. */
+/** @param {unknown} value @returns {value is CookieJar} */
+const isCookieJar = (value) =>
+  isObject(value) && ['getAll', 'get', 'set', 'delete'].every((method) => typeof value[method] === 'function')
+
+/**
+ * The request's cookies in a form `SessionCookies` reads: `NextRequest.cookies`, else the `Cookie` header.
+ * @param {unknown} req
+ * @param {string} call
+ * @returns {CookieInput}
+ */
 function requestCookies(req, call) {
   if (isWebRequest(req)) {
-    if (req.cookies && typeof req.cookies.getAll === 'function') return req.cookies
-    return req.headers.get('cookie')
+    const { cookies } = req
+    return isObject(cookies) && typeof cookies.getAll === 'function' ? /** @type {CookieJar} */ (cookies) : req.headers.get('cookie')
   }
   if (isNodeRequest(req)) {
     const header = req.headers.cookie
     return Array.isArray(header) ? header.join('; ') : header
   }
-  if (isThenable(req)) {
-    throw coded(
-      'ERR_INVALID_ARG_TYPE',
-      `${call} was given a Promise: did you forget \`await\`? Pass the request itself (Pages Router, proxy.ts), ` +
-        'or nothing in server components, route handlers and server actions.',
-      TypeError,
-    )
-  }
-  if (req !== null && typeof req === 'object' && typeof req.getAll === 'function') {
-    throw coded(
-      'ERR_INVALID_ARG_TYPE',
-      `${call} takes a request, not a cookie jar: call it with no argument in server components, route handlers ` +
-        'and server actions (it reads next/headers), or pass the request in the Pages Router and proxy.ts.',
-      TypeError,
-    )
-  }
-  throw coded(
-    'ERR_INVALID_ARG_TYPE',
-    `${call} takes a request (Request, NextRequest, or the Pages Router's req), got ${req === null ? 'null' : typeof req}`,
-    TypeError,
-  )
+  return refuseArgument('request', call, req)
 }
 
-/** Next.js's request-scoped cookie jar. Loaded on demand: outside Next.js (Pages Router, tests) it is never needed. */
+/**
+ * Next.js's request-scoped cookie jar. Loaded on demand: outside Next.js (Pages Router, tests) it is never needed.
+ * @returns {Promise<CookieJar>}
+ */
 async function headerCookies() {
-  return require('next/headers').cookies()
-}
-
-function checkSession(session, call) {
-  if (!session) throw coded('ERR_INVALID_ARG_VALUE', 'The session data is missing.', TypeError)
-  if (typeof session !== 'object' || Array.isArray(session) || isThenable(session)) {
-    throw coded(
-      'ERR_INVALID_ARG_TYPE',
-      `${call}: the session must be a SessionData object${isThenable(session) ? ' (got a Promise: did you forget `await`?)' : ''}`,
-      TypeError,
-    )
-  }
-}
-
-const notAuthenticated = () => coded('ERR_NOT_AUTHENTICATED', 'The user is not authenticated.')
-
-/** `options.sessionStore`: the SDK's `SessionDataStore` (`get`, `set`, `delete`; `update` optional). */
-function checkSessionStore(store) {
-  if (store === undefined) return
-  const method = (name) => store !== null && typeof store === 'object' && typeof store[name] === 'function'
-  if (!['get', 'set', 'delete'].every(method) || (store.update !== undefined && !method('update'))) {
-    throw coded(
-      'ERR_INVALID_ARG_TYPE',
-      'createSessions({ sessionStore }) takes the SDK\'s SessionDataStore: an object with get(id), set(id, session) ' +
-        'and delete(id) (update(id, session) optional), e.g. session-seal/redis\'s createRedisSessionStore()',
-      TypeError,
-    )
-  }
-}
-
-let statefulWithoutStoreWarned = false
-
-/** Once per process: a stateful cookie met by functions that were given no store to resolve it. */
-function warnStatefulWithoutStore() {
-  if (statefulWithoutStoreWarned) return
-  statefulWithoutStoreWarned = true
-  process.emitWarning(
-    'session-seal/next: the session cookie holds a stateful session id, and createSessions() was given no ' +
-      'sessionStore to look it up in, so getSession() returns null. Pass the store your Auth0Client uses: ' +
-      'createSessions({ sessionStore }).',
-    { code: 'SESSION_SEAL_NO_SESSION_STORE' },
-  )
-}
-
-// A session as a store holds it is judged here, not in the core: it never crosses into it. Both rules are the
-// SDK's (`normalizeStatefulSession`, `isSessionCeilingReached`); cookie sessions get the same from `read()`.
-
-/** A session a v3 app stored, `{ header: { iat }, data }`, in the v4 shape the SDK converts it to. */
-function fromStore(stored) {
-  if (!(stored.header && stored.header.iat)) return stored
-  const v3 = stored.data
-  return {
-    user: v3.user,
-    tokenSet: {
-      idToken: v3.idToken ?? undefined,
-      accessToken: v3.accessToken ?? undefined,
-      scope: v3.accessTokenScope,
-      refreshToken: v3.refreshToken,
-      expiresAt: v3.accessTokenExpiresAt,
-    },
-    internal: { sid: v3.user.sid, createdAt: stored.header.iat },
-  }
-}
-
-/** The IdP's ceiling (`internal.sessionExpiresAt`), reached 30 s early. */
-const SESSION_EXPIRY_LEEWAY_SECONDS = 30
-function pastCeiling(session) {
-  const at = session.internal && session.internal.sessionExpiresAt
-  return at != null && Math.floor(Date.now() / 1000) >= at - SESSION_EXPIRY_LEEWAY_SECONDS
+  /** @type {typeof import('next/headers')} */
+  const headers = require('next/headers')
+  return headers.cookies()
 }
 
 /**
  * Applies a `Set-Cookie` list to a response: `NextResponse` (its cookie jar), a plain `Response` (headers), or
  * the Pages Router's `res` (appended to the `Set-Cookie` headers it already has).
+ * @param {unknown} res
+ * @param {SetCookie[]} list
+ * @param {string} call
  */
 function applyToResponse(res, list, call) {
-  if (res && res.cookies && typeof res.cookies.set === 'function') {
+  if (isObject(res) && isObject(res.cookies) && typeof res.cookies.set === 'function') {
     for (const c of list) res.cookies.set(c.name, c.value, c.options)
-    return
-  }
-  if (res && res.headers && typeof res.headers.append === 'function') {
+  } else if (isObject(res) && isObject(res.headers) && typeof res.headers.append === 'function') {
     for (const c of list) res.headers.append('set-cookie', serializeSetCookie(c))
-    return
-  }
-  if (res && typeof res.setHeader === 'function' && typeof res.getHeader === 'function') {
+  } else if (isObject(res) && typeof res.setHeader === 'function' && typeof res.getHeader === 'function') {
     const previous = res.getHeader('set-cookie')
     const lines = previous === undefined ? [] : Array.isArray(previous) ? previous.map(String) : [String(previous)]
     res.setHeader('set-cookie', [...lines, ...list.map((c) => serializeSetCookie(c))])
-    return
+  } else {
+    refuseArgument('response', call, res)
   }
-  throw coded(
-    'ERR_INVALID_ARG_TYPE',
-    `${call}: the response must be a NextResponse, a Response, or the Pages Router's res`,
-    TypeError,
-  )
 }
 
 /**
- * Read-after-write in proxy.ts, as the SDK's store leaves `req.cookies`: the request's cookies become the
- * `Cookie` header the write leaves behind.
+ * Read-after-write in proxy.ts, as the SDK's stores leave `request.cookies`: the jar becomes the request's
+ * cookies after the write (the names it holds that are gone deleted, the others set where they changed).
+ * @param {unknown} req
+ * @param {RequestCookie[]} after
  */
-function applyToRequestCookies(jar, header) {
-  if (!jar || typeof jar.getAll !== 'function' || typeof jar.set !== 'function' || typeof jar.delete !== 'function') return
-  const after = new Map()
-  for (const pair of header ? header.split('; ') : []) {
-    const eq = pair.indexOf('=')
-    after.set(eq < 0 ? pair : pair.slice(0, eq), eq < 0 ? '' : pair.slice(eq + 1))
-  }
-  for (const { name } of jar.getAll()) if (!after.has(name)) jar.delete(name)
-  for (const [name, value] of after) {
-    let decoded = value
-    try {
-      decoded = decodeURIComponent(value)
-    } catch {
-      /* kept as it is, as Next.js keeps it */
+function applyToRequest(req, after) {
+  if (!isWebRequest(req) || !isCookieJar(req.cookies)) return
+  const jar = req.cookies
+  const names = new Set(after.map((c) => c.name))
+  for (const cookie of jar.getAll()) if (!names.has(cookie.name)) jar.delete(cookie.name)
+  for (const { name, value } of after) if (jar.get(name)?.value !== value) jar.set(name, value)
+}
+
+/**
+ * Applies a `Set-Cookie` list to Next.js's `cookies()` (route handlers and server actions; a server component
+ * cannot set cookies, and Next.js says so).
+ * @param {CookieJar} jar
+ * @param {SetCookie[]} list
+ */
+function applyToHeaderCookies(jar, list) {
+  for (const c of list) jar.set(c.name, c.value, c.options)
+}
+
+/**
+ * Makes the store calls the addon planned, in order: `set` and `update` with `session`. A background call is
+ * not awaited, and a failure of it is logged after the text it carries. False when a required call found
+ * nothing (the session was signed out meanwhile): the calls stop there.
+ * @param {Store} store
+ * @param {StoreCall[]} calls
+ * @param {SessionData | null} session
+ */
+async function runStoreCalls(store, calls, session) {
+  for (const call of calls) {
+    const { background } = call
+    if (background !== undefined) {
+      Promise.resolve()
+        .then(() => callStore(store, call, session))
+        .catch((error) => console.warn(background, error))
+    } else if (!(await callStore(store, call, session)) && call.required) {
+      return false
     }
-    const current = jar.get(name)
-    if (!current || current.value !== decoded) jar.set(name, decoded)
+  }
+  return true
+}
+
+/**
+ * @param {Store} store
+ * @param {StoreCall} call
+ * @param {SessionData | null} session
+ * @returns {Promise<unknown>}
+ */
+function callStore(store, call, session) {
+  switch (call.method) {
+    case 'get':
+      return store.get(call.id)
+    case 'delete':
+      return store.delete(call.id)
+    case 'set':
+      return store.set(call.id, /** @type {SessionData} */ (session))
+    case 'update':
+      return Promise.resolve(store.update?.(call.id, /** @type {SessionData} */ (session)))
+  }
+}
+
+/** `options.sessionStore`: the SDK's `SessionDataStore` (`get`, `set`, `delete`; `update` optional). @param {unknown} store */
+function checkSessionStore(store) {
+  if (store === undefined) return
+  const method = (/** @type {string} */ name) => isObject(store) && typeof store[name] === 'function'
+  if (!['get', 'set', 'delete'].every(method) || (isObject(store) && store.update !== undefined && !method('update'))) {
+    refuseArgument('sessionStore', 'createSessions({ sessionStore })', store)
   }
 }
 
@@ -278,152 +273,122 @@ function applyToRequestCookies(jar, header) {
 /**
  * `getSession`, `updateSession` and `deleteSession` with the call shapes of the SDK's `auth0.getSession()` and
  * `auth0.updateSession()`. Nothing is read until the first call.
+ * @type {typeof import('./index').createSessions}
  */
 function createSessions(options = {}) {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw coded('ERR_INVALID_ARG_TYPE', 'createSessions(options) takes an options object', TypeError)
-  }
+  if (!isObject(options) || Array.isArray(options)) refuseArgument('options', 'createSessions(options)', options)
   const sessionStore = options.sessionStore
   checkSessionStore(sessionStore)
-  let state = null
+  /** @type {SessionCookies | null} */
+  let cookieLayer = null
 
-  /** The store and the domain check, built once, on first use. */
-  function current() {
-    if (state === null) {
-      const resolved = resolveOptions(options)
-      state = { store: new SessionCookies(resolved), domain: options.domain ?? process.env.AUTH0_DOMAIN }
-    }
-    return state
-  }
-
-  /** The session of a jar: from the cookie, or through the `{ id }` cookie from `sessionStore`. */
-  async function read(jar) {
-    const { store } = current()
-    if (sessionStore === undefined) {
-      const session = store.read(jar)
-      // A session has a user; only a payload that has none can be a stateful id, and the core says if it is.
-      if (session && (session.user === null || typeof session.user !== 'object')) {
-        if (store.inspect(jar)?.format === 'stateful-id') {
-          warnStatefulWithoutStore()
-          return null
-        }
-      }
-      return session
-    }
-    const id = store.readSessionId(jar)
-    if (id === null) return null
-    const stored = await sessionStore.get(id)
-    if (!stored) return null
-    const session = fromStore(stored)
-    if (pastCeiling(session)) {
-      // As the SDK does: the stored session goes too, without holding up the answer.
-      Promise.resolve()
-        .then(() => sessionStore.delete(id))
-        .catch((error) => console.warn('[session-seal] Failed to delete session on ceiling expiry:', error))
-      return null
-    }
-    return session
-  }
-
-  /** `read` plus getSession's multiple-custom-domain check. */
-  async function readChecked(jar) {
-    const session = await read(jar)
-    const { domain } = current()
-    if (session && session.internal && session.internal.mcd && session.internal.mcd.domain !== domain) {
-      throw domainMismatch(session.internal.mcd.domain, domain)
-    }
-    return session
+  /** The cookie layer, configured on first use. */
+  function sessions() {
+    return (cookieLayer ??= new SessionCookies(resolveOptions(options)))
   }
 
   /**
-   * The stateful store's `set`: the session written to `sessionStore` under the id of the v4 cookie (only if
-   * it is still there: a concurrent sign-out wins), or under a new id, and the `{ id }` cookie rolled. `[]`
-   * when the session was signed out meanwhile.
+   * (Stateful) the session `store` holds for a jar: the id the addon names, fetched, and what the store gave
+   * judged (two calls); the lookup is kept for an update.
+   * @param {Store} store
+   * @param {CookieInput} jar
    */
-  async function writeStateful(jar, session) {
-    const { store } = current()
-    const { id } = store.clearSessionId(jar) // the id of a v4 cookie: the one the SDK's set() keeps
-    if (id !== null) {
-      if (typeof sessionStore.update === 'function') {
-        if (!(await sessionStore.update(id, session))) return []
-      } else {
-        if (!(await sessionStore.get(id))) return []
-        await sessionStore.set(id, session)
-      }
-      return store.writeSessionId(id, session.internal.createdAt, jar).cookies
-    }
-    const written = store.writeSessionId(null, session.internal.createdAt, jar)
-    await sessionStore.set(written.id, session)
-    return written.cookies
+  async function lookUp(store, jar) {
+    const lookup = sessions().lookupSession(jar)
+    const id = lookup.id
+    const found = lookup.getSession(id === null ? null : await store.get(id))
+    await runStoreCalls(store, found.storeCalls, null)
+    return { lookup, session: found.session }
   }
 
+  /** The session of a jar: from its cookie (one call), or from the store. @param {CookieInput} jar */
+  async function read(jar) {
+    return sessionStore === undefined ? sessions().getSession(jar) : (await lookUp(sessionStore, jar)).session
+  }
+
+  /**
+   * `session` written over the jar's current session (whose `internal` it keeps): what to set on the
+   * response, and the request's cookies after it (one call; with a store, a third after the lookup, then the
+   * store calls it plans). `null` when a stateful session was signed out meanwhile.
+   * @param {CookieInput} jar
+   * @param {unknown} session
+   * @returns {Promise<Written | null>}
+   */
+  async function write(jar, session) {
+    const data = /** @type {SessionData} */ (session) // the addon refuses what is none
+    if (sessionStore === undefined) return sessions().updateSession(jar, data)
+    const { lookup } = await lookUp(sessionStore, jar)
+    const plan = lookup.updateSession(data, { storeHasUpdate: typeof sessionStore.update === 'function' })
+    return (await runStoreCalls(sessionStore, plan.storeCalls, plan.session)) ? plan : null
+  }
+
+  /**
+   * The sign-out deletions for `jar`; with a store, the stored session is deleted too.
+   * @param {CookieInput} jar
+   */
+  async function remove(jar) {
+    if (sessionStore === undefined) return sessions().deleteSession(jar)
+    const plan = sessions().deleteStoredSession(jar)
+    await runStoreCalls(sessionStore, plan.storeCalls, null)
+    return plan.cookies
+  }
+
+  /** @param {unknown} [req] */
   async function getSession(req) {
-    if (req !== undefined && req !== null) return readChecked(requestCookies(req, 'getSession(req)'))
+    if (req !== undefined && req !== null) return read(requestCookies(req, 'getSession(req)'))
     // cookies() first: while `next build` prerenders, it suspends here, before any setting is read.
-    return readChecked(await headerCookies())
+    return read(await headerCookies())
   }
 
+  /**
+   * @param {unknown} reqOrSession
+   * @param {unknown} [res]
+   * @param {unknown} [sessionData]
+   */
   async function updateSession(reqOrSession, res, sessionData) {
     if (res === undefined && arguments.length < 2) {
-      // Server actions and route handlers: next/headers.
-      const existing = await getSession()
-      if (!existing) throw notAuthenticated()
-      checkSession(reqOrSession, 'updateSession(session)')
+      // Route handlers and server actions: next/headers, read once.
       const jar = await headerCookies()
-      const session = { ...reqOrSession, internal: { ...existing.internal } }
-      const list = sessionStore === undefined ? current().store.write(session, jar) : await writeStateful(jar, session)
-      for (const c of list) jar.set(c.name, c.value, c.options)
+      const written = await write(jar, reqOrSession)
+      if (written) applyToHeaderCookies(jar, written.cookies)
       return
     }
-    const req = reqOrSession
-    const jar = requestCookies(req, 'updateSession(req, res, session)')
-    if (!sessionData) throw coded('ERR_INVALID_ARG_VALUE', 'The session data is missing.', TypeError)
-    checkSession(sessionData, 'updateSession(req, res, session)')
-    const existing = await readChecked(jar)
-    if (!existing) throw notAuthenticated()
-    const session = { ...sessionData, internal: { ...existing.internal } }
-    if (sessionStore !== undefined) {
-      const list = await writeStateful(jar, session)
-      applyToResponse(res, list, 'updateSession(req, res, session)')
-      // Read-after-write, as the SDK's stateful store leaves req.cookies: the new id cookie, set.
-      if (isWebRequest(req) && req.cookies && typeof req.cookies.set === 'function') {
-        for (const c of list) if (c.value) req.cookies.set(c.name, c.value)
-      }
-      return
-    }
-    const written = current().store.writeWithBudget(session, jar)
-    applyToResponse(res, written.cookies, 'updateSession(req, res, session)')
-    if (isWebRequest(req)) applyToRequestCookies(req.cookies, written.requestCookieHeader)
+    const call = 'updateSession(req, res, session)'
+    const written = await write(requestCookies(reqOrSession, call), sessionData)
+    if (!written) return
+    applyToResponse(res, written.cookies, call)
+    applyToRequest(reqOrSession, written.requestCookies)
   }
 
-  /** The sign-out deletions for `jar`; with a store, the stored session is deleted too. */
-  async function clear(jar) {
-    const { store } = current()
-    if (sessionStore === undefined) return store.clear(jar)
-    const { id, cookies } = store.clearSessionId(jar)
-    if (id !== null) await sessionStore.delete(id)
-    return cookies
-  }
-
+  /**
+   * @param {unknown} [req]
+   * @param {unknown} [res]
+   */
   async function deleteSession(req, res) {
     if ((req === undefined || req === null) && res === undefined) {
       const jar = await headerCookies()
-      for (const c of await clear(jar)) jar.set(c.name, c.value, c.options)
+      applyToHeaderCookies(jar, await remove(jar))
       return
     }
-    const jar = requestCookies(req, 'deleteSession(req, res)')
-    applyToResponse(res, await clear(jar), 'deleteSession(req, res)')
+    const call = 'deleteSession(req, res)'
+    applyToResponse(res, await remove(requestCookies(req, call)), call)
   }
 
   return { getSession, updateSession, deleteSession }
 }
 
-exports.createSessions = createSessions
-
 // withSessionSeal's run time lives in its own module and subpath (session-seal/next/sdk-crypto, which the
 // rewritten SDK module loads): the status an app reads is exported here too, and so is the installer, for
 // SDK modules rewritten by an earlier session-seal, which import it from here.
-const sdkCrypto = require('./sdk-crypto.js')
+const { sdkCryptoStatus, installSdkCrypto } = sdkCrypto
 
-exports.sdkCryptoStatus = sdkCrypto.sdkCryptoStatus
-exports.installSdkCrypto = sdkCrypto.installSdkCrypto
+// A literal of names, so that Node's ESM import finds each export (its CommonJS lexer reads this statement).
+module.exports = { createSessions, sdkCryptoStatus, installSdkCrypto }
+
+/**
+ * The exports are what index.d.ts declares: no name it lacks, and each one assignable to its declaration
+ * (`tsc --checkJs` fails here otherwise).
+ * @type {[keyof typeof module.exports] extends [keyof typeof import('./index')] ? typeof import('./index') : never}
+ */
+const exportsAsDeclared = module.exports
+void exportsAsDeclared

@@ -22,7 +22,7 @@ const { VARIANTS, verifiedVariant } = require('./sdk-variants.js')
 /** `SESSION_SEAL_SDK_CRYPTO=off` (or `0`, `false`): the SDK keeps its own cookie crypto, at build and run time. */
 const KILL_SWITCH = 'SESSION_SEAL_SDK_CRYPTO'
 
-/** @param {NodeJS.ProcessEnv} [env] */
+/** @param {Record<string, string | undefined>} [env] */
 const killSwitchOn = (env = process.env) => ['off', '0', 'false'].includes(String(env[KILL_SWITCH] ?? '').trim().toLowerCase())
 
 /** Distinct secrets whose self-test result is remembered per installation (the SDK uses one or two). */
@@ -166,7 +166,7 @@ function variantOf(meta) {
  * Called by the rewritten SDK module with its own `encrypt`/`decrypt`; returns the pair it exports. Not for
  * apps: use `withSessionSeal` in next.config. A shape of the SDK's module this session-seal does not know
  * (a rewrite made by another version of it) gets the SDK's own functions back, with a warning.
- * @param {CookieCrypto} originals
+ * @param {import('./sdk-crypto').SdkCookieCrypto} originals
  * @param {{ sdkVersion?: unknown, variant?: unknown }} [meta]
  * @returns {CookieCrypto}
  */
@@ -178,7 +178,8 @@ function installSdkCrypto(originals, meta = {}) {
   s.installs++
   s.sdkVersion ??= typeof meta.sdkVersion === 'string' ? meta.sdkVersion : null
   s.disabled ??= killSwitchOn()
-  const sdk = { encrypt: originals.encrypt, decrypt: originals.decrypt }
+  // The SDK's own pair, called with what the SDK passes to the pair returned (its release's own arguments).
+  const sdk = /** @type {CookieCrypto} */ ({ encrypt: originals.encrypt, decrypt: originals.decrypt })
   if (s.disabled) {
     logOnce('info', `@auth0/nextjs-auth0 cookie crypto runs on the SDK's JavaScript (${KILL_SWITCH}=${process.env[KILL_SWITCH]})`)
     return sdk
@@ -272,6 +273,7 @@ function installSdkCrypto(originals, meta = {}) {
  */
 function sdkCryptoStatus() {
   const s = state()
+  /** @type {import('./sdk-crypto').SdkCryptoReason} */
   let reason
   if (s.installs === 0) reason = 'not-installed'
   else if (s.disabled) reason = 'disabled'
@@ -289,7 +291,13 @@ function sdkCryptoStatus() {
   }
 }
 
-exports.sdkCryptoStatus = sdkCryptoStatus
-exports.installSdkCrypto = installSdkCrypto
-exports.killSwitchOn = killSwitchOn
-exports.KILL_SWITCH = KILL_SWITCH
+// A literal of names, so that Node's ESM import finds each export (its CommonJS lexer reads this statement).
+module.exports = { sdkCryptoStatus, installSdkCrypto, killSwitchOn, KILL_SWITCH }
+
+/**
+ * The exports are what sdk-crypto.d.ts declares: no name it lacks, and each one assignable to its declaration
+ * (`tsc --checkJs` fails here otherwise).
+ * @type {[keyof typeof module.exports] extends [keyof typeof import('./sdk-crypto')] ? typeof import('./sdk-crypto') : never}
+ */
+const exportsAsDeclared = module.exports
+void exportsAsDeclared

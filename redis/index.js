@@ -17,4 +17,13 @@ function createRedisSessionStore(options) {
   })
 }
 
-exports.createRedisSessionStore = createRedisSessionStore
+// A literal of names, so that Node's ESM import finds each export (its CommonJS lexer reads this statement).
+module.exports = { createRedisSessionStore }
+
+/**
+ * The exports are what index.d.ts declares: no name it lacks, and each one assignable to its declaration
+ * (`tsc --checkJs` fails here otherwise).
+ * @type {[keyof typeof module.exports] extends [keyof typeof import('./index')] ? typeof import('./index') : never}
+ */
+const exportsAsDeclared = module.exports
+void exportsAsDeclared

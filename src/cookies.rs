@@ -9,13 +9,16 @@ use crate::args::{self, ReadOptions};
 use crate::js::{FromJs, Json};
 use crate::options::{nested, opt, read_options};
 use crate::set_cookie::list;
-use crate::{guard, guard_named, jar, warn_if_short_secret, Code};
+use crate::stateful::{SessionLookup, StoredSessionDelete};
+use crate::{guard, guard_named, jar, mistakes, warn_if_short_secret, warn_once, Code};
 use session_seal_core::input::{absent_if_too_large, wrong_type};
 use session_seal_core::jose::Secrets;
 use session_seal_core::payload::Validation;
 use session_seal_core::stores::cookies::inspect;
 use session_seal_core::stores::cookies::{self, require_session};
 use session_seal_core::Error;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 
 /// `cookieOptions` of `new SessionCookies`.
 #[napi(object, object_from_js = false, object_to_js = false)]
@@ -171,7 +174,8 @@ pub struct SessionIdClearResult {
 /// The cookie layer of the SDK's session stores: reads a request's cookies, plans the `Set-Cookie` list.
 #[napi]
 pub struct SessionCookies {
-    inner: cookies::SessionCookies,
+    /// Shared with the `SessionLookup`s it makes.
+    pub(crate) inner: Arc<cookies::SessionCookies>,
 }
 
 #[napi]
@@ -185,7 +189,9 @@ impl SessionCookies {
             let options = cookies::SessionCookiesOptions::from_js(options)?;
             let inner = cookies::SessionCookies::from_options(options)?;
             warn_if_short_secret(env, inner.cipher().ring())?;
-            Ok(SessionCookies { inner })
+            Ok(SessionCookies {
+                inner: Arc::new(inner),
+            })
         })
     }
 
@@ -276,7 +282,8 @@ impl SessionCookies {
 
     /// `auth0.getSession()` in one call: the session as `read` gives it (the IdP ceiling applied), or
     /// `null`; a session created for another custom domain than `auth0Domain` throws the SDK's
-    /// `SessionDomainMismatchError` (`code: "session_domain_mismatch"`).
+    /// `SessionDomainMismatchError` (`code: "session_domain_mismatch"`). A stateful session's `{ id }`
+    /// cookie is no session here (`null`, with a one-time process warning): see `lookupSession`.
     #[napi(ts_return_type = "SessionData | null")]
     pub fn get_session(
         &self,
@@ -289,7 +296,9 @@ impl SessionCookies {
             let Some(jar) = absent_if_too_large(jar::jar(env, cookies))? else {
                 return Ok(None);
             };
-            Ok(self.inner.get_session(&jar, clock)?.map(Json))
+            let current = self.inner.get_session(&jar, clock)?;
+            warn_if_stateful_id(env, &current)?;
+            Ok(current.into_option().map(Json))
         })
     }
 
@@ -309,7 +318,12 @@ impl SessionCookies {
             let jar = jar::jar(env, cookies)?;
             require_session(args::kind_word(session)?)?;
             let session = args::object_json(session, "session")?;
-            let done = self.inner.update_session(&jar, &session, now, validation)?;
+            let clock = self.inner.cipher().clock(now)?;
+            let current = self.inner.get_session(&jar, clock)?;
+            warn_if_stateful_id(env, &current)?;
+            let done = self
+                .inner
+                .update_session(current, &jar, &session, clock, validation)?;
             Ok(SessionUpdate {
                 cookies: list(&done.write.cookies),
                 request_cookies: Json(cookies::request_cookies_json(&done.write.jar)),
@@ -330,6 +344,41 @@ impl SessionCookies {
         #[napi(ts_arg_type = "CookieInput")] cookies: Unknown,
     ) -> napi::Result<Json, Code> {
         self.clear(env, cookies)
+    }
+
+    /// Stateful sessions (`auth0.getSession()`/`updateSession()` over the app's `SessionDataStore`), the
+    /// jar read once: the id to fetch from the store, and the steps that judge what it returned and plan
+    /// an update (`SessionLookup`).
+    #[napi]
+    pub fn lookup_session(
+        &self,
+        env: &Env,
+        #[napi(ts_arg_type = "CookieInput")] cookies: Unknown,
+        #[napi(ts_arg_type = "ReadOptions")] options: Option<ReadOptions>,
+    ) -> napi::Result<SessionLookup, Code> {
+        guard(|| {
+            let now = ReadOptions::now(&options);
+            let clock = self.inner.cipher().clock(now)?;
+            let jar = absent_if_too_large(jar::jar(env, cookies))?.unwrap_or_default();
+            let lookup = self.inner.lookup(jar, clock);
+            Ok(SessionLookup::new(self.inner.clone(), lookup, now))
+        })
+    }
+
+    /// Stateful sign-out in one call (the SDK's stateful store's `delete`): the `Set-Cookie` deletions, and
+    /// the store call that deletes the session the v4 cookie names.
+    #[napi]
+    pub fn delete_stored_session(
+        &self,
+        env: &Env,
+        #[napi(ts_arg_type = "CookieInput")] cookies: Unknown,
+        #[napi(ts_arg_type = "ReadOptions")] options: Option<ReadOptions>,
+    ) -> napi::Result<StoredSessionDelete, Code> {
+        guard(|| {
+            let clock = ReadOptions::clock(&options, self.inner.cipher())?;
+            let jar = jar::jar(env, cookies)?;
+            Ok(self.inner.delete_stored(&jar, clock).into())
+        })
     }
 
     /// Stateful sessions: the id in the session cookie (a v4 JWE of `{ id }`, or a v3 signed
@@ -416,4 +465,19 @@ impl SessionCookies {
         let jar = jar::jar(env, cookies)?;
         self.inner.write(&session, &jar, now, validation)
     }
+}
+
+static STATEFUL_ID_WARNED: AtomicBool = AtomicBool::new(false);
+
+/// Once per process: a stateful session's `{ id }` cookie read where a stateless session belongs.
+fn warn_if_stateful_id(env: &Env, current: &cookies::CurrentSession) -> Result<(), Error> {
+    if *current != cookies::CurrentSession::StatefulId {
+        return Ok(());
+    }
+    warn_once(
+        env,
+        &STATEFUL_ID_WARNED,
+        mistakes::STATEFUL_ID_WITHOUT_STORE,
+        mistakes::STATEFUL_ID_WITHOUT_STORE_CODE,
+    )
 }

@@ -17,6 +17,7 @@ mod js;
 mod mistakes;
 mod options;
 mod set_cookie;
+mod stateful;
 mod store;
 mod testing;
 mod validate;
@@ -60,10 +61,22 @@ fn guard_named<T>(env: &Env, body: impl FnOnce() -> Result<T, Error>) -> napi::R
 
 static SHORT_SECRET_WARNED: AtomicBool = AtomicBool::new(false);
 
-/// Warns once per process when a secret is shorter than the SDK recommends
-/// (`process.emitWarning(message, 'SessionSealWarning', code)`).
+/// Warns once per process when a secret is shorter than the SDK recommends.
 fn warn_if_short_secret(env: &Env, ring: &KeyRing) -> Result<(), Error> {
-    if !ring.has_short_secret() || SHORT_SECRET_WARNED.swap(true, Ordering::Relaxed) {
+    if !ring.has_short_secret() {
+        return Ok(());
+    }
+    warn_once(
+        env,
+        &SHORT_SECRET_WARNED,
+        SHORT_SECRET_WARNING,
+        SHORT_SECRET_WARNING_CODE,
+    )
+}
+
+/// `process.emitWarning(message, 'SessionSealWarning', code)`, the first time `once` is passed here.
+fn warn_once(env: &Env, once: &AtomicBool, message: &str, code: &str) -> Result<(), Error> {
+    if once.swap(true, Ordering::Relaxed) {
         return Ok(());
     }
     let failed = args::napi_failed("process.emitWarning");
@@ -73,12 +86,10 @@ fn warn_if_short_secret(env: &Env, ring: &KeyRing) -> Result<(), Error> {
         .map_err(&failed)?;
     let emit: Function<FnArgs<(&str, &str, &str)>, Unknown> =
         process.get_named_property("emitWarning").map_err(&failed)?;
-    let warning = (
-        SHORT_SECRET_WARNING,
-        "SessionSealWarning",
-        SHORT_SECRET_WARNING_CODE,
-    );
-    if emit.apply(process, warning.into()).is_err() {
+    if emit
+        .apply(process, (message, "SessionSealWarning", code).into())
+        .is_err()
+    {
         // A throwing warning listener is the app's business, not a failure of this call.
         js::take_exception(env)?;
     }

@@ -1,9 +1,38 @@
 //! What the SDK's `Auth0Client` adds on top of its stateless store, so that an adapter replacing
 //! `auth0.getSession()`, `auth0.updateSession()` and the store's `delete` crosses once per call and
 //! decides nothing: the custom-domain rule, the current session's `internal` kept on update, the request's
-//! cookies after a write as `{ name, value }` pairs (the jar read once).
+//! cookies after a write as `{ name, value }` pairs (the jar read once), and a stateful `{ id }` cookie met
+//! where a session belongs told apart from a session. (Its stateful store is `stateful`.)
 
 use super::*;
+
+/// What `auth0.getSession()` finds in a jar that should hold a stateless session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CurrentSession {
+    /// The session: the IdP ceiling not reached, created for this app's Auth0 domain.
+    Found(String),
+    /// No session: no cookie, a bad, expired or foreign one, or one past the IdP ceiling.
+    Absent,
+    /// A stateful session's `{ id }` cookie: the session lives in a store this reader was not given. The
+    /// SDK's stateless store would hand the `{ id, exp }` payload over as the session; here it is none.
+    StatefulId,
+}
+
+impl CurrentSession {
+    /// The session, if there is one.
+    pub fn into_option(self) -> Option<String> {
+        match self {
+            CurrentSession::Found(session) => Some(session),
+            CurrentSession::Absent | CurrentSession::StatefulId => None,
+        }
+    }
+
+    /// The session an update builds on: none is the SDK's `ERR_NOT_AUTHENTICATED`.
+    pub fn require(self) -> Result<String> {
+        self.into_option()
+            .ok_or_else(|| not_authenticated("The user is not authenticated."))
+    }
+}
 
 /// What `update_session` did.
 #[derive(Debug, Clone)]
@@ -16,35 +45,50 @@ pub struct SessionUpdate {
 }
 
 impl SessionCookies {
-    /// `auth0.getSession()`: the store's read (the IdP ceiling applied), then the SDK's custom-domain rule:
-    /// a session carrying `internal.mcd` must have been created for this app's Auth0 domain, else
-    /// `session_domain_mismatch`.
-    pub fn get_session(&self, jar: &Jar, clock: Clock) -> Result<Option<String>> {
-        let Some(session) = self.read(jar, clock) else {
-            return Ok(None);
+    /// `auth0.getSession()`: the store's read (the IdP ceiling applied), a stateful `{ id }` payload told
+    /// apart, then the SDK's custom-domain rule: a session carrying `internal.mcd` must have been created for
+    /// this app's Auth0 domain, else `session_domain_mismatch`. The session is parsed once for all three.
+    pub fn get_session(&self, jar: &Jar, clock: Clock) -> Result<CurrentSession> {
+        let Some(session) = self.open_session(jar, clock) else {
+            return Ok(CurrentSession::Absent);
         };
-        check_domain(&session, self.auth0_domain())?;
-        Ok(Some(session))
+        {
+            let clean = crate::json::without_lone_surrogates(&session);
+            let view = SessionView::of(&clean);
+            if view.ceiling_reached(clock.now) {
+                return Ok(CurrentSession::Absent);
+            }
+            if view.is_id_payload() {
+                return Ok(CurrentSession::StatefulId);
+            }
+            check_domain(&view, self.auth0_domain())?;
+        }
+        Ok(self
+            .with_connection_token_sets(session, jar, clock)
+            .map_or(CurrentSession::Absent, CurrentSession::Found))
     }
 
-    /// `auth0.updateSession(session)`: the current session read from `jar` as `get_session` reads it (none
-    /// is `ERR_NOT_AUTHENTICATED`), `session` written with the current session's `internal`, into the
-    /// same jar. `now` (epoch seconds, or the system clock) judges the read and dates the write.
+    /// `auth0.updateSession(session)` on what `get_session` found in `jar` (none is
+    /// `ERR_NOT_AUTHENTICATED`): `session` written with the current session's `internal`, into the same jar,
+    /// dated by `clock`.
     pub fn update_session(
         &self,
+        current: CurrentSession,
         jar: &Jar,
         session_json: &str,
-        now: Option<f64>,
+        clock: Clock,
         validation: Validation,
     ) -> Result<SessionUpdate> {
-        let clock = self.cipher().clock(now)?;
-        let current = self
-            .get_session(jar, clock)?
-            .ok_or_else(|| not_authenticated("The user is not authenticated."))?;
-        let session = set_member(session_json, "internal", &spread_internal(&current))?;
+        let current = current.require()?;
+        let session = with_internal_of(session_json, &current)?;
         let write = self.write(&session, jar, clock.now, validation)?;
         Ok(SessionUpdate { write, session })
     }
+}
+
+/// The SDK's `{ ...session, internal: { ...current.internal } }` on JSON text.
+pub(super) fn with_internal_of(session_json: &str, current_json: &str) -> Result<String> {
+    set_member(session_json, "internal", &spread_internal(current_json))
 }
 
 /// A jar as JSON `[{"name":…,"value":…}]`, in its order (one `JSON.parse` on the JavaScript side).
@@ -74,12 +118,11 @@ pub fn require_session(kind: &str) -> Result<()> {
     }
 }
 
-/// The SDK's check, `if (session.internal?.mcd) { if (session.internal.mcd.domain !== domain) throw }`,
-/// on the session's JSON text: `mcd` counts when it is truthy, and its `domain` must be the string
-/// `domain` (both absent also match, as `undefined === undefined`).
-fn check_domain(session_json: &str, domain: Option<&str>) -> Result<()> {
-    let clean = crate::json::without_lone_surrogates(session_json);
-    let Some(mcd) = member(&clean, "internal").and_then(|internal| member(internal, "mcd")) else {
+/// The SDK's check, `if (session.internal?.mcd) { if (session.internal.mcd.domain !== domain) throw }`:
+/// `mcd` counts when it is truthy, and its `domain` must be the string `domain` (both absent also match,
+/// as `undefined === undefined`).
+pub(super) fn check_domain(session: &SessionView, domain: Option<&str>) -> Result<()> {
+    let Some(mcd) = session.mcd() else {
         return Ok(());
     };
     if !js_truthy(mcd) {
@@ -194,6 +237,11 @@ mod tests {
     use super::*;
     use crate::stores::cookies::test_support::*;
 
+    fn domain_check(session_json: &str, domain: Option<&str>) -> Result<()> {
+        let clean = crate::json::without_lone_surrogates(session_json);
+        check_domain(&SessionView::of(&clean), domain)
+    }
+
     fn with_mcd(mcd: &str) -> String {
         format!(
             r#"{{"user":{{"sub":"u"}},"tokenSet":{{"accessToken":"at","expiresAt":1}},"internal":{{"sid":"s","createdAt":{NOW},"mcd":{mcd}}}}}"#
@@ -203,8 +251,8 @@ mod tests {
     #[test]
     fn the_custom_domain_rule_is_the_sdks() {
         let same = r#"{"domain":"a.example.com","issuer":"https://a.example.com/"}"#;
-        assert!(check_domain(&with_mcd(same), Some("a.example.com")).is_ok());
-        let e = check_domain(&with_mcd(same), Some("b.example.com")).unwrap_err();
+        assert!(domain_check(&with_mcd(same), Some("a.example.com")).is_ok());
+        let e = domain_check(&with_mcd(same), Some("b.example.com")).unwrap_err();
         assert_eq!(e.code, ErrorCode::SessionDomainMismatch);
         assert_eq!(
             e.message,
@@ -212,29 +260,29 @@ mod tests {
              'b.example.com'. This may indicate a cross-domain session reuse attempt."
         );
         // No configured domain: `mcd.domain !== undefined`.
-        let e = check_domain(&with_mcd(same), None).unwrap_err();
+        let e = domain_check(&with_mcd(same), None).unwrap_err();
         assert!(e.message.ends_with(
             "for domain 'undefined'. This may indicate a cross-domain session reuse attempt."
         ));
         // Falsy `mcd` is no `mcd`; a truthy one without `domain` matches only an absent domain.
         for falsy in ["null", "false", "0", "\"\"", "-0"] {
-            assert!(check_domain(&with_mcd(falsy), Some("x")).is_ok(), "{falsy}");
+            assert!(domain_check(&with_mcd(falsy), Some("x")).is_ok(), "{falsy}");
         }
-        assert!(check_domain(&with_mcd("{}"), None).is_ok());
-        let e = check_domain(&with_mcd("{}"), Some("x")).unwrap_err();
+        assert!(domain_check(&with_mcd("{}"), None).is_ok());
+        let e = domain_check(&with_mcd("{}"), Some("x")).unwrap_err();
         assert!(e
             .message
             .starts_with("Session was created for domain 'undefined'"));
-        let e = check_domain(&with_mcd(r#"{"domain":[1,null,"b"]}"#), Some("x")).unwrap_err();
+        let e = domain_check(&with_mcd(r#"{"domain":[1,null,"b"]}"#), Some("x")).unwrap_err();
         assert!(e
             .message
             .starts_with("Session was created for domain '1,,b'"));
-        let e = check_domain(&with_mcd(r#"{"domain":1e2}"#), Some("100")).unwrap_err();
+        let e = domain_check(&with_mcd(r#"{"domain":1e2}"#), Some("100")).unwrap_err();
         assert!(e
             .message
             .starts_with("Session was created for domain '100'"));
-        assert!(check_domain(r#"{"internal":"mcd"}"#, Some("x")).is_ok());
-        assert!(check_domain(r#"{"user":{}}"#, Some("x")).is_ok());
+        assert!(domain_check(r#"{"internal":"mcd"}"#, Some("x")).is_ok());
+        assert!(domain_check(r#"{"user":{}}"#, Some("x")).is_ok());
     }
 
     #[test]
@@ -270,15 +318,24 @@ mod tests {
         let cookie = s.cipher().seal_payload(&current, NOW + 60.0, None).unwrap();
         let jar = Jar::from_iter([("__session", cookie.as_str()), ("theme", "dark")]);
         assert_eq!(
-            s.get_session(&jar, at(NOW)).unwrap().unwrap(),
+            s.get_session(&jar, at(NOW)).unwrap().require().unwrap(),
             format!("{},\"exp\":{}}}", &current[..current.len() - 1], NOW + 60.0)
         );
-        assert_eq!(s.get_session(&Jar::new(), at(NOW)).unwrap(), None);
+        assert_eq!(
+            s.get_session(&Jar::new(), at(NOW)).unwrap(),
+            CurrentSession::Absent
+        );
 
         // The caller's session, its internal replaced in place by the current one's.
         let update = r#"{"user":{"sub":"u2"},"internal":{"sid":"forged","createdAt":1},"tokenSet":{"accessToken":"b","expiresAt":2}}"#;
         let done = s
-            .update_session(&jar, update, Some(NOW + 1.0), Validation::Sdk)
+            .update_session(
+                s.get_session(&jar, at(NOW + 1.0)).unwrap(),
+                &jar,
+                update,
+                at(NOW + 1.0),
+                Validation::Sdk,
+            )
             .unwrap();
         assert_eq!(
             done.session,
@@ -292,11 +349,18 @@ mod tests {
         let read_back = s
             .get_session(&done.write.jar, at(NOW + 1.0))
             .unwrap()
+            .require()
             .unwrap();
         assert!(read_back.contains(r#""sub":"u2""#) && read_back.contains(r#""sid":"s""#));
 
         let e = s
-            .update_session(&Jar::new(), update, Some(NOW), Validation::Sdk)
+            .update_session(
+                CurrentSession::Absent,
+                &Jar::new(),
+                update,
+                at(NOW),
+                Validation::Sdk,
+            )
             .unwrap_err();
         assert_eq!(
             (e.code, e.message.as_str()),
@@ -317,6 +381,43 @@ mod tests {
     }
 
     #[test]
+    fn a_stateful_id_cookie_is_no_session_where_a_stateless_one_belongs() {
+        let s = store(CookieConfig::default());
+        let cookie = s
+            .cipher()
+            .seal_payload(r#"{"id":"abc"}"#, NOW + 60.0, None)
+            .unwrap();
+        let jar = Jar::from_iter([("__session", cookie.as_str())]);
+        // The store's read hands the payload over, as the SDK's stateless store does; getSession does not.
+        assert!(s
+            .read(&jar, at(NOW))
+            .unwrap()
+            .starts_with(r#"{"id":"abc","exp":"#));
+        assert_eq!(
+            s.get_session(&jar, at(NOW)).unwrap(),
+            CurrentSession::StatefulId
+        );
+        let e = s
+            .update_session(
+                CurrentSession::StatefulId,
+                &jar,
+                &session(NOW, ""),
+                at(NOW),
+                Validation::Sdk,
+            )
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::NotAuthenticated);
+        // A session that merely has an `id` member is a session.
+        let with_id = format!(r#"{{"id":"x",{}"#, &session(NOW, "")[1..]);
+        let cookie = s.cipher().seal_payload(&with_id, NOW + 60.0, None).unwrap();
+        let jar = Jar::from_iter([("__session", cookie.as_str())]);
+        assert!(matches!(
+            s.get_session(&jar, at(NOW)).unwrap(),
+            CurrentSession::Found(_)
+        ));
+    }
+
+    #[test]
     fn a_session_of_another_custom_domain_is_refused_on_read_and_update() {
         let mut options = SessionCookiesOptions {
             secret: Secrets::new(vec![SECRET.to_string()]),
@@ -332,13 +433,17 @@ mod tests {
             ErrorCode::SessionDomainMismatch
         );
         assert_eq!(
-            s.update_session(&jar, &mcd, Some(NOW), Validation::Sdk)
+            s.get_session(&jar, at(NOW))
+                .and_then(|current| s.update_session(current, &jar, &mcd, at(NOW), Validation::Sdk))
                 .unwrap_err()
                 .code,
             ErrorCode::SessionDomainMismatch
         );
         options.auth0_domain = Some("a.example.com".into());
         let s = SessionCookies::from_options(options).unwrap();
-        assert!(s.get_session(&jar, at(NOW)).unwrap().is_some());
+        assert!(matches!(
+            s.get_session(&jar, at(NOW)).unwrap(),
+            CurrentSession::Found(_)
+        ));
     }
 }

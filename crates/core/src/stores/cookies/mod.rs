@@ -13,6 +13,10 @@
 //! however large, so one stray `__session__250` cookie costs each write 251 deletions (and a hostile
 //! `__session__999999999` a billion). Here the sweep is the SDK's fixed range (`__0` to `__4`) plus the
 //! chunks the request actually holds: the same cookies end up deleted in the browser.
+//!
+//! For adapters, `client` and `stateful` add what the SDK's `Auth0Client` decides on top of its stores, so
+//! that `getSession`/`updateSession` cross into the core once per call (twice or three times around an
+//! app's asynchronous session store).
 
 // What the submodules below share (each takes them with `use super::*`).
 use indexmap::IndexMap;
@@ -65,6 +69,7 @@ mod jar;
 mod session_cookies;
 mod session_json;
 mod set_cookie;
+mod stateful;
 #[cfg(test)]
 mod test_support;
 
@@ -74,3 +79,4 @@ pub use jar::*;
 pub use session_cookies::*;
 use session_json::*;
 pub use set_cookie::*;
+pub use stateful::*;

@@ -268,15 +268,32 @@ impl SessionCookies {
     /// `connectionTokenSets` (omitted when none do). `None` for anything bad, and, as `getSession()`
     /// has it, past the IdP session ceiling; never an error.
     pub fn read(&self, jar: &Jar, clock: Clock) -> Option<String> {
+        let session = self.open_session(jar, clock)?;
+        if session_ceiling_reached(&session, clock.now) {
+            return None;
+        }
+        self.with_connection_token_sets(session, jar, clock)
+    }
+
+    /// The session cookie (or its chunks, or the v3 cookie or chunks) unsealed and normalized; nothing of
+    /// the session judged yet.
+    pub(super) fn open_session(&self, jar: &Jar, clock: Clock) -> Option<String> {
         let value = get_chunked_cookie(&self.config.name, jar, false)
             .or_else(|| get_chunked_cookie(LEGACY_COOKIE_NAME, jar, true))?;
         if value.is_empty() {
             return None;
         }
-        let session = self.cipher.unseal(&value, clock)?;
-        if session_ceiling_reached(&session, clock.now) {
-            return None;
-        }
+        self.cipher.unseal(&value, clock)
+    }
+
+    /// `session` with the `__FC_i` connection token sets of `jar` that open, as `connectionTokenSets`
+    /// (omitted when none do).
+    pub(super) fn with_connection_token_sets(
+        &self,
+        session: String,
+        jar: &Jar,
+        clock: Clock,
+    ) -> Option<String> {
         let sets: Vec<String> = jar
             .iter()
             .filter(|(name, _)| connection_cookie_index(name).is_some())
@@ -445,12 +462,16 @@ impl SessionCookies {
         if self.config.name != LEGACY_COOKIE_NAME && jar.has(LEGACY_COOKIE_NAME) {
             delete_cookie(&mut plan, LEGACY_COOKIE_NAME, &options);
         }
-        let id = jar
-            .get(&self.config.name)
+        (self.v4_session_id(jar, clock), plan.into_vec())
+    }
+
+    /// The id in a v4 `{ id }` cookie under the configured name: the one the SDK's stateful `set` keeps
+    /// and its `delete` removes (a v3 signed cookie's id is never carried over).
+    pub(super) fn v4_session_id(&self, jar: &Jar, clock: Clock) -> Option<String> {
+        jar.get(&self.config.name)
             .filter(|v| !v.is_empty())
             .and_then(|value| self.cipher.open(value, clock).ok())
-            .and_then(|opened| string_member(&opened.payload, "id"));
-        (id, plan.into_vec())
+            .and_then(|opened| string_member(&opened.payload, "id"))
     }
 }
 

@@ -15,21 +15,7 @@ pub(super) struct SessionParts<'a> {
 impl<'a> SessionParts<'a> {
     pub(super) fn split(session_json: &'a str) -> Result<Self> {
         let members: IndexMap<String, &'a RawValue> = top_level(session_json)?;
-        let created_at = match members.get("internal").map(|raw| raw.get()) {
-            Some(raw) if raw.starts_with('{') => {
-                let internal: IndexMap<String, &RawValue> = top_level(raw)?;
-                // A JSON number as JavaScript reads it (`1e400` is Infinity); anything else is NaN.
-                internal
-                    .get("createdAt")
-                    .map(|raw| raw.get())
-                    .filter(|text| text.starts_with(|c: char| c == '-' || c.is_ascii_digit()))
-                    .and_then(|text| text.parse::<f64>().ok())
-                    .unwrap_or(f64::NAN)
-            }
-            _ => return Err(session_invalid(
-                "internal: must be an object with createdAt (the store reads internal.createdAt)",
-            )),
-        };
+        let created_at = created_at(&members)?;
         let (rest, connection_token_sets) = match members.get("connectionTokenSets") {
             None => (Cow::Borrowed(session_json), Vec::new()),
             Some(raw) => {
@@ -67,6 +53,27 @@ impl<'a> SessionParts<'a> {
             created_at,
         })
     }
+}
+
+/// `internal.createdAt`, which the stores' `set` reads for the cookie's `maxAge`: a JSON number as JavaScript
+/// reads it (`1e400` is Infinity), NaN for anything else; no `internal` object is refused.
+fn created_at(members: &IndexMap<String, &RawValue>) -> Result<f64> {
+    match members.get("internal").map(|raw| raw.get()) {
+        Some(raw) if raw.starts_with('{') => Ok(top_level(raw)?
+            .get("createdAt")
+            .map(|raw| raw.get())
+            .filter(|text| text.starts_with(|c: char| c == '-' || c.is_ascii_digit()))
+            .and_then(|text| text.parse::<f64>().ok())
+            .unwrap_or(f64::NAN)),
+        _ => Err(session_invalid(
+            "internal: must be an object with createdAt (the store reads internal.createdAt)",
+        )),
+    }
+}
+
+/// [`created_at`] of a session's JSON text.
+pub(super) fn session_created_at(session_json: &str) -> Result<f64> {
+    created_at(&top_level(session_json)?)
 }
 
 /// The top-level members of a JSON object, values left as raw text. A repeated key keeps its first place
@@ -110,30 +117,78 @@ pub(super) fn set_member(object_json: &str, key: &str, value_json: &str) -> Resu
 /// within this many seconds (the SDK's `SESSION_EXPIRY_LEEWAY_SECONDS`: never served after the ceiling).
 const SESSION_CEILING_LEEWAY: f64 = 30.0;
 
-/// The SDK's `isSessionCeilingReached`, which its `getSession()` applies on top of the store's `get`:
-/// apps replace `getSession()` with `read`, so `read` applies it too. An absent or `null` ceiling is never
-/// reached; other values compare as JavaScript's `now >= sessionExpiresAt - 30` coerces them.
-pub(super) fn session_ceiling_reached(session_json: &str, now: f64) -> bool {
-    // Member names JavaScript reads but serde cannot decode (a lone surrogate escape) are swapped for
-    // U+FFFD first: same structure, and no such name is `internal` or `sessionExpiresAt`. A session that
-    // still cannot be read counts as past its ceiling, as the SDK would refuse it too (audit finding L1).
-    let clean = crate::json::without_lone_surrogates(session_json);
-    let Ok(members) = top_level(&clean) else {
-        return true;
-    };
-    let Some(internal) = members.get("internal") else {
-        return false;
-    };
-    if !internal.get().starts_with('{') {
-        return false;
+/// A session's top level and its `internal`, parsed once for the rules that judge a session after it is
+/// opened or fetched: the IdP ceiling, the custom-domain rule, the stateful `{ id }` payload. Built on the
+/// text `without_lone_surrogates` gives: member names JavaScript reads but serde cannot decode (a lone
+/// surrogate escape) are swapped for U+FFFD, the same structure, and no such name is one these rules read.
+pub(super) struct SessionView<'a> {
+    /// `None` when the text is no object serde can read.
+    members: Option<IndexMap<String, &'a RawValue>>,
+    internal: Internal<'a>,
+}
+
+enum Internal<'a> {
+    /// Absent, or not an object (`{ ...internal }` of it has no members these rules read).
+    None,
+    /// An object serde cannot read.
+    Unreadable,
+    Members(IndexMap<String, &'a RawValue>),
+}
+
+impl<'a> SessionView<'a> {
+    pub(super) fn of(clean: &'a str) -> Self {
+        let members = top_level(clean).ok();
+        let internal = match members.as_ref().and_then(|m| m.get("internal")) {
+            Some(raw) if raw.get().starts_with('{') => match top_level(raw.get()) {
+                Ok(members) => Internal::Members(members),
+                Err(_) => Internal::Unreadable,
+            },
+            _ => Internal::None,
+        };
+        SessionView { members, internal }
     }
-    let Ok(internal) = top_level(internal.get()) else {
-        return true;
-    };
-    internal
-        .get("sessionExpiresAt")
-        .map(|raw| js_to_number(raw.get()))
-        .is_some_and(|ceiling| now >= ceiling - SESSION_CEILING_LEEWAY)
+
+    /// The SDK's `isSessionCeilingReached`, which its `getSession()` applies on top of the store's `get`
+    /// (apps replace `getSession()` with `read`, so `read` applies it too). An absent or `null` ceiling is
+    /// never reached; other values compare as JavaScript's `now >= sessionExpiresAt - 30` coerces them. A
+    /// session that cannot be read counts as past its ceiling, as the SDK would refuse it too.
+    pub(super) fn ceiling_reached(&self, now: f64) -> bool {
+        if self.members.is_none() {
+            return true;
+        }
+        match &self.internal {
+            Internal::None => false,
+            Internal::Unreadable => true,
+            Internal::Members(internal) => internal
+                .get("sessionExpiresAt")
+                .map(|raw| js_to_number(raw.get()))
+                .is_some_and(|ceiling| now >= ceiling - SESSION_CEILING_LEEWAY),
+        }
+    }
+
+    /// `internal.mcd` as raw JSON text, when `internal` is an object that has it.
+    pub(super) fn mcd(&self) -> Option<&'a str> {
+        match &self.internal {
+            Internal::Members(internal) => internal.get("mcd").map(|raw| raw.get()),
+            _ => None,
+        }
+    }
+
+    /// A stateful session's cookie payload: `{ id }` (with the `exp` every sealed payload carries) and
+    /// nothing of a session. The stateless store hands it over as a session; no session has this shape.
+    pub(super) fn is_id_payload(&self) -> bool {
+        self.members.as_ref().is_some_and(|members| {
+            members
+                .get("id")
+                .is_some_and(|raw| raw.get().starts_with('"'))
+                && members.keys().all(|k| k == "id" || k == "exp")
+        })
+    }
+}
+
+/// [`SessionView::ceiling_reached`] of a session's JSON text.
+pub(super) fn session_ceiling_reached(session_json: &str, now: f64) -> bool {
+    SessionView::of(&crate::json::without_lone_surrogates(session_json)).ceiling_reached(now)
 }
 
 /// JavaScript's `Number(value)` for the JSON text of a value (`null` taken as absent by the caller):
