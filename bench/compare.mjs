@@ -20,7 +20,7 @@ import { basename, resolve } from 'node:path'
 
 import { NodeCryptoCipher } from './floor.mjs'
 import { measure } from './harness.mjs'
-import { sessionOfSize } from './sessions.mjs'
+import { sessionOfKb } from './sessions.mjs'
 
 const args = process.argv.slice(2)
 const value = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1]
@@ -40,8 +40,6 @@ const [self, ...others] = builds.keys()
 const SECRET = 'a3f1c9e47b2d8f6051e9c3a7d4b8f2e6c1a9d7e3f5b2c8a4e6d1f9b3c7a5e2d8'
 const ALL_OPS = ['seal', 'unseal', 'open', 'encrypt', 'decrypt', 'cookies.read', 'cookies.write']
 const OPS = value('ops')?.split(',') ?? ALL_OPS
-// Fixed seeds, so a size always means the same session from run to run.
-const SEEDS = { 0.5: 11, 3: 12, 6: 13, 12: 14, 8: 15, 16: 16 }
 const SIZES = (value('sizes') ?? '0.5,3,6,12').split(',').map(Number)
 
 function cases(tag, session, exp) {
@@ -89,7 +87,7 @@ const rows = []
 const beyondRows = []
 for (const kb of SIZES) {
   const label = `${kb} KB`
-  const session = sessionOfSize(kb * 1024, SEEDS[kb] ?? Math.round(kb * 100))
+  const session = sessionOfKb(kb)
   const json = Buffer.byteLength(JSON.stringify(session))
   process.stdout.write(`${label} (${json} bytes of JSON): measuring…`)
   const list = [...builds.keys()].flatMap((tag) => cases(tag, session, exp))
