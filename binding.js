@@ -858,6 +858,7 @@ module.exports.planChunkedCookie = nativeBinding.planChunkedCookie
 module.exports.refuseArgument = nativeBinding.refuseArgument
 module.exports.serializeSetCookie = nativeBinding.serializeSetCookie
 module.exports.SESSION_SIZE_WARN_BYTES = nativeBinding.SESSION_SIZE_WARN_BYTES
+module.exports.sizeReport = nativeBinding.sizeReport
 module.exports.STORE_MAX_BATCH = nativeBinding.STORE_MAX_BATCH
 module.exports.STORE_MAX_ID_BYTES = nativeBinding.STORE_MAX_ID_BYTES
 module.exports.TEST_COOKIE_MAX_AGE = nativeBinding.TEST_COOKIE_MAX_AGE

@@ -137,6 +137,7 @@ export type SessionSealErrorCode =
   | 'ERR_INVALID_ARG_VALUE'
   | 'ERR_NOT_AUTHENTICATED'
   | 'session_domain_mismatch'
+  | 'ERR_SESSION_TOO_LARGE'
   | 'ERR_SESSION_SEAL_INTERNAL'
 
 /* The cookie layer: SessionCookies and its helpers. */
@@ -252,7 +253,12 @@ export declare class SessionCookies {
    * session — or the coded error that keeps it shut. `null` when the jar holds no session cookie.
    */
   inspect(cookies: CookieInput, options?: ReadOptions): Inspection | null
-  /** The `Set-Cookie` list the SDK's stateless store writes for `session`, given the request's cookies. */
+  /**
+   * The `Set-Cookie` list the SDK's stateless store writes for `session`, given the request's cookies.
+   * A session over a size limit (more than one cookie, a cookie over 4096 bytes, headers over 8 KB or
+   * 16 KB) gets a process warning once per cause, or with `oversize: "throw"` throws
+   * `ERR_SESSION_TOO_LARGE`; so do `writeWithBudget` and `updateSession`.
+   */
   write(session: SessionData, cookies: CookieInput, options?: WriteOptions): SetCookie[]
   /**
    * `write`, plus the size budget: the bytes set for the session (`name=value` summed, as the SDK
@@ -306,6 +312,8 @@ export declare class SessionCookies {
    * store (`null` when the cookie does not hold one).
    */
   clearSessionId(cookies: CookieInput, options?: ReadOptions): SessionIdClearResult
+  /** `sizeReport` with this store's cookie name and attributes. */
+  sizeReport(session: SessionData, options?: ReadOptions): SizeReport
 }
 
 /**
@@ -443,6 +451,26 @@ export declare function generateStatefulSessionCookie(id: string, config: Genera
 /** The v3 session cookie's name; its chunks are `appSession.0`, `appSession.1`, … */
 export declare const LEGACY_COOKIE_NAME: string
 
+/** One limit, and whether the session's cookies pass it. */
+export interface LimitCheck {
+  /**
+   * `"cookie"`: 4096 bytes per cookie (what browsers guarantee; why the SDK chunks). `"proxy"`: a
+   * proxy's 8 KB header limit. `"node"`: Node's 16 KB default max header size.
+   */
+  name: 'cookie' | 'proxy' | 'node'
+  /** The limit in bytes. */
+  limit: number
+  /**
+   * What is held to it: the largest `Set-Cookie` line for `"cookie"`; for the header limits the larger
+   * of the request's `Cookie` header and the response's `Set-Cookie` headers.
+   */
+  measured: number
+  /** `measured <= limit`. */
+  passes: boolean
+  /** The limit in words. */
+  description: string
+}
+
 /** A cookie value longer than this (UTF-8 bytes) is written in chunks of this many characters. */
 export declare const MAX_CHUNK_SIZE: number
 
@@ -451,6 +479,14 @@ export declare const MAX_JAR_BYTES: number
 
 /** The most secrets a key ring takes. */
 export declare const MAX_SECRETS: number
+
+/** One member of a session and its bytes. */
+export interface MemberSize {
+  /** `tokenSet`, `user.groups`: where the member is. */
+  path: string
+  /** Its `"name":value` bytes in the session's JSON as the SDK serializes it (`JSON.stringify`, UTF-8). */
+  bytes: number
+}
 
 /** What `open` finds in a cookie that passes every check. */
 export interface OpenResult {
@@ -541,6 +577,12 @@ export interface SessionCookiesOptions {
    * refuse a session created for another custom domain (`internal.mcd.domain`), as the SDK does.
    */
   auth0Domain?: string
+  /**
+   * What a write over a size limit (more than one cookie, a cookie over 4096 bytes, headers over 8 KB or
+   * 16 KB) does. Default `"warn"`: a process warning once per cause; `"throw"`: `ERR_SESSION_TOO_LARGE`,
+   * nothing written.
+   */
+  oversize?: 'warn' | 'throw'
 }
 
 /** What `clearSessionId` deletes. */
@@ -574,6 +616,45 @@ export interface SessionUpdate {
   overBudget: boolean
   /** `__FC_i` cookies whose `Set-Cookie` line is 4096 bytes or more (the SDK warns for each). */
   oversizedCookies: Array<string>
+}
+
+/**
+ * What `session` costs as the SDK's stateless store writes it with its default cookie settings: bytes
+ * per member and per `user` claim, the sealed cookie's length, the chunks, and the limits it passes.
+ * Needs no secret (the length of a seal does not depend on the key); the session must be one the store
+ * writes (`ERR_SESSION_INVALID` otherwise).
+ */
+export declare function sizeReport(session: SessionData, options?: ReadOptions): SizeReport
+
+/**
+ * Where a session's bytes go and what its cookies cost on the wire, measured on a real seal and the
+ * `Set-Cookie` list the SDK's stateless store would write for it.
+ */
+export interface SizeReport {
+  /** The session's JSON bytes. */
+  sessionBytes: number
+  /** Each top-level member (`user`, `tokenSet`, `internal`, …), in the session's order. */
+  members: Array<MemberSize>
+  /** Each claim of `user` (`user.sub`, `user.groups`, …), in its order. */
+  userClaims: Array<MemberSize>
+  /** The three largest members by path: the members of each object member, the others whole. */
+  largest: Array<MemberSize>
+  /** The sealed session cookie's length (the JWE), before chunking. */
+  sealedBytes: number
+  /** The cookies it takes: 1, or its `__session__N` chunks (3500 characters each). */
+  chunks: number
+  /** `name=value` of the session cookie(s) summed: the SDK's measure (it warns from 4096). */
+  cookieBytes: number
+  /** `__FC_i` cookies (connection token sets). */
+  connectionCookies: number
+  /** The largest `Set-Cookie` line among the cookies set. */
+  largestCookieBytes: number
+  /** The `Cookie` header the browser sends back with these cookies (`cookie: …\r\n`). */
+  requestHeaderBytes: number
+  /** The response's `Set-Cookie` headers (`set-cookie: …\r\n` each), deletions of stale chunks included. */
+  responseHeaderBytes: number
+  /** Each limit, smallest first. */
+  limits: Array<LimitCheck>
 }
 
 /** The most index members, or listed sessions, one `StoreCipher` call takes. */

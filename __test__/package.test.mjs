@@ -66,7 +66,9 @@ describe('package metadata', () => {
   test('`files` packs exactly the loader, its types, the subpath modules, the command, the docs and the license; no binary', () => {
     const expected = [
       'LICENSE', 'README.md', 'package.json', 'index.js', 'index.d.ts', 'binding.js', 'load-error.js', 'bundled.js',
-      'bin/session-seal.mjs', 'SECURITY.md', 'bench/ratios.svg', 'bench/RESULTS.md',
+      'SECURITY.md', 'bench/ratios.svg', 'bench/RESULTS.md',
+      // The command and the module it imports.
+      ...fs.readdirSync(path.join(root, 'bin')).map((name) => `bin/${name}`),
       ...fs.readdirSync(path.join(root, 'docs')).map((name) => `docs/${name}`),
       // Every module of the subpath exports, and the ones they require.
       ...SUBPATHS.flatMap((dir) => fs.readdirSync(path.join(root, dir)).map((name) => `${dir}/${name}`)),

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { isatty } from 'node:tty'
 import { parseArgs } from 'node:util'
+import { sizeLines } from './sizes.mjs'
 
 const require = createRequire(import.meta.url)
 /** @type {typeof import('../index.js')} */
@@ -16,7 +17,7 @@ const addon = require('../index.js')
 /**
  * What parseArgs gives a command: the options below by name (flags as booleans, --secret repeatable).
  * @typedef {{
- *   secret?: string[], 'secret-file'?: string, help?: boolean, json?: boolean, name?: string, now?: string,
+ *   secret?: string[], 'secret-file'?: string, help?: boolean, json?: boolean, sizes?: boolean, name?: string, now?: string,
  *   'max-age'?: string, 'expires-at'?: string, 'set-cookie'?: boolean, 'no-validate'?: boolean,
  *   redis?: string, prefix?: string, shards?: string, stateful?: boolean, id?: string,
  *   sub?: string, email?: string, nickname?: string, picture?: string, sid?: string,
@@ -51,14 +52,16 @@ const NUMERIC_OPTIONS = new Set(['--max-age', '--expires-at', '--now'])
 const COMMANDS = {
   inspect: {
     summary: 'show what is inside a cookie value, a Cookie header or a Set-Cookie list',
-    usage: 'session-seal inspect [VALUE | COOKIE-HEADER | SET-COOKIE-LINES] [--json] [--name NAME] [--now SECONDS]',
+    usage: 'session-seal inspect [VALUE | COOKIE-HEADER | SET-COOKIE-LINES] [--sizes] [--json] [--name NAME] [--now SECONDS]',
     details: [
       'Reads its input from the argument or, without one, from standard input. Chunked cookies',
       `(${addon.DEFAULT_COOKIE_NAME}__0, ${addon.DEFAULT_COOKIE_NAME}__1, …) and v3 ${addon.LEGACY_COOKIE_NAME} cookies are joined as the SDK joins them.`,
       'Prints a summary (format, which secret matched, issued/expires, chunks and size budget) and the',
       'session as pretty JSON; --json prints the whole inspection as one compact JSON line instead.',
+      '--sizes prints where the session\'s bytes go instead: bytes per member and per user claim, the sealed',
+      'length, the chunks, the headers, and which limits they pass (4096 per cookie, 8 KB, 16 KB of headers).',
     ],
-    options: { ...SECRET_OPTIONS, json: { type: 'boolean' }, name: { type: 'string' }, now: { type: 'string' } },
+    options: { ...SECRET_OPTIONS, json: { type: 'boolean' }, sizes: { type: 'boolean' }, name: { type: 'string' }, now: { type: 'string' } },
     run: inspect,
   },
   seal: {
@@ -373,6 +376,7 @@ function inspect(/** @type {Values} */ values, /** @type {string[]} */ positiona
   if (!report) {
     throw new Failure('ERR_NO_SESSION_COOKIE', `no session cookie (${values.name ?? addon.DEFAULT_COOKIE_NAME}, its chunks, or ${addon.LEGACY_COOKIE_NAME}) in the ${kind}`)
   }
+  if (values.sizes) return printSizes(values, store, report, now)
   if (values.json) {
     print(JSON.stringify(report))
     if (report.error) process.exitCode = 1
@@ -395,6 +399,25 @@ function inspect(/** @type {Values} */ values, /** @type {string[]} */ positiona
   if (report.connectionCookies) print(`${label('tokens')}${report.connectionCookies} connection-token cookie(s) (__FC_i)`)
   print()
   print(JSON.stringify(report.session ?? report.payload, null, 2))
+}
+
+/**
+ * `inspect --sizes`: the session the cookie holds, measured as the store writes it (sizeReport). A stateful
+ * cookie holds only an id: its session's size never reaches the cookie.
+ * @param {Values} values
+ * @param {import('../index.js').SessionCookies} store
+ * @param {import('../index.js').Inspection} report
+ * @param {number} now
+ */
+function printSizes(values, store, report, now) {
+  if (report.error) throw new Failure(report.error.code, report.error.message)
+  const sizes = report.session ? store.sizeReport(report.session, { now }) : null
+  if (values.json) {
+    print(JSON.stringify({ cookie: report.cookie, chunks: report.chunks, bytes: report.bytes, format: report.format, sizes }))
+    return
+  }
+  const found = `${FORMAT_NAMES[report.format ?? '']} (${report.chunks.length ? `${report.cookie}, ${report.chunks.length} chunks` : report.cookie})`
+  for (const line of sizeLines(found, report.bytes, sizes, { dim, green, red })) print(line)
 }
 
 function readSession(/** @type {string[]} */ positionals) {

@@ -64,12 +64,27 @@ export interface CreateSessionsOptions {
   /** Cookie values longer than this are not read. Default 65536. */
   maxCookieBytes?: number
   /**
+   * A session written over a size limit (more than one cookie, a cookie over 4096 bytes, headers over 8 KB
+   * or 16 KB): `"warn"` (the default) emits a process warning once per cause, `"throw"` rejects
+   * `updateSession` with `ERR_SESSION_TOO_LARGE` (for CI). See docs/cookie-size.md.
+   */
+  oversize?: 'warn' | 'throw'
+  /**
    * Stateful sessions: the store your `Auth0Client` uses. The cookie then holds only `{ id }`: `getSession`
    * looks the id up here, `updateSession` writes here and rolls the id cookie, `deleteSession` deletes here,
    * as the SDK's stateful mode does. Without it, a stateful cookie reads as `null` (with a one-time process
    * warning, `SESSION_SEAL_NO_SESSION_STORE`).
    */
   sessionStore?: SessionDataStore
+  /**
+   * Default `true`: every response `updateSession(req, res, session)` or `deleteSession(req, res)` writes a
+   * session cookie on (proxy.ts, the Pages Router, a route handler's own `Response`) gets
+   * `Cache-Control: private, no-store`, replacing any it had, so that no shared cache (a CDN, a reverse proxy)
+   * stores one user's session cookie and hands it to the next. `false` leaves `Cache-Control` to you.
+   * (`updateSession(session)` through `next/headers` has no response to mark: Next.js sends its own header
+   * there; see docs/nextjs.md.)
+   */
+  noStore?: boolean
 }
 
 /** A `Request` or `NextRequest` (proxy.ts, route handlers). */
@@ -106,6 +121,8 @@ export interface Sessions {
    * The session, as `auth0.getSession()` returns it, or `null`. Without a request (server components, route
    * handlers, server actions) it reads `next/headers`; pass the request in the Pages Router and in proxy.ts.
    * A session past the IdP ceiling is `null`; one of another custom domain throws (`session_domain_mismatch`).
+   * A request reads its session once: later calls of the same request (every server component of a render)
+   * get the same object, until the request's cookies change. Treat it as read-only; write with `updateSession`.
    */
   getSession(req?: RequestLike): Promise<SessionData | null>
   /**
@@ -116,7 +133,10 @@ export interface Sessions {
   updateSession(session: SessionData): Promise<void>
   /**
    * As `auth0.updateSession(req, res, session)` in proxy.ts (`NextRequest`, `NextResponse`) and the Pages
-   * Router: the `Set-Cookie` list goes to `res`; in proxy.ts `req.cookies` is updated too (read-after-write).
+   * Router: the `Set-Cookie` list goes to `res`, with `Cache-Control: private, no-store` (see `noStore`). The
+   * request's cookies are updated too: a later `getSession(req)` of the same proxy or handler reads the update,
+   * and in proxy.ts, when `res` continues the request (`NextResponse.next()`, `rewrite()`), so does every
+   * `getSession()` after it (server components, route handlers, server actions, Pages Router API routes).
    */
   updateSession(req: RequestLike, res: ResponseLike, session: SessionData): Promise<void>
   /** Signs out: deletes the session cookie, its chunks, v3 cookies and connection-token cookies via `next/headers`. */

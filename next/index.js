@@ -10,6 +10,7 @@
 // environment variables as the SDK's Auth0Client (4.30.0, `server/client.js`), in the same order:
 // explicit options, then AUTH0_* variables, then the SDK's defaults (the addon's, when none is given).
 
+const { channel } = require('node:diagnostics_channel')
 const { SessionCookies, serializeSetCookie, refuseArgument } = require('../index.js')
 const sdkCrypto = require('./sdk-crypto.js')
 
@@ -118,6 +119,7 @@ function resolveOptions(options, env = process.env) {
     inactivityDuration: session.inactivityDuration,
     clockTolerance: options.clockTolerance,
     maxCookieBytes: options.maxCookieBytes,
+    oversize: options.oversize,
   }
 }
 
@@ -174,38 +176,88 @@ async function headerCookies() {
 }
 
 /**
+ * What a response carrying a session cookie must say to caches: a shared cache (a CDN, a reverse proxy) that
+ * stored it would hand one user's session to the next. `no-store` keeps every cache from storing it; `private`
+ * is for caches that heed only that.
+ */
+const NO_STORE = 'private, no-store'
+
+/**
  * Applies a `Set-Cookie` list to a response: `NextResponse` (its cookie jar), a plain `Response` (headers), or
- * the Pages Router's `res` (appended to the `Set-Cookie` headers it already has).
+ * the Pages Router's `res` (appended to the `Set-Cookie` headers it already has); with `noStore`, the
+ * response's `Cache-Control` becomes `private, no-store`, whatever it was.
  * @param {unknown} res
  * @param {SetCookie[]} list
  * @param {string} call
+ * @param {boolean} noStore
  */
-function applyToResponse(res, list, call) {
+function applyToResponse(res, list, call, noStore) {
   if (isObject(res) && isObject(res.cookies) && typeof res.cookies.set === 'function') {
     for (const c of list) res.cookies.set(c.name, c.value, c.options)
+    if (noStore && isObject(res.headers) && typeof res.headers.set === 'function') res.headers.set('cache-control', NO_STORE)
   } else if (isObject(res) && isObject(res.headers) && typeof res.headers.append === 'function') {
     for (const c of list) res.headers.append('set-cookie', serializeSetCookie(c))
+    if (noStore && typeof res.headers.set === 'function') res.headers.set('cache-control', NO_STORE)
   } else if (isObject(res) && typeof res.setHeader === 'function' && typeof res.getHeader === 'function') {
     const previous = res.getHeader('set-cookie')
     const lines = previous === undefined ? [] : Array.isArray(previous) ? previous.map(String) : [String(previous)]
     res.setHeader('set-cookie', [...lines, ...list.map((c) => serializeSetCookie(c))])
+    if (noStore) res.setHeader('cache-control', NO_STORE)
   } else {
     refuseArgument('response', call, res)
   }
 }
 
 /**
- * Read-after-write in proxy.ts, as the SDK's stores leave `request.cookies`: the jar becomes the request's
- * cookies after the write (the names it holds that are gone deleted, the others set where they changed).
+ * Read-after-write, as the SDK's stores leave `request.cookies`: the request's cookies become the addon's
+ * list after the write. A `NextRequest`'s jar: the names it holds that are gone deleted, the others set where
+ * they changed. The Pages Router's `req`: its `Cookie` header, so that a later `getSession(req)` of the same
+ * handler reads the update.
  * @param {unknown} req
  * @param {RequestCookie[]} after
  */
 function applyToRequest(req, after) {
-  if (!isWebRequest(req) || !isCookieJar(req.cookies)) return
-  const jar = req.cookies
-  const names = new Set(after.map((c) => c.name))
-  for (const cookie of jar.getAll()) if (!names.has(cookie.name)) jar.delete(cookie.name)
-  for (const { name, value } of after) if (jar.get(name)?.value !== value) jar.set(name, value)
+  if (isWebRequest(req) && isCookieJar(req.cookies)) {
+    const jar = req.cookies
+    const names = new Set(after.map((c) => c.name))
+    for (const cookie of jar.getAll()) if (!names.has(cookie.name)) jar.delete(cookie.name)
+    for (const { name, value } of after) if (jar.get(name)?.value !== value) jar.set(name, value)
+  } else if (isNodeRequest(req)) {
+    // Encoded as Next.js's RequestCookies writes a Cookie header, which every reader here decodes.
+    req.headers.cookie = after.map(({ name, value }) => `${name}=${encodeURIComponent(value)}`).join('; ')
+  }
+}
+
+/**
+ * proxy.ts: the rest of the request (server components, route handlers, server actions, Pages Router API
+ * routes) gets the request's cookie header as it is after the write, through the headers a
+ * `NextResponse.next({ request: { headers } })` carries. Next.js's own forwarding of the proxy's `Set-Cookie`
+ * reaches `cookies()` in pages and server actions only: route handlers, `headers()` and the Pages Router's
+ * `req` would read the old cookies. Only on a response that continues to the app (`next()`, `rewrite()`):
+ * any other goes to the browser as it is, and the cookie header (HttpOnly cookies included) must never be in it.
+ * @param {unknown} req
+ * @param {unknown} res
+ */
+function forwardRequestCookies(req, res) {
+  if (!isWebRequest(req) || !isObject(res) || !isObject(res.headers) || typeof res.headers.set !== 'function') return
+  /** @type {Headers} */
+  const headers = /** @type {any} */ (res.headers)
+  if (!headers.has('x-middleware-next') && !headers.has('x-middleware-rewrite')) return
+  const cookie = req.headers.get('cookie') ?? ''
+  const listed = headers.get('x-middleware-override-headers')
+  if (listed === null) {
+    // The list names every header the request keeps (one not named is dropped): all of the request's.
+    const names = []
+    for (const [name, value] of /** @type {Headers} */ (/** @type {unknown} */ (req.headers))) {
+      headers.set(`x-middleware-request-${name}`, value)
+      names.push(name)
+    }
+    if (!names.includes('cookie')) names.push('cookie')
+    headers.set('x-middleware-override-headers', names.join(','))
+  } else if (!listed.split(',').some((name) => name.trim() === 'cookie')) {
+    headers.set('x-middleware-override-headers', listed === '' ? 'cookie' : `${listed},cookie`)
+  }
+  headers.set('x-middleware-request-cookie', cookie)
 }
 
 /**
@@ -268,6 +320,24 @@ function checkSessionStore(store) {
   }
 }
 
+/**
+ * A jar's cookies as one string, to tell whether they changed since a read.
+ * @param {CookieInput} jar
+ */
+function cookieText(jar) {
+  if (jar === undefined || jar === null) return ''
+  if (typeof jar === 'string') return jar
+  const list = 'getAll' in jar && typeof jar.getAll === 'function' ? jar.getAll() : jar
+  return JSON.stringify(Array.isArray(list) ? list.map((c) => [c.name, c.value]) : list)
+}
+
+/**
+ * Told of every session `getSession` reads from cookies or a store (not of those it answers from the request's
+ * earlier read), with `{ cookies }`: the `cookies()` jar or the request it read. For counting reads per
+ * request; no subscriber, no cost.
+ */
+const readChannel = channel('session-seal:next:read')
+
 // ---------------------------------------------------------------------------------------------------------
 
 /**
@@ -279,8 +349,18 @@ function createSessions(options = {}) {
   if (!isObject(options) || Array.isArray(options)) refuseArgument('options', 'createSessions(options)', options)
   const sessionStore = options.sessionStore
   checkSessionStore(sessionStore)
+  const noStore = options.noStore !== false
   /** @type {SessionCookies | null} */
   let cookieLayer = null
+  /**
+   * The session each request read, by what stands for the request (the `cookies()` jar, or the request
+   * passed), with the cookies it was read from: a request reads it once, however many components ask, and
+   * again once its cookies changed. Entries go with their request. (Not React's `cache`: this module is
+   * loaded from node_modules, outside the bundle's React server build, whose request cache it cannot reach;
+   * Next.js's `cookies()` is one object per request.)
+   * @type {WeakMap<object, { cookies: string, session: Promise<SessionData | null> }>}
+   */
+  const readsByRequest = new WeakMap()
 
   /** The cookie layer, configured on first use. */
   function sessions() {
@@ -301,9 +381,31 @@ function createSessions(options = {}) {
     return { lookup, session: found.session }
   }
 
-  /** The session of a jar: from its cookie (one call), or from the store. @param {CookieInput} jar */
-  async function read(jar) {
+  /**
+   * The session of a jar: from its cookie (one call), or from the store; `key` stands for its request.
+   * @param {object} key
+   * @param {CookieInput} jar
+   */
+  async function read(key, jar) {
+    if (readChannel.hasSubscribers) readChannel.publish({ cookies: key })
     return sessionStore === undefined ? sessions().getSession(jar) : (await lookUp(sessionStore, jar)).session
+  }
+
+  /**
+   * The session of `key`'s request: the one read before while its cookies are the same, else read now.
+   * @param {object} key
+   * @param {CookieInput} jar
+   * @returns {Promise<SessionData | null>}
+   */
+  function readOnce(key, jar) {
+    const cookies = cookieText(jar)
+    const earlier = readsByRequest.get(key)
+    if (earlier !== undefined && earlier.cookies === cookies) return earlier.session
+    const entry = { cookies, session: read(key, jar) }
+    readsByRequest.set(key, entry)
+    // A failure (a store that did not answer) is not kept: the next call tries again.
+    entry.session.catch(() => readsByRequest.get(key) === entry && readsByRequest.delete(key))
+    return entry.session
   }
 
   /**
@@ -335,9 +437,10 @@ function createSessions(options = {}) {
 
   /** @param {unknown} [req] */
   async function getSession(req) {
-    if (req !== undefined && req !== null) return read(requestCookies(req, 'getSession(req)'))
+    if (req !== undefined && req !== null) return readOnce(/** @type {object} */ (req), requestCookies(req, 'getSession(req)'))
     // cookies() first: while `next build` prerenders, it suspends here, before any setting is read.
-    return read(await headerCookies())
+    const jar = await headerCookies()
+    return readOnce(jar, jar)
   }
 
   /**
@@ -350,14 +453,17 @@ function createSessions(options = {}) {
       // Route handlers and server actions: next/headers, read once.
       const jar = await headerCookies()
       const written = await write(jar, reqOrSession)
+      readsByRequest.delete(jar) // a stateful update may leave the cookie as it was
       if (written) applyToHeaderCookies(jar, written.cookies)
       return
     }
     const call = 'updateSession(req, res, session)'
     const written = await write(requestCookies(reqOrSession, call), sessionData)
+    if (isObject(reqOrSession)) readsByRequest.delete(reqOrSession)
     if (!written) return
-    applyToResponse(res, written.cookies, call)
+    applyToResponse(res, written.cookies, call, noStore)
     applyToRequest(reqOrSession, written.requestCookies)
+    forwardRequestCookies(reqOrSession, res)
   }
 
   /**
@@ -367,11 +473,21 @@ function createSessions(options = {}) {
   async function deleteSession(req, res) {
     if ((req === undefined || req === null) && res === undefined) {
       const jar = await headerCookies()
-      applyToHeaderCookies(jar, await remove(jar))
+      const deletions = await remove(jar)
+      readsByRequest.delete(jar)
+      applyToHeaderCookies(jar, deletions)
       return
     }
     const call = 'deleteSession(req, res)'
-    applyToResponse(res, await remove(requestCookies(req, call)), call)
+    const deletions = await remove(requestCookies(req, call))
+    if (isObject(req)) readsByRequest.delete(req)
+    applyToResponse(res, deletions, call, noStore)
+    if (isWebRequest(req) && isCookieJar(req.cookies)) {
+      // The request loses what the list deletes, as the browser's jar will: proxy.ts's later reads, and the
+      // rest of the request, see no session.
+      for (const c of deletions) req.cookies.delete(c.name)
+      forwardRequestCookies(req, res)
+    }
   }
 
   return { getSession, updateSession, deleteSession }

@@ -10,7 +10,7 @@ use crate::js::{FromJs, Json};
 use crate::options::{nested, opt, read_options};
 use crate::set_cookie::list;
 use crate::stateful::{SessionLookup, StoredSessionDelete};
-use crate::{guard, guard_named, jar, mistakes, warn_if_short_secret, warn_once, Code};
+use crate::{guard, guard_named, jar, mistakes, size, warn_if_short_secret, warn_once, Code};
 use session_seal_core::input::{absent_if_too_large, wrong_type};
 use session_seal_core::jose::Secrets;
 use session_seal_core::payload::Validation;
@@ -70,6 +70,11 @@ pub struct SessionCookiesOptions {
     /// The app's Auth0 domain (`AUTH0_DOMAIN`, the SDK's `domain`): `getSession` and `updateSession`
     /// refuse a session created for another custom domain (`internal.mcd.domain`), as the SDK does.
     pub auth0_domain: Option<String>,
+    /// What a write over a size limit (more than one cookie, a cookie over 4096 bytes, headers over 8 KB or
+    /// 16 KB) does. Default `"warn"`: a process warning once per cause; `"throw"`: `ERR_SESSION_TOO_LARGE`,
+    /// nothing written.
+    #[napi(ts_type = "'warn' | 'throw'")]
+    pub oversize: Option<String>,
 }
 
 read_options! {
@@ -86,6 +91,7 @@ read_options! {
         cookie_name: opt(args::string),
         cookie_options: opt(nested),
         auth0_domain: opt(args::string),
+        oversize: opt(args::string),
     }
 }
 
@@ -232,6 +238,9 @@ impl SessionCookies {
     }
 
     /// The `Set-Cookie` list the SDK's stateless store writes for `session`, given the request's cookies.
+    /// A session over a size limit (more than one cookie, a cookie over 4096 bytes, headers over 8 KB or
+    /// 16 KB) gets a process warning once per cause, or with `oversize: "throw"` throws
+    /// `ERR_SESSION_TOO_LARGE`; so do `writeWithBudget` and `updateSession`.
     #[napi(ts_return_type = "SetCookie[]")]
     pub fn write(
         &self,
@@ -324,6 +333,7 @@ impl SessionCookies {
             let done = self
                 .inner
                 .update_session(current, &jar, &session, clock, validation)?;
+            size::warn_about(env, &done.write.size_warning)?;
             Ok(SessionUpdate {
                 cookies: list(&done.write.cookies),
                 request_cookies: Json(cookies::request_cookies_json(&done.write.jar)),
@@ -463,7 +473,9 @@ impl SessionCookies {
         let now = cookies::epoch(now)?;
         let session = args::object_json(session, "session")?;
         let jar = jar::jar(env, cookies)?;
-        self.inner.write(&session, &jar, now, validation)
+        let outcome = self.inner.write(&session, &jar, now, validation)?;
+        size::warn_about(env, &outcome.size_warning)?;
+        Ok(outcome)
     }
 }
 

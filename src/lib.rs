@@ -17,6 +17,7 @@ mod js;
 mod mistakes;
 mod options;
 mod set_cookie;
+mod size;
 mod stateful;
 mod store;
 mod testing;
@@ -79,6 +80,11 @@ fn warn_once(env: &Env, once: &AtomicBool, message: &str, code: &str) -> Result<
     if once.swap(true, Ordering::Relaxed) {
         return Ok(());
     }
+    emit_warning(env, message, code)
+}
+
+/// `process.emitWarning(message, 'SessionSealWarning', code)`.
+fn emit_warning(env: &Env, message: &str, code: &str) -> Result<(), Error> {
     let failed = args::napi_failed("process.emitWarning");
     let process: Object = env
         .get_global()

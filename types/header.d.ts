@@ -137,6 +137,7 @@ export type SessionSealErrorCode =
   | 'ERR_INVALID_ARG_VALUE'
   | 'ERR_NOT_AUTHENTICATED'
   | 'session_domain_mismatch'
+  | 'ERR_SESSION_TOO_LARGE'
   | 'ERR_SESSION_SEAL_INTERNAL'
 
 /* The cookie layer: SessionCookies and its helpers. */

@@ -14,13 +14,16 @@
 // connection-token cookie), v3 cookies, are read identically by getSession in route handlers, the Pages Router,
 // a server component and proxy.ts, and by the SDK; updates (route handler, Pages Router, proxy.ts rolling, a
 // server action) give the SDK's own Set-Cookie list and the SDK reads them; bad cookies are refused by
-// all; no token reaches the browser; misuse gets a coded error. One build per mode serves all its tests.
+// all; no token reaches the browser; misuse gets a coded error; and within one request (next-request-cases.mjs)
+// no session cookie goes out cacheable, every reader sees the request's own update, and a render reads the
+// session once. One build per mode serves all its tests.
 
 import { describe, test, expect, beforeAll, afterAll, jest } from '@jest/globals';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { randomSecret, randomHex, randomB64u, randomJwt, randomV3Session, smallSession, typicalSession as anyTypicalSession, loadVectors, nowSeconds, deepClone } from '../helpers/fixtures.mjs';
+import { requestCases } from './next-request-cases.mjs';
 import { appDir, sdkDist, ensureAddon, acquireLock, releaseLock, installApp, buildApp, startServer, request as httpRequest, cookieHeader, parseSetCookie, applySetCookies } from './next-harness.mjs';
 
 // Typically: install 0-30 s, each build 20-100 s, a server ready in 1-2 s, each request well under a second
@@ -459,6 +462,9 @@ for (const mode of MODES) {
       expect(await answer('seal-millis')).toMatchObject({ threw: true, code: 'ERR_INVALID_ARG_VALUE', message: expect.stringContaining('seconds since the epoch') });
       expect(await answer('get-session-promise')).toMatchObject({ threw: true, code: 'ERR_INVALID_ARG_TYPE', message: expect.stringContaining('did you forget `await`?') });
     }, TEST_MS);
+
+    // Within one request: Cache-Control, read-your-writes, one read per request (next-request-cases.mjs).
+    requestCases({ mode, request, server: () => server, secret: () => secret, sdk: () => sdk, sdkRead, buildOutput: () => buildOutput, requestMs: REQUEST_MS, testMs: TEST_MS });
 
     test('the server stayed healthy: no error in its log', () => {
       const errors = server.output().split('\n').filter((l) => /⨯|\bError\b|unhandled/i.test(l));

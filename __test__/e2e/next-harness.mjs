@@ -252,9 +252,9 @@ export async function startServer(how, env, timeoutMs) {
 // ---------------------------------------------------------------------------------------------------------
 // HTTP and cookie jars
 
-/** One request; the body as text and JSON (when it is), and the `Set-Cookie` lines. */
-export async function request(base, pathname, { jar, method = 'GET', body, timeoutMs }) {
-  const headers = {};
+/** One request; the body as text and JSON (when it is), the `Set-Cookie` lines, and the response's headers. */
+export async function request(base, pathname, { jar, method = 'GET', body, headers: extra = {}, timeoutMs }) {
+  const headers = { ...extra };
   if (jar && jar.length) headers.cookie = cookieHeader(jar);
   if (body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(base + pathname, {
@@ -271,7 +271,7 @@ export async function request(base, pathname, { jar, method = 'GET', body, timeo
   } catch {
     json = undefined;
   }
-  return { status: response.status, json, text, setCookie: response.headers.getSetCookie(), location: response.headers.get('location') };
+  return { status: response.status, json, text, setCookie: response.headers.getSetCookie(), location: response.headers.get('location'), headers: response.headers };
 }
 
 /** A `Cookie` header from `{ name, value }` entries (values are base64url: nothing to encode). */

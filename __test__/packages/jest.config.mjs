@@ -5,6 +5,7 @@ export default {
   testEnvironment: 'node',
   testMatch: ['<rootDir>/__test__/packages/**/*.test.mjs'],
   transform: {},
+  reporters: ['default', '<rootDir>/__test__/helpers/open-handles-reporter.cjs'],
   // The tools the scripts install (.tools/: a registry, SDK releases) hold package.json files of their own.
   modulePathIgnorePatterns: ['<rootDir>/examples/', '<rootDir>/.tools/'],
 }

@@ -41,6 +41,9 @@ pub enum ErrorCode {
     /// A session created for another of the app's custom domains (`internal.mcd.domain`); the SDK's own
     /// code and error name, so code written for the SDK catches it.
     SessionDomainMismatch,
+    /// A session written over a size limit with `oversize: "throw"`: the message gives its sizes and largest
+    /// members, never their values.
+    SessionTooLarge,
     /// A bug in this library, caught before it could cross into Node.
     Internal,
 }
@@ -48,7 +51,7 @@ pub enum ErrorCode {
 impl ErrorCode {
     /// Every code, once: what every test and fuzz target iterates, and what the TypeScript union
     /// `SessionSealErrorCode` and the error table of `docs/api.md` are checked against.
-    pub const ALL: [ErrorCode; 16] = [
+    pub const ALL: [ErrorCode; 17] = [
         ErrorCode::JweInvalid,
         ErrorCode::JweDecryptionFailed,
         ErrorCode::JwtExpired,
@@ -64,6 +67,7 @@ impl ErrorCode {
         ErrorCode::InvalidArgValue,
         ErrorCode::NotAuthenticated,
         ErrorCode::SessionDomainMismatch,
+        ErrorCode::SessionTooLarge,
         ErrorCode::Internal,
     ];
 
@@ -105,6 +109,7 @@ impl ErrorCode {
             ErrorCode::InvalidArgValue => "ERR_INVALID_ARG_VALUE",
             ErrorCode::NotAuthenticated => "ERR_NOT_AUTHENTICATED",
             ErrorCode::SessionDomainMismatch => "session_domain_mismatch",
+            ErrorCode::SessionTooLarge => "ERR_SESSION_TOO_LARGE",
             ErrorCode::Internal => "ERR_SESSION_SEAL_INTERNAL",
         }
     }
@@ -206,6 +211,7 @@ error_constructors! {
     pub invalid_arg_value => InvalidArgValue,
     pub(crate) not_authenticated => NotAuthenticated,
     pub(crate) session_domain_mismatch => SessionDomainMismatch,
+    pub(crate) session_too_large => SessionTooLarge,
     pub internal => Internal,
 }
 
@@ -233,6 +239,7 @@ mod tests {
             | ErrorCode::InvalidArgValue
             | ErrorCode::NotAuthenticated
             | ErrorCode::SessionDomainMismatch
+            | ErrorCode::SessionTooLarge
             | ErrorCode::Internal => ErrorCode::ALL.iter().position(|c| *c == code),
         };
         for code in ErrorCode::ALL {

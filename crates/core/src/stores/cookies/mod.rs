@@ -69,6 +69,7 @@ mod jar;
 mod session_cookies;
 mod session_json;
 mod set_cookie;
+mod size;
 mod stateful;
 #[cfg(test)]
 mod test_support;
@@ -79,4 +80,5 @@ pub use jar::*;
 pub use session_cookies::*;
 use session_json::*;
 pub use set_cookie::*;
+pub use size::*;
 pub use stateful::*;

@@ -65,6 +65,8 @@ pub struct SessionCookiesOptions {
     pub max_cookie_bytes: Option<f64>,
     /// The app's Auth0 domain: a session created for another custom domain is refused.
     pub auth0_domain: Option<String>,
+    /// `"warn"` (the default) or `"throw"`: what a write over a size limit does (`size`).
+    pub oversize: Option<String>,
 }
 
 /// `cookieOptions` of `new SessionCookies`.
@@ -164,6 +166,8 @@ pub struct WriteOutcome {
     pub oversized_cookies: Vec<String>,
     /// The request's cookies after the write, as the SDK leaves them for read-after-write.
     pub jar: Jar,
+    /// The process warning this write calls for, the first time it reaches its cause (`size`).
+    pub size_warning: Option<SizeWarning>,
 }
 
 /// A stateful write: the session id and its cookie.
@@ -182,6 +186,8 @@ pub struct SessionCookies {
     config: CookieConfig,
     /// The app's Auth0 domain, for the SDK's custom-domain rule (`client`).
     auth0_domain: Option<String>,
+    /// What a write over a size limit does.
+    oversize: Oversize,
 }
 
 impl std::fmt::Debug for SessionCookies {
@@ -190,6 +196,7 @@ impl std::fmt::Debug for SessionCookies {
             .field("cipher", &self.cipher)
             .field("config", &self.config)
             .field("auth0_domain", &self.auth0_domain)
+            .field("oversize", &self.oversize)
             .finish_non_exhaustive()
     }
 }
@@ -208,6 +215,7 @@ impl SessionCookies {
             cipher,
             config,
             auth0_domain: None,
+            oversize: Oversize::default(),
         })
     }
 
@@ -215,8 +223,13 @@ impl SessionCookies {
     pub fn from_options(options: SessionCookiesOptions) -> Result<Self> {
         let cipher = CipherOptions::new(options.clock_tolerance, options.max_cookie_bytes)?;
         let config = CookieConfig::new(&options)?;
+        let oversize = options
+            .oversize
+            .as_deref()
+            .map_or(Ok(Oversize::default()), Oversize::parse)?;
         let mut cookies = SessionCookies::new(options.secret.as_slice(), cipher, config)?;
         cookies.auth0_domain = options.auth0_domain;
+        cookies.oversize = oversize;
         Ok(cookies)
     }
 
@@ -233,6 +246,11 @@ impl SessionCookies {
     /// The configuration, defaults applied.
     pub fn config(&self) -> &CookieConfig {
         &self.config
+    }
+
+    /// What a write over a size limit does.
+    pub fn oversize(&self) -> Oversize {
+        self.oversize
     }
 
     pub(crate) fn signing(&self) -> &SigningKeys {
@@ -309,8 +327,23 @@ impl SessionCookies {
 
     /// The stateless store's `set`: the session (less `connectionTokenSets`) sealed with
     /// `exp = now + maxAge` and written with `setChunkedCookie`; one `__FC_i` cookie per connection token
-    /// set, trailing stale ones deleted; v3 cookies deleted once a v4 one is written.
+    /// set, trailing stale ones deleted; v3 cookies deleted once a v4 one is written. A session over a size
+    /// limit is judged (`size`): a warning to emit once per cause, or with `oversize: "throw"` an
+    /// `ERR_SESSION_TOO_LARGE` error.
     pub fn write(
+        &self,
+        session_json: &str,
+        jar: &Jar,
+        now: f64,
+        validation: Validation,
+    ) -> Result<WriteOutcome> {
+        let mut outcome = self.plan_write(session_json, jar, now, validation)?;
+        outcome.size_warning = self.judge_size(session_json, &outcome, now.floor())?;
+        Ok(outcome)
+    }
+
+    /// `write` without the size judged.
+    pub(super) fn plan_write(
         &self,
         session_json: &str,
         jar: &Jar,
@@ -378,6 +411,7 @@ impl SessionCookies {
             over_budget: bytes >= SESSION_SIZE_WARN_BYTES,
             oversized_cookies,
             jar,
+            size_warning: None,
         })
     }
 
