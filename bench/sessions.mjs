@@ -133,6 +133,14 @@ export function sessionOfSize(bytes, seed) {
   return bytes <= 1024 ? small(prng(seed)) : bytes <= 3 * 1024 ? typical(prng(seed)) : large(prng(seed), bytes)
 }
 
+/** Fixed seeds, so that a size always means the same session from run to run and tool to tool. */
+const SEEDS = { 0.5: 11, 3: 12, 6: 13, 12: 14, 8: 15, 16: 16 }
+
+/** The session of about `kb` KB of JSON that bench:compare and bench/profile-loop.mjs measure. */
+export function sessionOfKb(kb) {
+  return sessionOfSize(kb * 1024, SEEDS[kb] ?? Math.round(kb * 100))
+}
+
 /** The sizes the issue asks for: the label, the target JSON size, and the session. */
 export function sessions() {
   return [

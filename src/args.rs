@@ -180,12 +180,26 @@ pub fn expiration(value: Unknown, name: &str) -> Result<f64, Error> {
 
 /// The JSON text of an argument that must be a plain object, as V8's `JSON.stringify` writes it.
 pub fn object_json(value: Unknown, name: &str) -> Result<String, Error> {
+    let mut text = String::new();
+    object_json_into(value, name, &mut text)?;
+    Ok(text)
+}
+
+/// `object_json` into a buffer the caller keeps, replacing what it held.
+pub fn object_json_into(value: Unknown, name: &str, out: &mut String) -> Result<(), Error> {
     if kind(value)? != ValueType::Object {
-        return input::require_object(name, kind_word(value)?).map(|()| String::new());
+        return input::require_object(name, kind_word(value)?);
     }
-    let json = match js::stringify(value)? {
-        Stringified::Text(text) if text.starts_with('{') && text != "{}" => return Ok(text),
-        other => other,
+    let json = match js::stringify_value(value)? {
+        js::StringifiedValue::Text(text) => {
+            js::string_into(text, out)?;
+            if out.starts_with('{') && out != "{}" {
+                return Ok(());
+            }
+            Stringified::Text(std::mem::take(out))
+        }
+        js::StringifiedValue::Undefined => Stringified::Undefined,
+        js::StringifiedValue::Threw(message) => Stringified::Threw(message),
     };
     // What is not plainly an object's JSON: an array, a Promise (which serializes to `{}`), a value whose
     // `toJSON` gives something else. Asked only here, so the common path pays nothing for it.
@@ -194,7 +208,8 @@ pub fn object_json(value: Unknown, name: &str) -> Result<String, Error> {
     if text == "{}" && is_promise(value)? {
         return Err(mistakes::promise(name, None));
     }
-    Ok(text)
+    *out = text;
+    Ok(())
 }
 
 /// A cookie value argument, refused by length before it is even copied out of V8. What cookies are (an
@@ -210,22 +225,36 @@ pub fn cookie_within(value: Unknown, max_bytes: usize) -> Result<String, Error> 
     })
 }
 
+/// `cookie` into a buffer the caller keeps, replacing what it held.
+pub fn cookie_into(value: Unknown, cipher: &SessionCipher, out: &mut String) -> Result<(), Error> {
+    cookie_checked_into(value, |len| cipher.check_size(len), out)
+}
+
 fn cookie_checked(
     value: Unknown,
     check_size: impl Fn(usize) -> Result<(), Error>,
 ) -> Result<String, Error> {
+    let mut text = String::new();
+    cookie_checked_into(value, check_size, &mut text)?;
+    Ok(text)
+}
+
+fn cookie_checked_into(
+    value: Unknown,
+    check_size: impl Fn(usize) -> Result<(), Error>,
+    out: &mut String,
+) -> Result<(), Error> {
     let kind = kind(value)?;
     if kind != ValueType::String {
         return Err(wrong_type("cookie value", "a string", type_word(kind)));
     }
     let units = utf16_len(value)?;
-    if check_size(units).is_ok() {
-        if let Some(text) = js::ascii_string_of(value, units)? {
-            return Ok(text);
-        }
+    if check_size(units).is_ok() && js::ascii_into(value, units, out)? {
+        return Ok(());
     }
     check_size(utf8_len(value)?)?;
-    js::string(value)
+    *out = js::string(value)?;
+    Ok(())
 }
 
 /// `secret: string | string[]`, newest first; a list is counted before any element is read.

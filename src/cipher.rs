@@ -5,10 +5,11 @@ use napi::{Env, JsString};
 use napi_derive::napi;
 
 use crate::args::{self, ReadOptions};
-use crate::js::{CreateString, Json};
+use crate::js::{self, CreateString, Json, Parsed};
 use crate::options::{opt, read_options};
 use crate::{guard, warn_if_short_secret, Code};
-use session_seal_core::cipher::{CipherOptions, SessionCipher as CoreCipher};
+use session_seal_core::cipher::{CipherOptions, SessionCipher as CoreCipher, Unsealed};
+use session_seal_core::input::absent_if_too_large;
 use session_seal_core::jose::Secrets;
 use session_seal_core::payload::Validation;
 
@@ -90,10 +91,14 @@ impl SessionCipher {
     ) -> napi::Result<JsString<'env>, Code> {
         guard(|| {
             let validation = options.and_then(|o| o.validate).unwrap_or_default();
-            let session = args::object_json(session, "session")?;
-            let expires_at = args::epoch_seconds(expires_at, "expiresAt")?;
-            let cookie = self.inner.seal_session(session, expires_at, validation)?;
-            env.create_cookie_string(&cookie)
+            js::with_buffers(|buffers| {
+                args::object_json_into(session, "session", &mut buffers.json)?;
+                let expires_at = args::epoch_seconds(expires_at, "expiresAt")?;
+                let (json, cookie) = (&mut buffers.json, &mut buffers.cookie);
+                self.inner
+                    .seal_stringified_into(json, expires_at, validation, cookie)?;
+                env.create_cookie_string(cookie)
+            })
         })
     }
 
@@ -117,16 +122,27 @@ impl SessionCipher {
     #[napi(ts_return_type = "SessionData | null")]
     pub fn unseal(
         &self,
+        env: &Env,
         #[napi(ts_arg_type = "string")] cookie_value: Unknown,
         #[napi(ts_arg_type = "ReadOptions")] options: Option<ReadOptions>,
-    ) -> napi::Result<Option<Json>, Code> {
+    ) -> napi::Result<Option<Parsed>, Code> {
         guard(|| {
             let clock = ReadOptions::clock(&options, &self.inner)?;
-            let read = args::cookie(cookie_value, &self.inner);
-            let Some(cookie) = session_seal_core::input::absent_if_too_large(read)? else {
-                return Ok(None);
-            };
-            Ok(self.inner.unseal(&cookie, clock).map(Json))
+            js::with_buffers(|buffers| {
+                let read = args::cookie_into(cookie_value, &self.inner, &mut buffers.cookie);
+                if absent_if_too_large(read)?.is_none() {
+                    return Ok(None);
+                }
+                let (cookie, payload) = (&buffers.cookie, &mut buffers.bytes);
+                // The session's JSON is read by V8 alone, which judges its syntax as the scan would.
+                match self.inner.unseal_deferred(cookie, clock, payload) {
+                    None => Ok(None),
+                    Some(Unsealed::ClaimsUnread { payload, ascii }) => {
+                        js::parse_claims_set(env.raw(), payload, ascii, clock)
+                    }
+                    Some(Unsealed::Session(json)) => js::parse_checked(env.raw(), &json).map(Some),
+                }
+            })
         })
     }
 

@@ -4,7 +4,8 @@
 //! - **V8's own JSON.** A session crosses the boundary as JSON text made and read by V8 itself: one call
 //!   each way instead of one Node-API call per property. `JSON.parse`/`JSON.stringify` are looked up once
 //!   per environment and held by reference; `stringify` also reports what V8 threw, with the exception
-//!   cleared.
+//!   cleared. A cookie's payload under the SDK's header is read by `JSON.parse` alone, its time claims
+//!   then taken off the object (`parse_claims_set`), rather than scanned once more here first.
 //! - **Strings out of V8 without a length scan.** A cookie (and most JSON) is ASCII: it is copied once into
 //!   a buffer of one byte per UTF-16 unit, where napi-rs would first count its UTF-8 bytes.
 //! - **Exceptions.** A getter or a `getAll()` that throws leaves an exception pending; `take_exception`
@@ -16,12 +17,16 @@
 //! `clippy::undocumented_unsafe_blocks` and `unsafe_op_in_unsafe_fn`).
 
 use napi::bindgen_prelude::{FromNapiValue, JsObjectValue, Object, ToNapiValue, TypeName, Unknown};
-use napi::{sys, Env, JsString, JsValue, ValueType};
+use napi::{sys, Env, JsValue, ValueType};
 use std::cell::RefCell;
 use std::ptr;
 
 use session_seal_core::error::{internal, Error};
 use session_seal_core::input::Stringified;
+use session_seal_core::payload::{check_time_claims, Clock, TimeClaim};
+
+mod strings;
+pub use strings::{ascii_into, string, string_into, with_buffers, CreateString};
 
 /// JSON text this library made or checked, handed to JavaScript as the value `JSON.parse` makes of it.
 pub struct Json(pub String);
@@ -42,21 +47,25 @@ impl ToNapiValue for Json {
     }
 }
 
-/// References to V8's `JSON.parse` and `JSON.stringify`, per environment.
-struct JsonRefs {
+/// References to V8's `JSON.parse` and `JSON.stringify`, and to the names of the time claims, per
+/// environment.
+#[derive(Clone, Copy)]
+struct EnvRefs {
     env: sys::napi_env,
     parse: sys::napi_ref,
     stringify: sys::napi_ref,
+    /// The array `["exp", "nbf", "iat"]` (a reference can hold an object, not a string, on Node 20).
+    claims: sys::napi_ref,
 }
 
 thread_local! {
     /// Environments live on one thread each (the main thread, or a worker's), so the cache is per thread.
-    static JSON_REFS: RefCell<Vec<JsonRefs>> = const { RefCell::new(Vec::new()) };
+    static ENV_REFS: RefCell<Vec<EnvRefs>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Drops the cached references of the environment at this address (Node frees the references themselves).
-fn forget_json_refs(env: usize) {
-    let _ = JSON_REFS.try_with(|cache| cache.borrow_mut().retain(|refs| refs.env as usize != env));
+fn forget_env_refs(env: usize) {
+    let _ = ENV_REFS.try_with(|cache| cache.borrow_mut().retain(|refs| refs.env as usize != env));
 }
 
 fn check(status: sys::napi_status, what: &str) -> Result<(), Error> {
@@ -69,36 +78,16 @@ fn check(status: sys::napi_status, what: &str) -> Result<(), Error> {
     }
 }
 
-/// Which of V8's JSON functions.
-#[derive(Clone, Copy)]
-enum JsonFunction {
-    Parse,
-    Stringify,
+/// This environment's references, made on first use.
+fn env_refs(env: sys::napi_env) -> Result<EnvRefs, Error> {
+    let cached = ENV_REFS.with(|cache| cache.borrow().iter().find(|refs| refs.env == env).copied());
+    match cached {
+        Some(refs) => Ok(refs),
+        None => cache_env_refs(env),
+    }
 }
 
-/// `JSON.parse` or `JSON.stringify` of this environment, looked up on first use.
-fn json_function(env: sys::napi_env, which: JsonFunction) -> Result<sys::napi_value, Error> {
-    let cached = JSON_REFS.with(|cache| {
-        cache
-            .borrow()
-            .iter()
-            .find(|refs| refs.env == env)
-            .map(|refs| (refs.parse, refs.stringify))
-    });
-    let (parse, stringify) = match cached {
-        Some(refs) => refs,
-        None => cache_json_functions(env)?,
-    };
-    reference_value(
-        env,
-        match which {
-            JsonFunction::Parse => parse,
-            JsonFunction::Stringify => stringify,
-        },
-    )
-}
-
-fn cache_json_functions(env: sys::napi_env) -> Result<(sys::napi_ref, sys::napi_ref), Error> {
+fn cache_env_refs(env: sys::napi_env) -> Result<EnvRefs, Error> {
     let typed = Env::from_raw(env);
     let failed = |e: napi::Error| internal(format!("Node-API call failed: JSON lookup ({e})"));
     let json: Object = typed
@@ -108,22 +97,27 @@ fn cache_json_functions(env: sys::napi_env) -> Result<(sys::napi_ref, sys::napi_
         .map_err(failed)?;
     let parse: Unknown = json.get_named_property("parse").map_err(failed)?;
     let stringify: Unknown = json.get_named_property("stringify").map_err(failed)?;
-    let refs = (
-        reference(env, parse.raw())?,
-        reference(env, stringify.raw())?,
-    );
+    let claims = typed
+        .create_array(CLAIM_NAMES.len() as u32)
+        .and_then(|mut names| {
+            for (i, name) in CLAIM_NAMES.into_iter().enumerate() {
+                names.set(i as u32, name)?;
+            }
+            Ok(names)
+        })
+        .map_err(|e| internal(format!("Node-API call failed: claim names ({e})")))?;
+    let refs = EnvRefs {
+        env,
+        parse: reference(env, parse.raw())?,
+        stringify: reference(env, stringify.raw())?,
+        claims: reference(env, claims.raw())?,
+    };
     // Forget the entry when the environment goes away. napi-rs's typed hook rather than the raw call: on
     // wasm32 the hook comes from emnapi's `napi` import module, which only the typed call links against.
     typed
-        .add_env_cleanup_hook(env as usize, forget_json_refs)
+        .add_env_cleanup_hook(env as usize, forget_env_refs)
         .map_err(|e| internal(format!("Node-API call failed: cleanup hook ({e})")))?;
-    JSON_REFS.with(|cache| {
-        cache.borrow_mut().push(JsonRefs {
-            env,
-            parse: refs.0,
-            stringify: refs.1,
-        })
-    });
+    ENV_REFS.with(|cache| cache.borrow_mut().push(refs));
     Ok(refs)
 }
 
@@ -148,18 +142,16 @@ fn reference_value(env: sys::napi_env, reference: sys::napi_ref) -> Result<sys::
     Ok(result)
 }
 
-/// Calls `function(arg)` with `this` undefined; what it throws comes back as its message, cleared.
+/// Calls `function(arg)` (`JSON.parse` or `JSON.stringify`); what it throws comes back as its message,
+/// cleared.
 fn call(
     env: sys::napi_env,
     function: sys::napi_value,
     arg: sys::napi_value,
 ) -> Result<Result<sys::napi_value, String>, Error> {
-    let mut this = ptr::null_mut();
-    check(
-        // SAFETY: a status-only query of `env`, writing to a local out-parameter.
-        unsafe { sys::napi_get_undefined(env, &mut this) },
-        "undefined",
-    )?;
+    // `JSON.parse` and `JSON.stringify` never read `this`: the function itself serves, where asking for
+    // `undefined` would cost one more Node-API call.
+    let this = function;
     let mut result = ptr::null_mut();
     // SAFETY: `function`, `this` and `arg` are values of `env` during the current call; one argument is
     // passed and `result` is a local out-parameter.
@@ -175,26 +167,156 @@ fn call(
     }
 }
 
+/// `JSON.parse(text)` of text this library produced or checked.
+pub fn parse_checked(env: sys::napi_env, text: &str) -> Result<Parsed, Error> {
+    parse(env, text).map(Parsed)
+}
+
 /// `JSON.parse(text)` for text this library produced or checked.
 fn parse(env: sys::napi_env, text: &str) -> Result<sys::napi_value, Error> {
-    let parse = json_function(env, JsonFunction::Parse)?;
+    let parse = reference_value(env, env_refs(env)?.parse)?;
     let arg = Env::from_raw(env).create_string_latin1_or_utf8(text)?.raw();
     call(env, parse, arg)?
         .map_err(|message| internal(format!("JSON.parse refused checked JSON: {message}")))
 }
 
+/// A value `JSON.parse` made, handed to JavaScript as it is.
+pub struct Parsed(sys::napi_value);
+
+impl TypeName for Parsed {
+    fn type_name() -> &'static str {
+        "unknown"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::Unknown
+    }
+}
+
+impl ToNapiValue for Parsed {
+    unsafe fn to_napi_value(_env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        Ok(val.0)
+    }
+}
+
+/// The payload of a cookie under the SDK's header, judged as `open` judges it but read by V8 once
+/// (`SessionCipher::unseal_deferred`): `JSON.parse` decides the syntax, the value must be an object, and
+/// its own `exp`, `nbf` and `iat` members must pass `clock`. `None` when any of that fails.
+pub fn parse_claims_set(
+    env: sys::napi_env,
+    text: &str,
+    ascii: bool,
+    clock: Clock,
+) -> Result<Option<Parsed>, Error> {
+    // What JSON.parse reads as an object is exactly the text that starts with `{` after JSON whitespace.
+    let start = text.trim_start_matches([' ', '\t', '\n', '\r']);
+    if !start.starts_with('{') {
+        return Ok(None);
+    }
+    let refs = env_refs(env)?;
+    let parse = reference_value(env, refs.parse)?;
+    let typed = Env::from_raw(env);
+    // Under emnapi (WebAssembly) UTF-8 is the fast way in, as in `create_string_latin1_or_utf8`.
+    let arg = if ascii && cfg!(not(target_family = "wasm")) {
+        typed.create_string_latin1(text.as_bytes())
+    } else {
+        typed.create_string(text)
+    }
+    .map_err(|e| internal(format!("Node-API call failed: string creation ({e})")))?
+    .raw();
+    let Ok(object) = call(env, parse, arg)? else {
+        return Ok(None);
+    };
+    let names = reference_value(env, refs.claims)?;
+    let claim = |index| own_time_claim(env, object, element(env, names, index)?);
+    let (exp, nbf, iat) = (claim(0)?, claim(1)?, claim(2)?);
+    Ok(check_time_claims(exp, nbf, iat, clock)
+        .is_ok()
+        .then_some(Parsed(object)))
+}
+
+/// The names of the time claims, in the order `EnvRefs::claims` holds them.
+const CLAIM_NAMES: [&str; 3] = ["exp", "nbf", "iat"];
+
+fn element(
+    env: sys::napi_env,
+    array: sys::napi_value,
+    index: u32,
+) -> Result<sys::napi_value, Error> {
+    let mut value = ptr::null_mut();
+    check(
+        // SAFETY: `array` is a value of `env` during the current call; `value` is a local out-parameter.
+        unsafe { sys::napi_get_element(env, array, index, &mut value) },
+        "array element",
+    )?;
+    Ok(value)
+}
+
+/// A time claim as jose finds it on the payload object, read as an own member only: what the payload's
+/// JSON holds, whatever `Object.prototype` has (and no inherited getter runs).
+fn own_time_claim(
+    env: sys::napi_env,
+    object: sys::napi_value,
+    key: sys::napi_value,
+) -> Result<TimeClaim, Error> {
+    let mut own = false;
+    check(
+        // SAFETY: `object` (what JSON.parse just returned) and `key` are values of `env` during the current
+        // call; `own` is a local out-parameter.
+        unsafe { sys::napi_has_own_property(env, object, key, &mut own) },
+        "own property check",
+    )?;
+    if !own {
+        return Ok(TimeClaim::Absent);
+    }
+    let mut value = ptr::null_mut();
+    check(
+        // SAFETY: as above; `value` is a local out-parameter. An own member of JSON.parse's object is a
+        // data property, so no getter runs.
+        unsafe { sys::napi_get_property(env, object, key, &mut value) },
+        "property read",
+    )?;
+    let mut number = 0.0;
+    // SAFETY: `value` was just read in `env`; `number` is a local out-parameter. Anything but a number is
+    // refused with `napi_number_expected`, and nothing else.
+    match unsafe { sys::napi_get_value_double(env, value, &mut number) } {
+        sys::Status::napi_ok => Ok(TimeClaim::Number(number)),
+        sys::Status::napi_number_expected => Ok(TimeClaim::NotANumber),
+        status => check(status, "number").map(|()| TimeClaim::NotANumber),
+    }
+}
+
 /// What `JSON.stringify(value)` makes of a value: its text, `undefined`, or what it threw.
 pub fn stringify(value: Unknown) -> Result<Stringified, Error> {
+    Ok(match stringify_value(value)? {
+        StringifiedValue::Text(text) => Stringified::Text(string(text)?),
+        StringifiedValue::Undefined => Stringified::Undefined,
+        StringifiedValue::Threw(message) => Stringified::Threw(message),
+    })
+}
+
+/// `stringify` with the text left in V8, for the caller to copy where it wants it.
+pub enum StringifiedValue<'env> {
+    /// The JSON text, a JavaScript string.
+    Text(Unknown<'env>),
+    /// `undefined`: nothing JSON can represent.
+    Undefined,
+    /// The message of what it threw.
+    Threw(String),
+}
+
+/// What `JSON.stringify(value)` makes of a value, its text not yet copied out of V8.
+pub fn stringify_value(value: Unknown) -> Result<StringifiedValue, Error> {
     let env = value.value().env;
-    let stringify = json_function(env, JsonFunction::Stringify)?;
+    let stringify = reference_value(env, env_refs(env)?.stringify)?;
     Ok(match call(env, stringify, value.raw())? {
-        Err(message) => Stringified::Threw(message),
+        Err(message) => StringifiedValue::Threw(message),
         Ok(text) => {
             // SAFETY: `text` is the value V8 just returned in `env`, live for the current call.
             let text = unsafe { Unknown::from_raw_unchecked(env, text) };
             match text.get_type() {
-                Ok(ValueType::String) => Stringified::Text(string(text)?),
-                _ => Stringified::Undefined,
+                Ok(ValueType::String) => StringifiedValue::Text(text),
+                _ => StringifiedValue::Undefined,
             }
         }
     })
@@ -231,162 +353,6 @@ pub fn take_exception(env: &Env) -> Result<Option<String>, Error> {
     Ok(Some(
         message.unwrap_or_else(|| "a JavaScript exception".to_string()),
     ))
-}
-
-/// Creating strings: ASCII (every cookie, most JSON) as Latin-1, which V8 copies without decoding.
-pub trait CreateString {
-    /// The string, as Latin-1 when it is ASCII.
-    fn create_string_latin1_or_utf8(&self, text: &str) -> Result<JsString<'_>, Error>;
-    /// A compact JWE, base64url and dots by construction: copied as Latin-1 without looking.
-    fn create_cookie_string(&self, cookie: &str) -> Result<JsString<'_>, Error>;
-}
-
-impl CreateString for Env {
-    fn create_cookie_string(&self, cookie: &str) -> Result<JsString<'_>, Error> {
-        debug_assert!(cookie.is_ascii());
-        // Under emnapi (WebAssembly) UTF-8 is the fast way in, as below.
-        let created = if cfg!(target_family = "wasm") {
-            self.create_string(cookie)
-        } else {
-            self.create_string_latin1(cookie.as_bytes())
-        };
-        created.map_err(|e| internal(format!("Node-API call failed: string creation ({e})")))
-    }
-
-    fn create_string_latin1_or_utf8(&self, text: &str) -> Result<JsString<'_>, Error> {
-        // emnapi (the WebAssembly build's Node-API) copies a Latin-1 string into V8 one character at a time,
-        // and a UTF-8 one with TextDecoder in one go: there UTF-8 is the fast way for ASCII too.
-        let created = if text.is_ascii() && cfg!(not(target_family = "wasm")) {
-            self.create_string_latin1(text.as_bytes())
-        } else {
-            self.create_string(text)
-        };
-        created.map_err(|e| internal(format!("Node-API call failed: string creation ({e})")))
-    }
-}
-
-/// Writes a string as UTF-8 into `buffer`'s spare capacity (complete characters only, at most
-/// `capacity - 1` bytes) and returns how many bytes were written.
-fn write_utf8(value: Unknown, buffer: &mut Vec<u8>) -> Result<usize, Error> {
-    let capacity = buffer.capacity();
-    let mut written = 0;
-    check(
-        // SAFETY: `value` is a string of its environment during the current call; `buffer` has `capacity`
-        // writable bytes at its pointer, and V8 writes at most that many (NUL included) and reports how many.
-        unsafe {
-            sys::napi_get_value_string_utf8(
-                value.value().env,
-                value.raw(),
-                buffer.as_mut_ptr().cast(),
-                capacity,
-                &mut written,
-            )
-        },
-        "string copy",
-    )?;
-    // SAFETY: V8 initialized `written` bytes (and a NUL after them) within the capacity.
-    unsafe { buffer.set_len(written.min(capacity.saturating_sub(1))) };
-    Ok(buffer.len())
-}
-
-fn utf16_len(value: Unknown) -> Result<usize, Error> {
-    JsString::from_unknown(value)
-        .and_then(|s| s.utf16_len())
-        .map_err(|e| internal(format!("Node-API call failed: string length ({e})")))
-}
-
-/// Copies a JavaScript string that is pure ASCII (every cookie, most JSON), or `None` for any other.
-///
-/// One V8 copy and no length scan (V8's UTF-8 length count costs more than the copy itself): a buffer of
-/// one byte per UTF-16 unit holds the whole string exactly when every character is ASCII.
-pub fn ascii_string(value: Unknown) -> Result<Option<String>, Error> {
-    ascii_string_of(value, utf16_len(value)?)
-}
-
-/// Room left after a copied string, so that a session's `exp` member is appended in place.
-const SPARE: usize = 32;
-
-/// `ascii_string` of a string whose length in UTF-16 units is known.
-///
-/// The string is copied out as UTF-16 into a per-thread scratch buffer, then narrowed: V8 writes UTF-16
-/// from any string shape as it is (the text `JSON.stringify` returns is a rope, which a UTF-8 copy would
-/// first flatten into a new heap string, then encode character by character), and both the widening and
-/// the narrowing are plain loops the compilers vectorize.
-pub fn ascii_string_of(value: Unknown, units: usize) -> Result<Option<String>, Error> {
-    // emnapi (the WebAssembly build's Node-API) copies UTF-16 out with one `DataView` write, and one lookup
-    // of the memory's buffer, per unit, and UTF-8 in a plain loop over a typed array: there UTF-8 is the
-    // fast way out. A buffer of one byte per unit holds the whole string exactly when it is ASCII.
-    if cfg!(target_family = "wasm") {
-        let mut buffer = Vec::with_capacity(units + 1 + SPARE);
-        let written = write_utf8(value, &mut buffer)?;
-        return Ok((written == units && buffer.is_ascii()).then(|| {
-            // SAFETY: ASCII is UTF-8.
-            unsafe { String::from_utf8_unchecked(buffer) }
-        }));
-    }
-    UTF16_SCRATCH.with(|scratch| {
-        // No JavaScript runs while the scratch buffer is borrowed, so nothing can borrow it again.
-        let mut wide = scratch.borrow_mut();
-        wide.clear();
-        wide.reserve(units + 1);
-        let mut written = 0;
-        check(
-            // SAFETY: `value` is a string of its environment during the current call; `wide` has room for
-            // `units + 1` UTF-16 units at its pointer, and V8 writes at most that many (NUL included) and
-            // reports how many.
-            unsafe {
-                sys::napi_get_value_string_utf16(
-                    value.value().env,
-                    value.raw(),
-                    wide.as_mut_ptr(),
-                    units + 1,
-                    &mut written,
-                )
-            },
-            "string copy",
-        )?;
-        // SAFETY: V8 initialized `written` units (at most `units`, the NUL after them) within the capacity.
-        unsafe { wide.set_len(written.min(units)) };
-        let mut bytes = Vec::with_capacity(units + 1 + SPARE);
-        // One pass that narrows and collects the high bits at once (vectorized: no early exit).
-        let mut high = 0u16;
-        for (byte, &unit) in bytes.spare_capacity_mut().iter_mut().zip(wide.iter()) {
-            byte.write(unit as u8);
-            high |= unit;
-        }
-        let text = (wide.len() == units && high < 0x80).then(|| {
-            // SAFETY: the loop above initialized the first `units` bytes (the capacity holds more), and
-            // every unit was below 0x80: every byte is ASCII, which is UTF-8.
-            unsafe {
-                bytes.set_len(units);
-                String::from_utf8_unchecked(bytes)
-            }
-        });
-        if wide.capacity() > MAX_SCRATCH_UNITS {
-            *wide = Vec::new();
-        }
-        Ok(text)
-    })
-}
-
-/// The scratch buffer is kept up to this size (a large cookie); a larger one is freed after use.
-const MAX_SCRATCH_UNITS: usize = 1 << 17;
-
-thread_local! {
-    /// Where strings are copied out of V8 before they are narrowed to ASCII (per thread: one per worker).
-    static UTF16_SCRATCH: RefCell<Vec<u16>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Copies a JavaScript string (its type already checked); lone surrogates become U+FFFD, as
-/// `TextEncoder` does.
-pub fn string(value: Unknown) -> Result<String, Error> {
-    if let Some(text) = ascii_string(value)? {
-        return Ok(text);
-    }
-    // Three bytes per UTF-16 unit is the most UTF-8 can need.
-    let mut buffer = Vec::with_capacity(utf16_len(value)? * 3 + 1);
-    write_utf8(value, &mut buffer)?;
-    String::from_utf8(buffer).map_err(|_| internal("Node-API returned a string that is not UTF-8"))
 }
 
 /// Reads an argument type from JavaScript with our rules and our coded errors.

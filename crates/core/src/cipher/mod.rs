@@ -86,6 +86,34 @@ impl Opened {
     }
 }
 
+/// Where a session's text comes from.
+#[derive(Clone, Copy)]
+enum Origin {
+    /// Anywhere.
+    Any,
+    /// V8's `JSON.stringify`.
+    Stringify,
+}
+
+/// What `unseal_deferred` leaves to its caller.
+#[derive(Debug, PartialEq)]
+pub enum Unsealed<'b> {
+    /// The session's JSON, every check done.
+    Session(String),
+    /// The decrypted payload of a cookie under the SDK's header, not yet known to be a JSON object nor
+    /// judged by its time claims.
+    ClaimsUnread {
+        /// The payload's text (less a leading byte-order mark), in the caller's buffer.
+        payload: &'b str,
+        /// Whether it is all ASCII (the bindings hand such text to V8 as Latin-1, without a look).
+        ascii: bool,
+    },
+}
+
+fn not_utf8() -> crate::Error {
+    jwt_invalid("JWT Claims Set must be a top-level JSON object: the plaintext is not UTF-8")
+}
+
 #[derive(Debug)]
 /// Seals and opens session cookies: the key ring, derived once, and the options.
 pub struct SessionCipher {
@@ -128,26 +156,71 @@ impl SessionCipher {
         expires_at: f64,
         validation: Validation,
     ) -> Result<String> {
-        let session_json = session_json.into();
+        let mut cookie = String::new();
+        let json = &mut session_json.into();
+        self.seal_into(json, expires_at, validation, &mut cookie, Origin::Any)?;
+        Ok(cookie)
+    }
+
+    /// `seal_session` of the text V8's `JSON.stringify` wrote for a session (what the bindings hand
+    /// over), with two buffers the caller keeps from call to call, so that sealing allocates nothing:
+    /// `session_json` (best with room for `"exp"` after the text) becomes the plaintext, encrypted in
+    /// place and left empty with its capacity; the cookie replaces what `cookie` held. Such text holds
+    /// no raw control character (`JSON.stringify` escapes them all), so the check does not look for one.
+    pub fn seal_stringified_into(
+        &self,
+        session_json: &mut String,
+        expires_at: f64,
+        validation: Validation,
+        cookie: &mut String,
+    ) -> Result<()> {
+        self.seal_into(
+            session_json,
+            expires_at,
+            validation,
+            cookie,
+            Origin::Stringify,
+        )
+    }
+
+    fn seal_into(
+        &self,
+        session_json: &mut String,
+        expires_at: f64,
+        validation: Validation,
+        cookie: &mut String,
+        origin: Origin,
+    ) -> Result<()> {
         if validation == Validation::Off {
-            return self.seal_payload(&session_json, expires_at, None);
+            *cookie = self.seal_payload(session_json, expires_at, None)?;
+            return Ok(());
         }
-        let plaintext = match session::check_fast(&session_json, validation) {
+        let checked = match origin {
+            Origin::Any => session::check_fast(session_json, validation),
+            Origin::Stringify => session::check_fast_stringified(session_json, validation),
+        };
+        match checked {
             // Certainly valid, and without a top-level `exp`: append it, no second scan.
-            Some(session::HasExp(false)) => {
-                claims::append_exp_to(session_json, &claims::js_number(expires_at)?)
+            Some(session::HasExp(false)) => claims::append_exp_to(session_json, expires_at)?,
+            Some(session::HasExp(true)) => {
+                *session_json = claims::set_exp(session_json, expires_at)?
             }
-            Some(session::HasExp(true)) => claims::set_exp(&session_json, expires_at)?,
             None => {
-                let problems = session::check(&session_json, validation);
+                let problems = session::check(session_json, validation);
                 if !problems.is_empty() {
                     return Err(session_invalid(session::describe(&problems)));
                 }
                 // Valid, so the JSON text of an object: `exp` can often be appended without a scan.
-                claims::set_exp_on_object(&session_json, expires_at)?
+                *session_json = claims::set_exp_on_object(session_json, expires_at)?;
             }
-        };
-        self.seal_plaintext(plaintext, None)
+        }
+        self.check_sealed_len(DEFAULT_HEADER, session_json.len())?;
+        let mut plaintext = std::mem::take(session_json).into_bytes();
+        let sealed = jwe::encrypt_into(self.ring.sealing(), DEFAULT_HEADER, &mut plaintext, cookie);
+        plaintext.clear();
+        // Empty, so UTF-8: the buffer goes back to the caller for the next call.
+        *session_json = String::from_utf8(plaintext).unwrap_or_default();
+        sealed
     }
 
     /// Seals any JSON object with `exp` set, under the header `{enc, alg, ...additional_header}`.
@@ -167,30 +240,36 @@ impl SessionCipher {
             None => std::borrow::Cow::Borrowed(DEFAULT_HEADER),
             Some(extra) => std::borrow::Cow::Owned(jwe::header_json(Some(extra))?),
         };
-        let sealed_len = jwe::sealed_len(header.len(), plaintext.len());
+        self.check_sealed_len(&header, plaintext.len())?;
+        jwe::encrypt(self.ring.sealing(), &header, plaintext.into_bytes())
+    }
+
+    /// Refuses to seal a cookie this cipher would refuse to read.
+    fn check_sealed_len(&self, header: &str, plaintext_len: usize) -> Result<()> {
+        let sealed_len = jwe::sealed_len(header.len(), plaintext_len);
         if sealed_len > self.options.max_cookie_bytes {
             return Err(input_too_large(format!(
                 "the sealed cookie would be {sealed_len} bytes, over the {}-byte limit this cipher reads",
                 self.options.max_cookie_bytes
             )));
         }
-        jwe::encrypt(self.ring.sealing(), &header, plaintext.into_bytes())
+        Ok(())
     }
 
     /// Decrypts and checks a cookie value; every failure is a coded error saying what and where.
     pub fn open(&self, cookie: &str, clock: Clock) -> Result<Opened> {
-        self.check_size(cookie.len())?;
-        let mut jwe = CompactJwe::parse(cookie)?;
-        let header = std::mem::replace(&mut jwe.header, ProtectedHeader::empty());
-        let (plaintext, key_index) = jwe.decrypt(&self.ring)?;
-        let payload = jwe::utf8_without_bom(plaintext).ok_or_else(|| {
-            jwt_invalid(
-                "JWT Claims Set must be a top-level JSON object: the plaintext is not UTF-8",
-            )
-        })?;
-        let view = ClaimsView::scan(&payload)?;
+        let opened = self.decrypt(cookie)?;
+        let view = ClaimsView::scan(&opened.payload)?;
         claims::check(&view, clock)?;
-        check_replicated_claims(&header, &payload)?;
+        check_replicated_claims(&opened.header, &opened.payload)?;
+        Ok(opened)
+    }
+
+    /// `open` up to the payload's UTF-8 text: the claims not yet looked at.
+    fn decrypt(&self, cookie: &str) -> Result<Opened> {
+        let mut plaintext = Vec::new();
+        let (header, key_index) = self.decrypt_into(cookie, &mut plaintext)?;
+        let payload = jwe::utf8_without_bom(plaintext).ok_or_else(not_utf8)?;
         Ok(Opened {
             header,
             payload,
@@ -198,9 +277,51 @@ impl SessionCipher {
         })
     }
 
+    /// `decrypt` with the plaintext left in `buffer`, a buffer the caller keeps from call to call (its
+    /// contents replaced): the ciphertext is decoded into it and decrypted where it lies.
+    fn decrypt_into(&self, cookie: &str, buffer: &mut Vec<u8>) -> Result<(ProtectedHeader, usize)> {
+        self.check_size(cookie.len())?;
+        let mut jwe = CompactJwe::parse_into(cookie, std::mem::take(buffer))?;
+        let header = std::mem::replace(&mut jwe.header, ProtectedHeader::empty());
+        let (plaintext, key_index) = jwe.decrypt(&self.ring)?;
+        *buffer = plaintext;
+        Ok((header, key_index))
+    }
+
     /// The session in a cookie as the SDK's stateless store returns it, or `None` for any bad cookie.
     pub fn unseal(&self, cookie: &str, clock: Clock) -> Option<String> {
         self.open(cookie, clock).ok()?.into_session_json().ok()
+    }
+
+    /// `unseal` for a caller that parses the session with `JSON.parse` anyway: a cookie under the SDK's
+    /// own header (nearly every one) comes back decrypted with its JSON not yet read, so that the text is
+    /// scanned once, by V8, instead of twice. The caller then does what `open` would: it refuses the
+    /// payload unless `JSON.parse` reads it as an object (the JSON grammar is all `open`'s scan requires:
+    /// no depth or number limit, exactly as V8), and judges that object's own `exp`, `nbf` and `iat`
+    /// members with `payload::check_time_claims`. Any other cookie is judged in full here, as by `unseal`.
+    /// The payload is decrypted in `buffer`, which the caller keeps from call to call.
+    pub fn unseal_deferred<'b>(
+        &self,
+        cookie: &str,
+        clock: Clock,
+        buffer: &'b mut Vec<u8>,
+    ) -> Option<Unsealed<'b>> {
+        let (header, key_index) = self.decrypt_into(cookie, buffer).ok()?;
+        if header.is_sdk_default() {
+            // No replicated claims in this header, and no v3 conversion: the payload is the session.
+            let (payload, ascii) = jwe::utf8_text_without_bom(buffer)?;
+            return Some(Unsealed::ClaimsUnread { payload, ascii });
+        }
+        let payload = jwe::utf8_without_bom(std::mem::take(buffer))?;
+        let view = ClaimsView::scan(&payload).ok()?;
+        claims::check(&view, clock).ok()?;
+        check_replicated_claims(&header, &payload).ok()?;
+        let opened = Opened {
+            header,
+            payload,
+            key_index,
+        };
+        opened.into_session_json().ok().map(Unsealed::Session)
     }
 
     /// Refuses a cookie over the limit before any work, so hostile input costs nothing.
@@ -210,7 +331,7 @@ impl SessionCipher {
 }
 
 /// The header the SDK writes when the caller adds none.
-pub const DEFAULT_HEADER: &str = r#"{"enc":"A256GCM","alg":"dir"}"#;
+pub const DEFAULT_HEADER: &str = jwe::SDK_DEFAULT_HEADER;
 
 /// jose's `jwtDecrypt`: an `iss`, `sub` or `aud` in the protected header must equal the payload's
 /// (`iss`/`sub` by JavaScript `!==`, `aud` by comparing `JSON.stringify` texts), judged on the original
@@ -227,182 +348,4 @@ fn check_replicated_claims(header: &ProtectedHeader, payload: &str) -> Result<()
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::primitives::base64url;
-
-    fn cipher(secrets: &[&str]) -> SessionCipher {
-        SessionCipher::new(secrets, CipherOptions::default()).unwrap()
-    }
-
-    fn at(now: f64) -> Clock {
-        Clock::new(now, 15.0).unwrap()
-    }
-
-    const SESSION: &str = r#"{"user":{"sub":"auth0|1"},"tokenSet":{"accessToken":"at","expiresAt":1},"internal":{"sid":"s","createdAt":1}}"#;
-
-    #[test]
-    fn options_are_checked_as_the_constructors_take_them() {
-        let o = CipherOptions::new(None, None).unwrap();
-        assert_eq!(o.clock_tolerance, claims::DEFAULT_CLOCK_TOLERANCE);
-        assert_eq!(o.max_cookie_bytes, DEFAULT_MAX_COOKIE_BYTES);
-        let o = CipherOptions::new(Some(0.0), Some(100.0)).unwrap();
-        assert_eq!((o.clock_tolerance, o.max_cookie_bytes), (0.0, 100));
-        for (tolerance, max, code) in [
-            (Some(-1.0), None, "ERR_INVALID_ARG_VALUE"),
-            (Some(f64::NAN), None, "ERR_INVALID_ARG_VALUE"),
-            (None, Some(0.0), "ERR_INVALID_ARG_VALUE"),
-            (None, Some(1.5), "ERR_INVALID_ARG_VALUE"),
-            (None, Some(-1.0), "ERR_INVALID_ARG_VALUE"),
-            (None, Some(u32::MAX as f64 + 1.0), "ERR_INVALID_ARG_VALUE"),
-            (None, Some(f64::INFINITY), "ERR_INVALID_ARG_VALUE"),
-        ] {
-            let e = CipherOptions::new(tolerance, max).unwrap_err();
-            assert_eq!(e.code.as_str(), code, "{tolerance:?} {max:?}");
-        }
-        let c = SessionCipher::new(&["s"], CipherOptions::new(None, Some(10.0)).unwrap()).unwrap();
-        assert!(c.check_size(10).is_ok());
-        let e = c.check_size(11).unwrap_err();
-        assert_eq!(
-            e.message,
-            "cookie value is 11 bytes, over the 10-byte limit"
-        );
-    }
-
-    #[test]
-    fn seal_then_open_and_unseal() {
-        let c = cipher(&["s1"]);
-        let cookie = c.seal_session(SESSION, 2000.0, Validation::Strict).unwrap();
-        let opened = c.open(&cookie, at(1000.0)).unwrap();
-        assert_eq!(opened.key_index, 0);
-        assert_eq!(opened.header.json, DEFAULT_HEADER);
-        let expected = format!("{},\"exp\":2000}}", &SESSION[..SESSION.len() - 1]);
-        assert_eq!(opened.payload, expected);
-        assert_eq!(c.unseal(&cookie, at(1000.0)).unwrap(), opened.payload);
-        assert!(c.unseal(&cookie, at(2015.0)).is_none());
-    }
-
-    #[test]
-    fn rotation_reports_the_matching_key() {
-        let old = cipher(&["old"]);
-        let cookie = old.seal_payload(r#"{"id":"x"}"#, 2000.0, None).unwrap();
-        let rotated = cipher(&["new", "old"]);
-        assert_eq!(rotated.open(&cookie, at(1000.0)).unwrap().key_index, 1);
-        assert_eq!(
-            cipher(&["new"])
-                .open(&cookie, at(1000.0))
-                .unwrap_err()
-                .code
-                .as_str(),
-            "ERR_JWE_DECRYPTION_FAILED"
-        );
-    }
-
-    #[test]
-    fn invalid_sessions_list_every_problem() {
-        let err = cipher(&["s"])
-            .seal_session(
-                r#"{"user":{},"tokenSet":{"accessToken":1,"expiresAt":1}}"#,
-                1.0,
-                Validation::Strict,
-            )
-            .unwrap_err();
-        assert_eq!(err.code.as_str(), "ERR_SESSION_INVALID");
-        assert!(
-            err.message.contains("user.sub")
-                && err.message.contains("tokenSet.accessToken")
-                && err.message.contains("internal")
-        );
-        assert!(cipher(&["s"])
-            .seal_session("{}", 1.0, Validation::Off)
-            .is_ok());
-        // The default check names what breaks the SDK, and only that.
-        let err = cipher(&["s"])
-            .seal_session(
-                r#"{"user":{},"tokenSet":{"accessToken":1}}"#,
-                1.0,
-                Validation::Sdk,
-            )
-            .unwrap_err();
-        assert_eq!(
-            err.message,
-            "invalid session (1 problem): internal is required (SessionData.internal)"
-        );
-    }
-
-    #[test]
-    fn size_limits_apply_both_ways() {
-        let small = SessionCipher::new(
-            &["s"],
-            CipherOptions {
-                max_cookie_bytes: 200,
-                ..Default::default()
-            },
-        )
-        .unwrap();
-        let err = small.open(&"a".repeat(201), at(0.0)).unwrap_err();
-        assert_eq!(err.code.as_str(), "ERR_INPUT_TOO_LARGE");
-        let big = format!("{{\"x\":\"{}\"}}", "a".repeat(300));
-        assert_eq!(
-            small
-                .seal_payload(&big, 1.0, None)
-                .unwrap_err()
-                .code
-                .as_str(),
-            "ERR_INPUT_TOO_LARGE"
-        );
-    }
-
-    #[test]
-    fn replicated_header_claims_must_match() {
-        let c = cipher(&["s"]);
-        let ok = c
-            .seal_payload(
-                r#"{"sub":"a","aud":["x"]}"#,
-                2000.0,
-                Some(r#"{"sub":"a","aud":["x"]}"#),
-            )
-            .unwrap();
-        assert!(c.open(&ok, at(1000.0)).is_ok());
-        let bad = c
-            .seal_payload(r#"{"sub":"b"}"#, 2000.0, Some(r#"{"sub":"a"}"#))
-            .unwrap();
-        assert_eq!(
-            c.open(&bad, at(1000.0)).unwrap_err().code.as_str(),
-            "ERR_JWT_CLAIM_VALIDATION_FAILED"
-        );
-    }
-
-    #[test]
-    fn legacy_cookies_are_converted_on_unseal() {
-        let c = cipher(&["s"]);
-        let cookie = c
-            .seal_payload(
-                r#"{"user":{"sub":"u","sid":"x"},"accessToken":"at"}"#,
-                2000.0,
-                Some(r#"{"iat":5,"uat":6,"exp":2000}"#),
-            )
-            .unwrap();
-        // The payload now carries exp too; v3 cookies did not, which the conversion ignores either way.
-        assert_eq!(
-            c.unseal(&cookie, at(1000.0)).unwrap(),
-            r#"{"user":{"sub":"u","sid":"x"},"tokenSet":{"accessToken":"at"},"internal":{"sid":"x","createdAt":5}}"#
-        );
-    }
-
-    #[test]
-    fn non_utf8_and_non_object_payloads_are_jwt_invalid() {
-        let c = cipher(&["s"]);
-        for plaintext in [&b"\xff\xfe"[..], b"[1]", b"{\"exp\":1"] {
-            let cookie =
-                jwe::encrypt(c.ring().sealing(), DEFAULT_HEADER, plaintext.to_vec()).unwrap();
-            assert_eq!(
-                c.open(&cookie, at(0.0)).unwrap_err().code.as_str(),
-                "ERR_JWT_INVALID"
-            );
-        }
-        let mut header = String::new();
-        base64url::encode_into(DEFAULT_HEADER.as_bytes(), &mut header);
-        assert!(header.starts_with("eyJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiZGlyIn0"));
-    }
-}
+mod tests;

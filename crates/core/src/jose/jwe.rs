@@ -97,8 +97,21 @@ impl ProtectedHeader {
     }
 }
 
-/// The base64url of `{"enc":"A256GCM","alg":"dir"}`, the protected header the SDK writes.
+/// The protected header the SDK writes, and what a session is sealed under when the caller adds none.
+pub const SDK_DEFAULT_HEADER: &str = r#"{"enc":"A256GCM","alg":"dir"}"#;
+
+/// The base64url of `SDK_DEFAULT_HEADER`.
 const SDK_DEFAULT_HEADER_SEGMENT: &str = "eyJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiZGlyIn0";
+
+/// `utf8_without_bom` of bytes the caller keeps: the text, and whether it is all ASCII.
+pub fn utf8_text_without_bom(bytes: &[u8]) -> Option<(&str, bool)> {
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    if bytes.is_ascii() {
+        // SAFETY: ASCII is UTF-8.
+        return Some((unsafe { std::str::from_utf8_unchecked(bytes) }, true));
+    }
+    std::str::from_utf8(bytes).ok().map(|text| (text, false))
+}
 
 /// Strict UTF-8 as the WHATWG fatal decoder reads it: a leading byte-order mark is dropped.
 pub fn utf8_without_bom(mut bytes: Vec<u8>) -> Option<String> {
@@ -130,7 +143,13 @@ pub struct CompactJwe<'a> {
 impl<'a> CompactJwe<'a> {
     /// Splits and decodes `compact`, checking everything that can be checked without a key.
     pub fn parse(compact: &'a str) -> Result<Self> {
-        match Self::parse_fast(compact) {
+        Self::parse_into(compact, Vec::new())
+    }
+
+    /// `parse`, with the ciphertext decoded into `buffer` (its contents replaced; no allocation when it
+    /// has room), which `decrypt` hands back holding the plaintext.
+    pub fn parse_into(compact: &'a str, buffer: Vec<u8>) -> Result<Self> {
+        match Self::parse_fast(compact, buffer) {
             Some(parsed) => parsed,
             None => Self::parse_split(compact),
         }
@@ -153,7 +172,7 @@ impl<'a> CompactJwe<'a> {
     /// The common case without scanning the long ciphertext for dots: the first three dots from the start,
     /// the last from the end, and the ciphertext between them decodes — so it holds no dot, and there are
     /// exactly five segments. `None` when that is not so; `parse` then finds the exact error.
-    fn parse_fast(compact: &'a str) -> Option<Result<Self>> {
+    fn parse_fast(compact: &'a str, mut buffer: Vec<u8>) -> Option<Result<Self>> {
         let bytes = compact.as_bytes();
         let dot = |from: usize| {
             bytes[from..]
@@ -168,7 +187,9 @@ impl<'a> CompactJwe<'a> {
         if last <= third {
             return None;
         }
-        let ciphertext = base64url::decode(&compact[third + 1..last])?;
+        if !base64url::decode_into(&compact[third + 1..last], &mut buffer) {
+            return None;
+        }
         let segments = [
             &compact[..first],
             &compact[first + 1..second],
@@ -176,7 +197,7 @@ impl<'a> CompactJwe<'a> {
             &compact[third + 1..last],
             &compact[last + 1..],
         ];
-        Some(Self::from_segments(segments, Some(ciphertext)))
+        Some(Self::from_segments(segments, Some(buffer)))
     }
 
     /// The checks after the split, in jose's order (`ciphertext` when it is already decoded).
@@ -189,8 +210,8 @@ impl<'a> CompactJwe<'a> {
                 jwe_invalid("Failed to base64url decode the ciphertext (segment 4)")
             })?,
         };
-        let iv_bytes = decode_optional(iv, "iv (segment 3)")?;
-        let tag_bytes = decode_optional(tag, "tag (segment 5)")?;
+        let iv_bytes = decode_optional::<IV_LEN>(iv, "iv (segment 3)")?;
+        let tag_bytes = decode_optional::<TAG_LEN>(tag, "tag (segment 5)")?;
         if !header.is_sdk_default() {
             check_header(&header.params)?;
         }
@@ -203,16 +224,14 @@ impl<'a> CompactJwe<'a> {
             iv_bytes.ok_or_else(|| jwe_invalid("JWE Initialization Vector missing (segment 3)"))?;
         let tag_bytes =
             tag_bytes.ok_or_else(|| jwe_invalid("JWE Authentication Tag missing (segment 5)"))?;
-        let tag: [u8; TAG_LEN] = tag_bytes.try_into().map_err(|b: Vec<u8>| {
+        let tag = tag_bytes.map_err(|len| {
             jwe_invalid(format!(
-                "Invalid Authentication Tag length: {} bytes, expected 16 (segment 5)",
-                b.len()
+                "Invalid Authentication Tag length: {len} bytes, expected 16 (segment 5)"
             ))
         })?;
-        let iv: [u8; IV_LEN] = iv_bytes.try_into().map_err(|b: Vec<u8>| {
+        let iv = iv_bytes.map_err(|len| {
             jwe_invalid(format!(
-                "Invalid Initialization Vector length: {} bytes, expected 12 (segment 3)",
-                b.len()
+                "Invalid Initialization Vector length: {len} bytes, expected 12 (segment 3)"
             ))
         })?;
         Ok(CompactJwe {
@@ -246,12 +265,21 @@ impl<'a> CompactJwe<'a> {
     }
 }
 
-fn decode_optional(segment: &str, what: &str) -> Result<Option<Vec<u8>>> {
+/// A segment that must decode to `N` bytes: `None` when empty, else its bytes, or how many bytes it held
+/// instead (the caller words that error later, in jose's order).
+fn decode_optional<const N: usize>(
+    segment: &str,
+    what: &str,
+) -> Result<Option<std::result::Result<[u8; N], usize>>> {
     if segment.is_empty() {
         return Ok(None);
     }
+    let mut bytes = [0u8; N];
+    if base64url::decode_exact(segment, &mut bytes) {
+        return Ok(Some(Ok(bytes)));
+    }
     base64url::decode(segment)
-        .map(Some)
+        .map(|other| Some(Err(other.len())))
         .ok_or_else(|| jwe_invalid(format!("Failed to base64url decode the {what}")))
 }
 
@@ -268,20 +296,38 @@ pub fn sealed_len(header_json_len: usize, plaintext_len: usize) -> usize {
 
 /// Seals `plaintext` under `key` with a fresh random IV, writing the compact JWE into one allocation.
 pub fn encrypt(key: &AeadKey, header_json: &str, mut plaintext: Vec<u8>) -> Result<String> {
+    let mut out = String::new();
+    encrypt_into(key, header_json, &mut plaintext, &mut out)?;
+    Ok(out)
+}
+
+/// `encrypt` into `out`, replacing what it held (sized once; no allocation when it has room), with the
+/// plaintext encrypted in place.
+pub fn encrypt_into(
+    key: &AeadKey,
+    header_json: &str,
+    plaintext: &mut [u8],
+    out: &mut String,
+) -> Result<()> {
     let mut iv = [0u8; IV_LEN];
     rand::rng().fill_bytes(&mut iv);
     let total = sealed_len(header_json.len(), plaintext.len());
-    let mut out = String::with_capacity(total);
-    base64url::encode_into(header_json.as_bytes(), &mut out);
-    let tag = key.seal_in_place(&iv, out.as_bytes(), &mut plaintext)?;
+    out.clear();
+    out.reserve(total);
+    if header_json == SDK_DEFAULT_HEADER {
+        out.push_str(SDK_DEFAULT_HEADER_SEGMENT);
+    } else {
+        base64url::encode_into(header_json.as_bytes(), out);
+    }
+    let tag = key.seal_in_place(&iv, out.as_bytes(), plaintext)?;
     out.push_str("..");
-    base64url::encode_into(&iv, &mut out);
+    base64url::encode_into(&iv, out);
     out.push('.');
-    base64url::encode_into(&plaintext, &mut out);
+    base64url::encode_into(plaintext, out);
     out.push('.');
-    base64url::encode_into(&tag, &mut out);
+    base64url::encode_into(&tag, out);
     debug_assert_eq!(out.len(), total);
-    Ok(out)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -456,7 +502,7 @@ mod tests {
                 continue;
             };
             assert_eq!(
-                show(CompactJwe::parse(&cookie)),
+                show(CompactJwe::parse_into(&cookie, vec![9; round % 7])),
                 show(CompactJwe::parse_split(&cookie)),
                 "{cookie}"
             );
@@ -468,6 +514,9 @@ mod tests {
         let mut segment = String::new();
         base64url::encode_into(br#"{"enc":"A256GCM","alg":"dir"}"#, &mut segment);
         assert_eq!(segment, SDK_DEFAULT_HEADER_SEGMENT);
+        assert_eq!(header_json(None).unwrap(), SDK_DEFAULT_HEADER);
+        let sealed = encrypt(ring("s").sealing(), SDK_DEFAULT_HEADER, b"{}".to_vec()).unwrap();
+        assert!(sealed.starts_with(&format!("{segment}..")));
         let cached = ProtectedHeader::decode(&segment).unwrap();
         let fresh = ProtectedHeader::decode_text(&segment).unwrap();
         assert_eq!((cached.json, cached.params), (fresh.json, fresh.params));

@@ -20,6 +20,27 @@ pub fn decode(text: &str) -> Option<Vec<u8>> {
     BASE64URL.decode_to_vec(text).ok()
 }
 
+/// Decodes `text` into `out` when it is the strict base64url of exactly `out.len()` bytes (no
+/// allocation); `false` for any other text, which `decode` then judges.
+pub fn decode_exact(text: &str, out: &mut [u8]) -> bool {
+    let len = out.len();
+    text.len() == encoded_len(len)
+        && BASE64URL
+            .decode(text.as_bytes(), base64_simd::Out::from_slice(out))
+            .is_ok_and(|decoded| decoded.len() == len)
+}
+
+/// `decode` into `out`, replacing what it held (no allocation when it has room); `false`, with `out`
+/// empty, where `decode` gives `None`.
+pub fn decode_into(text: &str, out: &mut Vec<u8>) -> bool {
+    out.clear();
+    let decoded = BASE64URL.decode_append(text, out).is_ok();
+    if !decoded {
+        out.clear();
+    }
+    decoded
+}
+
 /// jose's base64url decoding as Node runs it (`atob` after mapping `-_` to `+/`): forgiving-base64, which
 /// skips ASCII whitespace, takes `=` padding and ignores stray trailing bits; `+` and `/` are refused.
 /// Only for v3 signed cookies, whose signature the SDK's `verifySigned` reads this way (a strict reader would
@@ -71,6 +92,13 @@ mod tests {
             );
             let text = &ours["prefix.".len()..];
             assert_eq!(decode(text).unwrap(), bytes, "{n}");
+            let mut reused = vec![7u8; n % 5];
+            assert!(decode_into(text, &mut reused));
+            assert_eq!(reused, bytes, "{n}");
+            let mut exact = vec![0u8; n];
+            assert!(decode_exact(text, &mut exact));
+            assert_eq!(exact, bytes, "{n}");
+            assert!(!decode_exact(text, &mut vec![0u8; n + 1]));
         }
     }
 
@@ -87,11 +115,13 @@ mod tests {
                     let Ok(text) = String::from_utf8(text) else {
                         continue;
                     };
-                    assert_eq!(
-                        decode(&text),
-                        URL_SAFE_NO_PAD.decode(&text).ok(),
-                        "{n} {position} {byte}"
-                    );
+                    let expected = URL_SAFE_NO_PAD.decode(&text).ok();
+                    assert_eq!(decode(&text), expected, "{n} {position} {byte}");
+                    let mut reused = vec![1, 2, 3];
+                    assert_eq!(decode_into(&text, &mut reused), expected.is_some());
+                    assert_eq!(reused, expected.clone().unwrap_or_default());
+                    let mut exact = vec![0u8; n];
+                    assert_eq!(decode_exact(&text, &mut exact), expected.is_some_and(|e| e.len() == n));
                 }
             }
             for cut in 0..good.len() {

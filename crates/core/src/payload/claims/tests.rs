@@ -244,3 +244,35 @@ fn set_exp_on_object_is_set_exp_for_objects() {
         set_exp(twice, 1.0).unwrap_err().message
     );
 }
+
+#[test]
+fn appending_exp_in_place_is_set_exp_for_objects_without_one() {
+    for object in ["{}", " { } ", "{\n}", r#"{"a":1}"#, r#"{"a":1} "#, r#"{"a":{"exp":1}}"#] {
+        for exp in [
+            0.0,
+            5.0,
+            1.5,
+            -3.0,
+            1e21,
+            1_900_000_000.0,
+            -0.0,
+            9.0,
+            10.0,
+            999_999_999_999_999.0,
+            1e15,
+            1e15 + 2.0,
+            4_102_444_800.5,
+        ] {
+            let mut text = object.to_string();
+            append_exp_to(&mut text, exp).unwrap();
+            assert_eq!(text, set_exp(object, exp).unwrap(), "{object} {exp}");
+        }
+        for exp in [f64::NAN, f64::INFINITY] {
+            let mut text = object.to_string();
+            assert_eq!(
+                append_exp_to(&mut text, exp).unwrap_err().message,
+                set_exp(object, exp).unwrap_err().message
+            );
+        }
+    }
+}

@@ -30,6 +30,8 @@ pub struct Scanner<'a> {
     text: &'a [u8],
     pos: usize,
     depth: usize,
+    /// Whether the text is what V8's `JSON.stringify` wrote (see `Scanner::stringified`).
+    stringified: bool,
 }
 
 impl<'a> Scanner<'a> {
@@ -38,7 +40,23 @@ impl<'a> Scanner<'a> {
             text: text.as_bytes(),
             pos: 0,
             depth: 0,
+            stringified: false,
         }
+    }
+
+    /// A scanner of text that V8's `JSON.stringify` wrote. That text is valid JSON, and holds no raw
+    /// control character in a string (they are all escaped: `\n`, `\u0001`), so none is looked for, and
+    /// `skip` passes over objects and arrays without reading them.
+    pub fn stringified(text: &'a str) -> Self {
+        Scanner {
+            stringified: true,
+            ..Scanner::new(text)
+        }
+    }
+
+    /// Whether this scanner reads text that `JSON.stringify` wrote.
+    pub fn is_stringified(&self) -> bool {
+        self.stringified
     }
 
     /// Skips JSON whitespace.
@@ -72,7 +90,13 @@ impl<'a> Scanner<'a> {
     pub fn string(&mut self) -> Option<&'a [u8]> {
         self.eat(b'"')?;
         let start = self.pos;
-        let end = start + find_string_end(&self.text[start..])?;
+        let rest = &self.text[start..];
+        let end = start
+            + if self.stringified {
+                memchr::memchr2(b'"', b'\\', rest)?
+            } else {
+                find_string_end(rest)?
+            };
         if self.text[end] != b'"' {
             return None; // an escape or a control character
         }
@@ -163,6 +187,46 @@ impl<'a> Scanner<'a> {
         Some((kind, start, self.pos))
     }
 
+    /// Reads any value and returns its type, as `value` does; in text `JSON.stringify` wrote, an object or
+    /// an array is passed over without being read (`pass_container`). Only for values no shape looks
+    /// into: serde's check skips those as it reads them, refusing nothing in valid JSON.
+    pub fn skip(&mut self) -> Option<Type> {
+        if self.stringified {
+            match self.peek()? {
+                b'{' => return self.pass_container().map(|()| Type::Object),
+                b'[' => return self.pass_container().map(|()| Type::Array),
+                _ => {}
+            }
+        }
+        self.value().map(|(kind, ..)| kind)
+    }
+
+    /// Passes over the object or array that starts here, in valid JSON: brackets are counted outside
+    /// strings, and each string is passed at its closing quote (one `memchr` search, an escaped quote
+    /// not being one). Gives up only at the end of the text.
+    fn pass_container(&mut self) -> Option<()> {
+        let mut depth = 0usize;
+        loop {
+            match *self.text.get(self.pos)? {
+                b'"' => {
+                    self.pos += 1 + past_string(self.text.get(self.pos + 1..)?)?;
+                    continue;
+                }
+                b'{' | b'[' => depth += 1,
+                // The first byte is an opening bracket, so `depth` is at least 1 here.
+                b'}' | b']' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        self.pos += 1;
+                        return Some(());
+                    }
+                }
+                _ => {}
+            }
+            self.pos += 1;
+        }
+    }
+
     fn pos_after_whitespace(&mut self) -> usize {
         self.skip_whitespace();
         self.pos
@@ -207,6 +271,18 @@ impl<'a> Scanner<'a> {
             return None;
         }
         (self.pos - start <= MAX_NUMBER_LEN).then_some(Type::Number)
+    }
+}
+
+/// How many bytes of a string's body and closing quote start `bytes` (escapes passed over).
+fn past_string(bytes: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    loop {
+        at += memchr::memchr2(b'"', b'\\', bytes.get(at..)?)?;
+        if bytes[at] == b'"' {
+            return Some(at + 1);
+        }
+        at += 2;
     }
 }
 

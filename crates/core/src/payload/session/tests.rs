@@ -144,6 +144,25 @@ fn same(text: &str) -> Vec<Problem> {
     if check_fast(text, Validation::Sdk).is_some() {
         assert_eq!(sdk, vec![], "default fast path: {text}");
     }
+    // What `JSON.stringify` writes is valid JSON with no raw control character in a string. On such text,
+    // the scan for it answers wherever the scan of any text does, the same; and where it answers, it is
+    // serde's verdict, with the same top-level `exp`.
+    let clean = crate::json::without_lone_surrogates(text);
+    let valid = serde_json::from_str::<serde::de::IgnoredAny>(&clean).is_ok();
+    if valid && !text.bytes().any(|b| b < 0x20) {
+        for (validation, judged) in [(Validation::Sdk, &sdk), (Validation::Strict, &problems)] {
+            let stringified = check_fast_stringified(text, validation);
+            if let Some(any) = check_fast(text, validation) {
+                assert_eq!(stringified, Some(any), "{text}");
+            }
+            if let Some(HasExp(has_exp)) = stringified {
+                assert_eq!(judged, &vec![], "stringified fast path: {text}");
+                let top: std::collections::HashMap<String, &serde_json::value::RawValue> =
+                    serde_json::from_str(&clean).unwrap();
+                assert_eq!(has_exp, top.contains_key("exp"), "{text}");
+            }
+        }
+    }
     if problems.is_empty() {
         assert_eq!(
             sdk,
@@ -529,4 +548,23 @@ fn member_names_come_from_the_shapes() {
     unique.sort_unstable();
     unique.dedup();
     assert_eq!(unique.len(), names.len());
+}
+
+#[test]
+fn only_what_stringify_cannot_write_is_left_unchecked() {
+    // A raw control character in a string: the scan of any text gives up, and serde refuses it.
+    let raw = "{\"user\":{\"name\":\"a\u{1}b\"},\"internal\":{\"createdAt\":1}}";
+    assert_eq!(check_fast(raw, Validation::Sdk), None);
+    let problems = check(raw, Validation::Sdk);
+    assert!(problems.len() == 1 && problems[0].message.contains("not valid JSON"));
+    // JSON.stringify never writes one: it escapes it. The scan of any text gives up on the escape; the
+    // scan of what stringify wrote passes over the user it sits in, and answers as serde does.
+    let written = json!({ "user": { "name": "a\u{1}b" }, "internal": { "createdAt": 1 } }).to_string();
+    assert!(written.contains("\\u0001"));
+    assert_eq!(check_fast(&written, Validation::Sdk), None);
+    assert_eq!(
+        check_fast_stringified(&written, Validation::Sdk),
+        Some(HasExp(false))
+    );
+    assert_eq!(check(&written, Validation::Sdk), vec![]);
 }
