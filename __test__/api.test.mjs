@@ -90,8 +90,8 @@ describe('seal output', () => {
     const cipher = new SessionCipher({ secret: randomSecret() });
     const session = make();
     const exp = hour();
-    expect(cipher.unseal(cipher.seal(session, exp))).toEqual({ ...session, exp });
-    expect(cipher.open(cipher.seal(session, exp))).toEqual({ payload: { ...session, exp }, protectedHeader: { enc: 'A256GCM', alg: 'dir' }, keyIndex: 0 });
+    expect(cipher.unseal(cipher.seal(session, exp))).toStrictEqual({ ...session, exp });
+    expect(cipher.open(cipher.seal(session, exp))).toStrictEqual({ payload: { ...session, exp }, protectedHeader: { enc: 'A256GCM', alg: 'dir' }, keyIndex: 0 });
   });
 
   test('sealPayload({ id }) round trip, unvalidated, read by the SDK too', async () => {
@@ -100,12 +100,12 @@ describe('seal output', () => {
     const id = randomHex(16);
     const exp = hour();
     const cookie = cipher.sealPayload({ id }, exp);
-    expect(cipher.open(cookie)).toEqual({ payload: { id, exp }, protectedHeader: { enc: 'A256GCM', alg: 'dir' }, keyIndex: 0 });
-    expect(cipher.unseal(cookie)).toEqual({ id, exp });
-    expect((await sdk.decrypt(cookie, secret)).payload).toEqual({ id, exp });
+    expect(cipher.open(cookie)).toStrictEqual({ payload: { id, exp }, protectedHeader: { enc: 'A256GCM', alg: 'dir' }, keyIndex: 0 });
+    expect(cipher.unseal(cookie)).toStrictEqual({ id, exp });
+    expect((await sdk.decrypt(cookie, secret)).payload).toStrictEqual({ id, exp });
     // Any JSON object goes, with no SessionData validation.
     const odd = { anything: [1, 'two'], nested: { x: null } };
-    expect(cipher.open(cipher.sealPayload(odd, exp)).payload).toEqual({ ...odd, exp });
+    expect(cipher.open(cipher.sealPayload(odd, exp)).payload).toStrictEqual({ ...odd, exp });
   });
 });
 
@@ -124,8 +124,8 @@ describe('rotation (a list of secrets)', () => {
       const cookie = new SessionCipher({ secret }).seal(session, exp);
       const opened = ring.open(cookie);
       expect(opened.keyIndex).toBe(index);
-      expect(opened.payload).toEqual({ ...session, exp });
-      expect(ring.unseal(cookie)).toEqual({ ...session, exp });
+      expect(opened.payload).toStrictEqual({ ...session, exp });
+      expect(ring.unseal(cookie)).toStrictEqual({ ...session, exp });
     }
   });
 
@@ -136,7 +136,7 @@ describe('rotation (a list of secrets)', () => {
     const oldCookie = await sdk.encrypt(session, oldSecret, exp);
     const rotated = new SessionCipher({ secret: [newSecret, oldSecret] });
     expect(rotated.open(oldCookie).keyIndex).toBe(1);
-    expect(rotated.unseal(oldCookie)).toEqual({ ...session, exp });
+    expect(rotated.unseal(oldCookie)).toStrictEqual({ ...session, exp });
     const onlyNew = new SessionCipher({ secret: newSecret });
     expect(onlyNew.unseal(oldCookie)).toBeNull();
     expect(thrown(() => onlyNew.open(oldCookie)).code).toBe('ERR_JWE_DECRYPTION_FAILED');
@@ -150,10 +150,10 @@ describe('rotation (a list of secrets)', () => {
     const session = smallSession();
     const exp = hour();
     const oldCookie = await sdk.encrypt(session, oldSecret, exp);
-    expect((await addon.decrypt(oldCookie, [newSecret, oldSecret])).payload).toEqual({ ...session, exp });
+    expect((await addon.decrypt(oldCookie, [newSecret, oldSecret])).payload).toStrictEqual({ ...session, exp });
     expect(await addon.decrypt(oldCookie, [newSecret])).toBeNull();
     const fresh = await addon.encrypt(session, [newSecret, oldSecret], exp);
-    expect((await sdk.decrypt(fresh, newSecret)).payload).toEqual({ ...session, exp });
+    expect((await sdk.decrypt(fresh, newSecret)).payload).toStrictEqual({ ...session, exp });
     expect(await sdk.decrypt(fresh, oldSecret)).toBeNull();
   });
 });
@@ -193,7 +193,7 @@ describe('expiry and not-before, judged at `now`', () => {
     for (let d = -2; d <= tolerance + 2; d++) moments.push(exp + d);
     for (const now of moments) {
       const theirs = await joseVerdict(cookie, secret, { clockTolerance: tolerance, currentDate: new Date(now * 1000) });
-      expect({ now, verdict: ourVerdict(cipher, cookie, { now }) }).toEqual({ now, verdict: theirs });
+      expect({ now, verdict: ourVerdict(cipher, cookie, { now }) }).toStrictEqual({ now, verdict: theirs });
     }
     // Spot checks, spelled out.
     expect(ourVerdict(cipher, cookie, { now: nbf - tolerance })).toBe('ok');
@@ -215,7 +215,7 @@ describe('expiry and not-before, judged at `now`', () => {
   test('a cookie without exp never expires by itself (as in jose)', () => {
     const secret = randomSecret();
     const cookie = rawJwe(secret, { enc: 'A256GCM', alg: 'dir' }, JSON.stringify({ id: 'x' }));
-    expect(new SessionCipher({ secret }).open(cookie, { now: 4e9 }).payload).toEqual({ id: 'x' });
+    expect(new SessionCipher({ secret }).open(cookie, { now: 4e9 }).payload).toStrictEqual({ id: 'x' });
   });
 });
 
@@ -235,10 +235,10 @@ describe('tampering', () => {
       expect(cipher.unseal(tampered)).toBeNull();
       const ours = ourVerdict(cipher, tampered);
       expect(JOSE_CODES).toContain(ours);
-      expect({ position: i, code: ours }).toEqual({ position: i, code: await joseVerdict(tampered, secret) });
+      expect({ position: i, code: ours }).toStrictEqual({ position: i, code: await joseVerdict(tampered, secret) });
       codes.add(ours);
     }
-    if (which !== 0) expect([...codes]).toEqual(['ERR_JWE_DECRYPTION_FAILED']);
+    if (which !== 0) expect([...codes]).toStrictEqual(['ERR_JWE_DECRYPTION_FAILED']);
   });
 
   test('a non-empty encrypted-key segment is ERR_JWE_INVALID', () => {
@@ -261,7 +261,7 @@ describe('tampering', () => {
     const good = cipher.seal(smallSession(), hour());
     for (const bad of ['', '.', '....', '.....', good.split('.').slice(0, 4).join('.'), `${good}.`, good.replace(/\./g, ',')]) {
       expect(cipher.unseal(bad)).toBeNull();
-      expect({ bad, code: thrown(() => cipher.open(bad)).code }).toEqual({ bad, code: 'ERR_JWE_INVALID' });
+      expect({ bad, code: thrown(() => cipher.open(bad)).code }).toStrictEqual({ bad, code: 'ERR_JWE_INVALID' });
     }
   });
 });
@@ -366,7 +366,7 @@ describe('size limits', () => {
     const roomy = new SessionCipher({ secret, maxCookieBytes: 1 << 20 });
     const cookie = roomy.seal(session, exp);
     expect(cookie.length).toBeGreaterThan(64 * 1024);
-    expect(roomy.unseal(cookie)).toEqual({ ...session, exp });
+    expect(roomy.unseal(cookie)).toStrictEqual({ ...session, exp });
     expect(byDefault.unseal(cookie)).toBeNull();
   });
 });
@@ -379,7 +379,7 @@ describe('validateSession', () => {
       ...Array.from({ length: 5 }, () => typicalSession()),
       ...Array.from({ length: 3 }, () => largeSession()),
     ];
-    for (const session of sessions) expect(validateSession(session)).toEqual({ valid: true, errors: [] });
+    for (const session of sessions) expect(validateSession(session)).toStrictEqual({ valid: true, errors: [] });
   });
 
   test('extras are allowed where the types have index signatures', () => {
@@ -390,7 +390,7 @@ describe('validateSession', () => {
     session.connectionTokenSets = [{ accessToken: 'x', expiresAt: 1, connection: 'github', more: { a: 1 } }];
     session.internal.mcd = { domain: 'd.example.com', issuer: 'https://d.example.com/' };
     session.internal.sessionExpiresAt = hour();
-    expect(validateSession(session)).toEqual({ valid: true, errors: [] });
+    expect(validateSession(session)).toStrictEqual({ valid: true, errors: [] });
   });
 
   const mutations = [
@@ -423,7 +423,7 @@ describe('validateSession', () => {
     mutate(session);
     const result = validateSession(session);
     expect(result.valid).toBe(false);
-    expect(result.errors.map((e) => e.path)).toEqual([path]);
+    expect(result.errors.map((e) => e.path)).toStrictEqual([path]);
     expect(typeof result.errors[0].message).toBe('string');
     expect(result.errors[0].message.length).toBeGreaterThan(0);
   });
@@ -457,7 +457,7 @@ describe('validateSession', () => {
   test('every problem is reported, each with its path', () => {
     const { valid, errors } = validateSession(manyProblems());
     expect(valid).toBe(false);
-    expect(errors.map((e) => e.path).sort()).toEqual(manyPaths);
+    expect(errors.map((e) => e.path).sort()).toStrictEqual(manyPaths);
   });
 
   test('values that are not objects', () => {
@@ -467,7 +467,7 @@ describe('validateSession', () => {
       expect(errors).toHaveLength(1);
       expect(errors[0].path).toBe('');
     }
-    expect(validateSession({}).errors.map((e) => e.path).sort()).toEqual(['internal', 'tokenSet', 'user']);
+    expect(validateSession({}).errors.map((e) => e.path).sort()).toStrictEqual(['internal', 'tokenSet', 'user']);
   });
 
   test('the JSON form is judged: undefined optional members and functions vanish', () => {
@@ -475,7 +475,7 @@ describe('validateSession', () => {
     session.user.name = undefined;
     session.tokenSet.scope = undefined;
     session.helper = () => 1;
-    expect(validateSession(session)).toEqual({ valid: true, errors: [] });
+    expect(validateSession(session)).toStrictEqual({ valid: true, errors: [] });
   });
 
   test('a custom claim nested 200 levels deep is still valid SessionData (the SDK seals and reads it)', async () => {
@@ -483,10 +483,10 @@ describe('validateSession', () => {
     const session = smallSession();
     session.user.deep = JSON.parse('['.repeat(200) + ']'.repeat(200));
     const exp = hour();
-    expect((await sdk.decrypt(await sdk.encrypt(session, secret, exp), secret)).payload).toEqual({ ...session, exp });
-    expect(validateSession(session)).toEqual({ valid: true, errors: [] });
+    expect((await sdk.decrypt(await sdk.encrypt(session, secret, exp), secret)).payload).toStrictEqual({ ...session, exp });
+    expect(validateSession(session)).toStrictEqual({ valid: true, errors: [] });
     const cipher = new SessionCipher({ secret });
-    expect(cipher.unseal(cipher.seal(session, exp))).toEqual({ ...session, exp });
+    expect(cipher.unseal(cipher.seal(session, exp))).toStrictEqual({ ...session, exp });
   });
 
   test('seal with validate: "strict" (or true) refuses an invalid session with ERR_SESSION_INVALID naming every path; { validate: false } seals it', () => {
@@ -500,10 +500,10 @@ describe('validateSession', () => {
     }
     // By default only what breaks the SDK is named (here: internal.createdAt).
     const error = thrown(() => cipher.seal(bad, hour()));
-    expect({ code: error.code, paths: manyPaths.filter((p) => error.message.includes(p)) }).toEqual({ code: 'ERR_SESSION_INVALID', paths: ['internal.createdAt'] });
+    expect({ code: error.code, paths: manyPaths.filter((p) => error.message.includes(p)) }).toStrictEqual({ code: 'ERR_SESSION_INVALID', paths: ['internal.createdAt'] });
     const exp = hour();
     const cookie = cipher.seal(bad, exp, { validate: false });
-    expect(cipher.unseal(cookie)).toEqual({ ...bad, exp });
+    expect(cipher.unseal(cookie)).toStrictEqual({ ...bad, exp });
     expect(cipher.seal(typicalSession(), exp, { validate: true }).split('.')).toHaveLength(5);
   });
 });
@@ -577,7 +577,7 @@ describe('secrets never appear in errors', () => {
         expect(typeof error.code).toBe('string');
         const text = everything(error);
         for (const needle of needles) {
-          expect({ code: error.code, leaks: text.includes(needle) }).toEqual({ code: error.code, leaks: false });
+          expect({ code: error.code, leaks: text.includes(needle) }).toStrictEqual({ code: error.code, leaks: false });
         }
       }
     }

@@ -178,7 +178,7 @@ describe('errors', () => {
   test('a reader that goes away early (`… | head`) is not an error', async () => {
     const key = secret();
     const result = await run(['seal', '--set-cookie'], { input: JSON.stringify(large()), closeStdout: true, env: { AUTH0_SECRET: key } });
-    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+    expect({ status: result.status, stderr: result.stderr }).toStrictEqual({ status: 0, stderr: '' });
   });
 
   test('demo: runs with its own secret, the SDK agrees, no secret printed', async () => {

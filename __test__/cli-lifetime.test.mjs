@@ -9,7 +9,7 @@ import { Auth0Client } from '@auth0/nextjs-auth0/server';
 import { NextRequest } from 'next/server.js';
 import { randomHex, nowSeconds } from './helpers/fixtures.mjs';
 import { CLI_TIMEOUT_MS, cliSuite, HOUR, sdk, secret, run, expectFailure, expectSuccess, parseReport, randomSub } from './helpers/cli.mjs';
-import { RedisServer, serverAvailable } from './helpers/redis-servers.mjs';
+import { RedisServer, serverAvailable } from '../scripts/lib/redis-servers.mjs';
 
 const require = createRequire(import.meta.url);
 const { createClient } = require('redis');
@@ -36,7 +36,7 @@ describe('expired cookies', () => {
     const { payload } = await sdk.decrypt(cookie, key, { currentDate: new Date((before + offset) * 1000) });
     expect(payload.exp).toBeGreaterThanOrEqual(offset === -HOUR ? Number(past) : before + offset);
     expect(payload.exp).toBeLessThanOrEqual(offset === -HOUR ? Number(past) : after + offset);
-    expect(payload.internal).toEqual({ sid: 'auth0-sid', createdAt: expect.any(Number) });
+    expect(payload.internal).toStrictEqual({ sid: 'auth0-sid', createdAt: expect.any(Number) });
     // Now, once past the 15 s tolerance, it is expired: the SDK reads nothing, inspect says why.
     if (offset < -15) {
       expect(await sdk.decrypt(cookie, key)).toBeNull();
@@ -87,9 +87,9 @@ describe('stateful test sessions, written into a store', () => {
     expect(report.payload.exp).toBeGreaterThanOrEqual(before + HOUR);
     const auth0 = new Auth0Client({ domain: 'example.invalid', clientId: 'c', clientSecret: 's', secret: key, sessionStore: createRedisSessionStore({ client, secret: key }) });
     const session = await auth0.getSession(new NextRequest('https://app.example.test/', { headers: { cookie: `__session=${result.stdout.trim()}` } }));
-    expect(session.user).toEqual({ sub, name: 'Stateful Sam' });
-    expect(session.internal).toEqual({ sid: 'auth0-sid', createdAt: expect.any(Number) });
-    expect(session.tokenSet.accessToken).toEqual(expect.any(String));
+    expect(session.user).toStrictEqual({ sub, name: 'Stateful Sam' });
+    expect(session.internal).toStrictEqual({ sid: 'auth0-sid', createdAt: expect.any(Number) });
+    expect(session.tokenSet.accessToken).toStrictEqual(expect.any(String));
   });
 
   test('--prefix and --shards lay the keys out as the app\'s store does; --id picks the id', async () => {
@@ -97,7 +97,7 @@ describe('stateful test sessions, written into a store', () => {
     const id = randomHex(16);
     const result = await run(['generate', '--stateful', '--id', id, '--sub', randomSub(), '--redis', `redis://127.0.0.1:${server.port}`, '--prefix', 'app1:', '--shards', '4'], { env: { AUTH0_SECRET: key } });
     expectSuccess(result);
-    expect(await createRedisSessionStore({ client, secret: key, prefix: 'app1:', shards: 4 }).get(id)).toEqual(expect.objectContaining({ internal: expect.any(Object) }));
+    expect(await createRedisSessionStore({ client, secret: key, prefix: 'app1:', shards: 4 }).get(id)).toStrictEqual(expect.objectContaining({ internal: expect.any(Object) }));
     expect(await createRedisSessionStore({ client, secret: key }).get(id)).toBeNull();
   });
 

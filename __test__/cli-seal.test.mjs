@@ -61,16 +61,16 @@ describe('seal', () => {
       values.push(value);
       const opened = new SessionCipher({ secret: key }).open(value);
       expect(opened.keyIndex).toBe(0);
-      expect(opened.payload).toEqual({ ...deepClone(session), exp: expect.any(Number) });
+      expect(opened.payload).toStrictEqual({ ...deepClone(session), exp: expect.any(Number) });
       // default lifetime: the SDK's inactivity duration, one day
       expect(opened.payload.exp).toBeGreaterThanOrEqual(before + DAY);
       expect(opened.payload.exp).toBeLessThanOrEqual(after + DAY);
-      expect((await sdk.decrypt(value, key)).payload).toEqual(opened.payload);
+      expect((await sdk.decrypt(value, key)).payload).toStrictEqual(opened.payload);
     }
     expect(new Set(values).size).toBe(3); // fresh IVs
     // and back through inspect
     const report = parseReport(await run(['inspect', '--json'], { input: results[1].stdout, env: { AUTH0_SECRET: key } }));
-    expect(report.session).toEqual({ ...deepClone(session), exp: report.payload.exp });
+    expect(report.session).toStrictEqual({ ...deepClone(session), exp: report.payload.exp });
   });
 
   test('--set-cookie --max-age: one __session line whose Max-Age and exp follow --max-age', async () => {
@@ -84,13 +84,13 @@ describe('seal', () => {
     const cookies = parseSetCookieLines(result.stdout);
     expect(cookies).toHaveLength(1);
     const [cookie] = cookies;
-    expect(cookie).toEqual(expect.objectContaining({ name: '__session', path: '/', maxAge, httpOnly: true, sameSite: 'lax' }));
+    expect(cookie).toStrictEqual(expect.objectContaining({ name: '__session', path: '/', maxAge, httpOnly: true, sameSite: 'lax' }));
     expect(cookie.line).toContain(`; Max-Age=${maxAge};`);
     const { exp } = new SessionCipher({ secret: key }).open(cookie.value).payload;
     expect(exp).toBeGreaterThanOrEqual(before + maxAge);
     expect(exp).toBeLessThanOrEqual(after + maxAge);
     expect(Math.abs(cookie.expires.getTime() / 1000 - exp)).toBeLessThanOrEqual(2);
-    expect((await sdk.decrypt(cookie.value, key)).payload).toEqual({ ...deepClone(session), exp });
+    expect((await sdk.decrypt(cookie.value, key)).payload).toStrictEqual({ ...deepClone(session), exp });
   });
 
   test('a large session (> 3500 bytes) with --set-cookie: __session__0..N lines whose joined values open', async () => {
@@ -101,17 +101,17 @@ describe('seal', () => {
     expectSuccess(result);
     const cookies = parseSetCookieLines(result.stdout);
     expect(cookies.length).toBeGreaterThanOrEqual(3);
-    expect(cookies.map((c) => c.name)).toEqual(cookies.map((_, i) => `__session__${i}`));
+    expect(cookies.map((c) => c.name)).toStrictEqual(cookies.map((_, i) => `__session__${i}`));
     for (const c of cookies) {
-      expect(c).toEqual(expect.objectContaining({ maxAge, path: '/', httpOnly: true, sameSite: 'lax' }));
+      expect(c).toStrictEqual(expect.objectContaining({ maxAge, path: '/', httpOnly: true, sameSite: 'lax' }));
       expect(c.value.length).toBeLessThanOrEqual(3500);
       expect(c.value.length).toBeGreaterThan(0);
     }
     const joined = cookies.map((c) => c.value).join('');
     expect(joined.length).toBeGreaterThan(3500);
     const opened = new SessionCipher({ secret: key }).open(joined);
-    expect(opened.payload).toEqual({ ...deepClone(session), exp: expect.any(Number) });
-    expect((await sdk.decrypt(joined, key)).payload).toEqual(opened.payload);
+    expect(opened.payload).toStrictEqual({ ...deepClone(session), exp: expect.any(Number) });
+    expect((await sdk.decrypt(joined, key)).payload).toStrictEqual(opened.payload);
 
     // The same lines, as a Set-Cookie list for inspect: joined, counted, over budget.
     const [json, text] = await Promise.all([
@@ -119,9 +119,9 @@ describe('seal', () => {
       run(['inspect'], { input: result.stdout, env: { AUTH0_SECRET: key } }),
     ]);
     const report = parseReport(json);
-    expect(report.chunks).toEqual(cookies.map((c) => c.name));
+    expect(report.chunks).toStrictEqual(cookies.map((c) => c.name));
     expect(report.overBudget).toBe(true);
-    expect(report.session).toEqual(opened.payload);
+    expect(report.session).toStrictEqual(opened.payload);
     const { summary } = parseInspect(text.stdout);
     expect(summary.format).toBe(`v4 session cookie (__session, ${cookies.length} chunks)`);
     expect(summary.size).toBe(`${report.bytes} bytes in ${cookies.length} cookies, over the SDK's 4096-byte budget`);
@@ -134,14 +134,14 @@ describe('seal', () => {
     const result = await run(['seal', '--set-cookie', '--name', name], { input: JSON.stringify(session), env: { AUTH0_SECRET: key } });
     expectSuccess(result);
     const cookies = parseSetCookieLines(result.stdout);
-    expect(cookies.map((c) => c.name)).toEqual(cookies.map((_, i) => `${name}__${i}`));
+    expect(cookies.map((c) => c.name)).toStrictEqual(cookies.map((_, i) => `${name}__${i}`));
     const [named, unnamed] = await Promise.all([
       run(['inspect', '--json', '--name', name], { input: result.stdout, env: { AUTH0_SECRET: key } }),
       run(['inspect'], { input: result.stdout, env: { AUTH0_SECRET: key } }),
     ]);
     const report = parseReport(named);
     expect(report.cookie).toBe(name);
-    expect(report.session.user).toEqual(deepClone(session.user));
+    expect(report.session.user).toStrictEqual(deepClone(session.user));
     expectFailure(unnamed, 1, 'ERR_NO_SESSION_COOKIE');
   });
 
@@ -155,7 +155,7 @@ describe('seal', () => {
     const expected = validateSession(session);
     expect(expected.valid).toBe(false);
     const paths = expected.errors.map((e) => e.path);
-    expect(paths).toEqual(expect.arrayContaining(['user.sub', 'tokenSet.expiresAt', 'internal.createdAt', 'accessTokens[0].audience']));
+    expect(paths).toStrictEqual(expect.arrayContaining(['user.sub', 'tokenSet.expiresAt', 'internal.createdAt', 'accessTokens[0].audience']));
 
     const file = writeTemp('invalid.json', JSON.stringify(session));
     const results = await Promise.all([
@@ -168,7 +168,7 @@ describe('seal', () => {
       const lines = result.stderr.trimEnd().split('\n');
       const last = lines.pop();
       expect(last).toBe(`session-seal: ERR_SESSION_INVALID: the session has ${paths.length} problems (listed above)`);
-      expect(lines).toEqual(expected.errors.map(({ path: p, message }) => `  ${p}: ${message}`));
+      expect(lines).toStrictEqual(expected.errors.map(({ path: p, message }) => `  ${p}: ${message}`));
     }
   });
 
@@ -191,7 +191,7 @@ describe('seal', () => {
     const payload = { anything: randomHex(8), nested: { list: [1, 'two', null] } };
     const result = await run(['seal', '--no-validate'], { input: JSON.stringify(payload), env: { AUTH0_SECRET: key } });
     expectSuccess(result);
-    expect(new SessionCipher({ secret: key }).open(result.stdout.trim()).payload).toEqual({ ...payload, exp: expect.any(Number) });
+    expect(new SessionCipher({ secret: key }).open(result.stdout.trim()).payload).toStrictEqual({ ...payload, exp: expect.any(Number) });
   });
 
   test('bad JSON (file or stdin): exit 1, ERR_INVALID_JSON', async () => {
@@ -254,14 +254,14 @@ describe('fractions in a session', () => {
     const key = secret();
     const result = await run(['seal'], { input: JSON.stringify(withFractions()), env: { AUTH0_SECRET: key } });
     expectSuccess(result);
-    expect((await sdk.decrypt(result.stdout.trim(), key)).payload.ratios).toEqual(FRACTIONS);
+    expect((await sdk.decrypt(result.stdout.trim(), key)).payload.ratios).toStrictEqual(FRACTIONS);
   });
 
   test('inspect prints them exactly as the SDK reads them', async () => {
     const key = secret();
     const value = new SessionCipher({ secret: key }).seal(withFractions(), nowSeconds() + DAY);
-    expect((await sdk.decrypt(value, key)).payload.ratios).toEqual(FRACTIONS);
+    expect((await sdk.decrypt(value, key)).payload.ratios).toStrictEqual(FRACTIONS);
     const report = parseReport(await run(['inspect', '--json', value], { env: { AUTH0_SECRET: key } }));
-    expect(report.session.ratios).toEqual(FRACTIONS);
+    expect(report.session.ratios).toStrictEqual(FRACTIONS);
   });
 });

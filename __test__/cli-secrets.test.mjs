@@ -175,9 +175,9 @@ describe('inspect inputs', () => {
       run(['inspect', underOlder, '--secret', newest]),
     ]);
     const WARNING = 'session-seal: warning: --secret puts the secret where `ps` and your shell history can see it; use AUTH0_SECRET or --secret-file PATH\n';
-    for (const result of [one, two]) expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: WARNING });
+    for (const result of [one, two]) expect({ status: result.status, stderr: result.stderr }).toStrictEqual({ status: 0, stderr: WARNING });
     expect(new SessionCipher({ secret: newest }).unseal(one.stdout.trim()).user.sub).toBe(sub);
-    expect(parseReport(two)).toEqual(expect.objectContaining({ keyIndex: 1 }));
+    expect(parseReport(two)).toStrictEqual(expect.objectContaining({ keyIndex: 1 }));
     // A failure after the warning: the warning, then the one coded line.
     expect(failing.status).toBe(1);
     expect(failing.stderr).toMatch(/^session-seal: warning: --secret [^\n]+\nsession-seal: ERR_JWE_DECRYPTION_FAILED: [^\n]+\n$/);

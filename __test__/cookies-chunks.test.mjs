@@ -56,11 +56,11 @@ describe('planChunkedCookie is the SDK setChunkedCookie', () => {
         const plan = planChunkedCookie('__session', jwe, options, prior);
         // The SDK also deletes chunk names above __4 the request does not hold (helpers/cookies.mjs).
         const unheld = unheldSweeps(sdkEntries(res), prior, '__session');
-        expect(plan.cookies).toEqual(sdkEntries(res).filter((c) => !unheld.has(c.name)));
+        expect(plan.cookies).toStrictEqual(sdkEntries(res).filter((c) => !unheld.has(c.name)));
         expect(browserApply(prior, plan.cookies)).toBe(browserApply(prior, sdkEntries(res)));
         expect(plan.bytes).toBe(bytes);
         expect(plan.requestCookieHeader).toBe(reqHeaders.get('cookie'));
-        expect(plan.cookies.map((c) => serializeSetCookie(c, { now: Date.now() / 1000 }))).toEqual(
+        expect(plan.cookies.map((c) => serializeSetCookie(c, { now: Date.now() / 1000 }))).toStrictEqual(
           resHeaders.getSetCookie().filter((line) => !unheld.has(line.slice(0, line.indexOf('=')))),
         );
         expect(now).toBe(Math.floor(Date.now() / 1000));
@@ -78,7 +78,7 @@ describe('planChunkedCookie is the SDK setChunkedCookie', () => {
       const bytes = sdk.setChunkedCookie('__session', value, { ...options }, req, res);
       // Absent options are the store's defaults.
       const plan = planChunkedCookie('__session', value, { maxAge: 5 }, '__session__5=x');
-      expect(plan.cookies).toEqual(sdkEntries(res));
+      expect(plan.cookies).toStrictEqual(sdkEntries(res));
       expect(plan.bytes).toBe(bytes);
     },
   );
@@ -89,7 +89,7 @@ describe('planChunkedCookie is the SDK setChunkedCookie', () => {
     const res = new sdk.ResponseCookies(new Headers());
     const bytes = sdk.setChunkedCookie('s', value, { httpOnly: true, sameSite: 'lax', secure: false, path: '/' }, req, res);
     const plan = planChunkedCookie('s', value, {}, '');
-    expect(plan.cookies).toEqual(sdkEntries(res));
+    expect(plan.cookies).toStrictEqual(sdkEntries(res));
     expect(plan.bytes).toBe(bytes);
     // A cut through a surrogate pair would hand the SDK a lone surrogate; we refuse it.
     expect(() => planChunkedCookie('s', `${'a'.repeat(3499)}😀😀`, {}, '')).toThrow(
@@ -100,10 +100,10 @@ describe('planChunkedCookie is the SDK setChunkedCookie', () => {
   test('a hostile chunk index does not make a billion deletions', () => {
     const plan = planChunkedCookie('__session', 'v', { maxAge: 1 }, '__session__999999999=x; __session__4=y');
     // The session cookie, the fixed range __0 to __4, and the one chunk held above it.
-    expect(plan.cookies.map((c) => c.name)).toEqual([
+    expect(plan.cookies.map((c) => c.name)).toStrictEqual([
       '__session', '__session__0', '__session__1', '__session__2', '__session__3', '__session__4', '__session__999999999',
     ]);
-    expect(plan.cookies.at(-1)).toEqual(expect.objectContaining({ name: '__session__999999999', value: '' }));
+    expect(plan.cookies.at(-1)).toStrictEqual(expect.objectContaining({ name: '__session__999999999', value: '' }));
     expect(plan.requestCookieHeader).toBe('__session=v');
   });
 
@@ -117,7 +117,7 @@ describe('planChunkedCookie is the SDK setChunkedCookie', () => {
     expect(res.getAll().length).toBe(252);
 
     const plan = planChunkedCookie('__session', jwe, options, prior);
-    expect(plan.cookies.map((c) => c.name)).toEqual([
+    expect(plan.cookies.map((c) => c.name)).toStrictEqual([
       '__session', '__session__0', '__session__1', '__session__2', '__session__3', '__session__4', '__session__250',
     ]);
     // The browser ends up with the same cookies either way.
@@ -173,12 +173,19 @@ describe('serializeSetCookie', () => {
     expect(checked).toBeGreaterThan(40);
   });
 
-  test('values are URI-encoded as the SDK encodes them, and refused names or attributes throw', () => {
-    const c = { name: 'pref', value: 'a b;c,€ %', options: { httpOnly: false, secure: false, path: '/x y' } };
-    const line = serializeSetCookie(c);
-    expect(line).toBe(`pref=${encodeURIComponent(c.value)}; Path=/x y`);
-    expect(cookiePackage.parseSetCookie(line).value).toBe(c.value);
-    expect(cookiePackage.parse(line.split(';')[0]).pref).toBe(c.value);
+  test("values are URI-encoded as the SDK's ResponseCookies encodes them, and refused names or attributes throw", () => {
+    const values = ['a b;c,€ %', '"quoted"', 'x=y&z', '\u00e9\u{1f600}', '!#$&\'()*+/:<>?@[]^`{|}~', '\\ \t'];
+    for (const value of values) {
+      const c = { name: 'pref', value, options: { httpOnly: false, secure: false, path: '/x y' } };
+      const line = serializeSetCookie(c);
+      const edge = new sdk.ResponseCookies(new Headers());
+      edge.set(c.name, c.value, { ...c.options });
+      expect(line).toBe(edge.toString());
+      expect(line).not.toContain(value); // every value above needs encoding: the comparison is not of plain text
+      expect(cookiePackage.parseSetCookie(line).value).toBe(c.value);
+      expect(cookiePackage.parse(line.split(';')[0]).pref).toBe(c.value);
+    }
+    const c = { name: 'pref', value: values[0], options: { httpOnly: false, secure: false, path: '/x y' } };
     for (const bad of [
       { ...c, name: 'a;b' },
       { ...c, name: '' },

@@ -36,11 +36,11 @@ describe('cookie-jars.json', () => {
     const currentDate = new Date(VECTOR_NOW * 1000);
     if (jar.setCookie) {
       const plan = planChunkedCookie('__session', jar.jwe, { maxAge: DAY }, jar.priorCookieHeader);
-      expect(plan.cookies).toEqual(jar.setCookie.map(({ name, value, ...options }) => ({ name, value, options })));
+      expect(plan.cookies).toStrictEqual(jar.setCookie.map(({ name, value, ...options }) => ({ name, value, options })));
       expect(plan.requestCookieHeader).toBe(jar.cookieHeaderAfter);
       const expected = normalizeStatelessSession(await sdk.decrypt(jar.jwe, jar.secret, { currentDate }));
-      expect(cookies.read(jar.cookieHeaderAfter, { now: VECTOR_NOW })).toEqual(expected);
-      expect(expected).toEqual(expect.objectContaining(jar.session));
+      expect(cookies.read(jar.cookieHeaderAfter, { now: VECTOR_NOW })).toStrictEqual(expected);
+      expect(expected).toStrictEqual(expect.objectContaining(jar.session));
     } else if (jar.readBack === null) {
       expect(cookies.read(jar.cookieHeader, { now: VECTOR_NOW })).toBeNull();
       expect(sdk.getChunkedCookie('__session', requestCookies(jar.cookieHeader))).toBeUndefined();
@@ -48,7 +48,7 @@ describe('cookie-jars.json', () => {
       expect(jar.readBackEqualsJwe).toBe(true);
       expect(sdk.getChunkedCookie('appSession', requestCookies(jar.cookieHeader), true)).toBe(jar.jwe);
       const expected = normalizeStatelessSession(await sdk.decrypt(jar.jwe, jar.secret, { currentDate }));
-      expect(cookies.read(jar.cookieHeader, { now: VECTOR_NOW })).toEqual(expected);
+      expect(cookies.read(jar.cookieHeader, { now: VECTOR_NOW })).toStrictEqual(expected);
     }
   });
 
@@ -74,12 +74,12 @@ describe('arguments', () => {
     const expected = cookies.read(header);
     expect(expected).not.toBeNull();
     for (const form of forms) {
-      expect(cookies.read(form)).toEqual(expected);
-      expect(cookies.clear(form)).toEqual(cookies.clear(header));
+      expect(cookies.read(form)).toStrictEqual(expected);
+      expect(cookies.clear(form)).toStrictEqual(cookies.clear(header));
     }
     expect(cookies.read(undefined)).toBeNull();
     expect(cookies.read(null)).toBeNull();
-    expect(cookies.clear(undefined)).toEqual(cookies.clear(''));
+    expect(cookies.clear(undefined)).toStrictEqual(cookies.clear(''));
   });
 
   test("a cookie named like serde_json's raw-value marker is a cookie like any other", () => {
@@ -90,7 +90,7 @@ describe('arguments', () => {
     const marker = '$serde_json::private::RawValue';
     expect(cookies.read({ [marker]: JSON.stringify({ __session: value }) })).toBeNull();
     expect(cookies.read([{ name: marker, value: JSON.stringify([{ name: '__session', value }]) }])).toBeNull();
-    expect(cookies.read({ [marker]: 'x', __session: value })).toEqual(cookies.read({ __session: value }));
+    expect(cookies.read({ [marker]: 'x', __session: value })).toStrictEqual(cookies.read({ __session: value }));
   });
 
   test('bad arguments throw coded errors; bad cookies never do', () => {

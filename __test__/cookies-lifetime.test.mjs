@@ -3,11 +3,10 @@
 // stateful stores write (shared fixtures: helpers/cookies.mjs).
 
 import { describe, test, expect, beforeAll } from '@jest/globals';
-import { loadAddon } from './helpers/fixtures.mjs';
+import { loadAddon, sdkModule } from './helpers/fixtures.mjs';
 import {
   cookieSuite,
   sdk,
-  sdkModule,
   StatefulSessionStore,
   DAY,
   randomSecret,
@@ -60,8 +59,8 @@ describe("the IdP session ceiling (internal.sessionExpiresAt), as the SDK's getS
     if (reached) expect(read).toBeNull();
     else {
       expect(read).not.toBeNull();
-      expect(read.user).toEqual(session.user);
-      expect(read.internal).toEqual(JSON.parse(JSON.stringify(session.internal)));
+      expect(read.user).toStrictEqual(session.user);
+      expect(read.internal).toStrictEqual(JSON.parse(JSON.stringify(session.internal)));
     }
   });
 });

@@ -63,14 +63,15 @@ describe('stateful session ids', () => {
       '',
     ];
     for (const header of cases) {
-      expect([header, cookies.readSessionId(header)]).toEqual([header, await sdkSessionId(secret, header)]);
+      expect([header, cookies.readSessionId(header)]).toStrictEqual([header, await sdkSessionId(secret, header)]);
     }
     expect(cookies.readSessionId(`__session=${ours}`)).toBe(id);
     expect(cookies.readSessionId(`appSession=${await sdk.sign('appSession', id, secret)}`)).toBe(id);
   });
 
-  // Audit finding I3: the SDK's verifySigned decodes the signature with jose's forgiving base64url (Node's
-  // atob): `=` padding, whitespace and non-zero stray bits in the last character still verify. The MAC must
+  // The SDK's verifySigned decodes the signature with jose's forgiving base64url (Node's atob): `=` padding,
+  // whitespace and non-zero stray bits in the last character still verify, so a strict reader would log out
+  // users whose cookies the SDK reads. The MAC must
   // still be the exact 32 bytes, so these spell the same signature; session-seal accepts what the SDK does.
   test('v3 signed cookies: every spelling of the signature the SDK accepts, and only those', async () => {
     const secret = randomSecret();
@@ -102,7 +103,7 @@ describe('stateful session ids', () => {
       const cookieValue = `${value}.${spelling}`;
       const theirs = (await sdk.verifySigned('appSession', cookieValue, secret)) ?? null;
       const expected = theirs === null ? null : theirs;
-      expect([spelling, cookies.readSessionId({ appSession: cookieValue })]).toEqual([spelling, expected]);
+      expect([spelling, cookies.readSessionId({ appSession: cookieValue })]).toStrictEqual([spelling, expected]);
       if (expected !== null) accepted++;
     }
     // The spellings above are chosen so that both answers occur.
@@ -110,9 +111,9 @@ describe('stateful session ids', () => {
     expect(accepted).toBeLessThan(spellings.length - 3);
   });
 
-  // Audit finding L4: list and object jars over the 1 MiB cap were measured only after V8 had serialized
-  // them (a 100 MB value cost 660 ms and 120 MB). They are now refused by their summed lengths first: a
-  // toJSON on the jar (which JSON.stringify would call) shows whether it was serialized at all.
+  // Serializing a list or object jar before measuring it lets one huge value cost its whole size in time and
+  // memory (a 100 MB value: 660 ms and 120 MB), so jars over the 1 MiB cap are refused by their summed lengths
+  // first: a toJSON on the jar (which JSON.stringify would call) shows whether it was serialized at all.
   test('oversized list and object jars are refused before they are serialized', () => {
     const thrown = (fn) => {
       try {
@@ -143,13 +144,13 @@ describe('stateful session ids', () => {
         },
         enumerable: false,
       });
-      expect([label, cookies.read(jar)]).toEqual([label, null]);
-      expect([label, thrown(() => cookies.clear(jar)).code]).toEqual([label, 'ERR_INPUT_TOO_LARGE']);
-      expect([label, serialized]).toEqual([label, false]);
+      expect([label, cookies.read(jar)]).toStrictEqual([label, null]);
+      expect([label, thrown(() => cookies.clear(jar)).code]).toStrictEqual([label, 'ERR_INPUT_TOO_LARGE']);
+      expect([label, serialized]).toStrictEqual([label, false]);
       // Through getAll() too.
       serialized = false;
-      expect([label, thrown(() => cookies.clear({ getAll: () => jar })).code]).toEqual([label, 'ERR_INPUT_TOO_LARGE']);
-      expect([label, serialized]).toEqual([label, false]);
+      expect([label, thrown(() => cookies.clear({ getAll: () => jar })).code]).toStrictEqual([label, 'ERR_INPUT_TOO_LARGE']);
+      expect([label, serialized]).toStrictEqual([label, false]);
     }
     // Just under the cap is read as before.
     expect(cookies.clear([{ name: 'a', value: 'x'.repeat(1000) }]).length).toBeGreaterThan(0);
@@ -174,16 +175,16 @@ describe('stateful session ids', () => {
       const written = cookies.writeSessionId(id, session.internal.createdAt, prior, { now });
       expect(written.id).toBe(id);
       const theirs = sdkEntries(res);
-      expect(written.cookies.map((c) => c.name)).toEqual(theirs.map((c) => c.name));
-      expect(written.cookies.map((c) => c.options)).toEqual(theirs.map((c) => c.options));
-      expect((await sdk.decrypt(written.cookies[0].value, secret)).payload).toEqual(
+      expect(written.cookies.map((c) => c.name)).toStrictEqual(theirs.map((c) => c.name));
+      expect(written.cookies.map((c) => c.options)).toStrictEqual(theirs.map((c) => c.options));
+      expect((await sdk.decrypt(written.cookies[0].value, secret)).payload).toStrictEqual(
         (await sdk.decrypt(theirs[0].value, secret)).payload,
       );
 
       const deleted = new sdk.ResponseCookies(new Headers());
       await sdkStore.delete(requestCookies(prior), deleted);
       const cleared = cookies.clearSessionId(prior);
-      expect(cleared.cookies).toEqual(sdkEntries(deleted));
+      expect(cleared.cookies).toStrictEqual(sdkEntries(deleted));
       expect(cleared.id).toBe(store.delete.mock.calls[0][0]);
       expect(cleared.id).toBe(id);
     }
@@ -207,11 +208,11 @@ describe('generateSessionCookie', () => {
     const ours = generateSessionCookie(clone(session), { secret, now: Date.now() / 1000 });
     expect(typeof ours.then).toBe('function'); // a Promise, like the SDK helper (from the addon's realm)
     const [a, b] = [(await sdk.decrypt(await ours, secret)).payload, (await sdk.decrypt(theirs, secret)).payload];
-    expect(a).toEqual(b);
+    expect(a).toStrictEqual(b);
     expect(a.exp).toBe(Math.floor(Date.now() / 1000) + 3600);
     // And the stores read it.
     const header = `__session=${await ours}`;
-    expect(new SessionCookies({ secret }).read(header)).toEqual(
+    expect(new SessionCookies({ secret }).read(header)).toStrictEqual(
       await new StatelessSessionStore({ secret }).get(requestCookies(header)),
     );
   });

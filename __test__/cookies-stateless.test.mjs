@@ -55,8 +55,8 @@ describe.each(STORE_CONFIGS)('SessionCookies with %s', (_c, config) => {
       // The SDK also deletes chunk names above __4 the request does not hold (helpers/cookies.mjs).
       await expectSameWrite(ours.cookies, withoutUnheldSweeps(theirs.entries, prior, cookieName), secret, cookieName);
       const held = (header) => requestCookies(header).getAll().map((c) => c.name);
-      expect(held(browserApply(prior, ours.cookies))).toEqual(held(browserApply(prior, theirs.entries)));
-      expect(cookies.write(clone(session), prior, { now: Date.now() / 1000 }).map((c) => c.name)).toEqual(
+      expect(held(browserApply(prior, ours.cookies))).toStrictEqual(held(browserApply(prior, theirs.entries)));
+      expect(cookies.write(clone(session), prior, { now: Date.now() / 1000 }).map((c) => c.name)).toStrictEqual(
         ours.cookies.map((c) => c.name),
       );
       // The size budget: what setChunkedCookie returned, and the SDK's 4096-byte threshold.
@@ -67,7 +67,7 @@ describe.each(STORE_CONFIGS)('SessionCookies with %s', (_c, config) => {
       expect(ours.overBudget).toBe(setBytes >= 4096);
       // The request's cookies after the write: the same names in the same order, untouched values kept.
       const after = requestCookies(ours.requestCookieHeader).getAll();
-      expect(after.map((c) => c.name)).toEqual(theirs.req.getAll().map((c) => c.name));
+      expect(after.map((c) => c.name)).toStrictEqual(theirs.req.getAll().map((c) => c.name));
       const priorValues = new Map(requestCookies(prior).getAll().map((c) => [c.name, c.value]));
       for (const c of after) if (priorValues.has(c.name) && c.value === priorValues.get(c.name)) {
         expect(theirs.req.get(c.name).value).toBe(c.value);
@@ -85,21 +85,21 @@ describe.each(STORE_CONFIGS)('SessionCookies with %s', (_c, config) => {
       const sdkRead = await new StatelessSessionStore({ secret, ...config }).get(requestCookies(browserAfterOurs));
       const { exp } = sdkRead;
       expect(exp).toBeGreaterThanOrEqual(realNow());
-      expect(sdkRead).toEqual({ ...session, exp });
-      expect(cookies.read(browserAfterOurs)).toEqual(sdkRead);
+      expect(sdkRead).toStrictEqual({ ...session, exp });
+      expect(cookies.read(browserAfterOurs)).toStrictEqual(sdkRead);
       const joined = sdk.getChunkedCookie(cookieName, requestCookies(browserAfterOurs));
-      expect((await sdk.decrypt(joined, secret)).payload).toEqual({ ...session, exp });
+      expect((await sdk.decrypt(joined, secret)).payload).toStrictEqual({ ...session, exp });
 
       const theirs = await sdkStatelessWrite(config, secret, session, prior);
       const browserAfterTheirs = browserApply(prior, theirs.entries);
       const expected = await theirs.store.get(requestCookies(browserAfterTheirs));
       expect(expected).not.toBeNull();
-      expect(cookies.read(browserAfterTheirs)).toEqual(expected);
+      expect(cookies.read(browserAfterTheirs)).toStrictEqual(expected);
       // Every form of CookieInput reads the same.
       const req = requestCookies(browserAfterTheirs);
-      expect(cookies.read(req)).toEqual(expected);
-      expect(cookies.read(req.getAll())).toEqual(expected);
-      expect(cookies.read(Object.fromEntries(req.getAll().map((c) => [c.name, c.value])))).toEqual(expected);
+      expect(cookies.read(req)).toStrictEqual(expected);
+      expect(cookies.read(req.getAll())).toStrictEqual(expected);
+      expect(cookies.read(Object.fromEntries(req.getAll().map((c) => [c.name, c.value])))).toStrictEqual(expected);
     });
   });
 
@@ -114,9 +114,9 @@ describe.each(STORE_CONFIGS)('SessionCookies with %s', (_c, config) => {
       const ours = cookies.clear(prior);
       const unheld = unheldSweeps(sdkEntries(res), prior, cookieName);
       const theirs = res.getAll().filter((c) => !unheld.has(c.name));
-      expect(ours).toEqual(sdkEntries(res).filter((c) => !unheld.has(c.name)));
+      expect(ours).toStrictEqual(sdkEntries(res).filter((c) => !unheld.has(c.name)));
       expect(browserApply(prior, ours)).toBe(browserApply(prior, sdkEntries(res)));
-      expect(ours.map((c) => serializeSetCookie(c))).toEqual(theirs.map((c) => new sdk.ResponseCookies(new Headers()).set(c).toString()));
+      expect(ours.map((c) => serializeSetCookie(c))).toStrictEqual(theirs.map((c) => new sdk.ResponseCookies(new Headers()).set(c).toString()));
     }
   });
 });
@@ -156,16 +156,16 @@ describe('connection token sets (__FC_i)', () => {
     const entries = [['__FC_9', extras.__FC_9], ...Object.entries(jar)];
     const header = entries.map(([n, v]) => `${n}=${v}`).join('; ');
     const expected = await new StatelessSessionStore({ secret }).get(requestCookies(header));
-    expect(expected.connectionTokenSets.map((s) => s.accessToken)).toEqual([
+    expect(expected.connectionTokenSets.map((s) => s.accessToken)).toStrictEqual([
       'extra',
       session.connectionTokenSets[1].accessToken,
       session.connectionTokenSets[0].accessToken,
     ]);
-    expect(cookies.read(header)).toEqual(expected);
+    expect(cookies.read(header)).toStrictEqual(expected);
 
     // No set opens: the member is omitted, not empty.
     const none = `__session=${value('__session')}; __FC_0=junk`;
-    expect(cookies.read(none)).toEqual(await new StatelessSessionStore({ secret }).get(requestCookies(none)));
+    expect(cookies.read(none)).toStrictEqual(await new StatelessSessionStore({ secret }).get(requestCookies(none)));
     expect(cookies.read(none)).not.toHaveProperty('connectionTokenSets');
   });
 
@@ -175,8 +175,8 @@ describe('connection token sets (__FC_i)', () => {
     const first = cookies.write(makeSession({ connections: 2, createdAt: realNow() - 7200 }), '');
     const header = browserApply('', first);
     const read = cookies.read(header);
-    expect(read.exp).toEqual(expect.any(Number));
-    expect(read.connectionTokenSets[0].exp).toEqual(expect.any(Number));
+    expect(read.exp).toStrictEqual(expect.any(Number));
+    expect(read.connectionTokenSets[0].exp).toStrictEqual(expect.any(Number));
     freeze(realNow() + 5);
     const theirs = await sdkStatelessWrite({}, secret, read, header);
     const ours = cookies.write(clone(read), header, { now: Date.now() / 1000 });
@@ -189,8 +189,8 @@ describe('connection token sets (__FC_i)', () => {
     session.connectionTokenSets[1].accessToken = randomText(3200);
     await sdkStatelessWrite({}, secret, session, '');
     const warned = warnings.filter((w) => w.includes('__FC_')).map((w) => /The (__FC_\d+) cookie/.exec(w)[1]);
-    expect(warned).toEqual(['__FC_1']);
-    expect(new SessionCookies({ secret }).writeWithBudget(session, '').oversizedCookies).toEqual(warned);
+    expect(warned).toStrictEqual(['__FC_1']);
+    expect(new SessionCookies({ secret }).writeWithBudget(session, '').oversizedCookies).toStrictEqual(warned);
   });
 });
 
@@ -220,7 +220,7 @@ describe('legacy v3 appSession cookies', () => {
     const header = shuffle([...pieces, 'theme=dark']).join('; ');
     const expected = await new StatelessSessionStore({ secret }).get(requestCookies(header));
     expect(expected.tokenSet.scope).toBe('openid profile');
-    expect(cookies.read(header)).toEqual(expected);
+    expect(cookies.read(header)).toStrictEqual(expected);
   });
 
   test('a gap in the v3 chunks is no session; a gap in the v4 chunks falls back to v3, as in the SDK', async () => {
@@ -235,9 +235,9 @@ describe('legacy v3 appSession cookies', () => {
     const v4Gap = v4.filter((c) => c.name !== '__session__1').map((c) => `${c.name}=${c.value}`);
     const header = [...v4Gap, ...pieces].join('; ');
     const expected = await new StatelessSessionStore({ secret }).get(requestCookies(header));
-    expect(expected.internal).toEqual(expect.objectContaining({ createdAt: expect.any(Number) }));
+    expect(expected.internal).toStrictEqual(expect.objectContaining({ createdAt: expect.any(Number) }));
     expect(expected.tokenSet.scope).toBe('openid profile'); // the v3 session
-    expect(cookies.read(header)).toEqual(expected);
+    expect(cookies.read(header)).toStrictEqual(expected);
   });
 
   test('writing a v4 session deletes the v3 cookie and its chunks, as the SDK does', async () => {

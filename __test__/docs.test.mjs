@@ -17,7 +17,7 @@ import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
 import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from './helpers/fixtures.mjs';
+import { repoRoot } from '../scripts/lib/repo.mjs';
 import { codeBlocks, prepareSkeleton, writeApp, buildApp, routeKinds } from './e2e/next-docs-harness.mjs';
 
 const tsc = path.join(repoRoot, 'node_modules', '.bin', 'tsc');
@@ -89,12 +89,12 @@ const broken = compile('a-broken-example.md', codeBlocks("```ts\n// app/x.ts\nim
 describe('every TS/JS code block of the documentation compiles under strict tsc', () => {
   test('the README and docs/nextjs.md are among the documents checked', () => {
     const names = docs.map(([name]) => name);
-    expect(names).toEqual(expect.arrayContaining(['README.md', path.join('docs', 'nextjs.md')]));
+    expect(names).toStrictEqual(expect.arrayContaining(['README.md', path.join('docs', 'nextjs.md')]));
   });
 
   test.each(docs.map(([name, blocks]) => [name, blocks.length]))('%s (%i blocks)', async (name) => {
     const { errors, code } = await runs[name];
-    expect(errors).toEqual([]);
+    expect(errors).toStrictEqual([]);
     expect(code).toBe(0);
   }, 120_000);
 
@@ -103,7 +103,7 @@ describe('every TS/JS code block of the documentation compiles under strict tsc'
     expect(files).toContain(path.join(repoRoot, 'next', 'index.d.ts'));
     expect(files).toContain(path.join(repoRoot, 'index.d.ts'));
     const { errors } = await broken;
-    expect(errors).toEqual([expect.stringMatching(/app\/x\.ts\(3,\d+\): error TS2322: Type 'number' is not assignable/)]);
+    expect(errors).toStrictEqual([expect.stringMatching(/app\/x\.ts\(3,\d+\): error TS2322: Type 'number' is not assignable/)]);
   }, 120_000);
 });
 
@@ -116,7 +116,7 @@ describe('the README is for users first', () => {
 
   test('first screen: what it is, install, the ten-line Next.js setup with session-seal/next, compatibility; then usage, then links', () => {
     const headings = [...readme.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
-    expect(headings.slice(0, 5)).toEqual(['Install', 'Next.js in ten lines', 'Compatibility', 'Usage by router', 'Documentation']);
+    expect(headings.slice(0, 5)).toStrictEqual(['Install', 'Next.js in ten lines', 'Compatibility', 'Usage by router', 'Documentation']);
     const intro = readme.slice(0, readme.indexOf('## Install'));
     expect(intro).toMatch(/@auth0\/nextjs-auth0/);
     const setup = readme.slice(readme.indexOf('## Next.js in ten lines'), readme.indexOf('## Compatibility'));
@@ -169,7 +169,7 @@ if (process.env.SESSION_SEAL_EXPECT_BINDING !== 'wasm32-wasi') {
     afterAll(() => release?.());
 
     test('every document with an app\'s files is built, the README by the e2e suite that serves it', () => {
-      expect(BUILT.map(([name]) => name)).toEqual(expect.arrayContaining([path.join('docs', 'nextjs.md'), path.join('docs', 'redis.md'), path.join('docs', 'with-session-seal.md')]));
+      expect(BUILT.map(([name]) => name)).toStrictEqual(expect.arrayContaining([path.join('docs', 'nextjs.md'), path.join('docs', 'redis.md'), path.join('docs', 'with-session-seal.md')]));
       // The status route of docs/with-session-seal.md is among them (its build checks that it is dynamic).
       expect(docs.find(([name]) => name === path.join('docs', 'with-session-seal.md'))[1].map((b) => b.file)).toContain('app/api/session-seal/route.ts');
       expect(fs.readFileSync(path.join(repoRoot, '__test__', 'e2e', 'next-readme.test.mjs'), 'utf8')).toMatch(/codeBlocks\(fs\.readFileSync\(path\.join\(repoRoot, 'README\.md'\)/);

@@ -6,7 +6,8 @@ import { describe, test, expect, beforeAll, jest } from '@jest/globals';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { B64U_ALPHABET, repoRoot, typicalSession } from './helpers/fixtures.mjs';
+import { repoRoot } from '../scripts/lib/repo.mjs';
+import { B64U_ALPHABET, typicalSession } from './helpers/fixtures.mjs';
 import {
   HOSTILE_TIMEOUT_MS,
   addon,
@@ -84,7 +85,7 @@ describe('a real cookie, cut and edited', () => {
   test('the real cookie is accepted by both', async () => {
     const r = await judge(REAL, { label: 'real' });
     expect(r.theirs.ok).toBe(true);
-    expect(r.ours.unseal.value).toEqual({ ...REAL_SESSION, exp: NOW + 3600 });
+    expect(r.ours.unseal.value).toStrictEqual({ ...REAL_SESSION, exp: NOW + 3600 });
   });
 
   test('truncated at every position', async () => {
@@ -192,13 +193,13 @@ describe('the verdict', () => {
   test('every documented deviation is in SECURITY.md', () => {
     const security = fs.readFileSync(path.join(repoRoot, 'SECURITY.md'), 'utf8');
     for (const [name, { readme: phrase }] of Object.entries(DEVIATIONS)) {
-      expect({ name, listed: phrase.test(security) }).toEqual({ name, listed: true });
+      expect({ name, listed: phrase.test(security) }).toStrictEqual({ name, listed: true });
     }
   });
 
   test('the addon still works after all of it', () => {
     const cookie = cipher.sealPayload({ id: 'after' }, NOW + 60);
-    expect(cipher.unseal(cookie, { now: NOW })).toEqual({ id: 'after', exp: NOW + 60 });
+    expect(cipher.unseal(cookie, { now: NOW })).toStrictEqual({ id: 'after', exp: NOW + 60 });
     expect(ledger.cases).toBeGreaterThan(300);
   });
 });

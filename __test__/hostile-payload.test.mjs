@@ -2,9 +2,9 @@
 // invalid UTF-8, random bytes — and the exp / nbf / iat claims at their boundaries, judged side by side
 // by jose's jwtDecrypt and by us (the rule and the judge: helpers/hostile.mjs).
 
-import { describe, test, expect, jest } from '@jest/globals';
+import { describe, test, expect, beforeAll, jest } from '@jest/globals';
 import crypto from 'node:crypto';
-import { HOSTILE_TIMEOUT_MS, NOW, utf8, seal, judge, MAIN_OBJECT_PROTOTYPE, watchSuite } from './helpers/hostile.mjs';
+import { HOSTILE_TIMEOUT_MS, NOW, utf8, seal, judge, ledger, MAIN_OBJECT_PROTOTYPE, watchSuite } from './helpers/hostile.mjs';
 
 jest.setTimeout(HOSTILE_TIMEOUT_MS);
 watchSuite();
@@ -78,7 +78,7 @@ describe('plaintext', () => {
     if (r.theirs.ok && /__proto__|constructor|prototype/.test(text)) {
       const p = r.ours.open.value.payload;
       expect(Object.getPrototypeOf(p)).toBe(MAIN_OBJECT_PROTOTYPE);
-      expect(Object.keys(p)).toEqual(Object.keys(r.theirs.payload));
+      expect(Object.keys(p)).toStrictEqual(Object.keys(r.theirs.payload));
       if (text.startsWith('{"__proto__"')) {
         expect(Object.hasOwn(p, '__proto__')).toBe(true);
         expect(Object.hasOwn(r.ours.unseal.value, '__proto__')).toBe(true);
@@ -216,5 +216,45 @@ describe('claims', () => {
     ['exp nested only', `{"a":{"exp":1}}`],
   ])('%s', async (label, text) => {
     await judge(P(text), { label });
+  });
+});
+
+describe('v3 payloads (a truthy iat in the header): unsealed as the SDK converts them', () => {
+  const V3_HEADER = (iat) => `{"alg":"dir","enc":"A256GCM","iat":${iat},"uat":${NOW},"exp":${NOW + 3600}}`;
+  const user = '{"sub":"auth0|u","sid":"s1","name":"Ann"}';
+  const cases = [
+    ['a full v3 session', NOW - 60, `{"user":${user},"idToken":"i","accessToken":"a","accessTokenScope":"openid","refreshToken":"r","accessTokenExpiresAt":${NOW + 600}}`],
+    ['only a user', NOW - 60, `{"user":${user}}`],
+    ['tokens null (the SDK turns idToken and accessToken into undefined)', NOW - 60, `{"user":${user},"idToken":null,"accessToken":null,"refreshToken":null,"accessTokenScope":null}`],
+    ['an empty idToken (`?? undefined` keeps it)', NOW - 60, `{"user":${user},"idToken":"","accessToken":""}`],
+    ['tokens of other types', NOW - 60, `{"user":${user},"idToken":1,"accessToken":{},"accessTokenScope":[],"accessTokenExpiresAt":"soon"}`],
+    ['a user without sid', NOW - 60, '{"user":{"sub":"u"}}'],
+    ['a user that is a string', NOW - 60, '{"user":"u"}'],
+    ['a user that is an array', NOW - 60, '{"user":["u"]}'],
+    ['a user that is a number', NOW - 60, '{"user":0}'],
+    ['a user that is null (the SDK throws)', NOW - 60, '{"user":null}'],
+    ['no user (the SDK throws)', NOW - 60, '{"idToken":"i"}'],
+    ['an empty payload (the SDK throws)', NOW - 60, '{}'],
+    ['a v4-shaped payload', NOW - 60, `{"user":${user},"tokenSet":{"accessToken":"a","expiresAt":1},"internal":{"sid":"s","createdAt":1}}`],
+    ['a user with a lone surrogate and a __proto__ member', NOW - 60, '{"user":{"sub":"\\ud800","__proto__":{"isAdmin":true},"sid":"x"}}'],
+    ['extra v3 members beside the user', NOW - 60, `{"user":${user},"foo":1,"tokenSet":null}`],
+    ['iat a string', '"x"', `{"user":${user}}`],
+    ['iat true', 'true', `{"user":${user}}`],
+    ['iat negative', -5, `{"user":${user}}`],
+    ['iat tiny', '1e-300', `{"user":${user}}`],
+    ['iat an object', '{}', `{"user":${user}}`],
+    ['iat 0 (not a v3 cookie)', 0, `{"user":${user}}`],
+  ];
+  let before;
+  beforeAll(() => {
+    before = { ...ledger };
+  });
+  test.each(cases)('%s', async (label, iat, text) => {
+    await judge(seal({ header: V3_HEADER(iat), plaintext: text }), { label });
+  });
+
+  test('the judge compared every v3 case with the SDK: 17 converted, 3 where its conversion throws', () => {
+    const judged = { converted: ledger.legacyConverted - before.legacyConverted, unconvertible: ledger.legacyUnconvertible - before.legacyUnconvertible };
+    expect(judged).toStrictEqual({ converted: 17, unconvertible: 3 });
   });
 });

@@ -47,7 +47,7 @@ describe('a Promise where a cookie jar belongs: "did you forget `await cookies()
   test('every method that takes a jar, with a Promise of the jar Next.js cookies() resolves to', async () => {
     const promise = Promise.resolve(new RequestCookies(new Headers({ cookie: 'a=b' })));
     for (const [name, call] of jarTakers(promise)) {
-      expect({ name, ...(await outcome(call)) }).toEqual({ name, code: 'ERR_INVALID_ARG_TYPE', message: expect.stringContaining('did you forget `await cookies()`?') });
+      expect({ name, ...(await outcome(call)) }).toStrictEqual({ name, code: 'ERR_INVALID_ARG_TYPE', message: expect.stringContaining('did you forget `await cookies()`?') });
     }
   });
 });
@@ -59,7 +59,7 @@ describe('a request where its cookies belong: pointed to request.cookies', () =>
     ['a Pages Router / Node.js req', () => ({ method: 'GET', url: '/', headers: { cookie: '__session=x', host: 'a' }, cookies: { __session: 'x' } })],
   ])('%s', async (_label, make) => {
     for (const [name, call] of jarTakers(make())) {
-      expect({ name, ...(await outcome(call)) }).toEqual({ name, code: 'ERR_INVALID_ARG_TYPE', message: expect.stringContaining('request.cookies') });
+      expect({ name, ...(await outcome(call)) }).toStrictEqual({ name, code: 'ERR_INVALID_ARG_TYPE', message: expect.stringContaining('request.cookies') });
     }
   });
 
@@ -86,7 +86,7 @@ describe('milliseconds where seconds since the epoch belong: ERR_INVALID_ARG_VAL
     ['generateSessionCookie config.now', () => generateSessionCookie(smallSession(), { secret: randomSecret(), now: Date.now() })],
     ['generateStatefulSessionCookie config.now', () => generateStatefulSessionCookie('id', { secret: randomSecret(), now: Date.now() })],
   ])('%s', async (_label, call) => {
-    expect(await outcome(call)).toEqual({ code: 'ERR_INVALID_ARG_VALUE', message: expect.stringContaining('seconds since the epoch') });
+    expect(await outcome(call)).toStrictEqual({ code: 'ERR_INVALID_ARG_VALUE', message: expect.stringContaining('seconds since the epoch') });
   });
 
   test('seconds are taken, up to the year 5000', () => {

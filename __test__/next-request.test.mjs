@@ -11,7 +11,8 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { repoRoot, randomSecret, randomHex, smallSession } from './helpers/fixtures.mjs';
+import { repoRoot } from '../scripts/lib/repo.mjs';
+import { randomSecret, randomHex, smallSession } from './helpers/fixtures.mjs';
 
 const require = createRequire(import.meta.url);
 const { createSessions } = require('../next/index.js');
@@ -230,7 +231,7 @@ describe('one read per request', () => {
     const reads = countReads();
     try {
       await expect(sessions.getSession(req)).rejects.toThrow('store unavailable');
-      expect((await sessions.getSession(req)).user).toEqual(session.user);
+      expect((await sessions.getSession(req)).user).toStrictEqual(session.user);
       await sessions.getSession(req);
       expect(reads.of(req)).toBe(2);
       const changed = renamed(session);

@@ -7,9 +7,8 @@
 import { describe, test, expect, beforeAll, beforeEach, afterEach, jest } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { repoRoot, randomSecret, randomHex, randomJwt, randomV3Session, nowSeconds, deepClone, SESSION_SIZES, smallSession } from './helpers/fixtures.mjs';
+import { repoRoot } from '../scripts/lib/repo.mjs';
+import { randomSecret, randomHex, randomJwt, randomV3Session, nowSeconds, deepClone, SESSION_SIZES, smallSession, sdkModule } from './helpers/fixtures.mjs';
 
 const require = createRequire(import.meta.url);
 const { createSessions } = require('../next/index.js');
@@ -21,10 +20,9 @@ let NextResponse;
 let sdk; // server/cookies.js, the store, generateSessionCookie
 
 beforeAll(async () => {
-  const dist = (file) => import(pathToFileURL(path.join(repoRoot, 'node_modules/@auth0/nextjs-auth0/dist', file)).href);
-  const cookies = await dist('server/cookies.js');
-  const { StatelessSessionStore } = await dist('server/session/stateless-session-store.js');
-  const { generateSessionCookie } = await dist('testing/generate-session-cookie.js');
+  const cookies = await sdkModule('server/cookies.js');
+  const { StatelessSessionStore } = await sdkModule('server/session/stateless-session-store.js');
+  const { generateSessionCookie } = await sdkModule('testing/generate-session-cookie.js');
   sdk = { ...cookies, StatelessSessionStore, generateSessionCookie };
   ({ Auth0Client } = await import('@auth0/nextjs-auth0/server'));
   ({ NextRequest, NextResponse } = await import('next/server.js'));
@@ -91,8 +89,8 @@ async function payloads(lines, secret, name = '__session') {
 
 /** The same update: names in order, every attribute, and values opening to the same payloads. */
 async function expectSameList(ours, theirs, secret, name) {
-  expect(ours.map(parse).map(({ name, attrs }) => ({ name, attrs }))).toEqual(theirs.map(parse).map(({ name, attrs }) => ({ name, attrs })));
-  expect(await payloads(ours, secret, name)).toEqual(await payloads(theirs, secret, name));
+  expect(ours.map(parse).map(({ name, attrs }) => ({ name, attrs }))).toStrictEqual(theirs.map(parse).map(({ name, attrs }) => ({ name, attrs })));
+  expect(await payloads(ours, secret, name)).toStrictEqual(await payloads(theirs, secret, name));
 }
 
 /** Jars to read and update: SDK-minted (typical; without tokenSet), SDK-written chunks with __FC_0, v3. */
@@ -120,7 +118,7 @@ describe('nothing is read at import', () => {
     const req = pagesRequest('__session=x');
     for (const call of [() => getSession(req), () => updateSession(req, pagesResponse(), smallSession()), () => deleteSession(req, pagesResponse())]) {
       const error = await call().catch((e) => e);
-      expect({ code: error.code, message: error.message }).toEqual({ code: 'ERR_SECRET_INVALID', message: expect.stringContaining('AUTH0_SECRET') });
+      expect({ code: error.code, message: error.message }).toStrictEqual({ code: 'ERR_SECRET_INVALID', message: expect.stringContaining('AUTH0_SECRET') });
     }
     // Once it is there, the same functions work: it is read on use.
     process.env.AUTH0_SECRET = randomSecret();
@@ -154,7 +152,7 @@ describe('cookie settings: the environment and options decide as in the SDK\'s A
     const name = options.session?.cookie?.name ?? '__session';
     const jar = [{ name, value: await sdk.encrypt(smallSession(), secret, nowSeconds() + 3600) }];
     const session = await auth0.getSession(pagesRequest(header(jar)));
-    expect(await ours.getSession(pagesRequest(header(jar)))).toEqual(session);
+    expect(await ours.getSession(pagesRequest(header(jar)))).toStrictEqual(session);
     const [mine, theirs] = [pagesResponse(), pagesResponse()];
     await ours.updateSession(pagesRequest(header(jar)), mine, { ...session, user: { ...session.user, n: 1 } });
     await auth0.updateSession(pagesRequest(header(jar)), theirs, { ...session, user: { ...session.user, n: 1 } });
@@ -167,7 +165,7 @@ describe('cookie settings: the environment and options decide as in the SDK\'s A
     expect(() => new Auth0Client({ domain: DOMAIN, clientId: 'c', clientSecret: 's' })).toThrow('Session cookies must be marked secure in production');
     const { getSession } = createSessions();
     const error = await getSession(pagesRequest('')).catch((e) => e);
-    expect({ code: error.code, message: error.message }).toEqual({ code: 'ERR_INVALID_ARG_VALUE', message: expect.stringContaining('Session cookies must be marked secure in production') });
+    expect({ code: error.code, message: error.message }).toStrictEqual({ code: 'ERR_INVALID_ARG_VALUE', message: expect.stringContaining('Session cookies must be marked secure in production') });
   });
 });
 
@@ -176,12 +174,12 @@ describe('getSession(req): the SDK\'s answer', () => {
     const { ours, auth0, secret } = pair();
     for (const [kind, jar] of await jars(secret)) {
       const expected = await auth0.getSession(pagesRequest(header(jar)));
-      expect({ kind, found: expected !== null }).toEqual({ kind, found: true });
-      expect(await ours.getSession(pagesRequest(header(jar)))).toEqual(expected);
+      expect({ kind, found: expected !== null }).toStrictEqual({ kind, found: true });
+      expect(await ours.getSession(pagesRequest(header(jar)))).toStrictEqual(expected);
       const request = new NextRequest('https://app.example.test/x', { headers: { cookie: header(jar) } });
-      expect(await ours.getSession(request)).toEqual(await auth0.getSession(request));
+      expect(await ours.getSession(request)).toStrictEqual(await auth0.getSession(request));
       // A plain Request (a route handler's argument) reads the same.
-      expect(await ours.getSession(new Request('https://app.example.test/x', { headers: { cookie: header(jar) } }))).toEqual(expected);
+      expect(await ours.getSession(new Request('https://app.example.test/x', { headers: { cookie: header(jar) } }))).toStrictEqual(expected);
     }
   });
 
@@ -199,7 +197,7 @@ describe('getSession(req): the SDK\'s answer', () => {
     foreign.internal.mcd = { domain: 'other.example.invalid', issuer: 'https://other.example.invalid/' };
     const req = pagesRequest(`__session=${await sdk.generateSessionCookie(foreign, { secret })}`);
     const [mine, theirs] = [await ours.getSession(req).catch((e) => e), await auth0.getSession(req).catch((e) => e)];
-    expect({ code: mine.code, name: mine.name, message: mine.message }).toEqual({ code: theirs.code, name: theirs.name, message: theirs.message });
+    expect({ code: mine.code, name: mine.name, message: mine.message }).toStrictEqual({ code: theirs.code, name: theirs.name, message: theirs.message });
     expect(mine.code).toBe('session_domain_mismatch');
   });
 });
@@ -213,7 +211,7 @@ describe('updateSession and deleteSession write the SDK\'s Set-Cookie lists', ()
       const [mine, theirs] = [pagesResponse(), pagesResponse()];
       await ours.updateSession(pagesRequest(header(jar)), mine, deepClone(changed));
       await auth0.updateSession(pagesRequest(header(jar)), theirs, deepClone(changed));
-      expect({ kind, lines: mine.lines().length > 0 }).toEqual({ kind, lines: true });
+      expect({ kind, lines: mine.lines().length > 0 }).toStrictEqual({ kind, lines: true });
       await expectSameList(mine.lines(), theirs.lines(), secret);
     }
   });
@@ -229,15 +227,15 @@ describe('updateSession and deleteSession write the SDK\'s Set-Cookie lists', ()
       await ours.updateSession(requests[0], responses[0], deepClone(changed));
       await auth0.updateSession(requests[1], responses[1], deepClone(changed));
       const after = nowSeconds();
-      expect({ kind, lines: responses[0].headers.getSetCookie().length > 0 }).toEqual({ kind, lines: true });
+      expect({ kind, lines: responses[0].headers.getSetCookie().length > 0 }).toStrictEqual({ kind, lines: true });
       await expectSameList(responses[0].headers.getSetCookie(), responses[1].headers.getSetCookie(), secret);
       // The request's cookies after the write: the same names as the SDK leaves, and the update reads back.
-      expect(requests[0].cookies.getAll().map((c) => c.name)).toEqual(requests[1].cookies.getAll().map((c) => c.name));
-      expect((await ours.getSession(requests[0])).user).toEqual(JSON.parse(JSON.stringify(changed.user)));
+      expect(requests[0].cookies.getAll().map((c) => c.name)).toStrictEqual(requests[1].cookies.getAll().map((c) => c.name));
+      expect((await ours.getSession(requests[0])).user).toStrictEqual(JSON.parse(JSON.stringify(changed.user)));
       // Each write reads its own clock for `exp`: the same session, and the two `exp` no further apart than the
       // seconds that passed between the writes (a second boundary can fall between them on a slow machine).
       const [mineRead, theirsRead] = [await ours.getSession(requests[0]), await auth0.getSession(requests[1])];
-      expect({ ...mineRead, exp: 'exp' }).toEqual({ ...theirsRead, exp: 'exp' });
+      expect({ ...mineRead, exp: 'exp' }).toStrictEqual({ ...theirsRead, exp: 'exp' });
       expect(Math.abs((mineRead.exp ?? 0) - (theirsRead.exp ?? 0))).toBeLessThanOrEqual(after - before);
     }
   });
@@ -265,7 +263,7 @@ describe('updateSession and deleteSession write the SDK\'s Set-Cookie lists', ()
       const headers = new Headers();
       const store = new sdk.StatelessSessionStore({ secret, cookieOptions: { secure: true, domain: 'example.test' } });
       await store.delete(new sdk.RequestCookies(new Headers({ cookie: header(jar) })), new sdk.ResponseCookies(headers));
-      expect({ kind, lines: res.lines().map(parse) }).toEqual({ kind, lines: headers.getSetCookie().map(parse) });
+      expect({ kind, lines: res.lines().map(parse) }).toStrictEqual({ kind, lines: headers.getSetCookie().map(parse) });
     }
   });
 
@@ -273,9 +271,9 @@ describe('updateSession and deleteSession write the SDK\'s Set-Cookie lists', ()
     const { ours, auth0 } = pair();
     const theirs = await auth0.updateSession(pagesRequest(''), pagesResponse(), smallSession()).catch((e) => e);
     const mine = await ours.updateSession(pagesRequest(''), pagesResponse(), smallSession()).catch((e) => e);
-    expect({ code: mine.code, message: mine.message }).toEqual({ code: 'ERR_NOT_AUTHENTICATED', message: theirs.message });
+    expect({ code: mine.code, message: mine.message }).toStrictEqual({ code: 'ERR_NOT_AUTHENTICATED', message: theirs.message });
     const missing = await ours.updateSession(pagesRequest(''), pagesResponse(), undefined).catch((e) => e);
-    expect({ code: missing.code, message: missing.message }).toEqual({ code: 'ERR_INVALID_ARG_VALUE', message: 'The session data is missing.' });
+    expect({ code: missing.code, message: missing.message }).toStrictEqual({ code: 'ERR_INVALID_ARG_VALUE', message: 'The session data is missing.' });
   });
 });
 
@@ -289,13 +287,13 @@ describe('misuse gets a coded error', () => {
     ];
     for (const [value, words] of cases) {
       const error = await ours.getSession(value).catch((e) => e);
-      expect({ code: error.code, message: error.message }).toEqual({ code: 'ERR_INVALID_ARG_TYPE', message: expect.stringContaining(words) });
+      expect({ code: error.code, message: error.message }).toStrictEqual({ code: 'ERR_INVALID_ARG_TYPE', message: expect.stringContaining(words) });
     }
     const jar = [{ name: '__session', value: await sdk.generateSessionCookie(smallSession(), { secret: process.env.AUTH0_SECRET }) }];
     const badResponse = await ours.updateSession(pagesRequest(header(jar)), {}, smallSession()).catch((e) => e);
-    expect({ code: badResponse.code, message: badResponse.message }).toEqual({ code: 'ERR_INVALID_ARG_TYPE', message: expect.stringContaining('the response must be') });
+    expect({ code: badResponse.code, message: badResponse.message }).toStrictEqual({ code: 'ERR_INVALID_ARG_TYPE', message: expect.stringContaining('the response must be') });
     const promised = await ours.updateSession(pagesRequest(header(jar)), pagesResponse(), Promise.resolve(smallSession())).catch((e) => e);
-    expect({ code: promised.code, message: promised.message }).toEqual({ code: 'ERR_INVALID_ARG_TYPE', message: expect.stringContaining('did you forget `await`?') });
+    expect({ code: promised.code, message: promised.message }).toStrictEqual({ code: 'ERR_INVALID_ARG_TYPE', message: expect.stringContaining('did you forget `await`?') });
   });
 });
 
@@ -305,5 +303,5 @@ test('a session SessionCookies writes in chunks is read back whole by getSession
   session.accessTokens = Array.from({ length: 6 }, () => ({ accessToken: randomJwt(900), audience: `https://${randomHex(3)}.example/`, expiresAt: nowSeconds() + 60 }));
   const cookies = new SessionCookies({ secret }).write(session, null).filter((c) => c.value).map(({ name, value }) => ({ name, value }));
   expect(cookies.length).toBeGreaterThanOrEqual(3);
-  expect((await ours.getSession(pagesRequest(header(cookies)))).accessTokens).toEqual(session.accessTokens);
+  expect((await ours.getSession(pagesRequest(header(cookies)))).accessTokens).toStrictEqual(session.accessTokens);
 });

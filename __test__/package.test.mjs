@@ -4,10 +4,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from '@jest/globals';
+import { repoRoot as root } from '../scripts/lib/repo.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 /** The directories behind the subpath exports (`session-seal/next`, …): each is shipped whole. */
 const SUBPATHS = ['next', 'redis'];
@@ -17,25 +16,25 @@ const packed = JSON.parse(
 
 describe('package metadata', () => {
   test('repository, homepage, bugs, keywords, MIT license with its LICENSE file', () => {
-    expect(manifest.repository).toEqual({ type: 'git', url: expect.stringMatching(/^git\+https:\/\/github\.com\/[\w.-]+\/[\w.-]+\.git$/) });
+    expect(manifest.repository).toStrictEqual({ type: 'git', url: expect.stringMatching(/^git\+https:\/\/github\.com\/[\w.-]+\/[\w.-]+\.git$/) });
     const repo = manifest.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
     expect(manifest.homepage).toBe(`${repo}#readme`);
-    expect(manifest.bugs).toEqual({ url: `${repo}/issues` });
-    expect(manifest.keywords).toEqual(expect.arrayContaining(['auth0', 'nextjs', 'session', 'cookie', 'napi-rs']));
+    expect(manifest.bugs).toStrictEqual({ url: `${repo}/issues` });
+    expect(manifest.keywords).toStrictEqual(expect.arrayContaining(['auth0', 'nextjs', 'session', 'cookie', 'napi-rs']));
     expect(manifest.license).toBe('MIT');
     expect(fs.readFileSync(path.join(root, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} /);
     expect(packed).toContain('LICENSE');
   });
 
   test('the exports map: "." and each subpath with types, require and import, and ./package.json, each a packed file', () => {
-    expect(Object.keys(manifest.exports)).toEqual(['.', ...SUBPATHS.map((dir) => `./${dir}`), './next/config', './next/sdk-crypto', './package.json']);
+    expect(Object.keys(manifest.exports)).toStrictEqual(['.', ...SUBPATHS.map((dir) => `./${dir}`), './next/config', './next/sdk-crypto', './package.json']);
     expect(manifest.exports['./package.json']).toBe('./package.json');
     const targets = [manifest.exports['./package.json'], `./${manifest.main}`, `./${manifest.types}`];
     const leaves = (value) => (typeof value === 'string' ? [value] : Object.values(value).flatMap(leaves));
     for (const [subpath, conditions] of Object.entries(manifest.exports).filter(([key]) => key !== './package.json')) {
       // types first, as TypeScript requires; what loads the addon also sends bundlers to bundled.js.
       const expected = subpath === './next/config' ? ['types', 'require', 'import'] : ['types', 'webpack', 'react-server', 'require', 'import'];
-      expect({ subpath, conditions: Object.keys(conditions) }).toEqual({ subpath, conditions: expected });
+      expect({ subpath, conditions: Object.keys(conditions) }).toStrictEqual({ subpath, conditions: expected });
       targets.push(...leaves(conditions));
     }
     for (const target of targets) expect(packed).toContain(target.replace(/^\.\//, ''));
@@ -73,8 +72,8 @@ describe('package metadata', () => {
       // Every module of the subpath exports, and the ones they require.
       ...SUBPATHS.flatMap((dir) => fs.readdirSync(path.join(root, dir)).map((name) => `${dir}/${name}`)),
     ];
-    expect([...packed].sort()).toEqual([...expected].sort());
-    expect(packed.filter((file) => file.endsWith('.node') || file.endsWith('.wasm'))).toEqual([]);
+    expect([...packed].sort()).toStrictEqual([...expected].sort());
+    expect(packed.filter((file) => file.endsWith('.node') || file.endsWith('.wasm'))).toStrictEqual([]);
   });
 
   test('README links and images resolve to files in the tarball (npm shows the README, not the repository)', () => {
@@ -83,7 +82,7 @@ describe('package metadata', () => {
     expect(targets.length).toBeGreaterThan(0);
     for (const target of targets) {
       const file = target.split('#')[0].replace(/\/$/, '');
-      expect({ link: target, packed: packed.some((p) => p === file || p.startsWith(`${file}/`)) }).toEqual({ link: target, packed: true });
+      expect({ link: target, packed: packed.some((p) => p === file || p.startsWith(`${file}/`)) }).toStrictEqual({ link: target, packed: true });
     }
   });
 });
@@ -101,12 +100,12 @@ describe('platform packages', () => {
       );
       expect(result.status).toBe(0);
       const platforms = fs.readdirSync(path.join(scratch, 'npm')).sort();
-      expect(fs.readdirSync(path.join(root, 'npm')).sort()).toEqual(platforms);
+      expect(fs.readdirSync(path.join(root, 'npm')).sort()).toStrictEqual(platforms);
       expect(platforms).toHaveLength(manifest.napi.targets.length);
       for (const platform of platforms) {
         for (const file of ['package.json', 'README.md']) {
           const made = fs.readFileSync(path.join(scratch, 'npm', platform, file), 'utf8');
-          expect({ platform, file, text: fs.readFileSync(path.join(root, 'npm', platform, file), 'utf8') }).toEqual({ platform, file, text: made });
+          expect({ platform, file, text: fs.readFileSync(path.join(root, 'npm', platform, file), 'utf8') }).toStrictEqual({ platform, file, text: made });
         }
       }
     } finally {
@@ -121,15 +120,15 @@ describe('platform packages', () => {
       expect(pkg.version).toBe(manifest.version);
       if (platform === 'wasm32-wasi') {
         expect(pkg.main).toBe('session-seal.wasi.cjs');
-        expect(pkg.files).toEqual(expect.arrayContaining([pkg.main, 'session-seal.wasm32-wasi.wasm', 'wasi-worker.mjs']));
-        expect(pkg.cpu).toEqual(['wasm32']);
+        expect(pkg.files).toStrictEqual(expect.arrayContaining([pkg.main, 'session-seal.wasm32-wasi.wasm', 'wasi-worker.mjs']));
+        expect(pkg.cpu).toStrictEqual(['wasm32']);
         expect(Object.keys(pkg.dependencies)).toContain('@napi-rs/wasm-runtime');
       } else {
         expect(pkg.main).toBe(`session-seal.${platform}.node`);
-        expect(pkg.files).toEqual([pkg.main]);
+        expect(pkg.files).toStrictEqual([pkg.main]);
         expect(pkg.os).toHaveLength(1);
         expect(pkg.cpu).toHaveLength(1);
-        if (platform.startsWith('linux')) expect(pkg.libc).toEqual([platform.endsWith('musl') ? 'musl' : 'glibc']);
+        if (platform.startsWith('linux')) expect(pkg.libc).toStrictEqual([platform.endsWith('musl') ? 'musl' : 'glibc']);
       }
     }
   });

@@ -7,7 +7,7 @@ import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { RedisServer, serverAvailable } from './helpers/redis-servers.mjs';
+import { RedisServer, serverAvailable } from '../scripts/lib/redis-servers.mjs';
 import { CLIENT_KINDS, connectClient, closeClient, createRedisSessionStore, raw } from './helpers/redis-clients.mjs';
 import { typicalSession, randomSecret, randomHex, deepClone } from './helpers/fixtures.mjs';
 
@@ -76,7 +76,7 @@ describe('on disk and across a crash', () => {
       await closeClient(client);
     }
     const disk = bytesUnder(server.dir);
-    expect(fs.readdirSync(server.dir)).toEqual(expect.arrayContaining(['dump.rdb', 'appendonlydir']));
+    expect(fs.readdirSync(server.dir)).toStrictEqual(expect.arrayContaining(['dump.rdb', 'appendonlydir']));
     for (const text of secretsOf(control)) expect(disk.includes(Buffer.from(text))).toBe(true);
     expect(written).toHaveLength(20 * CLIENT_KINDS.length);
     for (const [, , session] of written) {
@@ -90,7 +90,7 @@ describe('on disk and across a crash', () => {
     const client = await connectClient('ioredis', server.port);
     try {
       const store = createRedisSessionStore({ client, secret });
-      for (const [, id, session] of written) expect(await store.get(id)).toEqual(deepClone(session));
+      for (const [, id, session] of written) expect(await store.get(id)).toStrictEqual(deepClone(session));
       const [, id, session] = written[0];
       await store.deleteByLogoutToken({ sid: session.internal.sid });
       expect(await store.get(id)).toBeNull();

@@ -8,7 +8,7 @@ import { describe, test, expect, beforeAll, afterAll, jest } from '@jest/globals
 import crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import util from 'node:util';
-import { RedisServer, serverKinds } from './helpers/redis-servers.mjs';
+import { RedisServer, serverKinds } from '../scripts/lib/redis-servers.mjs';
 import { CLIENT_KINDS, connectClient, closeClient, createRedisSessionStore, raw } from './helpers/redis-clients.mjs';
 import { typicalSession, smallSession, randomSecret, randomHex, nowSeconds, loadAddon } from './helpers/fixtures.mjs';
 
@@ -136,7 +136,7 @@ describe.each(serverKinds())('on %s', (flavour) => {
         sealWithoutChecks(secret, id, session, nowSeconds() + 600),
       );
       const before = await raw(inspector, ['GET', layout.session(id)]);
-      expect(await createRedisSessionStore({ client, secret: [newest, older] }).get(id)).toEqual(session);
+      expect(await createRedisSessionStore({ client, secret: [newest, older] }).get(id)).toStrictEqual(session);
       expect(await raw(inspector, ['GET', layout.session(id)])).toBe(before);
     });
 
@@ -145,10 +145,10 @@ describe.each(serverKinds())('on %s', (flavour) => {
       const { id, older, newest } = await storedUnderOlderSecret(session);
       const before = await raw(inspector, ['GET', layout.session(id)]);
       const store = createRedisSessionStore({ client: failing(client, isScript, fail), secret: [newest, older], timeout: 500 });
-      expect(await store.get(id)).toEqual(session);
+      expect(await store.get(id)).toStrictEqual(session);
       expect(await raw(inspector, ['GET', layout.session(id)])).toBe(before);
       // And with the client working, the same read seals it again under the newest secret.
-      expect(await createRedisSessionStore({ client, secret: [newest, older] }).get(id)).toEqual(session);
+      expect(await createRedisSessionStore({ client, secret: [newest, older] }).get(id)).toStrictEqual(session);
       expect(await raw(inspector, ['GET', layout.session(id)])).not.toBe(before);
     });
 
@@ -200,7 +200,7 @@ describe.each(serverKinds())('on %s', (flavour) => {
       expect(errors[2].message).toMatch(/^session store: Redis EVAL(SHA)? failed: .*WRONGTYPE/);
       for (const err of errors) {
         const text = everythingIn(err);
-        for (const secretText of secrets) expect([err.message, text.includes(secretText)]).toEqual([err.message, false]);
+        for (const secretText of secrets) expect([err.message, text.includes(secretText)]).toStrictEqual([err.message, false]);
       }
       for (const secretText of secrets) expect(logs.includes(secretText)).toBe(false);
     });

@@ -7,7 +7,7 @@
 
 import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
 import { createRequire } from 'node:module';
-import { startCluster, serverKinds } from './helpers/redis-servers.mjs';
+import { startCluster, serverKinds } from '../scripts/lib/redis-servers.mjs';
 import { CLIENT_KINDS, connectCluster, closeClient, createRedisSessionStore } from './helpers/redis-clients.mjs';
 import { smallSession, randomSecret, randomHex, nowSeconds, deepClone } from './helpers/fixtures.mjs';
 
@@ -126,7 +126,7 @@ describe.each(serverKinds())('on %s', (flavour) => {
       const took = Date.now() - started;
       expect(took).toBeLessThan(STORE_TIMEOUT_MS + SETTLE_SLACK_MS);
       if (!result.error) return { outcomes, value: result.value };
-      expect({ code: result.error.code, message: result.error.message }).toEqual({
+      expect({ code: result.error.code, message: result.error.message }).toStrictEqual({
         code: expect.stringMatching(/^ERR_STORE_(TIMEOUT|COMMAND)$/),
         message: expect.stringMatching(/^session store: /),
       });
@@ -164,7 +164,7 @@ describe.each(serverKinds())('on %s', (flavour) => {
       CLIENT_KINDS.map(async (kind) => {
         const store = stores[kind];
         const read = await untilItWorks(() => store.get(victimId));
-        expect(read.value).toEqual(deepClone(sessions[0][1]));
+        expect(read.value).toStrictEqual(deepClone(sessions[0][1]));
         const scratch = [idIn(shard), sessionOf(`auth0|${randomHex(8)}`)];
         const write = await untilItWorks(() => store.set(...scratch));
         failures[kind] = [...read.outcomes, ...write.outcomes];
@@ -177,7 +177,7 @@ describe.each(serverKinds())('on %s', (flavour) => {
     // Afterwards, the same clients: the replicated sessions read back, writes and logouts work.
     for (const kind of CLIENT_KINDS) {
       const store = stores[kind];
-      for (const [id, session] of onVictim) expect(await store.get(id)).toEqual(deepClone(session));
+      for (const [id, session] of onVictim) expect(await store.get(id)).toStrictEqual(deepClone(session));
       const id = idIn(shard);
       const session = sessionOf(sub);
       await store.set(id, session);
@@ -207,8 +207,8 @@ describe.each(serverKinds())('on %s', (flavour) => {
     }
     await confirming['node-redis v4'].deleteByLogoutToken({ sub, sid: first.internal.sid });
     await confirming['node-redis v5'].deleteByLogoutToken({ sub });
-    for (const kind of CLIENT_KINDS) expect(await stores[kind].listSessions({ sub })).toEqual([]);
-    expect(unhandled).toEqual([]);
+    for (const kind of CLIENT_KINDS) expect(await stores[kind].listSessions({ sub })).toStrictEqual([]);
+    expect(unhandled).toStrictEqual([]);
   }, FAILOVER_CASE_TIMEOUT);
 
   test('a session signed out with replicas: 1 stays signed out through the next failover', async () => {
@@ -229,9 +229,9 @@ describe.each(serverKinds())('on %s', (flavour) => {
       const read = await untilItWorks(() => reader.get(id));
       expect(read.value).toBeNull();
       for (const [other] of sessions) expect(await reader.get(other)).toBeNull();
-      expect(await reader.listSessions({ sub })).toEqual([]);
+      expect(await reader.listSessions({ sub })).toStrictEqual([]);
     }
     await master.restart();
-    expect(unhandled).toEqual([]);
+    expect(unhandled).toStrictEqual([]);
   }, FAILOVER_CASE_TIMEOUT);
 });

@@ -6,7 +6,7 @@
 
 import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
 import { createRequire } from 'node:module';
-import { RedisServer, serverKinds, monitor } from './helpers/redis-servers.mjs';
+import { RedisServer, serverKinds, monitor } from '../scripts/lib/redis-servers.mjs';
 import { connectClient, closeClient, createRedisSessionStore, raw } from './helpers/redis-clients.mjs';
 import { smallSession, randomSecret, randomHex, nowSeconds, loadAddon } from './helpers/fixtures.mjs';
 
@@ -75,11 +75,11 @@ describe.each(serverKinds())('on %s', (flavour) => {
     const [keptId, goneId] = [newId(), newId()];
     await store.set(keptId, kept);
     await store.set(goneId, gone);
-    expect(await indexSizes({ sub, sid: gone.internal.sid })).toEqual({ sub: 2, sid: 1 });
+    expect(await indexSizes({ sub, sid: gone.internal.sid })).toStrictEqual({ sub: 2, sid: 1 });
     await store.delete(goneId);
     expect(await store.get(goneId)).toBeNull();
-    expect(await indexSizes({ sub, sid: gone.internal.sid })).toEqual({ sub: 1, sid: 0 });
-    expect(await indexSizes({ sub, sid: kept.internal.sid })).toEqual({ sub: 1, sid: 1 });
+    expect(await indexSizes({ sub, sid: gone.internal.sid })).toStrictEqual({ sub: 1, sid: 0 });
+    expect(await indexSizes({ sub, sid: kept.internal.sid })).toStrictEqual({ sub: 1, sid: 1 });
   });
 
   test('a logout removes its sessions from both indexes, by sid and by sub', async () => {
@@ -88,12 +88,12 @@ describe.each(serverKinds())('on %s', (flavour) => {
     const sessions = [sessionOf(sub, sid), sessionOf(sub, sid), sessionOf(sub)];
     const ids = sessions.map(() => newId());
     for (const [i, s] of sessions.entries()) await store.set(ids[i], s);
-    expect(await indexSizes({ sub, sid })).toEqual({ sub: 3, sid: 2 });
+    expect(await indexSizes({ sub, sid })).toStrictEqual({ sub: 3, sid: 2 });
     await store.deleteByLogoutToken({ sid });
-    expect(await indexSizes({ sub, sid })).toEqual({ sub: 1, sid: 0 });
+    expect(await indexSizes({ sub, sid })).toStrictEqual({ sub: 1, sid: 0 });
     const last = sessions[2].internal.sid;
     await store.deleteByLogoutToken({ sub });
-    expect(await indexSizes({ sub, sid: last })).toEqual({ sub: 0, sid: 0 });
+    expect(await indexSizes({ sub, sid: last })).toStrictEqual({ sub: 0, sid: 0 });
     expect(await store.get(ids[2])).toBeNull();
   });
 
@@ -161,7 +161,7 @@ describe.each(serverKinds())('on %s', (flavour) => {
     const liveId = newId();
     await store.set(liveId, sessionOf(sub, sid));
     await inBatches(count, 256, (i) => raw(client, ['DEL', layout.session(ids[i])]));
-    expect(await indexSizes({ sub, sid })).toEqual({ sub: count + 1, sid: count + 1 });
+    expect(await indexSizes({ sub, sid })).toStrictEqual({ sub: count + 1, sid: count + 1 });
     return { sub, sid, liveId };
   }
 
@@ -174,7 +174,7 @@ describe.each(serverKinds())('on %s', (flavour) => {
       watch.stop();
     }
     expect(await store.get(liveId)).toBeNull();
-    expect(await indexSizes({ sub, sid })).toEqual({ sub: 0, sid: 0 });
+    expect(await indexSizes({ sub, sid })).toStrictEqual({ sub: 0, sid: 0 });
     const commands = watch.commands().filter((c) => c.client !== 'lua');
     const reads = commands.filter((c) => c.args[0].toUpperCase() === 'ZRANGEBYSCORE');
     const removals = commands.filter((c) => c.args[0].toUpperCase() === 'EVALSHA');
@@ -203,7 +203,7 @@ describe.each(serverKinds())('on %s', (flavour) => {
       await raw(client, ['CONFIG', 'SET', 'slowlog-max-len', '128']);
     }
     expect(await store.get(liveId)).toBeNull();
-    expect(await indexSizes({ sub, sid })).toEqual({ sub: 0, sid: 0 });
+    expect(await indexSizes({ sub, sid })).toStrictEqual({ sub: 0, sid: 0 });
     // The CONFIG SET that switched the log on is its first entry; what the logout sent follows.
     const sent = logged.filter(([name]) => !['CONFIG', 'SLOWLOG'].includes(name.toUpperCase()));
     const reads = sent.filter(([name]) => name.toUpperCase() === 'ZRANGEBYSCORE');

@@ -7,7 +7,7 @@
 
 import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
 import { createRequire } from 'node:module';
-import { RedisServer, startCluster, serverKinds, monitor, HOST } from './helpers/redis-servers.mjs';
+import { RedisServer, startCluster, serverKinds, monitor, HOST } from '../scripts/lib/redis-servers.mjs';
 import { CLIENT_KINDS, connectClient, connectCluster, closeClient, createRedisSessionStore, raw } from './helpers/redis-clients.mjs';
 import { smallSession, randomSecret, randomHex, nowSeconds, deepClone } from './helpers/fixtures.mjs';
 
@@ -37,27 +37,27 @@ async function exercise(makeStore) {
   const devices = { laptop: sessionOf(sub), phone: sessionOf(sub), tablet: sessionOf(sub) };
   const ids = Object.fromEntries(Object.keys(devices).map((name) => [name, newId()]));
   for (const [name, session] of Object.entries(devices)) await store.set(ids[name], session);
-  for (const [name, session] of Object.entries(devices)) expect(await store.get(ids[name])).toEqual(deepClone(session));
+  for (const [name, session] of Object.entries(devices)) expect(await store.get(ids[name])).toStrictEqual(deepClone(session));
   expect(await store.update(ids.laptop, devices.laptop)).toBe(true);
   const sids = async () => (await store.listSessions({ sub })).map((s) => s.sid).sort();
-  expect(await sids()).toEqual(Object.values(devices).map((s) => s.internal.sid).sort());
+  expect(await sids()).toStrictEqual(Object.values(devices).map((s) => s.internal.sid).sort());
 
   await store.deleteByLogoutToken({ sub, sid: devices.laptop.internal.sid });
   expect(await store.get(ids.laptop)).toBeNull();
   await store.delete(ids.phone);
   expect(await store.get(ids.phone)).toBeNull();
-  expect(await sids()).toEqual([devices.tablet.internal.sid]);
+  expect(await sids()).toStrictEqual([devices.tablet.internal.sid]);
   await store.deleteByLogoutToken({ sub });
   expect(await store.get(ids.tablet)).toBeNull();
-  expect(await sids()).toEqual([]);
+  expect(await sids()).toStrictEqual([]);
 
   // Rotation: written under the older secret, read (and sealed again) under the newest, then logged out.
   const other = sessionOf(`auth0|${randomHex(8)}`);
   const otherId = newId();
   await makeStore({ secret: older }).set(otherId, other);
   const rotated = makeStore({ secret: [secret, older] });
-  expect(await rotated.get(otherId)).toEqual(other);
-  expect(await store.get(otherId)).toEqual(other); // sealed again under the newest
+  expect(await rotated.get(otherId)).toStrictEqual(other);
+  expect(await store.get(otherId)).toStrictEqual(other); // sealed again under the newest
   await store.deleteByLogoutToken({ sid: other.internal.sid });
   expect(await rotated.get(otherId)).toBeNull();
 
@@ -68,7 +68,7 @@ async function exercise(makeStore) {
   for (const [id, session] of many.slice(1, 4)) expect(await store.update(id, session)).toBe(true);
   expect(await store.listSessions({ sub })).toHaveLength(11);
   await store.deleteByLogoutToken({ sub });
-  expect(await store.listSessions({ sub })).toEqual([]);
+  expect(await store.listSessions({ sub })).toStrictEqual([]);
 }
 
 /**
@@ -99,8 +99,8 @@ test('the MONITOR check finds a script command on a key its script did not decla
     { client: 'lua', args: ['DEL', 'sess:{1}:s:id'] },
     { client: '127.0.0.1:1', args: ['GET', 'app:sess:{1}:s:id'] },
   ];
-  expect(undeclaredKeys(commands)).toEqual([['DEL', 'sess:{1}:s:id']]);
-  expect(undeclaredKeys(commands.slice(0, 2))).toEqual([]);
+  expect(undeclaredKeys(commands)).toStrictEqual([['DEL', 'sess:{1}:s:id']]);
+  expect(undeclaredKeys(commands.slice(0, 2))).toStrictEqual([]);
 });
 
 describe.each(serverKinds())('on %s', (flavour) => {
@@ -126,7 +126,7 @@ describe.each(serverKinds())('on %s', (flavour) => {
         await exercise((options) => createRedisSessionStore({ client, ...options }));
         const commands = watch.commands();
         expect(scriptCommands(commands)).toBeGreaterThan(50);
-        expect(undeclaredKeys(commands)).toEqual([]);
+        expect(undeclaredKeys(commands)).toStrictEqual([]);
       } finally {
         watch.stop();
         await closeClient(client);
@@ -201,7 +201,7 @@ describe.each(serverKinds())('on %s', (flavour) => {
         await exercise((options) => createRedisSessionStore({ client, ...options }));
         const perNode = watches.map((w) => w.commands());
         expect(perNode.reduce((n, commands) => n + scriptCommands(commands), 0)).toBeGreaterThan(50);
-        for (const commands of perNode) expect(undeclaredKeys(commands)).toEqual([]);
+        for (const commands of perNode) expect(undeclaredKeys(commands)).toStrictEqual([]);
       } finally {
         for (const w of watches) w.stop();
         await closeClient(client);

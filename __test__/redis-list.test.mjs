@@ -5,7 +5,7 @@
 
 import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
 import { createRequire } from 'node:module';
-import { RedisServer, startCluster, serverKinds } from './helpers/redis-servers.mjs';
+import { RedisServer, startCluster, serverKinds } from '../scripts/lib/redis-servers.mjs';
 import { CLIENT_KINDS, connectClient, connectCluster, closeClient, createRedisSessionStore, raw } from './helpers/redis-clients.mjs';
 import { typicalSession, randomSecret, randomHex, nowSeconds } from './helpers/fixtures.mjs';
 
@@ -40,7 +40,7 @@ function listing(getClient) {
     const listed = await store.listSessions({ sub });
     expect(listed).toHaveLength(3);
     for (const entry of listed) {
-      expect(Object.keys(entry).sort()).toEqual(['createdAt', 'expiresAt', 'sid', 'updatedAt']);
+      expect(Object.keys(entry).sort()).toStrictEqual(['createdAt', 'expiresAt', 'sid', 'updatedAt']);
       const [name, session] = Object.entries(devices).find(([, s]) => s.internal.sid === entry.sid);
       expect(entry.createdAt).toBe(session.internal.createdAt);
       expect(entry.updatedAt).toBeGreaterThanOrEqual(before);
@@ -51,7 +51,7 @@ function listing(getClient) {
       expect(Math.abs(entry.expiresAt - nowSeconds() - ttl)).toBeLessThanOrEqual(2);
     }
     const order = listed.map((s) => s.updatedAt);
-    expect(order).toEqual([...order].sort((a, b) => b - a));
+    expect(order).toStrictEqual([...order].sort((a, b) => b - a));
     // Nothing that would let anyone use a session: no id, no token, no claim.
     const shown = JSON.stringify(listed);
     for (const [name, session] of Object.entries(devices)) {
@@ -72,12 +72,12 @@ function listing(getClient) {
 
     await store.deleteByLogoutToken({ sub, sid: sidOf(sessions[0]) });
     expect(await store.get(sessions[0][0])).toBeNull();
-    expect(await sids()).toEqual(sessions.slice(1).map(sidOf).sort());
+    expect(await sids()).toStrictEqual(sessions.slice(1).map(sidOf).sort());
     // Evicted, or deleted by hand: not listed, and its index entry goes.
     await raw(client, ['DEL', layout.session(sessions[1][0])]);
-    expect(await sids()).toEqual(sessions.slice(2).map(sidOf).sort());
+    expect(await sids()).toStrictEqual(sessions.slice(2).map(sidOf).sort());
     await store.deleteByLogoutToken({ sub });
-    expect(await sids()).toEqual([]);
+    expect(await sids()).toStrictEqual([]);
     for (const [id] of sessions) expect(await store.get(id)).toBeNull();
   });
 
@@ -89,11 +89,11 @@ function listing(getClient) {
     const before = createRedisSessionStore({ client, secret: older });
     for (const [id, session] of [read, unread]) await before.set(id, session);
     const rotated = createRedisSessionStore({ client, secret: [newest, older] });
-    expect(await rotated.get(read[0])).toEqual(read[1]); // sealed again, and its entries moved
+    expect(await rotated.get(read[0])).toStrictEqual(read[1]); // sealed again, and its entries moved
     const sids = (await rotated.listSessions({ sub })).map((s) => s.sid).sort();
-    expect(sids).toEqual([read[1].internal.sid, unread[1].internal.sid].sort());
+    expect(sids).toStrictEqual([read[1].internal.sid, unread[1].internal.sid].sort());
     // Under the newest secret alone, only the one sealed again is readable.
-    expect((await createRedisSessionStore({ client, secret: newest }).listSessions({ sub })).map((s) => s.sid)).toEqual([read[1].internal.sid]);
+    expect((await createRedisSessionStore({ client, secret: newest }).listSessions({ sub })).map((s) => s.sid)).toStrictEqual([read[1].internal.sid]);
   });
 
   test('a query without a sub is refused with a coded error', async () => {

@@ -6,7 +6,7 @@
 import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
 import { createRequire } from 'node:module';
 import { Auth0Client } from '@auth0/nextjs-auth0/server';
-import { RedisServer, startRelay, serverAvailable } from './helpers/redis-servers.mjs';
+import { RedisServer, startRelay, serverAvailable } from '../scripts/lib/redis-servers.mjs';
 import { CLIENT_KINDS, connectClient, closeClient, createRedisSessionStore, raw } from './helpers/redis-clients.mjs';
 import { createFakeIdp, appRequest, backchannelLogout, randomSub } from './helpers/fake-idp.mjs';
 import { loadSdk, typicalSession, randomSecret, randomHex, nowSeconds, deepClone } from './helpers/fixtures.mjs';
@@ -59,7 +59,7 @@ describe.each(CLIENT_KINDS)('Auth0Client({ sessionStore }) with %s', (kind) => {
     expect(session.user).toMatchObject({ sub, email, name: 'Zoë Test' });
     expect(session.tokenSet).toMatchObject({ accessToken: grant.accessToken, refreshToken: grant.refreshToken });
     expect(session.internal.sid).toBe(grant.sid);
-    expect(await store.get(id)).toEqual(session);
+    expect(await store.get(id)).toStrictEqual(session);
     // What Redis holds is sealed: none of it in clear.
     const value = String(await raw(client, ['GET', layout.session(id)]));
     for (const secretText of [sub, email, grant.sid, grant.accessToken.slice(8, 40), grant.refreshToken.slice(8), session.tokenSet.idToken.slice(40, 80), 'Zoë']) {
@@ -75,7 +75,7 @@ describe.each(CLIENT_KINDS)('Auth0Client({ sessionStore }) with %s', (kind) => {
     const id = randomHex(16);
     await store.set(id, session);
     const cookie = await sdk.encrypt({ id }, secret, nowSeconds() + 3600);
-    expect(await auth0.getSession(appRequest('/', cookie))).toEqual(deepClone(session));
+    expect(await auth0.getSession(appRequest('/', cookie))).toStrictEqual(deepClone(session));
     // A cookie for an id the store does not hold: no session.
     const unknown = await sdk.encrypt({ id: randomHex(16) }, secret, nowSeconds() + 3600);
     expect(await auth0.getSession(appRequest('/', unknown))).toBeNull();
@@ -86,7 +86,7 @@ describe.each(CLIENT_KINDS)('Auth0Client({ sessionStore }) with %s', (kind) => {
     const id = await idIn(cookie, secret);
     calls.length = 0;
     const response = await auth0.middleware(appRequest('/dashboard', cookie));
-    expect(calls).toEqual(expect.arrayContaining(['get', 'update']));
+    expect(calls).toStrictEqual(expect.arrayContaining(['get', 'update']));
     expect(response.cookies.get('__session')).toBeDefined();
     expect(await idIn(response.cookies.get('__session').value, secret)).toBe(id);
     expect(Number(await raw(client, ['TTL', layout.session(id)]))).toBeGreaterThan(0);
@@ -105,7 +105,7 @@ describe.each(CLIENT_KINDS)('Auth0Client({ sessionStore }) with %s', (kind) => {
     const someoneElse = await idp.login(auth0, { sub: randomSub() });
     const alive = async () =>
       Promise.all([laptop, phone, someoneElse].map(async (l) => (await auth0.getSession(appRequest('/', l.cookie))) !== null));
-    expect(await alive()).toEqual([true, true, true]);
+    expect(await alive()).toStrictEqual([true, true, true]);
 
     // Refused by the SDK before the store is asked: a token signed by another key (jose's error escapes the
     // SDK's route, 4.30.0 does not turn it into a 400), and one of another issuer (403).
@@ -115,19 +115,19 @@ describe.each(CLIENT_KINDS)('Auth0Client({ sessionStore }) with %s', (kind) => {
     });
     let response = await backchannelLogout(auth0, await idp.logoutToken({ sub, iss: 'https://other-tenant.example.com/' }));
     expect(response.status).toBe(403);
-    expect(await alive()).toEqual([true, true, true]);
+    expect(await alive()).toStrictEqual([true, true, true]);
 
     // sub + sid (what Auth0 sends): that IdP session only.
     expect(calls).not.toContain('deleteByLogoutToken');
     calls.length = 0;
     response = await backchannelLogout(auth0, await idp.logoutToken({ sub, sid: laptop.grant.sid }));
     expect(response.status).toBe(204);
-    expect(calls).toEqual(['deleteByLogoutToken']);
-    expect(await alive()).toEqual([false, true, true]);
+    expect(calls).toStrictEqual(['deleteByLogoutToken']);
+    expect(await alive()).toStrictEqual([false, true, true]);
     // sub alone: every session of the user.
     response = await backchannelLogout(auth0, await idp.logoutToken({ sub }));
     expect(response.status).toBe(204);
-    expect(await alive()).toEqual([false, false, true]);
+    expect(await alive()).toStrictEqual([false, false, true]);
     expect(await raw(client, ['EXISTS', layout.session(await idIn(phone.cookie, secret))])).toBe(0);
   });
 });

@@ -6,11 +6,12 @@ import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import { createRequire } from 'node:module';
-import { RedisServer, serverAvailable } from './helpers/redis-servers.mjs';
+import { RedisServer, serverAvailable } from '../scripts/lib/redis-servers.mjs';
 import { CLIENT_KINDS, connectClient, closeClient, createRedisSessionStore, raw } from './helpers/redis-clients.mjs';
 import {
-  loadAddon, loadSdk, typicalSession, smallSession, randomSecret, randomHex, nowSeconds, deepClone, repoRoot,
+  loadAddon, loadSdk, typicalSession, smallSession, randomSecret, randomHex, nowSeconds, deepClone,
 } from './helpers/fixtures.mjs';
+import { repoRoot } from '../scripts/lib/repo.mjs';
 
 const require = createRequire(import.meta.url);
 const { KeyLayout, DEFAULT_PREFIX, DEFAULT_SHARDS } = require('../redis/keys.js');
@@ -59,7 +60,7 @@ describe.each(CLIENT_KINDS)('with %s', (kind) => {
       const id = newId();
       const session = typicalSession();
       await store.set(id, session);
-      expect(await store.get(id)).toEqual(deepClone(session));
+      expect(await store.get(id)).toStrictEqual(deepClone(session));
     }
     expect(await store.get(newId())).toBeNull();
   });
@@ -72,7 +73,7 @@ describe.each(CLIENT_KINDS)('with %s', (kind) => {
     await store.set(id, first);
     const second = { ...first, user: { ...first.user, name: 'changed' } };
     expect(await store.update(id, second)).toBe(true);
-    expect(await store.get(id)).toEqual(second);
+    expect(await store.get(id)).toStrictEqual(second);
     await store.delete(id);
     expect(await store.get(id)).toBeNull();
     expect(await store.update(id, second)).toBe(false);
@@ -83,7 +84,7 @@ describe.each(CLIENT_KINDS)('with %s', (kind) => {
     const entries = Array.from({ length: 64 }, () => [newId(), typicalSession()]);
     await Promise.all(entries.map(([id, s]) => store.set(id, s)));
     const read = await Promise.all(entries.map(([id]) => store.get(id)));
-    read.forEach((s, i) => expect(s).toEqual(deepClone(entries[i][1])));
+    read.forEach((s, i) => expect(s).toStrictEqual(deepClone(entries[i][1])));
   });
 
   test('Redis expires the value with the session: rolling, absolute, IdP ceiling; an ended session is removed', async () => {
@@ -134,7 +135,7 @@ describe.each(CLIENT_KINDS)('with %s', (kind) => {
     const value = await raw(client, ['GET', layout.session(a)]);
     await raw(client, ['SET', layout.session(b), value, 'EX', '600']);
     expect(await store.get(b)).toBeNull();
-    expect(await store.get(a)).toEqual(deepClone(session));
+    expect(await store.get(a)).toStrictEqual(deepClone(session));
   });
 
   test('a tampered value, or one sealed under another secret, does not open', async () => {
@@ -181,10 +182,10 @@ describe.each(CLIENT_KINDS)('with %s', (kind) => {
     const ttlBefore = Number(await raw(client, ['TTL', layout.session(id)]));
     expect(await onlyNew.get(id)).toBeNull();
 
-    expect(await rotated.get(id)).toEqual(session); // opened with the older secret…
+    expect(await rotated.get(id)).toStrictEqual(session); // opened with the older secret…
     const newValue = String(await raw(client, ['GET', layout.session(id)]));
     expect(newValue).not.toBe(oldValue); // …and sealed again under the newest
-    expect(await onlyNew.get(id)).toEqual(session);
+    expect(await onlyNew.get(id)).toStrictEqual(session);
     expect(await before.get(id)).toBeNull();
     const ttlAfter = Number(await raw(client, ['TTL', layout.session(id)]));
     expect(ttlAfter).toBeGreaterThan(0);
@@ -227,25 +228,25 @@ describe.each(CLIENT_KINDS)('with %s', (kind) => {
     // A sid with another user's sub deletes nothing; an unknown sid deletes nothing.
     await store.deleteByLogoutToken({ sid: sessions.laptop.internal.sid, sub: sessions.otherUser.user.sub, iss: issuerA });
     await store.deleteByLogoutToken({ sid: randomHex(12) });
-    expect(await alive()).toEqual(all);
+    expect(await alive()).toStrictEqual(all);
     // A sid of issuer A, claimed by issuer B: nothing.
     await store.deleteByLogoutToken({ sid: sessions.laptop.internal.sid, sub, iss: issuerB });
-    expect(await alive()).toEqual(all);
+    expect(await alive()).toStrictEqual(all);
     // sid + sub + iss: that one session only.
     await store.deleteByLogoutToken({ sid: sessions.laptop.internal.sid, sub, iss: issuerA });
-    expect(await alive()).toEqual(all.filter((n) => n !== 'laptop'));
+    expect(await alive()).toStrictEqual(all.filter((n) => n !== 'laptop'));
     // sid alone.
     await store.deleteByLogoutToken({ sid: sessions.phone.internal.sid });
-    expect(await alive()).toEqual(all.filter((n) => !['laptop', 'phone'].includes(n)));
+    expect(await alive()).toStrictEqual(all.filter((n) => !['laptop', 'phone'].includes(n)));
     // sub + iss A: the user's sessions of issuer A (MCD or ID token), and the one of unknown issuer; not issuer B's.
     await store.deleteByLogoutToken({ sub, iss: issuerA });
-    expect(await alive()).toEqual(['otherTenant', 'otherUser']);
+    expect(await alive()).toStrictEqual(['otherTenant', 'otherUser']);
     // sub without iss: every session of the user.
     await store.deleteByLogoutToken({ sub });
-    expect(await alive()).toEqual(['otherUser']);
+    expect(await alive()).toStrictEqual(['otherUser']);
     // Neither sub nor sid: nothing to do.
     await store.deleteByLogoutToken({ iss: issuerA });
-    expect(await alive()).toEqual(['otherUser']);
+    expect(await alive()).toStrictEqual(['otherUser']);
   });
 
   test('a logout reaches sessions in every shard', async () => {
@@ -303,7 +304,7 @@ describe('the native StoreCipher under the store', () => {
     const now = nowSeconds();
     const sealed = new StoreCipher({ secret }).seal(id, session, { now });
     const value = sealed.value;
-    expect(header(value)).toEqual({ alg: 'dir', enc: 'A256GCM', typ: 'session-seal-store', id, exp: sealed.expiresAt, iat: now });
+    expect(header(value)).toStrictEqual({ alg: 'dir', enc: 'A256GCM', typ: 'session-seal-store', id, exp: sealed.expiresAt, iat: now });
     expect(sealed.ttl).toBe(sealed.expiresAt - now);
     const [h, encryptedKey, iv, ciphertext, tag] = value.split('.');
     expect(encryptedKey).toBe('');
@@ -323,11 +324,11 @@ describe('the native StoreCipher under the store', () => {
     const now = nowSeconds();
     const { value, expiresAt, entries } = cipher.seal(id, session, { now });
     expect(expiresAt).toBe(now + 86_400);
-    expect(cipher.open(id, value)).toEqual({ session, keyIndex: 0, expiresAt, updatedAt: now });
+    expect(cipher.open(id, value)).toStrictEqual({ session, keyIndex: 0, expiresAt, updatedAt: now });
     // Opened by an older secret: what to write back comes with it.
     const rotated = new StoreCipher({ secret: [randomSecret(), secret] }).open(id, value);
     expect(rotated.keyIndex).toBe(1);
-    expect(rotated.reseal.stale).toEqual(entries);
+    expect(rotated.reseal.stale).toStrictEqual(entries);
     const codeOf = (fn) => {
       try {
         fn();
@@ -347,14 +348,14 @@ describe('the native StoreCipher under the store', () => {
     const tags = cipher.indexTags('sub', session.user.sub);
     expect(tags).toHaveLength(2);
     expect(tags[0]).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    expect(new StoreCipher({ secret: older }).indexTags('sub', session.user.sub)).toEqual([tags[1]]);
+    expect(new StoreCipher({ secret: older }).indexTags('sub', session.user.sub)).toStrictEqual([tags[1]]);
     // A write's entries: the newest secret's tags; each entry names the other index's tag.
     const sidTag = cipher.indexTags('sid', session.internal.sid)[0];
-    expect(entries).toEqual([
+    expect(entries).toStrictEqual([
       { index: 'sub', tag: tags[0], member: `.${sidTag}.${id}` },
       { index: 'sid', tag: sidTag, member: `.${tags[0]}.${id}` },
     ]);
-    expect(cipher.entriesOf(id, value)).toEqual(entries);
+    expect(cipher.entriesOf(id, value)).toStrictEqual(entries);
     expect(codeOf(() => cipher.logoutTargets({ sub: 'u' }, 0, 'members'))).toBe('ERR_INVALID_ARG_TYPE');
     expect(codeOf(() => cipher.logoutTargets({ sub: 'u' }, 0, Array(1001).fill('')))).toBe('ERR_INPUT_TOO_LARGE');
     expect(codeOf(() => cipher.logoutIndex({ sid: 5 }))).toBe('ERR_INVALID_ARG_TYPE');
@@ -478,7 +479,7 @@ describe('a store made before Redis or the secret is there (next build imports t
       const later = createRedisSessionStore({ client: () => client });
       const session = sessionOf();
       await later.set(id, session);
-      expect(await createRedisSessionStore({ client, secret }).get(id)).toEqual(session);
+      expect(await createRedisSessionStore({ client, secret }).get(id)).toStrictEqual(session);
       expect(calls).toBe(2);
       await expect(createRedisSessionStore({ client: () => ({ get() {} }) }).get(id)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
     } finally {

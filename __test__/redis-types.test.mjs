@@ -11,7 +11,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { repoRoot } from './helpers/fixtures.mjs';
+import { repoRoot } from '../scripts/lib/repo.mjs';
 import { checkJs } from './helpers/typecheck.mjs';
 
 const require = createRequire(import.meta.url);
@@ -77,7 +77,7 @@ const TSC_TIMEOUT = 180_000;
 describe('TypeScript: session-seal/redis against the SDK\'s SessionDataStore', () => {
   test('redis-store.ts compiles against the real typings of the SDK, node-redis v4/v5/v6 and ioredis', async () => {
     const { code, errors, files } = await runs.good;
-    expect(errors).toEqual([]);
+    expect(errors).toStrictEqual([]);
     expect(code).toBe(0);
     // The imports resolved to the real declarations, not to `any`.
     const nm = path.join(repoRoot, 'node_modules');
@@ -113,7 +113,7 @@ describe('TypeScript: session-seal/redis against the SDK\'s SessionDataStore', (
       expect(match[2]).not.toBe('TS2307'); // "cannot find module" would prove nothing
       return Number(match[1]);
     });
-    expect([...new Set(errorLines)].sort((a, b) => a - b)).toEqual(expectedLines);
+    expect([...new Set(errorLines)].sort((a, b) => a - b)).toStrictEqual(expectedLines);
   }, TSC_TIMEOUT);
 
   test('a copy of redis/ whose declarations drift from its code fails that check, in the code', async () => {
@@ -122,7 +122,7 @@ describe('TypeScript: session-seal/redis against the SDK\'s SessionDataStore', (
     const where = new Set(errors.map((e) => /redis-types-drift[\\/]redis[\\/]([\w.]+)\(/.exec(e)?.[1]));
     // store.js: the listing entry, the option, `delete`'s result; errors.js: the code table; client.js: the code
     // it throws; index.js: the function's declared type.
-    expect(where).toEqual(new Set(['store.js', 'errors.js', 'client.js', 'index.js']));
+    expect(where).toStrictEqual(new Set(['store.js', 'errors.js', 'client.js', 'index.js']));
   }, TSC_TIMEOUT);
 
   test("redis/index.d.ts documents the defaults the code uses", () => {

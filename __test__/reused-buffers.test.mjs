@@ -21,7 +21,7 @@ describe('seal reuses its buffers without mixing calls', () => {
   test('large, small, non-ASCII and large again: each cookie holds its own session', () => {
     const sessions = [session('big', 200_000), session('small'), session('Zoë 😀', 10), session('big2', 50_000), session('tiny')];
     const cookies = sessions.map((s) => cipher.seal(s, EXP));
-    cookies.forEach((cookie, i) => expect(cipher.unseal(cookie, { now: NOW })).toEqual({ ...sessions[i], exp: EXP }));
+    cookies.forEach((cookie, i) => expect(cipher.unseal(cookie, { now: NOW })).toStrictEqual({ ...sessions[i], exp: EXP }));
   });
 
   test('a toJSON that seals another session while the outer seal runs', () => {
@@ -37,15 +37,15 @@ describe('seal reuses its buffers without mixing calls', () => {
       },
     };
     const outerCookie = cipher.seal(outer, EXP);
-    expect(cipher.unseal(innerCookie, { now: NOW })).toEqual({ ...inner, exp: EXP });
-    expect(cipher.unseal(outerCookie, { now: NOW })).toEqual({ ...session('outer', 3000), extra: 'made while sealing', exp: EXP });
+    expect(cipher.unseal(innerCookie, { now: NOW })).toStrictEqual({ ...inner, exp: EXP });
+    expect(cipher.unseal(outerCookie, { now: NOW })).toStrictEqual({ ...session('outer', 3000), extra: 'made while sealing', exp: EXP });
   });
 
   test('a seal that fails leaves nothing behind for the next', () => {
     expect(() => cipher.seal({ user: {}, internal: {} }, EXP)).toThrow(expect.objectContaining({ code: 'ERR_SESSION_INVALID' }));
     expect(() => cipher.seal(session('x', 2_000_000), EXP)).toThrow(expect.objectContaining({ code: 'ERR_INPUT_TOO_LARGE' }));
     const after = session('after');
-    expect(cipher.unseal(cipher.seal(after, EXP), { now: NOW })).toEqual({ ...after, exp: EXP });
+    expect(cipher.unseal(cipher.seal(after, EXP), { now: NOW })).toStrictEqual({ ...after, exp: EXP });
   });
 });
 
@@ -54,13 +54,13 @@ describe('unseal reuses its buffers without mixing calls', () => {
     const sessions = [session('big', 200_000), session('small'), session('Zoë 😀', 10), session('last')];
     const [big, small, accented, last] = sessions.map((s) => cipher.seal(s, EXP));
     const read = (cookie) => cipher.unseal(cookie, { now: NOW });
-    expect(read(big)).toEqual({ ...sessions[0], exp: EXP });
-    expect(read(small)).toEqual({ ...sessions[1], exp: EXP });
+    expect(read(big)).toStrictEqual({ ...sessions[0], exp: EXP });
+    expect(read(small)).toStrictEqual({ ...sessions[1], exp: EXP });
     expect(read(`${big.slice(0, -2)}AA`)).toBeNull();
     expect(read(big.slice(0, 1000))).toBeNull();
-    expect(read(accented)).toEqual({ ...sessions[2], exp: EXP });
+    expect(read(accented)).toStrictEqual({ ...sessions[2], exp: EXP });
     expect(read('x'.repeat(2_000_000))).toBeNull();
-    expect(read(last)).toEqual({ ...sessions[3], exp: EXP });
-    expect(read(small)).toEqual({ ...sessions[1], exp: EXP });
+    expect(read(last)).toStrictEqual({ ...sessions[3], exp: EXP });
+    expect(read(small)).toStrictEqual({ ...sessions[1], exp: EXP });
   });
 });

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { repoRoot } from './helpers/fixtures.mjs';
+import { repoRoot } from '../scripts/lib/repo.mjs';
 
 const require = createRequire(import.meta.url);
 const rewrite = require('../next/sdk-rewrite.js');
@@ -46,7 +46,7 @@ describe('the fingerprint of the installed SDK', () => {
 
   test('its dist/server/cookies.js has the shape it was verified with: each signature once, encrypt and decrypt to the byte', () => {
     const variant = variants.verifiedVariant(installed);
-    expect(variants.identify(source)).toEqual({ variant });
+    expect(variants.identify(source)).toStrictEqual({ variant });
     const { signatures, fingerprint } = variants.VARIANTS[variant];
     for (const signature of Object.values(signatures)) expect(source.split(signature).length - 1).toBe(1);
     expect(variants.fingerprint(source, signatures)).toBe(fingerprint);
@@ -54,7 +54,7 @@ describe('the fingerprint of the installed SDK', () => {
 
   test('the loader rewrites it: the originals kept under other names, encrypt and decrypt exported once each', () => {
     const { output, warnings } = runLoader(source);
-    expect(warnings).toEqual([]);
+    expect(warnings).toStrictEqual([]);
     expect(output).not.toBe(source);
     expect(output.match(/^export async function encrypt\(/gm)).toHaveLength(1);
     expect(output.match(/^export async function decrypt\(/gm)).toHaveLength(1);
@@ -66,7 +66,7 @@ describe('the fingerprint of the installed SDK', () => {
     expect(output.startsWith(source.slice(0, source.indexOf('export async function encrypt')))).toBe(true);
     expect(output).toContain(source.slice(source.indexOf('const signingSecret')));
     // Rewriting twice is refused: the loader must never stack.
-    expect(rewrite.rewriteCookiesModule(output, { sdkVersion: installed })).toEqual({ ok: false, reason: 'the file is already rewritten' });
+    expect(rewrite.rewriteCookiesModule(output, { sdkVersion: installed })).toStrictEqual({ ok: false, reason: 'the file is already rewritten' });
   });
 });
 
@@ -93,7 +93,7 @@ describe('the loader leaves any other file alone, with a warning', () => {
   test('the file of an earlier release under a verified version number: not the shape that release was verified with', () => {
     // 4.13.0's decrypt turns only an expired cookie into null; a file with 4.30.0's text claiming 4.13.0 is refused.
     expect(variants.verifiedVariant('4.13.0')).not.toBe(variants.verifiedVariant(installed));
-    expect(rewrite.rewriteCookiesModule(source, { sdkVersion: '4.13.0' })).toEqual({
+    expect(rewrite.rewriteCookiesModule(source, { sdkVersion: '4.13.0' })).toStrictEqual({
       ok: false,
       reason: `its encrypt and decrypt have the shape of ${variants.verifiedVariant(installed)}, not that of ${variants.verifiedVariant('4.13.0')} with which 4.13.0 was verified`,
     });
@@ -106,7 +106,7 @@ describe('the loader leaves any other file alone, with a warning', () => {
     const file = path.join(dir, 'dist', 'server', 'cookies.js');
     const { output, warnings } = runLoader(source, file);
     expect(output).toBe(source);
-    expect(warnings).toEqual([
+    expect(warnings).toStrictEqual([
       expect.stringMatching(/left alone: @auth0\/nextjs-auth0 4\.31\.0: it is not among the releases verified by this session-seal \(4\.13\.0 to 4\.30\.0\)/),
     ]);
   });
@@ -133,9 +133,9 @@ describe('the verified list (next/sdk-versions.json, written by npm run check:sd
     const verified = Object.entries(versions.verified);
     expect(verified.length).toBeGreaterThan(1);
     for (const [, variant] of verified) expect(Object.keys(variants.VARIANTS)).toContain(variant);
-    for (const [version, reason] of Object.entries(versions.refused)) expect({ version, reason: typeof reason === 'string' && reason.length > 0 }).toEqual({ version, reason: true });
+    for (const [version, reason] of Object.entries(versions.refused)) expect({ version, reason: typeof reason === 'string' && reason.length > 0 }).toStrictEqual({ version, reason: true });
     // No release is both verified and refused.
-    expect(Object.keys(versions.verified).filter((v) => Object.hasOwn(versions.refused, v))).toEqual([]);
+    expect(Object.keys(versions.verified).filter((v) => Object.hasOwn(versions.refused, v))).toStrictEqual([]);
   });
 
   test('the Next.js it was verified on is the one examples/sdk-app builds with', () => {
@@ -167,18 +167,18 @@ const serverContext = { isServer: true, nextRuntime: 'nodejs', dev: false };
 describe('withSessionSeal merges into the app\'s config', () => {
   test('a bare config: loader rules for both bundlers, the package lists, the tracing of session-seal', () => {
     const config = withSessionSeal({}, { dir: repoRoot });
-    expect(config.serverExternalPackages).toEqual(['session-seal']);
-    expect(config.transpilePackages).toEqual(['@auth0/nextjs-auth0']);
-    expect(config.turbopack.rules['*.js']).toEqual([
+    expect(config.serverExternalPackages).toStrictEqual(['session-seal']);
+    expect(config.transpilePackages).toStrictEqual(['@auth0/nextjs-auth0']);
+    expect(config.turbopack.rules['*.js']).toStrictEqual([
       {
         condition: { all: ['node', { path: rewrite.COOKIES_PATH }] },
         loaders: [{ loader: require.resolve('../next/sdk-loader.js'), options: { sdkVersion: installed } }],
       },
     ]);
     // session-seal's own directory, relative to the app's (here the repository is both).
-    expect(config.outputFileTracingIncludes).toEqual({ '/*': ['./**/*'] });
+    expect(config.outputFileTracingIncludes).toStrictEqual({ '/*': ['./**/*'] });
     const webpackConfig = config.webpack({ module: { rules: [] } }, serverContext);
-    expect(webpackConfig.module.rules).toEqual([
+    expect(webpackConfig.module.rules).toStrictEqual([
       { test: rewrite.COOKIES_PATH, enforce: 'pre', use: [{ loader: require.resolve('../next/sdk-loader.js'), options: { sdkVersion: installed } }] },
     ]);
     expect(warn).not.toHaveBeenCalled();
@@ -219,17 +219,17 @@ describe('withSessionSeal merges into the app\'s config', () => {
       { dir: repoRoot },
     );
     expect(config.reactStrictMode).toBe(true);
-    expect(config.serverExternalPackages).toEqual(['sharp', 'session-seal']);
-    expect(config.transpilePackages).toEqual(['ui-kit', '@auth0/nextjs-auth0']);
+    expect(config.serverExternalPackages).toStrictEqual(['sharp', 'session-seal']);
+    expect(config.transpilePackages).toStrictEqual(['ui-kit', '@auth0/nextjs-auth0']);
     expect(config.turbopack.root).toBe('/somewhere');
-    expect(config.turbopack.resolveAlias).toEqual({ underscore: 'lodash' });
-    expect(config.turbopack.rules['*.svg']).toEqual({ loaders: ['svgr'], as: '*.js' });
-    expect(config.turbopack.rules['*.js']).toEqual([{ loaders: ['my-js-loader'], condition: 'browser' }, ourRule(config)]);
-    expect(config.outputFileTracingIncludes['/api/x']).toEqual(['./x/**']);
-    expect(config.outputFileTracingIncludes['/*']).toEqual(['./data/**/*', './**/*']);
+    expect(config.turbopack.resolveAlias).toStrictEqual({ underscore: 'lodash' });
+    expect(config.turbopack.rules['*.svg']).toStrictEqual({ loaders: ['svgr'], as: '*.js' });
+    expect(config.turbopack.rules['*.js']).toStrictEqual([{ loaders: ['my-js-loader'], condition: 'browser' }, ourRule(config)]);
+    expect(config.outputFileTracingIncludes['/api/x']).toStrictEqual(['./x/**']);
+    expect(config.outputFileTracingIncludes['/*']).toStrictEqual(['./data/**/*', './**/*']);
     const webpackConfig = config.webpack({ module: { rules: [] } }, serverContext);
     expect(userWebpack).toHaveBeenCalledTimes(1);
-    expect(webpackConfig.module.rules.map((r) => String(r.test))).toEqual(['/\\.svg$/', String(rewrite.COOKIES_PATH)]);
+    expect(webpackConfig.module.rules.map((r) => String(r.test))).toStrictEqual(['/\\.svg$/', String(rewrite.COOKIES_PATH)]);
   });
 
   test('webpack: the rule goes to the Node.js server compilation only (not Edge, not the browser)', () => {
@@ -237,15 +237,15 @@ describe('withSessionSeal merges into the app\'s config', () => {
     for (const context of [
       { isServer: true, nextRuntime: 'edge' },
       { isServer: false, nextRuntime: undefined },
-    ]) expect(config.webpack({ module: { rules: [] } }, context).module.rules).toEqual([]);
+    ]) expect(config.webpack({ module: { rules: [] } }, context).module.rules).toStrictEqual([]);
   });
 
   test('a config function (phase, context) is wrapped and awaited', async () => {
     const wrapped = withSessionSeal(async (phase) => ({ env: { PHASE: phase } }), { dir: repoRoot });
     expect(typeof wrapped).toBe('function');
     const config = await wrapped('phase-production-build', { defaultConfig: {} });
-    expect(config.env).toEqual({ PHASE: 'phase-production-build' });
-    expect(ourRule(config).loaders[0].options).toEqual({ sdkVersion: installed });
+    expect(config.env).toStrictEqual({ PHASE: 'phase-production-build' });
+    expect(ourRule(config).loaders[0].options).toStrictEqual({ sdkVersion: installed });
   });
 });
 

@@ -13,7 +13,6 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import {
-  repoRoot,
   loadAddon,
   randomSecret,
   typicalSession,
@@ -26,6 +25,7 @@ import {
   outcome,
   deepClone,
 } from './helpers/fixtures.mjs';
+import { repoRoot } from '../scripts/lib/repo.mjs';
 
 const require = createRequire(import.meta.url);
 const { rewriteCookiesModule } = require('../next/sdk-rewrite.js');
@@ -127,9 +127,9 @@ describe('decrypt: the rewritten module answers as the SDK does, in both throwOn
         const theirs = await comparable(() => sdk.decrypt(cookie, secret, options, throwOnJWEErrors));
         const ours = await comparable(() => sealed.decrypt(cookie, secret, options, throwOnJWEErrors));
         const after = status();
-        expect({ name, ...ours }).toEqual({ name, ...theirs });
+        expect({ name, ...ours }).toStrictEqual({ name, ...theirs });
         const native = answeredNatively[column];
-        expect({ name, native: after.calls.decrypt - before.calls.decrypt, sdk: after.fallbacks.decrypt - before.fallbacks.decrypt }).toEqual({
+        expect({ name, native: after.calls.decrypt - before.calls.decrypt, sdk: after.fallbacks.decrypt - before.fallbacks.decrypt }).toStrictEqual({
           name,
           native: native ? 1 : 0,
           sdk: native ? 0 : 1,
@@ -146,7 +146,7 @@ describe('decrypt: the rewritten module answers as the SDK does, in both throwOn
     expect((await read('a session sealed by session-seal')).kind).toBe('ok');
     expect((await read('alg A256KW (the SDK reads it)')).kind).toBe('ok');
     expect((await read('a valid 67 KB cookie')).kind).toBe('ok');
-    expect(await read('tampered ciphertext')).toEqual({ kind: 'null' });
+    expect(await read('tampered ciphertext')).toStrictEqual({ kind: 'null' });
     expect(await read('tampered ciphertext', true)).toMatchObject({ kind: 'reject', code: 'ERR_JWE_DECRYPTION_FAILED', name: 'JWEDecryptionFailed' });
     expect(await read('expired an hour ago', true)).toMatchObject({ kind: 'reject', code: 'ERR_JWT_EXPIRED' });
     expect(await read('nbf in the future')).toMatchObject({ kind: 'reject', code: 'ERR_JWT_CLAIM_VALIDATION_FAILED' });
@@ -181,14 +181,14 @@ describe('encrypt: what the rewritten module seals, the SDK reads as its own', (
     expect(status().fallbacks.encrypt - before.fallbacks.encrypt).toBe(1);
     const theirs = await comparable(() => sdk.encrypt(payload, secret, exp, headers));
     expect(ours.kind).toBe(kind);
-    if (kind === 'reject') expect(ours).toEqual(theirs);
+    if (kind === 'reject') expect(ours).toStrictEqual(theirs);
     else {
       // Fresh IVs differ: compare what the SDK reads (the `exp` of a time span may differ by a second).
       const [a, b] = [JSON.parse(ours.value), JSON.parse(theirs.value)];
       const read = async (cookie) => (await sdk.decrypt(cookie, secret)).payload;
       const [pa, pb] = [await read(a), await read(b)];
       expect(Math.abs(pa.exp - pb.exp)).toBeLessThanOrEqual(2);
-      expect({ ...pa, exp: 0 }).toEqual({ ...pb, exp: 0 });
+      expect({ ...pa, exp: 0 }).toStrictEqual({ ...pb, exp: 0 });
     }
   });
 });
@@ -324,13 +324,13 @@ console.log(JSON.stringify(out));
 `,
     );
     const child = spawnSync(process.execPath, [path.join(dir, 'check.mjs')], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
-    expect({ status: child.status, stderr: child.stderr }).toEqual({ status: 0, stderr: '' });
+    expect({ status: child.status, stderr: child.stderr }).toStrictEqual({ status: 0, stderr: '' });
     return JSON.parse(child.stdout.trim().split('\n').pop());
   }
 
   test.each(Object.entries(runtimes))('%s: encrypt and decrypt are the SDK\'s own, with one warning', (name, body) => {
     const report = rewrittenWith(name, body);
-    expect(report).toEqual({ sealedReadBySdk: true, readAsSdk: true, tamperedIsNull: true, warnings: [expect.stringMatching(/^session-seal: .+; @auth0\/nextjs-auth0 keeps its own cookie crypto$/)] });
+    expect(report).toStrictEqual({ sealedReadBySdk: true, readAsSdk: true, tamperedIsNull: true, warnings: [expect.stringMatching(/^session-seal: .+; @auth0\/nextjs-auth0 keeps its own cookie crypto$/)] });
   });
 });
 
@@ -345,7 +345,7 @@ describe('the kill-switch', () => {
       expect(installed.encrypt).toBe(sdk.encrypt);
       expect(installed.decrypt).toBe(sdk.decrypt);
       expect(status()).toMatchObject({ active: false, reason: 'disabled' });
-      expect(info.mock.calls).toEqual([[`session-seal: @auth0/nextjs-auth0 cookie crypto runs on the SDK's JavaScript (SESSION_SEAL_SDK_CRYPTO=${value})`]]);
+      expect(info.mock.calls).toStrictEqual([[`session-seal: @auth0/nextjs-auth0 cookie crypto runs on the SDK's JavaScript (SESSION_SEAL_SDK_CRYPTO=${value})`]]);
     } finally {
       info.mockRestore();
       if (saved === undefined) delete process.env.SESSION_SEAL_SDK_CRYPTO;
@@ -369,6 +369,6 @@ describe('the kill-switch', () => {
 
   test('before any rewritten SDK module loads: not installed', () => {
     freshProcessState();
-    expect(status()).toEqual({ active: false, reason: 'not-installed', sdkVersion: null, selfTestsPassed: 0, calls: { encrypt: 0, decrypt: 0 }, fallbacks: { encrypt: 0, decrypt: 0 } });
+    expect(status()).toStrictEqual({ active: false, reason: 'not-installed', sdkVersion: null, selfTestsPassed: 0, calls: { encrypt: 0, decrypt: 0 }, fallbacks: { encrypt: 0, decrypt: 0 } });
   });
 });

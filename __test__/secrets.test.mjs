@@ -97,7 +97,7 @@ describe('empty and malformed secrets are refused', () => {
   });
 });
 
-describe('a key ring takes at most 16 secrets (audit finding I1: a forgery is tried against each)', () => {
+describe('a key ring takes at most 16 secrets (a forgery is tried against each, so the count bounds its cost)', () => {
   const thrown = (fn) => {
     try {
       fn();
@@ -300,17 +300,16 @@ describe('the short-secret warning (a fresh process each, so the once-per-proces
 
   test('the drop-in encrypt warns too', () => {
     const warnings = warningsOf(`await addon.encrypt({ a: 1 }, ${short}, 4102444800);`);
-    expect(warnings.map((w) => w.code)).toEqual(['SESSION_SEAL_SHORT_SECRET']);
+    expect(warnings.map((w) => w.code)).toStrictEqual(['SESSION_SEAL_SHORT_SECRET']);
   });
 
   test('a rotated list warns when any secret is short', () => {
     const warnings = warningsOf(`new addon.SessionCipher({ secret: [${long}, ${short}] });`);
-    expect(warnings.map((w) => w.code)).toEqual(['SESSION_SEAL_SHORT_SECRET']);
+    expect(warnings.map((w) => w.code)).toStrictEqual(['SESSION_SEAL_SHORT_SECRET']);
   });
 
-  // Audit finding L2: the drop-in's key cache once emitted this warning while holding its lock, so a
-  // process.emitWarning that itself calls encrypt/decrypt (a patched one, a warning listener) deadlocked the
-  // process. The child must finish; the generous spawn timeout only turns a hang into a failure.
+  // A warning emitted while the drop-in's key cache holds its lock deadlocks a process.emitWarning that itself
+  // calls encrypt/decrypt (a patched one, a warning listener): the warning must come after the lock is released. The child must finish; the generous spawn timeout only turns a hang into a failure.
   test('a warning handler that calls encrypt/decrypt again does not deadlock', () => {
     const warnings = warningsOf(`
       const emit = process.emitWarning;
@@ -325,13 +324,13 @@ describe('the short-secret warning (a fresh process each, so the once-per-proces
       const opened = await addon.decrypt(c, ${short});
       if (opened.payload.a !== 1 || reentered !== 1) throw new Error('unexpected: ' + reentered);
     `);
-    expect(warnings.map((w) => w.code)).toEqual(['SESSION_SEAL_SHORT_SECRET']);
+    expect(warnings.map((w) => w.code)).toStrictEqual(['SESSION_SEAL_SHORT_SECRET']);
   });
 
   test('32 bytes or more do not warn; 31 do; bytes are UTF-8 bytes, not characters', () => {
-    expect(warningsOf(`new addon.SessionCipher({ secret: 'a'.repeat(32) });`)).toEqual([]);
-    expect(warningsOf(`new addon.SessionCipher({ secret: 'é'.repeat(16) });`)).toEqual([]);
-    expect(warningsOf(`new addon.SessionCipher({ secret: ${long} }); await addon.encrypt({}, ${long}, 4102444800);`)).toEqual([]);
-    expect(warningsOf(`new addon.SessionCipher({ secret: 'a'.repeat(31) });`).map((w) => w.code)).toEqual(['SESSION_SEAL_SHORT_SECRET']);
+    expect(warningsOf(`new addon.SessionCipher({ secret: 'a'.repeat(32) });`)).toStrictEqual([]);
+    expect(warningsOf(`new addon.SessionCipher({ secret: 'é'.repeat(16) });`)).toStrictEqual([]);
+    expect(warningsOf(`new addon.SessionCipher({ secret: ${long} }); await addon.encrypt({}, ${long}, 4102444800);`)).toStrictEqual([]);
+    expect(warningsOf(`new addon.SessionCipher({ secret: 'a'.repeat(31) });`).map((w) => w.code)).toStrictEqual(['SESSION_SEAL_SHORT_SECRET']);
   });
 });

@@ -38,9 +38,9 @@ describe('getSession: auth0.getSession(request)', () => {
     const { ours, auth0, secret } = pair();
     for (const [kind, jar] of await sdkJars(secret, DOMAIN)) {
       const expected = await auth0.getSession(request(jar));
-      expect({ kind, found: expected !== null }).toEqual({ kind, found: true });
+      expect({ kind, found: expected !== null }).toStrictEqual({ kind, found: true });
       for (const input of [request(jar).cookies, header(jar), jar, Object.fromEntries(jar.map((c) => [c.name, c.value]))]) {
-        expect(ours.getSession(input)).toEqual(expected);
+        expect(ours.getSession(input)).toStrictEqual(expected);
       }
     }
     expect(ours.getSession(null)).toBeNull();
@@ -68,12 +68,12 @@ describe('getSession: auth0.getSession(request)', () => {
     foreign.internal.mcd = { domain: 'other.example.invalid', issuer: 'https://other.example.invalid/' };
     const jar = [{ name: '__session', value: await sdkGenerateSessionCookie(foreign, { secret }) }];
     const [mine, theirs] = [await caught(() => ours.getSession(jar)), await caught(() => auth0.getSession(request(jar)))];
-    expect({ name: mine.name, code: mine.code, message: mine.message }).toEqual({ name: theirs.name, code: theirs.code, message: theirs.message });
-    expect([mine.name, mine.code]).toEqual(['SessionDomainMismatchError', 'session_domain_mismatch']);
+    expect({ name: mine.name, code: mine.code, message: mine.message }).toStrictEqual({ name: theirs.name, code: theirs.code, message: theirs.message });
+    expect([mine.name, mine.code]).toStrictEqual(['SessionDomainMismatchError', 'session_domain_mismatch']);
     // The same session reads where it was created.
     foreign.internal.mcd.domain = DOMAIN;
     const home = [{ name: '__session', value: await sdkGenerateSessionCookie(foreign, { secret }) }];
-    expect(ours.getSession(home)).toEqual(await auth0.getSession(request(home)));
+    expect(ours.getSession(home)).toStrictEqual(await auth0.getSession(request(home)));
   });
 });
 
@@ -91,20 +91,20 @@ describe('updateSession: auth0.updateSession(request, response, session) in one 
       const done = ours.updateSession(jar, deepClone(changed), { now });
       Date.now.mockRestore();
 
-      expect({ kind, set: done.cookies.length > 0 }).toEqual({ kind, set: true });
+      expect({ kind, set: done.cookies.length > 0 }).toStrictEqual({ kind, set: true });
       await expectSameWrite(done.cookies, sdkEntries(res.cookies), secret, '__session');
       // The header lines too, values apart (each side's IV is its own).
       const shape = (line) => line.replace(/^([^=]*)=[^;]*/, '$1=…');
-      expect(done.cookies.map((c) => shape(serializeSetCookie(c, { now })))).toEqual(res.headers.getSetCookie().map(shape));
+      expect(done.cookies.map((c) => shape(serializeSetCookie(c, { now })))).toStrictEqual(res.headers.getSetCookie().map(shape));
       // What the SDK leaves on request.cookies for read-after-write: the same names; the session's own values
       // are the ones just set, everything else as it was.
-      expect(done.requestCookies.map((c) => c.name)).toEqual(req.cookies.getAll().map((c) => c.name));
+      expect(done.requestCookies.map((c) => c.name)).toStrictEqual(req.cookies.getAll().map((c) => c.name));
       const set = new Map(done.cookies.filter((c) => c.value).map((c) => [c.name, c.value]));
       for (const { name, value } of done.requestCookies) {
         expect(value).toBe(set.get(name) ?? req.cookies.get(name).value);
       }
-      expect(done.session).toEqual(deepClone({ ...changed, internal: current.internal }));
-      expect(ours.getSession(done.requestCookies)).toEqual({ ...done.session, exp: expect.any(Number) });
+      expect(done.session).toStrictEqual(deepClone({ ...changed, internal: current.internal }));
+      expect(ours.getSession(done.requestCookies)).toStrictEqual({ ...done.session, exp: expect.any(Number) });
     }
   });
 
@@ -112,15 +112,15 @@ describe('updateSession: auth0.updateSession(request, response, session) in one 
     const { ours, auth0, secret } = pair();
     const theirs = await caught(() => auth0.updateSession(request([]), NextResponse.next(), smallSession()));
     const mine = await caught(() => ours.updateSession(null, smallSession()));
-    expect({ code: mine.code, message: mine.message }).toEqual({ code: 'ERR_NOT_AUTHENTICATED', message: theirs.message });
+    expect({ code: mine.code, message: mine.message }).toStrictEqual({ code: 'ERR_NOT_AUTHENTICATED', message: theirs.message });
 
     const jar = [{ name: '__session', value: await sdkGenerateSessionCookie(smallSession(), { secret }) }];
     for (const missing of [undefined, null]) {
       const error = await caught(() => ours.updateSession(jar, missing));
-      expect({ code: error.code, message: error.message }).toEqual({ code: 'ERR_INVALID_ARG_VALUE', message: 'The session data is missing.' });
+      expect({ code: error.code, message: error.message }).toStrictEqual({ code: 'ERR_INVALID_ARG_VALUE', message: 'The session data is missing.' });
     }
     const promised = await caught(() => ours.updateSession(jar, Promise.resolve(smallSession())));
-    expect({ code: promised.code, message: promised.message }).toEqual({
+    expect({ code: promised.code, message: promised.message }).toStrictEqual({
       code: 'ERR_INVALID_ARG_TYPE',
       message: 'session is a Promise: did you forget `await`? Pass what it resolves to',
     });
@@ -128,7 +128,7 @@ describe('updateSession: auth0.updateSession(request, response, session) in one 
     foreign.internal.mcd = { domain: 'other.example.invalid', issuer: 'https://other.example.invalid/' };
     const other = [{ name: '__session', value: await sdkGenerateSessionCookie(foreign, { secret }) }];
     const mismatch = await caught(() => ours.updateSession(other, smallSession()));
-    expect([mismatch.name, mismatch.code]).toEqual(['SessionDomainMismatchError', 'session_domain_mismatch']);
+    expect([mismatch.name, mismatch.code]).toStrictEqual(['SessionDomainMismatchError', 'session_domain_mismatch']);
   });
 });
 
@@ -137,7 +137,7 @@ test('deleteSession: the SDK store\'s delete, line for line', async () => {
   for (const [kind, jar] of await sdkJars(secret, DOMAIN)) {
     const res = new sdk.ResponseCookies(new Headers());
     await new StatelessSessionStore({ secret }).delete(new sdk.RequestCookies(new Headers({ cookie: header(jar) })), res);
-    expect({ kind, deletions: ours.deleteSession(jar) }).toEqual({ kind, deletions: sdkEntries(res) });
+    expect({ kind, deletions: ours.deleteSession(jar) }).toStrictEqual({ kind, deletions: sdkEntries(res) });
   }
 });
 
@@ -146,7 +146,7 @@ test('a Promise where the cookie jar belongs is named, as Next.js 15 made cookie
   const promise = Promise.resolve(new sdk.RequestCookies(new Headers()));
   for (const call of [() => ours.getSession(promise), () => ours.updateSession(promise, smallSession()), () => ours.deleteSession(promise)]) {
     const error = await caught(call);
-    expect({ code: error.code, message: error.message }).toEqual({
+    expect({ code: error.code, message: error.message }).toStrictEqual({
       code: 'ERR_INVALID_ARG_TYPE',
       message: 'cookies is a Promise: did you forget `await cookies()`? Pass what it resolves to',
     });
@@ -163,19 +163,19 @@ test('what is no cookie jar at all is refused with what to pass instead', async 
     }
     return 'read';
   };
-  expect(refused(new Headers({ cookie: 'a=b' }))).toEqual({
+  expect(refused(new Headers({ cookie: 'a=b' }))).toStrictEqual({
     code: 'ERR_INVALID_ARG_TYPE',
     message: "cookies looks like a Headers or Map object: pass headers.get('cookie'), a { name, value } list or an object with getAll()",
   });
   expect(refused(new Map([['a', 'b']])).message).toMatch(/^cookies looks like a Headers or Map object/);
   expect(refused(new NextRequest('https://app.example.test/')).message).toMatch(/^cookies is a request, not its cookies: pass request\.cookies/);
-  expect(refused({ getAll() { throw new Error('boom'); } })).toEqual({ code: 'ERR_INVALID_ARG_VALUE', message: 'cookies.getAll() threw: boom' });
-  expect(refused({ getAll: () => undefined })).toEqual({ code: 'ERR_INVALID_ARG_TYPE', message: 'cookies.getAll() must return a list' });
-  expect(refused({ getAll: () => [{ name: 'a', value: 1n }] })).toEqual({
+  expect(refused({ getAll() { throw new Error('boom'); } })).toStrictEqual({ code: 'ERR_INVALID_ARG_VALUE', message: 'cookies.getAll() threw: boom' });
+  expect(refused({ getAll: () => undefined })).toStrictEqual({ code: 'ERR_INVALID_ARG_TYPE', message: 'cookies.getAll() must return a list' });
+  expect(refused({ getAll: () => [{ name: 'a', value: 1n }] })).toStrictEqual({
     code: 'ERR_INVALID_ARG_VALUE',
     message: 'cookies cannot be serialized to JSON: Do not know how to serialize a BigInt',
   });
-  expect(refused(42)).toEqual({
+  expect(refused(42)).toStrictEqual({
     code: 'ERR_INVALID_ARG_TYPE',
     message: 'cookies must be a Cookie header string, a name → value object, a { name, value } list or an object with getAll(), got number',
   });
@@ -218,7 +218,7 @@ describe('stateful sessions as data: the SDK\'s Auth0Client over its sessionStor
     const lookup = ours.lookupSession(jar);
     expect(lookup.id).toBe(id);
     const read = lookup.getSession(await mine.get(lookup.id));
-    expect(read).toEqual({ session: await auth0.getSession(request(jar)), storeCalls: [] });
+    expect(read).toStrictEqual({ session: await auth0.getSession(request(jar)), storeCalls: [] });
 
     const changed = { ...read.session, user: { ...read.session.user, nickname: `n-${randomHex(3)}` }, internal: { sid: 'ignored', createdAt: 1 } };
     const [req, res] = [request(jar), NextResponse.next()];
@@ -227,14 +227,14 @@ describe('stateful sessions as data: the SDK\'s Auth0Client over its sessionStor
     const plan = lookup.updateSession(deepClone(changed), { storeHasUpdate: withUpdate });
     expect(await make(mine, plan.storeCalls, plan.session)).toBe(true);
     // The SDK reads the session once more in its updateSession; the plan's calls are the rest of its calls.
-    expect([['get', id], ...plan.storeCalls.map((c) => [c.method, c.id])]).toEqual(theirs.calls);
-    expect(mine.data.get(id)).toEqual(theirs.data.get(id));
-    expect(plan.session).toEqual(deepClone({ ...changed, internal: stored.internal }));
+    expect([['get', id], ...plan.storeCalls.map((c) => [c.method, c.id])]).toStrictEqual(theirs.calls);
+    expect(mine.data.get(id)).toStrictEqual(theirs.data.get(id));
+    expect(plan.session).toStrictEqual(deepClone({ ...changed, internal: stored.internal }));
     const shape = (line) => line.replace(/^([^=]*)=[^;]*/, '$1=…').replace(/Expires=[^;]*/, 'Expires=…');
-    expect(plan.cookies.map((c) => shape(serializeSetCookie(c)))).toEqual(res.headers.getSetCookie().map(shape));
+    expect(plan.cookies.map((c) => shape(serializeSetCookie(c)))).toStrictEqual(res.headers.getSetCookie().map(shape));
     expect((await sdk.decrypt(plan.cookies[0].value, secret)).payload.id).toBe(id);
     // The request's cookies after it: the rolled cookie, the rest as they were (what the SDK leaves).
-    expect(plan.requestCookies.map((c) => c.name)).toEqual(req.cookies.getAll().map((c) => c.name));
+    expect(plan.requestCookies.map((c) => c.name)).toStrictEqual(req.cookies.getAll().map((c) => c.name));
     expect(ours.lookupSession(plan.requestCookies).id).toBe(id);
   });
 
@@ -249,7 +249,7 @@ describe('stateful sessions as data: the SDK\'s Auth0Client over its sessionStor
       store.data.delete(id); // another request signs out
       const plan = lookup.updateSession(smallSession(), { storeHasUpdate: withUpdate });
       expect(await make(store, plan.storeCalls, plan.session)).toBe(false);
-      expect({ withUpdate, stored: store.data.has(id), calls: store.calls.map(([m]) => m) }).toEqual({ withUpdate, stored: false, calls: withUpdate ? ['get', 'update'] : ['get', 'get'] });
+      expect({ withUpdate, stored: store.data.has(id), calls: store.calls.map(([m]) => m) }).toStrictEqual({ withUpdate, stored: false, calls: withUpdate ? ['get', 'update'] : ['get', 'get'] });
     }
   });
 
@@ -263,12 +263,12 @@ describe('stateful sessions as data: the SDK\'s Auth0Client over its sessionStor
     const lookup = ours.lookupSession(jar);
     const read = lookup.getSession(session);
     expect(read.session).toBeNull();
-    expect(read.storeCalls).toEqual([{ method: 'delete', id, required: false, background: expect.stringContaining('IdP ceiling') }]);
+    expect(read.storeCalls).toStrictEqual([{ method: 'delete', id, required: false, background: expect.stringContaining('IdP ceiling') }]);
     const error = await caught(() => lookup.updateSession(smallSession()));
-    expect({ code: error.code, message: error.message }).toEqual({ code: 'ERR_NOT_AUTHENTICATED', message: 'The user is not authenticated.' });
+    expect({ code: error.code, message: error.message }).toStrictEqual({ code: 'ERR_NOT_AUTHENTICATED', message: 'The user is not authenticated.' });
     const none = ours.lookupSession(null);
     expect(none.id).toBeNull();
-    expect(none.getSession(null)).toEqual({ session: null, storeCalls: [] });
+    expect(none.getSession(null)).toStrictEqual({ session: null, storeCalls: [] });
   });
 
   test('deleteStoredSession: the SDK stateful store\'s deletions, and its store call', async () => {
@@ -279,14 +279,14 @@ describe('stateful sessions as data: the SDK\'s Auth0Client over its sessionStor
     const res = new sdk.ResponseCookies(new Headers());
     await new StatefulSessionStore({ secret, store: theirs }).delete(new sdk.RequestCookies(new Headers({ cookie: header })), res);
     const plan = new SessionCookies({ secret }).deleteStoredSession(header);
-    expect(plan.cookies).toEqual(sdkEntries(res));
-    expect(plan.storeCalls.map((c) => [c.method, c.id])).toEqual(theirs.calls);
+    expect(plan.cookies).toStrictEqual(sdkEntries(res));
+    expect(plan.storeCalls.map((c) => [c.method, c.id])).toStrictEqual(theirs.calls);
   });
 
   test('a stateful { id } cookie is no session where a stateless one belongs (the SDK\'s stateless store hands { id, exp } over)', async () => {
     const { ours, auth0, secret } = pair();
     const jar = [{ name: '__session', value: await sdk.encrypt({ id: randomHex(16) }, secret, nowSeconds() + 3600) }];
-    expect(Object.keys(await auth0.getSession(request(jar))).sort()).toEqual(['exp', 'id']);
+    expect(Object.keys(await auth0.getSession(request(jar))).sort()).toStrictEqual(['exp', 'id']);
     expect(ours.getSession(jar)).toBeNull();
     expect((await caught(() => ours.updateSession(jar, smallSession()))).code).toBe('ERR_NOT_AUTHENTICATED');
   });

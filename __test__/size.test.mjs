@@ -8,7 +8,8 @@ import { describe, test, expect } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
-import { repoRoot, loadAddon } from './helpers/fixtures.mjs';
+import { repoRoot } from '../scripts/lib/repo.mjs';
+import { loadAddon } from './helpers/fixtures.mjs';
 import {
   cookieSuite,
   sdk,

@@ -8,7 +8,7 @@ import { describe, test, expect } from '@jest/globals';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { repoRoot } from './helpers/fixtures.mjs';
+import { repoRoot } from '../scripts/lib/repo.mjs';
 import { shipped, checkJs } from './helpers/typecheck.mjs';
 
 const require = createRequire(import.meta.url);
@@ -71,7 +71,7 @@ describe('TypeScript: our typings against the SDK\'s', () => {
       expect(match[2]).not.toBe('TS2307'); // "cannot find module" would prove nothing
       return Number(match[1]);
     });
-    expect([...new Set(errorLines)].sort((a, b) => a - b)).toEqual(expectedLines);
+    expect([...new Set(errorLines)].sort((a, b) => a - b)).toStrictEqual(expectedLines);
   }, COMPILE_MS);
 
   test('dropin-signatures.ts compiles: our encrypt/decrypt can stand in for the SDK\'s server/cookies functions', () => {

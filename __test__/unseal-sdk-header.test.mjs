@@ -90,10 +90,10 @@ describe('the claims are the payload’s own members', () => {
       });
     }
     try {
-      expect(cipher.unseal(sdk('{"sub":"u"}'), { now: NOW })).toEqual({ sub: 'u' });
-      expect(cipher.unseal(sdk(`{"sub":"u","exp":${LATER}}`), { now: NOW })).toEqual({ sub: 'u', exp: LATER });
+      expect(cipher.unseal(sdk('{"sub":"u"}'), { now: NOW })).toStrictEqual({ sub: 'u' });
+      expect(cipher.unseal(sdk(`{"sub":"u","exp":${LATER}}`), { now: NOW })).toStrictEqual({ sub: 'u', exp: LATER });
       expect(cipher.unseal(sdk(`{"sub":"u","exp":${EARLIER}}`), { now: NOW })).toBeNull();
-      expect(reads).toEqual([]);
+      expect(reads).toStrictEqual([]);
     } finally {
       for (const name of names) delete MAIN_OBJECT_PROTOTYPE[name];
     }
@@ -101,7 +101,7 @@ describe('the claims are the payload’s own members', () => {
 
   test('a session sealed here reads back whole, with its exp', () => {
     const session = { user: { sub: 'auth0|1' }, internal: { sid: 's', createdAt: NOW } };
-    expect(cipher.unseal(cipher.seal(session, LATER), { now: NOW })).toEqual({ ...session, exp: LATER });
+    expect(cipher.unseal(cipher.seal(session, LATER), { now: NOW })).toStrictEqual({ ...session, exp: LATER });
     expect(cipher.unseal(cipher.seal(session, EARLIER), { now: NOW })).toBeNull();
   });
 });

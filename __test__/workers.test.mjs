@@ -1,7 +1,7 @@
 // The addon under worker_threads: several workers sealing and unsealing at once (100k operations each),
 // zero errors, every worker's cookies cross-checked by the main thread and by another worker; the drop-in
 // key cache shared under contention; a fresh process where the main thread and the workers load the addon
-// at the same moment; a worker terminated mid-flight.
+// at the same moment; a worker terminated in the middle of its work, once it says it is there.
 
 import { describe, test, expect } from '@jest/globals';
 import crypto from 'node:crypto';
@@ -28,7 +28,7 @@ const LIMIT_MS = 180_000;
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { SessionCipher, encrypt, decrypt } = require(workerData.addon);
-const { id, secret, operations, now, check } = workerData;
+const { id, secret, operations, now, check, signalAt } = workerData;
 
 async function main() {
   const cipher = new SessionCipher({ secret });
@@ -42,6 +42,8 @@ async function main() {
   let mismatches = 0;
   const sample = [];
   for (let i = 0; i < operations / 2; i++) {
+    // Tells the main thread it is mid-work (the loop goes on: the message leaves without waiting for it).
+    if (i === signalAt) parentPort.postMessage({ working: i });
     const payload = { id, i, user: { sub: 'auth0|' + id + '-' + i }, tokenSet: { accessToken: 'at' + i, expiresAt: now + 60 } };
     try {
       const cookie = cipher.sealPayload(payload, now + 3600);
@@ -88,14 +90,14 @@ describe('worker_threads', () => {
     );
     for (const r of results) {
       expect(r.fatal).toBeUndefined();
-      expect({ errors: r.errors, mismatches: r.mismatches }).toEqual({ errors: 0, mismatches: 0 });
+      expect({ errors: r.errors, mismatches: r.mismatches }).toStrictEqual({ errors: 0, mismatches: 0 });
       expect(r.sample).toHaveLength(OPERATIONS / 2 / 1000);
     }
 
     // The main thread opens every worker's sample.
     const cipher = new addon.SessionCipher({ secret });
     for (const r of results) {
-      for (const { cookie, payload } of r.sample) expect(cipher.unseal(cookie, { now: NOW })).toEqual(payload);
+      for (const { cookie, payload } of r.sample) expect(cipher.unseal(cookie, { now: NOW })).toStrictEqual(payload);
     }
 
     // Each worker opens the next worker's sample.
@@ -103,22 +105,31 @@ describe('worker_threads', () => {
       results.map((_, id) => runWorker({ id, secret, operations: 0, check: results[(id + 1) % WORKERS].sample })),
     );
     checked.forEach(({ checked: opened }, id) => {
-      expect(opened).toEqual(results[(id + 1) % WORKERS].sample.map(({ payload }) => payload));
+      expect(opened).toStrictEqual(results[(id + 1) % WORKERS].sample.map(({ payload }) => payload));
     });
   }, LIMIT_MS);
 
-  test('a worker terminated mid-flight leaves the addon working', async () => {
+  test('a worker terminated mid-flight (on its own word that it is mid-work) leaves the addon working', async () => {
     const secret = crypto.randomBytes(32).toString('hex');
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { addon: ADDON, now: NOW, id: 99, secret, operations: 10_000_000 },
+      workerData: { addon: ADDON, now: NOW, id: 99, secret, operations: 10_000_000, signalAt: 1000 },
     });
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    await worker.terminate();
+    const messages = [];
+    await new Promise((resolve, reject) => {
+      worker.on('message', (m) => {
+        messages.push(m);
+        if (m.working !== undefined) resolve();
+      });
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`worker exited ${code} before saying it was mid-work`)));
+    });
+    expect(await worker.terminate()).toBe(1); // stopped while running, not after finishing
+    expect(messages).toStrictEqual([{ working: 1000 }]);
     const cipher = new addon.SessionCipher({ secret });
-    expect(cipher.unseal(cipher.sealPayload({ ok: true }, NOW + 60), { now: NOW })).toEqual({ ok: true, exp: NOW + 60 });
+    expect(cipher.unseal(cipher.sealPayload({ ok: true }, NOW + 60), { now: NOW })).toStrictEqual({ ok: true, exp: NOW + 60 });
     const again = await runWorker({ id: 7, secret, operations: 2000 });
-    expect({ errors: again.errors, mismatches: again.mismatches }).toEqual({ errors: 0, mismatches: 0 });
+    expect({ errors: again.errors, mismatches: again.mismatches }).toStrictEqual({ errors: 0, mismatches: 0 });
   }, LIMIT_MS);
 
   test('a fresh process: the main thread and workers load the addon at the same moment', () => {
@@ -156,7 +167,7 @@ describe('worker_threads', () => {
     expect(run.status).toBe(0);
     const { opened, views } = JSON.parse(run.stdout.trim().split('\n').pop());
     const expected = ['main', 0, 1, 2, 3, 4, 5];
-    expect(opened).toEqual(expected);
-    expect(views).toEqual(Array.from({ length: 6 }, () => expected));
+    expect(opened).toStrictEqual(expected);
+    expect(views).toStrictEqual(Array.from({ length: 6 }, () => expected));
   }, LIMIT_MS);
 });

@@ -15,7 +15,8 @@ import { join } from 'node:path'
 import { getHeapStatistics, setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 
-import { addon, root, SECRET } from './peers.mjs'
+import { repoRoot as root } from '../scripts/lib/repo.mjs'
+import { addon, SECRET } from './peers.mjs'
 import { sessions } from './sessions.mjs'
 import { LEAK_END, LEAK_SECTION, LEAK_START, machine } from './report.mjs'
 

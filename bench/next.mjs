@@ -5,7 +5,7 @@
 // the median over the rounds of requests per second and of the server's CPU milliseconds per request (its
 // process group's utime + stime from /proc, divided by the requests served).
 //
-// Cases (the issue 15 table): a `getSession()` route outside the proxy's matcher (/api/direct/session), and
+// Cases (what apps do on most requests): a `getSession()` route outside the proxy's matcher (/api/direct/session), and
 // the proxy with a rolling session on a route that reads nothing itself (/api/ping: the SDK's middleware
 // decrypts the cookie and seals it again). The session is a real one, from logging in at the local OIDC
 // provider. Writes its section of bench/RESULTS.md (between markers, the rest untouched) and
@@ -15,16 +15,17 @@
 // --connections=1,10,50, --no-write.
 
 import { spawnSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
 
 import { machine, NEXT_SECTION, NEXT_START, NEXT_END } from './report.mjs'
-import { prepare, buildVariant, startProvider, startApp, login, request, Jar } from '../__test__/e2e/sdk-app-harness.mjs'
-import { randomSecret } from '../__test__/helpers/fixtures.mjs'
-import { repoRoot } from '../__test__/helpers/example-app.mjs'
-import { freePort } from '../__test__/helpers/processes.mjs'
+import { Jar, request } from '../scripts/lib/browser.mjs'
+import { freePort } from '../scripts/lib/processes.mjs'
+import { repoRoot } from '../scripts/lib/repo.mjs'
+import { prepare, buildVariant, startProvider, startApp, login } from '../scripts/lib/sdk-app.mjs'
 
 const args = process.argv.slice(2)
 const flag = (name) => args.find((a) => a === `--${name}` || a.startsWith(`--${name}=`))
@@ -102,7 +103,7 @@ try {
   loadBefore = loadavg()
   const ports = [await freePort(), await freePort()]
   provider = await startProvider(ports.map((p) => `http://127.0.0.1:${p}`), { timeoutMs: 30_000 })
-  const secret = randomSecret()
+  const secret = randomBytes(32).toString('hex')
   for (const [i, variant] of VARIANTS.entries()) {
     const server = await startApp({ variant, build: 'turbopack', mode: 'start', issuer: provider.issuer, secret, port: ports[i], wrap: ['taskset', '-c', '0'], readyMs: 120_000 })
     const jar = new Jar()

@@ -3,12 +3,11 @@
 
 import { createRequire } from 'node:module'
 import { webcrypto, hkdfSync } from 'node:crypto'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { pathToFileURL } from 'node:url'
 import assert from 'node:assert/strict'
 
 import { NodeCryptoCipher } from './floor.mjs'
 
-export const root = fileURLToPath(new URL('..', import.meta.url))
 const require = createRequire(import.meta.url)
 
 export const addon = require('../index.js')

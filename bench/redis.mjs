@@ -22,9 +22,9 @@ import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 
-import { RedisServer, startCluster, serverAvailable, HOST } from '../__test__/helpers/redis-servers.mjs'
+import { RedisServer, startCluster, serverAvailable, HOST } from '../scripts/lib/redis-servers.mjs'
+import { repoRoot as root } from '../scripts/lib/repo.mjs'
 import { machine } from './report.mjs'
-import { root } from './peers.mjs'
 import { sessions } from './sessions.mjs'
 
 const require = createRequire(import.meta.url)

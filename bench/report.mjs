@@ -5,7 +5,7 @@ import { cpus, totalmem } from 'node:os'
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 
-import { root } from './peers.mjs'
+import { repoRoot as root } from '../scripts/lib/repo.mjs'
 
 /** The leak check's part of RESULTS.md, between these markers (bench/leak.mjs writes it, run.mjs keeps it). */
 export const LEAK_START = '<!-- leak-check:start -->'
@@ -67,7 +67,7 @@ const ratio = (result, subject, peer) => {
   return a && b ? b / a : undefined
 }
 
-/** The targets of issue 4, judged on this run's medians. */
+/** The speed targets this project holds itself to (against the SDK and the node:crypto floor), judged on this run's medians. */
 export function evaluateTargets(results) {
   const at = (label) => results.find((r) => r.label === label)
   const typical = at('3 KB')
@@ -180,7 +180,7 @@ export function renderSummary(results, targets) {
     lines.push(`  peers (µs): ${peers.join(', ')}`)
     if (r.times['threadpool.rtt']) lines.push(`  libuv thread-pool round trip: ${us(median(r, 'threadpool.rtt'))} µs`)
   }
-  lines.push('', 'Targets (issue 4; ~3 KB session unless stated):')
+  lines.push('', 'Targets (~3 KB session unless stated):')
   for (const t of targets) {
     const shown = t.linear
       ? `${t.value.toFixed(2)} (≤ ${t.min})`
@@ -218,7 +218,7 @@ export function renderMarkdown(env, rounds, results, targets) {
   const rtt = results.map((r) => r.times['threadpool.rtt'] && `${r.label}: ${us(median(r, 'threadpool.rtt'))} µs`).filter(Boolean)
   if (rtt.length) out.push(`| libuv thread-pool round trip (median, measured alongside each size) | ${rtt.join(', ')} |`)
   out.push('')
-  out.push('## Targets (issue 4)', '', '| target | size | measured | verdict |', '| --- | --- | --- | --- |')
+  out.push('## Targets', '', '| target | size | measured | verdict |', '| --- | --- | --- | --- |')
   for (const t of targets) {
     const shown = t.linear
       ? `${t.value.toFixed(2)} (limit ${t.min})`
@@ -337,7 +337,7 @@ export function renderSvg(env, results, targets) {
     const bottom = H - 84
     const plotW = pw - 40
     const values = results.flatMap((r) => ids.map((id) => ratio(r, id, ROWS.find((row) => row.id === id)[panel.peer]))).filter(Boolean)
-    const maxV = Math.max(...values, ...panel.lines.map(([v]) => v)) * 1.15
+    const maxV = Math.max(...values, ...panel.lines.map(([v]) => Number(v))) * 1.15
     const minV = panel.log ? 1 : 0
     const y = panel.log
       ? (v) => bottom - ((Math.log10(Math.max(v, 1)) - Math.log10(minV)) / (Math.log10(maxV) - Math.log10(minV))) * (bottom - top)
@@ -368,7 +368,7 @@ export function renderSvg(env, results, targets) {
       out.push(`<text x="${(x0 + gi * groupW + groupW / 2).toFixed(1)}" y="${bottom + 16}" text-anchor="middle">${esc(r.label)}</text>`)
     })
     for (const [v, label] of panel.lines) {
-      if (v > maxV) continue
+      if (Number(v) > maxV) continue
       out.push(`<line x1="${x0}" x2="${x0 + plotW}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#dc2626" stroke-dasharray="5 4" stroke-width="1.2"/>`)
       out.push(`<text x="${x0 + plotW - 2}" y="${(y(v) - 4).toFixed(1)}" text-anchor="end" fill="#dc2626" font-size="10" stroke="#ffffff" stroke-width="3" paint-order="stroke">${esc(label)}</text>`)
     }

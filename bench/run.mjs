@@ -2,7 +2,7 @@
 // node:crypto code (the floor any JavaScript can reach) and iron-session, and session-seal/next's
 // getSession/updateSession against the SDK's Auth0Client — in one process, interleaved, for sessions of ~0.5,
 // ~3, ~16 and ~60 KB. Writes bench/RESULTS.md, bench/results.json and bench/ratios.svg,
-// and prints whether each target of issue 4 is met.
+// and prints whether each speed target is met.
 //
 // Options: --quick (fewer rounds, for a smoke run; writes nothing), --rounds=N, --sizes=3KB,60KB (writes
 // nothing), --no-write, --strict (exit 1 when a target is missed), --cpu (CPU time instead of the wall
@@ -16,8 +16,9 @@ import { join } from 'node:path'
 import { measure } from './harness.mjs'
 import { sessions } from './sessions.mjs'
 import {
-  addon, sdk, normalizeStatelessSession, jose, iron, setup, checkInterop, SECRET, DROP_IN_MAX_COOKIE_BYTES, root, wasmMissing,
+  addon, sdk, normalizeStatelessSession, jose, iron, setup, checkInterop, SECRET, DROP_IN_MAX_COOKIE_BYTES, wasmMissing,
 } from './peers.mjs'
+import { repoRoot as root } from '../scripts/lib/repo.mjs'
 import { LEAK_SECTION, NEXT_SECTION, ROWS, evaluateTargets, machine, renderMarkdown, renderSvg, renderSummary } from './report.mjs'
 
 const args = process.argv.slice(2)

@@ -1,5 +1,5 @@
 // `npm run build:all [-- --only linux-x64-gnu,wasm32-wasi]`: builds every release target this machine can
-// into its platform package under npm/<platform>/, installing the tools it needs itself (scripts/tools.mjs),
+// into its platform package under npm/<platform>/, installing the tools it needs itself (scripts/lib/tools.mjs),
 // and names every target it cannot build with the reason. Cross builds share target/ and cargo's cache.
 //
 //   linux gnu    zig (cargo-zigbuild) against glibc 2.17: loads on RHEL/CentOS 7+, Amazon Linux 2, Debian 9+
@@ -13,7 +13,9 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameS
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { parseTriple } from '@napi-rs/cli'
-import { ensureApt, ensurePythonTools, ensureRustTargets, root, run, toolsEnv } from './tools.mjs'
+import { runSync as run } from './lib/processes.mjs'
+import { repoRoot as root } from './lib/repo.mjs'
+import { ensureApt, ensurePythonTools, ensureRustTargets, toolsEnv } from './lib/tools.mjs'
 
 const { detectSystem } = createRequire(import.meta.url)('../load-error.js')
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))

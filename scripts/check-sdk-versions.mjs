@@ -14,7 +14,9 @@ import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { root, run, toolsDir } from './tools.mjs'
+import { runSync as run } from './lib/processes.mjs'
+import { repoRoot as root } from './lib/repo.mjs'
+import { toolsDir } from './lib/tools.mjs'
 
 const require = createRequire(import.meta.url)
 const SDK = '@auth0/nextjs-auth0'
@@ -121,7 +123,7 @@ export function checkRelease(version, next) {
   row.variant = found.variant
   // The rewrite of a release is made only for a verified one; here it is made for the variant found.
   const rewritten = rewriteAs(source, found.variant, version)
-  if (!rewritten.ok) return { ...row, reason: rewritten.reason }
+  if (rewritten.ok === false) return { ...row, reason: rewritten.reason }
   const deps = dependencyDir(manifest)
   const work = join(deps, 'releases', version)
   mkdirSync(work, { recursive: true })

@@ -10,7 +10,9 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { WASI } from 'node:wasi'
-import { ensureRustTargets, root, run } from './tools.mjs'
+import { runSync as run } from './lib/processes.mjs'
+import { repoRoot as root } from './lib/repo.mjs'
+import { ensureRustTargets } from './lib/tools.mjs'
 
 const TARGET = 'wasm32-wasip1'
 const step = (what, fn) => {

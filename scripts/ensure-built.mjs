@@ -4,9 +4,7 @@ import { spawnSync } from 'node:child_process'
 import { readdirSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-
-const root = fileURLToPath(new URL('..', import.meta.url))
+import { repoRoot } from './lib/repo.mjs'
 
 function newestSource(path) {
   const stat = statSync(path)
@@ -16,14 +14,14 @@ function newestSource(path) {
 
 // This system's addon (`npm run build:all` may leave other platforms' binaries in npm/, never here).
 const own = `session-seal.${createRequire(import.meta.url)('../load-error.js').detectSystem().key}.node`
-const addon = readdirSync(root).includes(own) ? own : null
-const sources = ['src', 'crates', 'Cargo.toml', 'Cargo.lock', 'build.rs', 'types'].map((p) => newestSource(join(root, p)))
-const stale = !addon || statSync(join(root, addon)).mtimeMs < Math.max(...sources)
+const addon = readdirSync(repoRoot).includes(own) ? own : null
+const sources = ['src', 'crates', 'Cargo.toml', 'Cargo.lock', 'build.rs', 'types'].map((p) => newestSource(join(repoRoot, p)))
+const stale = !addon || statSync(join(repoRoot, addon)).mtimeMs < Math.max(...sources)
 
 if (stale) {
   console.log(addon ? 'session-seal: sources changed, rebuilding the addon…' : 'session-seal: building the addon…')
   // `npm run build`, so that its flags (the loader goes to binding.js, under the hand-written index.js) live in
   // package.json alone.
-  const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' })
+  const build = spawnSync('npm', ['run', 'build'], { cwd: repoRoot, stdio: 'inherit' })
   if (build.status !== 0) process.exit(build.status ?? 1)
 }

@@ -16,13 +16,13 @@ import { createHash, randomBytes } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join, resolve } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { pathToFileURL } from 'node:url'
 import { isDeepStrictEqual } from 'node:util'
+import { repoRoot } from './lib/repo.mjs'
 
-const root = fileURLToPath(new URL('..', import.meta.url))
 // `--out DIR` writes elsewhere (the vectors suite remakes them into a temporary directory and compares).
 const outFlag = process.argv.indexOf('--out')
-const out = outFlag === -1 ? join(root, 'vectors') : resolve(process.argv[outFlag + 1])
+const out = outFlag === -1 ? join(repoRoot, 'vectors') : resolve(process.argv[outFlag + 1])
 const require = createRequire(import.meta.url)
 
 /** The secret every vector is sealed under (recorded beside each vector; a test secret, nothing else). */
@@ -38,8 +38,8 @@ const DAY = 86_400
 // ---------------------------------------------------------------------------------------------------------
 // The SDKs
 
-const sdkDir = join(root, 'node_modules', '@auth0', 'nextjs-auth0')
-const v3Dir = join(root, 'node_modules', '@auth0', 'nextjs-auth0-v3')
+const sdkDir = join(repoRoot, 'node_modules', '@auth0', 'nextjs-auth0')
+const v3Dir = join(repoRoot, 'node_modules', '@auth0', 'nextjs-auth0-v3')
 for (const [dir, version] of [[sdkDir, '4.30.0'], [v3Dir, '3.8.0']]) {
   const found = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version
   if (found !== version) throw new Error(`${dir} is ${found}, expected ${version}: run \`npm ci\``)
@@ -312,6 +312,11 @@ async function writtenJar(name, session, priorCookieHeader) {
 async function legacyChunksOutOfOrder() {
   const jwe = await v4.encrypt(V4_SESSIONS.large, SECRET, FAR)
   class Carrier extends v3.StatelessSession {
+    /** @param {object} config */
+    constructor(config) {
+      super(config)
+    }
+
     async encrypt() {
       return jwe
     }

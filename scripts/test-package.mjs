@@ -4,7 +4,7 @@
 // npm/<platform>/, installs both into a fresh project with no Rust on PATH, then requires and imports
 // session-seal there and round-trips sessions with the real SDK. Exits non-zero on any failure.
 import assert from 'node:assert/strict'
-import { cleanUp, consume, ensureDir, freshDir, installProject, packMain, packPlatform } from '../__test__/packages/helpers.mjs'
+import { cleanUp, consume, ensureDir, freshDir, installProject, packMain, packPlatform } from './lib/packages.mjs'
 
 const key = process.argv[2]
 if (!key) {

@@ -4,10 +4,11 @@
 //
 // The WASM runtime (@emnapi/core 2) is ESM that the loader `require`s: plain Node does that since 20.19, but
 // Jest's module system only from Node 24.9. So Jest runs on Node 24 (this one if it is new enough, else an
-// official build from PyPI, see tools.mjs); the processes the suites spawn use it too.
+// official build from PyPI, see lib/tools.mjs); the processes the suites spawn use it too.
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
-import { ensureNode, root } from './tools.mjs'
+import { repoRoot as root } from './lib/repo.mjs'
+import { ensureNode } from './lib/tools.mjs'
 
 const [major, minor] = process.versions.node.split('.').map(Number)
 const node = major > 24 || (major === 24 && minor >= 9) ? process.execPath : ensureNode(24)

@@ -20,7 +20,8 @@ use session_seal_core::input::{self, wrong_type};
 static KEY_CACHE: KeyCache = KeyCache::new();
 
 /// The cipher for these secrets from the process-wide cache; a newly derived one may warn, which calls
-/// into JavaScript, so only after the cache's lock is released (audit finding L2).
+/// into JavaScript, so only after the cache's lock is released (a warning listener that calls back in would
+/// otherwise deadlock).
 fn cached_cipher(env: &Env, secret: Unknown) -> Result<Arc<SessionCipher>, Error> {
     let secrets = args::secrets(secret)?;
     let (cipher, derived) = KEY_CACHE.get(secrets.as_slice())?;

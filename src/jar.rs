@@ -86,8 +86,8 @@ fn method<'env>(
         .map_err(napi_failed("function"))
 }
 
-/// Refuses a list or object jar whose names and values already sum past the cap, before V8 serializes it
-/// (audit finding L4). A getter that throws stops the count; serialization then meets it again and
+/// Refuses a list or object jar whose names and values already sum past the cap, before V8 serializes it (so a
+/// huge jar costs nothing to refuse). A getter that throws stops the count; serialization then meets it again and
 /// reports it.
 fn refuse_oversized(env: &Env, list: Unknown) -> Result<(), Error> {
     if args::kind(list)? != ValueType::Object {

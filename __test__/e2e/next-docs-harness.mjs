@@ -11,8 +11,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { repoRoot, exampleEnv, installExample, lockExample } from '../helpers/example-app.mjs';
-import { run } from '../helpers/processes.mjs';
+import { exampleEnv, installExample, lockExample } from '../../scripts/lib/example-app.mjs';
+import { run } from '../../scripts/lib/processes.mjs';
+import { repoRoot } from '../../scripts/lib/repo.mjs';
 
 export const skeletonDir = path.join(repoRoot, 'examples', 'create-next-app');
 

@@ -11,11 +11,13 @@ import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { repoRoot, randomSecret, randomHex } from '../helpers/fixtures.mjs';
-import { exampleEnv } from '../helpers/example-app.mjs';
-import { startDetached, killGroup, freePort, waitUntilReady } from '../helpers/processes.mjs';
+import { randomSecret, randomHex } from '../helpers/fixtures.mjs';
+import { Jar, request } from '../../scripts/lib/browser.mjs';
+import { exampleEnv } from '../../scripts/lib/example-app.mjs';
+import { startDetached, killGroup, freePort, waitUntilReady } from '../../scripts/lib/processes.mjs';
+import { repoRoot } from '../../scripts/lib/repo.mjs';
+import { startProvider, CLIENT_ID, CLIENT_SECRET } from '../../scripts/lib/sdk-app.mjs';
 import { codeBlocks, prepareSkeleton, writeApp, buildApp, routeKinds, nextBin } from './next-docs-harness.mjs';
-import { startProvider, CLIENT_ID, CLIENT_SECRET, Jar, request } from './sdk-app-harness.mjs';
 
 // Bounds on hangs, never judges of speed: an install 10-60 s, a build 20-60 s here (several times that on a busy
 // machine), a server ready in seconds, a request well under one.
@@ -56,14 +58,14 @@ afterAll(() => {
 });
 
 test('the app is the README\'s files: the setup, proxy.ts, a page with its server action, a route handler, a Pages Router route', () => {
-  expect(app.written).toEqual(expect.arrayContaining(['next.config.ts', 'lib/auth0.ts', 'lib/session.ts', 'proxy.ts', 'app/dashboard/page.tsx', 'app/dashboard/actions.ts', 'app/api/me/route.ts', 'pages/api/profile.ts']));
+  expect(app.written).toStrictEqual(expect.arrayContaining(['next.config.ts', 'lib/auth0.ts', 'lib/session.ts', 'proxy.ts', 'app/dashboard/page.tsx', 'app/dashboard/actions.ts', 'app/api/me/route.ts', 'pages/api/profile.ts']));
   for (const file of app.written) {
     const text = blocks.find((b) => b.file === file).code;
-    expect({ file, text: fs.readFileSync(path.join(app.dir, file), 'utf8') }).toEqual({ file, text: forTheTestProvider[file] ?? text });
+    expect({ file, text: fs.readFileSync(path.join(app.dir, file), 'utf8') }).toStrictEqual({ file, text: forTheTestProvider[file] ?? text });
   }
   expect(forTheTestProvider['lib/auth0.ts']).not.toBe(auth0File); // the replacement took
   const kinds = routeKinds(buildOutput);
-  expect({ dashboard: kinds['/dashboard'], me: kinds['/api/me'] }).toEqual({ dashboard: '◐', me: 'ƒ' }); // the page's shell prerendered
+  expect({ dashboard: kinds['/dashboard'], me: kinds['/api/me'] }).toStrictEqual({ dashboard: '◐', me: 'ƒ' }); // the page's shell prerendered
 });
 
 describe('served: login, the protected page, its server action, sign-out', () => {
@@ -99,21 +101,21 @@ describe('served: login, the protected page, its server action, sign-out', () =>
 
     // Not signed in: proxy.ts sends the browser to the SDK's login, which sends it to the provider.
     const guarded = await get('/dashboard');
-    expect({ status: guarded.status, location: guarded.location }).toEqual({ status: 307, location: expect.stringContaining('/auth/login?returnTo=%2Fdashboard') });
+    expect({ status: guarded.status, location: guarded.location }).toStrictEqual({ status: 307, location: expect.stringContaining('/auth/login?returnTo=%2Fdashboard') });
     let location = new URL(guarded.location, base).href;
     const providerJar = new Jar();
     for (let hops = 0; !location.startsWith(`${base}/auth/callback`); hops++) {
       expect(hops).toBeLessThan(12);
       const step = await request(location, { jar: location.startsWith(base) ? jar : providerJar, timeoutMs: REQUEST_MS });
-      expect({ location, redirect: step.status >= 300 && step.status < 400 }).toEqual({ location, redirect: true });
+      expect({ location, redirect: step.status >= 300 && step.status < 400 }).toStrictEqual({ location, redirect: true });
       location = new URL(step.location, location).href;
     }
     const callback = await get(location.slice(base.length));
-    expect({ status: callback.status, location: callback.location }).toEqual({ status: 307, location: expect.stringMatching(/\/dashboard$/) });
+    expect({ status: callback.status, location: callback.location }).toStrictEqual({ status: 307, location: expect.stringMatching(/\/dashboard$/) });
 
     // Signed in: the server component greets the user behind the rolling proxy.ts, which sends a fresh cookie.
     const page = await get('/dashboard');
-    expect({ status: page.status, greeting: greeting(page.text) }).toEqual({ status: 200, greeting: 'Ada Lovelace' });
+    expect({ status: page.status, greeting: greeting(page.text) }).toStrictEqual({ status: 200, greeting: 'Ada Lovelace' });
     expect(page.setCookie.some((line) => line.startsWith('__session='))).toBe(true);
 
     // The form's server action renames the user; the page it renders, and every reader after it, see the name.
@@ -126,10 +128,10 @@ describe('served: login, the protected page, its server action, sign-out', () =>
     const action = await fetch(`${base}/dashboard`, { method: 'POST', body: form, headers: { cookie: jar.header(), origin: base }, redirect: 'manual', signal: AbortSignal.timeout(REQUEST_MS) });
     const actionText = await action.text();
     jar.apply(action.headers.getSetCookie());
-    expect({ status: action.status, greeting: greeting(actionText) }).toEqual({ status: 200, greeting: name });
+    expect({ status: action.status, greeting: greeting(actionText) }).toStrictEqual({ status: 200, greeting: name });
     expect(greeting((await get('/dashboard')).text)).toBe(name);
     const me = await get('/api/me');
-    expect({ status: me.status, name: me.json?.user?.name, tokens: /accessToken|idToken|refreshToken/.test(me.text) }).toEqual({ status: 200, name, tokens: false });
+    expect({ status: me.status, name: me.json?.user?.name, tokens: /accessToken|idToken|refreshToken/.test(me.text) }).toStrictEqual({ status: 200, name, tokens: false });
     expect((await get('/api/profile')).json?.user?.name).toBe(name);
     expect((await get('/auth/profile')).json?.name).toBe(name); // the SDK's own route reads what session-seal wrote
 
@@ -141,7 +143,7 @@ describe('served: login, the protected page, its server action, sign-out', () =>
   }, 180_000);
 
   test('the server stayed healthy: no error in its log', () => {
-    expect(server.output.split('\n').filter((l) => /⨯|\bError\b|unhandled/i.test(l))).toEqual([]);
+    expect(server.output.split('\n').filter((l) => /⨯|\bError\b|unhandled/i.test(l))).toStrictEqual([]);
   });
 });
 

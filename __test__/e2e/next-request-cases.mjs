@@ -15,7 +15,7 @@
 
 import { test, expect, describe } from '@jest/globals';
 import { randomHex, smallSession } from '../helpers/fixtures.mjs';
-import { applySetCookies, cookieHeader } from './next-harness.mjs';
+import { applySetCookies, cookieHeader } from '../../scripts/lib/browser.mjs';
 
 const NO_STORE = 'private, no-store';
 // `next dev` replaces the header of every page and action response with its own, so that a browser's back
@@ -122,7 +122,7 @@ export function requestCases({ mode, request, server, secret, sdk, sdkRead, buil
         const mark = `m-${randomHex(4)}`;
         const r = await request(pathname, { jar, headers: marked(mark) });
         expect({ pathname, status: r.status, proxied: r.json?.proxied, cacheControl: r.headers.get('cache-control'), forwarding: forwardingHeaders(r.headers) }).toEqual({ pathname, status: 200, proxied: mark, cacheControl: NO_STORE, forwarding: [] });
-        expect((await sdkRead(applySetCookies(jar, r.setCookie))).user).toEqual({ ...JSON.parse(JSON.stringify(session.user)), proxied: mark });
+        expect((await sdkRead(applySetCookies(jar, r.setCookie))).user).toStrictEqual({ ...JSON.parse(JSON.stringify(session.user)), proxied: mark });
       }
       const mark = `m-${randomHex(4)}`;
       const page = await request('/e2e/proxied', { jar, headers: marked(mark) });

@@ -24,10 +24,12 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { repoRoot, randomSecret, nowSeconds, flipChar } from '../helpers/fixtures.mjs';
-import { detectSystem } from '../helpers/example-app.mjs';
-import { freePort } from '../helpers/processes.mjs';
-import { appDir, distDir, prepare, buildVariant, startProvider, startApp, request, login, Jar, parseSetCookie, e2eReleases, installedSdk, useSdkRelease } from './sdk-app-harness.mjs';
+import { randomSecret, nowSeconds, flipChar } from '../helpers/fixtures.mjs';
+import { Jar, parseSetCookie, request } from '../../scripts/lib/browser.mjs';
+import { detectSystem } from '../../scripts/lib/example-app.mjs';
+import { freePort } from '../../scripts/lib/processes.mjs';
+import { repoRoot } from '../../scripts/lib/repo.mjs';
+import { appDir, distDir, prepare, buildVariant, startProvider, startApp, login, e2eReleases, installedSdk, useSdkRelease } from '../../scripts/lib/sdk-app.mjs';
 import { checkRelease, fetchRelease, verifiedNext } from '../../scripts/check-sdk-versions.mjs';
 
 // Time budget (2 shared cores; typical figures in brackets). Install [0-30 s]; four builds [40-90 s each];
@@ -259,7 +261,7 @@ describe.each(MODES.map((m, i) => [m.name, { ...m, index: i }]))('%s', (_name, m
   test('every status code and normalised Set-Cookie list equals the app without withSessionSeal', async () => {
     const sealed = await transcript(runs.sealed.steps, runs.sealed.base);
     const plain = await transcript(runs.plain.steps, runs.plain.base);
-    expect(sealed).toEqual(plain);
+    expect(sealed).toStrictEqual(plain);
     // The positive Max-Age values (rolling expiry) agree too, within the seconds between the two visits.
     const [a, b] = [maxAges(runs.sealed.steps), maxAges(runs.plain.steps)];
     expect(a.length).toBe(b.length);
@@ -274,18 +276,18 @@ describe.each(MODES.map((m, i) => [m.name, { ...m, index: i }]))('%s', (_name, m
     expect(status.calls.encrypt).toBeGreaterThanOrEqual(8);
     expect(status.calls.decrypt).toBeGreaterThanOrEqual(10);
     // The A256KW cookie went to the SDK's own decrypt: the one kind of call handed back in this visit.
-    expect(status.fallbacks).toEqual({ encrypt: 0, decrypt: 1 });
+    expect(status.fallbacks).toStrictEqual({ encrypt: 0, decrypt: 1 });
     expect(runs.sealed.output()).toMatch(/session-seal: @auth0\/nextjs-auth0 4\.30\.0 cookie crypto runs natively \(self-test passed\)/);
     // Nothing but withSessionSeal brings session-seal into the app (its status route loads it out of the
     // bundler's sight): without it, a standalone build does not even contain the package.
     const plainStatus = runs.plain.status;
     if (mode.mode === 'standalone') expect(plainStatus.reason).toBe('session-seal-not-found');
-    else expect(plainStatus).toEqual({ active: false, reason: 'not-installed', sdkVersion: null, selfTestsPassed: 0, calls: { encrypt: 0, decrypt: 0 }, fallbacks: { encrypt: 0, decrypt: 0 } });
+    else expect(plainStatus).toStrictEqual({ active: false, reason: 'not-installed', sdkVersion: null, selfTestsPassed: 0, calls: { encrypt: 0, decrypt: 0 }, fallbacks: { encrypt: 0, decrypt: 0 } });
   });
 
   test('no errors in either server\'s log', () => {
-    expect(errorLines(runs.sealed.output())).toEqual([]);
-    expect(errorLines(runs.plain.output())).toEqual([]);
+    expect(errorLines(runs.sealed.output())).toStrictEqual([]);
+    expect(errorLines(runs.plain.output())).toStrictEqual([]);
   });
 });
 
@@ -303,7 +305,7 @@ describe('the kill-switch: SESSION_SEAL_SDK_CRYPTO=off on the sealed Turbopack b
 
   test('and the app behaves exactly as without withSessionSeal', async () => {
     const plain = plainRuns[0];
-    expect(await transcript(off.steps, off.base)).toEqual(await transcript(plain.steps, plain.base));
+    expect(await transcript(off.steps, off.base)).toStrictEqual(await transcript(plain.steps, plain.base));
   });
 });
 
@@ -313,8 +315,8 @@ test('the standalone output holds session-seal and its platform package only bec
   const { key } = detectSystem();
   const [addon, platformPackage] = [`session-seal.${key}.node`, `session-seal-${key}`];
   expect(fs.existsSync(path.join(modules('sealed'), 'session-seal', 'index.js'))).toBe(true);
-  expect(fs.readdirSync(path.join(modules('sealed'), 'session-seal')).filter((f) => f.endsWith('.node'))).toEqual([]);
-  expect(fs.readdirSync(path.join(modules('sealed'), platformPackage)).sort()).toEqual([addon, 'package.json'].sort());
+  expect(fs.readdirSync(path.join(modules('sealed'), 'session-seal')).filter((f) => f.endsWith('.node'))).toStrictEqual([]);
+  expect(fs.readdirSync(path.join(modules('sealed'), platformPackage)).sort()).toStrictEqual([addon, 'package.json'].sort());
   expect(fs.existsSync(path.join(modules('plain'), 'session-seal'))).toBe(false);
   expect(fs.existsSync(path.join(modules('plain'), platformPackage))).toBe(false);
 });
@@ -367,7 +369,7 @@ describe.each([
   });
 
   test('every status code and normalised Set-Cookie list equals the same app without withSessionSeal', async () => {
-    expect(await transcript(runs.sealed.steps, runs.sealed.base)).toEqual(await transcript(runs.plain.steps, runs.plain.base));
+    expect(await transcript(runs.sealed.steps, runs.sealed.base)).toStrictEqual(await transcript(runs.plain.steps, runs.plain.base));
     const [a, b] = [maxAges(runs.sealed.steps), maxAges(runs.plain.steps)];
     expect(a.length).toBe(b.length);
     a.forEach((value, i) => expect(Math.abs(value - b[i])).toBeLessThanOrEqual(120));

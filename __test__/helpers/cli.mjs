@@ -12,8 +12,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { repoRoot, loadSdk, randomSecret, randomHex, deepClone } from './fixtures.mjs';
+import { repoRoot } from '../../scripts/lib/repo.mjs';
+import { loadSdk, randomSecret, randomHex, deepClone, sdkModule } from './fixtures.mjs';
 
 const require = createRequire(import.meta.url);
 const { parseSetCookie } = require('cookie');
@@ -112,14 +112,14 @@ export function sh(script, { env, tty = false } = {}) {
 
 /** A failure: the exit status, and stderr exactly one line `session-seal: CODE: message`. */
 export function expectFailure(result, status, code) {
-  expect({ status: result.status, stderr: result.stderr }).toEqual({
+  expect({ status: result.status, stderr: result.stderr }).toStrictEqual({
     status,
     stderr: expect.stringMatching(new RegExp(`^session-seal: ${code}: [^\\n]+\\n$`)),
   });
 }
 
 export function expectSuccess(result) {
-  expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+  expect({ status: result.status, stderr: result.stderr }).toStrictEqual({ status: 0, stderr: '' });
 }
 
 /** The text form of `inspect`: the summary (label → text) and the pretty JSON after the blank line. */
@@ -169,7 +169,7 @@ export function cliSuite() {
   beforeAll(async () => {
     // One import at a time (see fixtures.mjs: Jest's ESM loader and concurrent imports of one module graph).
     sdk = await loadSdk();
-    sdkCookies = await import(pathToFileURL(path.join(repoRoot, 'node_modules/@auth0/nextjs-auth0/dist/server/cookies.js')).href);
+    sdkCookies = await sdkModule('server/cookies.js');
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'session-seal-cli-'));
   });
   afterAll(() => {

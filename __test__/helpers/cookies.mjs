@@ -7,15 +7,10 @@
 
 import { expect, beforeAll, beforeEach, afterEach, jest } from '@jest/globals';
 import { randomBytes, randomInt } from 'node:crypto';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { repoRoot, SESSION_SIZES, deepClone, randomHex, randomV3Session, nowSeconds } from './fixtures.mjs';
+import { SESSION_SIZES, deepClone, randomHex, randomV3Session, nowSeconds, sdkModule } from './fixtures.mjs';
 
 export { randomSecret } from './fixtures.mjs';
 
-/** A module of the SDK's dist/ (not in its exports map, so imported by file URL). */
-export const sdkModule = (file) =>
-  import(pathToFileURL(path.join(repoRoot, 'node_modules/@auth0/nextjs-auth0/dist', file)).href);
 
 // Set by cookieSuite()'s beforeAll (ES module bindings are live: importers see the values once set).
 export let sdk; // server/cookies.js: encrypt, decrypt, sign, setChunkedCookie, getChunkedCookie, RequestCookies, ResponseCookies
@@ -200,17 +195,17 @@ function fcInIndexOrder(list) {
 /** Same entries, names, order and attributes; sealed values compared by what they decrypt to. */
 export async function expectSameWrite(ours, theirsAsWritten, secret, cookieName) {
   const theirs = fcInIndexOrder(theirsAsWritten);
-  expect(ours.map((c) => c.name)).toEqual(theirs.map((c) => c.name));
+  expect(ours.map((c) => c.name)).toStrictEqual(theirs.map((c) => c.name));
   for (const [i, t] of theirs.entries()) {
-    expect(ours[i].options).toEqual(t.options);
+    expect(ours[i].options).toStrictEqual(t.options);
     if (t.value === '') expect(ours[i].value).toBe('');
     else expect(ours[i].value.length).toBe(t.value.length);
   }
   const [a, b] = [sessionValue(ours, cookieName), sessionValue(theirs, cookieName)];
-  expect((await sdk.decrypt(a, secret)).payload).toEqual((await sdk.decrypt(b, secret)).payload);
+  expect((await sdk.decrypt(a, secret)).payload).toStrictEqual((await sdk.decrypt(b, secret)).payload);
   for (const t of theirs.filter((c) => /^__FC_\d+$/.test(c.name) && c.value)) {
     const o = ours.find((c) => c.name === t.name);
-    expect((await sdk.decrypt(o.value, secret)).payload).toEqual((await sdk.decrypt(t.value, secret)).payload);
+    expect((await sdk.decrypt(o.value, secret)).payload).toStrictEqual((await sdk.decrypt(t.value, secret)).payload);
   }
 }
 

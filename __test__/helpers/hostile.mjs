@@ -3,8 +3,10 @@
 //
 // The rule: never accept what jose refuses; accept what jose accepts — same payload, same header — unless a
 // documented limit says otherwise, in which case the refusal must carry the documented code and
-// SECURITY.md must list the deviation. Every refusal is a coded error from `open` and `null` from
-// `unseal`, and payloads with `__proto__` / `constructor` keys stay plain own data.
+// SECURITY.md must list the deviation. A v3 cookie that both accept unseals to what the SDK's own v3
+// conversion (`normalizeStatelessSession`) makes of it, or to null where that conversion throws. Every
+// refusal is a coded error from `open` and `null` from `unseal`, and payloads with `__proto__` /
+// `constructor` keys stay plain own data.
 //
 // A fresh random secret per suite (Jest loads this module once per test file); encrypted-but-hostile cookies
 // come from a raw AES-GCM sealer below (any header text, any plaintext bytes, any IV), independent of both
@@ -14,7 +16,7 @@ import { expect, afterAll } from '@jest/globals';
 import crypto from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import * as jose from 'jose';
-import { loadAddon, deriveKey } from './fixtures.mjs';
+import { loadAddon, deriveKey, sdkModule, JOSE_CODES } from './fixtures.mjs';
 
 export const addon = loadAddon();
 
@@ -36,16 +38,8 @@ export const HOSTILE_TIMEOUT_MS = 180_000;
 export const cipher = new addon.SessionCipher({ secret: SECRET });
 export const roomy = new addon.SessionCipher({ secret: SECRET, maxCookieBytes: 16 * 1024 * 1024 });
 
-const COOKIE_CODES = [
-  'ERR_JWE_INVALID',
-  'ERR_JWE_DECRYPTION_FAILED',
-  'ERR_JWT_EXPIRED',
-  'ERR_JWT_CLAIM_VALIDATION_FAILED',
-  'ERR_JWT_INVALID',
-  'ERR_JOSE_NOT_SUPPORTED',
-  'ERR_JOSE_ALG_NOT_ALLOWED',
-  'ERR_INPUT_TOO_LARGE',
-];
+/** The codes a refused cookie may carry: jose's, and our own two (an algorithm refused up front, a size limit). */
+const COOKIE_CODES = [...JOSE_CODES, 'ERR_JOSE_ALG_NOT_ALLOWED', 'ERR_INPUT_TOO_LARGE'];
 
 /**
  * Where we knowingly refuse what jose accepts. `code` is what our refusal must carry; `readme` must appear
@@ -202,7 +196,7 @@ function check(actual, expected) {
   if (!isDeepStrictEqual(actual, expected)) expect(actual).toEqual(expected);
 }
 
-export const ledger = { cases: 0, bothAccept: 0, bothRefuse: 0, deviations: {}, codeDifferences: new Map() };
+export const ledger = { cases: 0, bothAccept: 0, bothRefuse: 0, legacyConverted: 0, legacyUnconvertible: 0, deviations: {}, codeDifferences: new Map() };
 
 /**
  * Judges one cookie: the rule, the coded errors, null from unseal. `declared` names the deviation a case is
@@ -253,13 +247,34 @@ export async function judge(cookie, { deviation: declared, which = cipher, max =
   check({ where, payload: sameJson(opened.payload, theirs.payload) }, { where, payload: true });
   check({ where, header: sameJson(opened.protectedHeader, theirs.protectedHeader) }, { where, header: true });
   expect(opened.keyIndex).toBe(0);
-  const legacy = Boolean(theirs.protectedHeader.iat);
-  if (!legacy) {
+  if (!theirs.protectedHeader.iat) {
     check({ where, unseal: sameJson(ours.unseal.value, theirs.payload) }, { where, unseal: true });
+    return { theirs, ours };
+  }
+  // A v3 cookie (a truthy header iat): unseal gives what the SDK's own conversion makes of it.
+  const converted = await sdkConversion(theirs);
+  if (converted.error) {
+    // The SDK's conversion throws (a v3 payload without a user object: its getSession rejects); we read no session.
+    check({ where, sdkConversion: 'threw', unseal: ours.unseal.value }, { where, sdkConversion: 'threw', unseal: null });
+    ledger.legacyUnconvertible += 1;
   } else {
-    expect(ours.unseal.value === null || typeof ours.unseal.value === 'object').toBe(true);
+    // As JSON: the members the SDK leaves `undefined` (`idToken: payload.idToken ?? undefined`) are absent in ours.
+    const expected = JSON.parse(JSON.stringify(converted.value));
+    check({ where, unseal: sameJson(ours.unseal.value, expected) }, { where, unseal: true });
+    ledger.legacyConverted += 1;
   }
   return { theirs, ours };
+}
+
+let normalizeStatelessSession;
+/** The SDK's v3 → v4 conversion (`normalizeStatelessSession`) of what jose decrypted: its value, or what it threw. */
+async function sdkConversion({ payload: p, protectedHeader }) {
+  normalizeStatelessSession ??= (await sdkModule('server/session/normalize-session.js')).normalizeStatelessSession;
+  try {
+    return { value: normalizeStatelessSession({ payload: p, protectedHeader }) };
+  } catch (error) {
+    return { error };
+  }
 }
 
 // ------------------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 // Each is a devDependency only.
 
 import { createRequire } from 'node:module';
-import { HOST } from './redis-servers.mjs';
+import { HOST } from '../../scripts/lib/redis-servers.mjs';
 
 const require = createRequire(import.meta.url);
 const nodeRedis5 = require('redis');

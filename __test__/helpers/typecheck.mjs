@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { repoRoot } from './fixtures.mjs';
+import { repoRoot } from '../../scripts/lib/repo.mjs';
 
 const require = createRequire(import.meta.url);
 const ts = require('typescript');

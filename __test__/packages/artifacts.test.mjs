@@ -8,7 +8,8 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from '@jest/globals'
 import { artifactPath, TARGETS, WORKFLOW_ONLY } from '../../scripts/build-all.mjs'
-import { root, sh } from './helpers.mjs'
+import { sh } from '../../scripts/lib/packages.mjs'
+import { repoRoot as root } from '../../scripts/lib/repo.mjs'
 
 const FILE_TYPE = {
   'linux-x64-gnu': /ELF 64-bit LSB shared object, x86-64/,
@@ -51,10 +52,10 @@ describe.each(TARGETS.filter((target) => !target.cannot).map((target) => [target
 
   if (key.endsWith('-musl')) {
     check('links musl, with no glibc symbol version or library', () => {
-      expect(glibcVersions(file)).toEqual([])
+      expect(glibcVersions(file)).toStrictEqual([])
       const libraries = needed(file)
       expect(libraries).toContain('libc.so')
-      expect(libraries.filter((name) => /^libc\.so\.6$|^ld-linux|^libpthread|^libdl/.test(name))).toEqual([])
+      expect(libraries.filter((name) => /^libc\.so\.6$|^ld-linux|^libpthread|^libdl/.test(name))).toStrictEqual([])
     })
   }
 
@@ -62,18 +63,18 @@ describe.each(TARGETS.filter((target) => !target.cannot).map((target) => [target
     check('imports Node-API from node.exe, as MSVC-built addons do', () => {
       const dlls = [...sh('objdump', ['-p', file]).stdout.matchAll(/DLL Name: (\S+)/g)].map((m) => m[1])
       expect(dlls).toContain('node.exe')
-      expect(dlls.filter((name) => /libnode/i.test(name))).toEqual([])
+      expect(dlls.filter((name) => /libnode/i.test(name))).toStrictEqual([])
     })
   }
 })
 
 test('the one target not built here is the one the release workflow builds, and every other has a recipe', () => {
-  expect(WORKFLOW_ONLY).toEqual(['win32-x64-msvc'])
+  expect(WORKFLOW_ONLY).toStrictEqual(['win32-x64-msvc'])
   for (const target of TARGETS.filter((t) => !t.cannot)) expect(Boolean(target.zig || target.wasm || target.mingw)).toBe(true)
 })
 
 test('the main package ships no binary', () => {
   const listed = JSON.parse(sh('npm', ['pack', '--dry-run', '--json'], { cwd: root }).stdout)[0]
-  expect(listed.files.map((f) => f.path).filter((path) => /\.(node|wasm|dll|so|dylib)$/.test(path))).toEqual([])
+  expect(listed.files.map((f) => f.path).filter((path) => /\.(node|wasm|dll|so|dylib)$/.test(path))).toStrictEqual([])
   expect(readFileSync(join(root, 'package.json'), 'utf8')).not.toMatch(/"\*\.node"/)
 })

@@ -6,7 +6,8 @@ import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { artifactPath } from '../../scripts/build-all.mjs'
-import { cleanUp, ensureDir, freshDir, installProject, packMain, packPlatform, root, runIn } from './helpers.mjs'
+import { cleanUp, ensureDir, freshDir, installProject, packMain, packPlatform, runIn } from '../../scripts/lib/packages.mjs'
+import { repoRoot as root } from '../../scripts/lib/repo.mjs'
 
 // For Next.js's CommonJS build of webpack (Jest's ESM mode has no `require`).
 const require = createRequire(import.meta.url)
@@ -164,7 +165,7 @@ describe('where the package is used', () => {
     })
     const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line))
     expect(lines.filter((line) => line === null)).toHaveLength(1) // loaded, no error
-    expect(lines.filter((line) => line?.code === 'SESSION_SEAL_ENV_IGNORED')).toEqual([
+    expect(lines.filter((line) => line?.code === 'SESSION_SEAL_ENV_IGNORED')).toStrictEqual([
       { code: 'SESSION_SEAL_ENV_IGNORED', message: expect.stringContaining('NAPI_RS_FORCE_WASI=yes is not a value the loader knows: true prefers the WebAssembly build, error requires it; it was ignored') },
     ])
   })

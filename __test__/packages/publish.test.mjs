@@ -8,8 +8,9 @@ import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { TARGETS } from '../../scripts/build-all.mjs'
-import { ensureArm64Node, ensureNode, ensureNodeRelease, NODE_VERSIONS } from '../../scripts/tools.mjs'
-import { binary, cleanUp, consume, installedFiles, manifest, pathWithoutRust, root, runIn, sh } from './helpers.mjs'
+import { ensureArm64Node, ensureNode, ensureNodeRelease, NODE_VERSIONS } from '../../scripts/lib/tools.mjs'
+import { binary, cleanUp, consume, installedFiles, manifest, pathWithoutRust, runIn, sh } from '../../scripts/lib/packages.mjs'
+import { repoRoot as root } from '../../scripts/lib/repo.mjs'
 import { installByName, publishLikeTheWorkflow, startRegistry } from './registry.mjs'
 
 // Starting verdaccio, publishing, npm installs and emulated CPUs take minutes on a shared 2-core machine;
@@ -43,19 +44,19 @@ function expectRoundTrips(report, key) {
   expect(report.sdkSealedOpenedHere).toBe(true)
   expect(report.cookiesRoundTrip).toBe(true)
   expect(report.cookieOpenedBySdk).toBe(true)
-  expect(report.cookieNames).toEqual(['__session'])
+  expect(report.cookieNames).toStrictEqual(['__session'])
   const file = key === 'wasm32-wasi' ? `${binary}\\.wasi\\.cjs` : `${binary}\\.${key}\\.node`
-  expect(report.loaded).toEqual([expect.stringMatching(new RegExp(`node_modules/${binary}-${key}/${file}$`))])
+  expect(report.loaded).toStrictEqual([expect.stringMatching(new RegExp(`node_modules/${binary}-${key}/${file}$`))])
 }
 
 test('the workflow\'s steps published each platform package built here, and the main package lists exactly those', () => {
-  expect(built).toEqual(expect.arrayContaining(['linux-x64-gnu', 'linux-arm64-gnu', 'wasm32-wasi']))
-  expect(publish.ran.map((step) => step.status)).toEqual(publish.ran.map(() => 0))
+  expect(built).toStrictEqual(expect.arrayContaining(['linux-x64-gnu', 'linux-arm64-gnu', 'wasm32-wasi']))
+  expect(publish.ran.map((step) => step.status)).toStrictEqual(publish.ran.map(() => 0))
   const view = (name) => JSON.parse(sh('npm', ['view', name, '--json'], { cwd: root, env: registry.env }).stdout)
   const main = view('session-seal')
   expect(main.version).toBe(manifest.version)
-  expect(main.optionalDependencies).toEqual(Object.fromEntries(built.map((key) => [`${binary}-${key}`, manifest.version])))
-  for (const key of built) expect({ key, version: view(`${binary}-${key}`).version }).toEqual({ key, version: manifest.version })
+  expect(main.optionalDependencies).toStrictEqual(Object.fromEntries(built.map((key) => [`${binary}-${key}`, manifest.version])))
+  for (const key of built) expect({ key, version: view(`${binary}-${key}`).version }).toStrictEqual({ key, version: manifest.version })
 }, RUN_TIMEOUT)
 
 describe('npm install session-seal (linux-x64-gnu picked by npm)', () => {
@@ -70,7 +71,7 @@ describe('npm install session-seal (linux-x64-gnu picked by npm)', () => {
   })
 
   test('npm installed the linux-x64-gnu binary and no other', () => {
-    expect(installedFiles(project, /\.(node|wasm)$/)).toEqual([`${binary}-linux-x64-gnu/${binary}.linux-x64-gnu.node`])
+    expect(installedFiles(project, /\.(node|wasm)$/)).toStrictEqual([`${binary}-linux-x64-gnu/${binary}.linux-x64-gnu.node`])
   })
 
   test.each(Object.keys(NODE_VERSIONS).map(Number))(
@@ -93,7 +94,7 @@ describe('npm install session-seal --os=linux --cpu=arm64 --libc=glibc (linux-ar
   }, SETUP_TIMEOUT)
 
   test('npm installed the linux-arm64-gnu binary and no other', () => {
-    expect(installedFiles(project, /\.(node|wasm)$/)).toEqual([`${binary}-linux-arm64-gnu/${binary}.linux-arm64-gnu.node`])
+    expect(installedFiles(project, /\.(node|wasm)$/)).toStrictEqual([`${binary}-linux-arm64-gnu/${binary}.linux-arm64-gnu.node`])
   })
 
   test(
@@ -116,7 +117,7 @@ describe('npm install session-seal --cpu=wasm32 (the WebAssembly package, no nat
   }, SETUP_TIMEOUT)
 
   test('npm installed the .wasm module and no .node file', () => {
-    expect(installedFiles(project, /\.(node|wasm)$/)).toEqual([`${binary}-wasm32-wasi/${binary}.wasm32-wasi.wasm`])
+    expect(installedFiles(project, /\.(node|wasm)$/)).toStrictEqual([`${binary}-wasm32-wasi/${binary}.wasm32-wasi.wasm`])
   })
 
   // No environment variable forces anything: the loader finds no native package and falls back by itself.

@@ -6,9 +6,10 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, 
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { TARGETS } from '../../scripts/build-all.mjs'
-import { ensureRegistryTools } from '../../scripts/tools.mjs'
-import { freePort, killGroup, startDetached, waitUntilReady } from '../helpers/processes.mjs'
-import { freshDir, manifest, pathWithoutRust, root, sh } from './helpers.mjs'
+import { ensureRegistryTools } from '../../scripts/lib/tools.mjs'
+import { freePort, killGroup, startDetached, waitUntilReady } from '../../scripts/lib/processes.mjs'
+import { freshDir, manifest, pathWithoutRust, sh } from '../../scripts/lib/packages.mjs'
+import { repoRoot as root } from '../../scripts/lib/repo.mjs'
 
 const registryTools = () => ensureRegistryTools()
 
@@ -139,6 +140,6 @@ export function installByName(registry, { flags = [], prefix = 'byname' } = {}) 
     env: { ...registry.env, PATH: pathWithoutRust },
   })
   if (result.status !== 0) throw new Error(`npm install session-seal ${flags.join(' ')} exited with ${result.status}:\n${result.stderr}\n${result.stdout}`)
-  cpSync(join(root, '__test__', 'packages', 'consumer.mjs'), join(dir, 'consumer.mjs'))
+  cpSync(join(root, 'scripts', 'lib', 'package-consumer.mjs'), join(dir, 'consumer.mjs'))
   return dir
 }

@@ -7,9 +7,10 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from '@jest/globals'
-import { ensureApt, ensurePythonTools } from '../../scripts/tools.mjs'
+import { ensureApt, ensurePythonTools } from '../../scripts/lib/tools.mjs'
+import { sh } from '../../scripts/lib/packages.mjs'
+import { repoRoot as root } from '../../scripts/lib/repo.mjs'
 import { readWorkflow } from './registry.mjs'
-import { root, sh } from './helpers.mjs'
 
 const LINT_TIMEOUT = 10 * 60_000
 const workflows = readdirSync(join(root, '.github', 'workflows'))
@@ -28,7 +29,7 @@ test('.github/workflows/*.yml lint clean with actionlint and shellcheck', () => 
 test('.github/workflows/*.yml have no zizmor finding (offline audits, no suppression)', () => {
   const { zizmor } = ensurePythonTools()
   const result = sh(zizmor, ['--offline', '--no-progress', '--color', 'never', '--format', 'json', ...workflows], { cwd: root })
-  expect({ status: result.status, findings: JSON.parse(result.stdout) }).toEqual({ status: 0, findings: [] })
+  expect({ status: result.status, findings: JSON.parse(result.stdout) }).toStrictEqual({ status: 0, findings: [] })
   for (const file of workflows) expect(readFileSync(join(root, file), 'utf8')).not.toMatch(/zizmor:\s*ignore/)
 }, LINT_TIMEOUT)
 
@@ -47,7 +48,7 @@ describe('release.yml', () => {
 
   test('no checkout keeps its credentials; no step restores a cache', () => {
     for (const step of steps.filter((s) => s.uses?.startsWith('actions/checkout@'))) expect(step.with?.['persist-credentials']).toBe(false)
-    expect(steps.filter((s) => s.uses?.startsWith('actions/cache'))).toEqual([])
+    expect(steps.filter((s) => s.uses?.startsWith('actions/cache'))).toStrictEqual([])
     for (const step of steps.filter((s) => s.uses?.startsWith('actions/setup-node@'))) expect(step.with?.['package-manager-cache']).toBe(false)
   })
 
@@ -55,15 +56,15 @@ describe('release.yml', () => {
     const publish = workflow.jobs.publish
     expect(publish.if).toBe("startsWith(github.ref, 'refs/tags/v')")
     expect(publish.environment).toBe('npm')
-    expect(publish.permissions).toEqual({ contents: 'read', 'id-token': 'write' })
+    expect(publish.permissions).toStrictEqual({ contents: 'read', 'id-token': 'write' })
     const text = JSON.stringify(publish)
     expect(text).not.toMatch(/secrets\.|NODE_AUTH_TOKEN|NPM_TOKEN|_authToken/)
     const installs = publish.steps.filter((step) => /\bnpm (ci|install)\b/.test(step.run ?? ''))
     expect(installs.length).toBeGreaterThan(0)
     for (const step of installs) expect(step.run).toContain('--ignore-scripts')
     // Only the workflow's top-level read permission elsewhere: no other job can write or mint tokens.
-    expect(workflow.permissions).toEqual({ contents: 'read' })
-    for (const [name, job] of jobs) if (name !== 'publish') expect({ name, permissions: job.permissions }).toEqual({ name, permissions: undefined })
+    expect(workflow.permissions).toStrictEqual({ contents: 'read' })
+    for (const [name, job] of jobs) if (name !== 'publish') expect({ name, permissions: job.permissions }).toStrictEqual({ name, permissions: undefined })
   })
 
   test('the Rust toolchain is the one rust-toolchain.toml pins', () => {

@@ -1,4 +1,4 @@
-//! No freed heap block holds key material (audit finding L3).
+//! No freed heap block holds key material: a key left in freed memory outlives the cipher that owned it.
 //!
 //! This test binary's global allocator scans every block as it is freed for the first 16 bytes of watched
 //! derived keys (AES-256's first round key is the key itself, so an expanded key holds them too). A key

@@ -310,7 +310,7 @@ proptest! {
 
 proptest! {
     /// Sealing gives a coded error or a cookie the same cipher reads, whatever the arguments. (Rust
-    /// strings cannot hold lone surrogates: `\ud800` escapes are in `jose_parity.rs`.)
+    /// strings cannot hold lone surrogates: `\ud800` escapes are in `jose_edge_cases.rs`.)
     #[test]
     fn sealing_never_panics(
         payload in prop_oneof![any::<String>(), any_json().prop_map(|v| v.to_string())],

@@ -62,7 +62,7 @@ pub(crate) fn signing_key(secret: &str) -> DerivedKey {
 }
 
 /// The most secrets a ring takes. A forged cookie is tried against every secret of the ring before it is
-/// refused, so the count bounds what one bad request can cost (audit finding I1): 16 is far more than any
+/// refused, so the count bounds what one bad request can cost: 16 is far more than any
 /// rotation needs (two or three), and keeps a forgery at 64 KiB, the largest cookie read, under ~0.2 ms.
 pub const MAX_SECRETS: usize = 16;
 
@@ -159,7 +159,7 @@ impl KeyRing {
     pub fn derived<S: AsRef<str>>(secrets: &[S], info: &[u8]) -> Result<Self> {
         check_secret_count(secrets.len())?;
         // Built at its final capacity: a growing Vec would move the keys and free the old, unwiped copies
-        // (audit finding L3; `tests/key_material_wiped.rs` checks every freed block).
+        // (`tests/key_material_wiped.rs` checks every freed block).
         let mut keys = Vec::with_capacity(secrets.len());
         for (index, secret) in secrets.iter().enumerate() {
             let secret = secret.as_ref();

@@ -43,8 +43,8 @@ pub fn decode_into(text: &str, out: &mut Vec<u8>) -> bool {
 
 /// jose's base64url decoding as Node runs it (`atob` after mapping `-_` to `+/`): forgiving-base64, which
 /// skips ASCII whitespace, takes `=` padding and ignores stray trailing bits; `+` and `/` are refused.
-/// Only for v3 signed cookies, whose signature the SDK's `verifySigned` reads this way (audit finding I3);
-/// everything else is read strictly with `decode`.
+/// Only for v3 signed cookies, whose signature the SDK's `verifySigned` reads this way (a strict reader would
+/// refuse cookies the SDK accepts); everything else is read strictly with `decode`.
 pub fn decode_like_jose(text: &str) -> Option<Vec<u8>> {
     if text.contains(['+', '/']) {
         return None;

@@ -186,8 +186,8 @@ pub fn check_jar_len(len: usize) -> Result<()> {
 }
 
 /// Counts a list or object jar by the lengths of its names and values before V8 serializes it, and refuses
-/// it once they pass `MAX_JAR_BYTES` (audit finding L4). Lengths in UTF-16 units are what V8 knows without
-/// a scan, and never exceed the bytes of the JSON text the cap otherwise applies to.
+/// it once they pass `MAX_JAR_BYTES`, so that a huge jar costs nothing to refuse. Lengths in UTF-16 units are
+/// what V8 knows without a scan, and never exceed the bytes of the JSON text the cap otherwise applies to.
 #[derive(Debug, Default)]
 pub struct JarBudget {
     total: usize,

@@ -265,8 +265,8 @@ mod tests {
 
     #[test]
     fn a_lone_surrogate_in_a_member_name_does_not_hide_the_ceiling() {
-        // Audit finding L1: `JSON.parse` reads these member names (and the SDK then refuses the session
-        // at its ceiling); serde refuses to decode them, and that refusal must not read as "no ceiling".
+        // `JSON.parse` reads these member names (and the SDK then refuses the session at its ceiling);
+        // serde refuses to decode them, and that refusal must not read as "no ceiling".
         for session in [
             r#"{"\ud800":1,"internal":{"sid":"s","createdAt":1,"sessionExpiresAt":1000}}"#,
             r#"{"internal":{"\udc00x":1,"sid":"s","createdAt":1,"sessionExpiresAt":1000}}"#,

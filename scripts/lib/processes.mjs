@@ -1,9 +1,37 @@
-// Child processes for the e2e suites and the Next.js benchmark: commands with deadlines, servers in their
-// own process groups (killed whole), free loopback ports, and readiness polling. Nothing here waits
-// without a bound.
+// Child processes for the tests, the benchmarks and the scripts: commands run to completion (synchronously,
+// echoed, for the build scripts; or with a deadline in their own process group, for the suites), servers in
+// their own process groups (killed whole), free loopback ports, readiness polling, and a lock file that one
+// process at a time may hold. Nothing here waits without a bound.
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
+
+/** Runs a command to completion, echoing it; throws with its output's tail when it fails. */
+export function runSync(command, args, options = {}) {
+  const shown = [command, ...args].join(' ');
+  if (!options.quiet) console.log(`$ ${shown}`);
+  const result = spawnSync(command, args, {
+    stdio: options.capture ? 'pipe' : 'inherit',
+    encoding: 'utf8',
+    ...options,
+  });
+  if (result.error) throw new Error(`${shown}: ${result.error.message}`);
+  if (result.status !== 0 && !options.allowFailure) {
+    const tail = options.capture ? `\n${(result.stderr || '') + (result.stdout || '')}`.slice(-2000) : '';
+    throw new Error(`${shown} exited with ${result.status}${tail}`);
+  }
+  return result;
+}
+
+/** Where `command` is on PATH (of `env`), or null. */
+export function which(command, env = process.env) {
+  for (const dir of (env.PATH || '').split(':')) {
+    if (dir && fs.existsSync(path.join(dir, command))) return path.join(dir, command);
+  }
+  return null;
+}
 
 /** Kills a detached child's whole process group (SIGTERM, then SIGKILL), and waits for it. */
 export async function killGroup(child, graceMs = 5_000) {
@@ -40,12 +68,19 @@ process.once('exit', () => {
   }
 });
 
-/** Starts a long-running child in its own process group; its output is collected in `child.output`. */
+/** @typedef {import('node:child_process').ChildProcessByStdio<null, import('node:stream').Readable, import('node:stream').Readable> & { output: string }} Detached */
+
+/**
+ * Starts a long-running child in its own process group; its output is collected in `child.output`.
+ * @param {string} command
+ * @param {string[]} args
+ * @param {{ cwd?: string, env?: NodeJS.ProcessEnv }} options
+ * @returns {Detached}
+ */
 export function startDetached(command, args, { cwd, env }) {
-  const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = Object.assign(spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }), { output: '' });
   living.add(child);
   child.once('exit', () => living.delete(child));
-  child.output = '';
   child.stdout.on('data', (d) => (child.output += d));
   child.stderr.on('data', (d) => (child.output += d));
   return child;
@@ -77,7 +112,7 @@ export function freePort() {
     const server = net.createServer();
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
+      const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
       server.close(() => resolve(port));
     });
   });
@@ -125,4 +160,41 @@ export function firstLine(child, timeoutMs) {
       reject(new Error(`exited ${code} before printing a line:\n${child.output}`));
     });
   });
+}
+
+/**
+ * Takes the lock file `file` for this process (it holds the owner's pid): a dead owner's lock is taken over,
+ * a live owner is waited for, at most `timeoutMs`. Returns the release function.
+ */
+export async function acquireLock(file, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+    }
+    const owner = Number(fs.readFileSync(file, 'utf8').trim());
+    let alive = false;
+    try {
+      process.kill(owner, 0);
+      alive = owner > 0;
+    } catch (error) {
+      alive = error.code === 'EPERM';
+    }
+    if (!alive) {
+      fs.rmSync(file, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw new Error(`${file} is held by process ${owner} for over ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return () => {
+    try {
+      if (fs.readFileSync(file, 'utf8').trim() === String(process.pid)) fs.rmSync(file, { force: true });
+    } catch {
+      /* not ours, or gone */
+    }
+  };
 }

@@ -1,18 +1,28 @@
 // The example apps under examples/: installing one (npm ci from its lockfile, skipped when current; only
 // the session-seal copy re-made when the repository's package changed) and holding it for one run at a time.
 
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { run } from './processes.mjs';
+import { acquireLock, run } from './processes.mjs';
+import { repoRoot } from './repo.mjs';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** This system as the platform packages name it: the loader's own answer. */
 export const { detectSystem } = createRequire(import.meta.url)('../../load-error.js');
 
 const sha256 = (file) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+
+/**
+ * The addon, built if missing or older than its sources (scripts/ensure-built.mjs): `npm test` has built it
+ * already, a direct Jest run or a benchmark may not have. `timeoutMs` bounds the build.
+ * @param {number} [timeoutMs]
+ */
+export function ensureBuilt(timeoutMs) {
+  const built = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'ensure-built.mjs')], { cwd: repoRoot, stdio: 'inherit', timeout: timeoutMs });
+  if (built.status !== 0) throw new Error('scripts/ensure-built.mjs failed');
+}
 
 /** Environment for an example's processes: no Jest leftovers, no telemetry, plus `extra`. */
 export function exampleEnv(extra = {}) {
@@ -94,40 +104,9 @@ export async function installExample(appDir, timeoutMs) {
 }
 
 /**
- * One run at a time per example: installing, building and serving it all use its directory. The lock file
- * holds the owner's pid; a dead owner's lock is taken over; a live owner is waited for (bounded).
- * Returns the release function.
+ * One run at a time per example: installing, building and serving it all use its directory. Waits (bounded)
+ * for another process's run to end; returns the release function.
  */
-export async function lockExample(appDir, timeoutMs) {
-  const lock = path.join(appDir, '.e2e.lock');
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
-      break;
-    } catch (error) {
-      if (error.code !== 'EEXIST') throw error;
-    }
-    const owner = Number(fs.readFileSync(lock, 'utf8').trim());
-    let alive = false;
-    try {
-      process.kill(owner, 0);
-      alive = owner > 0;
-    } catch (error) {
-      alive = error.code === 'EPERM';
-    }
-    if (!alive) {
-      fs.rmSync(lock, { force: true });
-      continue;
-    }
-    if (Date.now() > deadline) throw new Error(`${appDir} is in use by process ${owner} (${lock}) for over ${timeoutMs / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  return () => {
-    try {
-      if (fs.readFileSync(lock, 'utf8').trim() === String(process.pid)) fs.rmSync(lock, { force: true });
-    } catch {
-      /* not ours, or gone */
-    }
-  };
+export function lockExample(appDir, timeoutMs) {
+  return acquireLock(path.join(appDir, '.e2e.lock'), timeoutMs);
 }

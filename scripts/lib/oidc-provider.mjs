@@ -3,7 +3,7 @@
 // forms). Run as a child process:
 //
 //   OIDC_CLIENT='{"client_id":…,"client_secret":…,"redirect_uris":[…],"post_logout_redirect_uris":[…]}' \
-//     node __test__/e2e/oidc-provider.mjs
+//     node scripts/lib/oidc-provider.mjs
 //
 // Listens on 127.0.0.1 (a free port from the kernel) and prints one JSON line, `{"issuer":"http://localhost:PORT/"}`,
 // when ready; the SDK refuses IP addresses as a domain, and localhost is 127.0.0.1 here. Stops on SIGTERM.
@@ -30,8 +30,8 @@ const claims = () => ({
 });
 
 const server = http.createServer();
-await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-const issuer = `http://localhost:${server.address().port}/`;
+await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+const issuer = `http://localhost:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}/`;
 
 const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
 

@@ -1,6 +1,9 @@
 //! Edge cases where this crate once disagreed with jose 6.2.18 (what `@auth0/nextjs-auth0` 4.30.0 seals
-//! and reads with), each checked against the real jose in `node_modules`. Every test asserts jose's
-//! behaviour; they guard the fixes.
+//! and reads with), kept as regression tests for the fixes. The expected answers are jose's, as it gave
+//! them when each case was fixed, written out here by hand: `cargo test` cannot run jose. The same cookies
+//! are judged side by side with the real jose on every Jest run: the headers and replicated claims in
+//! `__test__/hostile-header.test.mjs`, the payloads in `__test__/hostile-payload.test.mjs`, sealing with
+//! such additional headers in `__test__/interop.test.mjs`.
 //!
 //! `JSON.stringify` writes a lone UTF-16 surrogate as an escape such as `"\ud800"` (e.g. a user name cut
 //! in the middle of an emoji), and `JSON.parse` reads it back; serde_json refuses it wherever it builds a

@@ -33,7 +33,7 @@ const { exp: unsealedExp, ...unsealed } = new cjs.SessionCipher({ secret }).unse
 const jar = new esm.SessionCookies({ secret })
 const written = jar.write(session, '')
 const header = written.filter((c) => c.value !== '').map((c) => `${c.name}=${encodeURIComponent(c.value)}`).join('; ')
-const { exp: readExp, ...read } = jar.read(header) ?? {}
+const { exp: readExp, ...read } = /** @type {Record<string, any>} */ (jar.read(header) ?? {})
 const cookie = written.find((c) => c.name === '__session')
 const sdkRead = cookie ? await sdk.decrypt(cookie.value, secret) : null
 

@@ -7,40 +7,30 @@ import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import { ensureRedis, FLAVOURS } from '../../scripts/ensure-redis.mjs'
+import { freePort } from './processes.mjs'
+import { ensureRedis, FLAVOURS } from './redis-install.mjs'
 
 export const HOST = '127.0.0.1'
 
-/** Installs the flavour's server if missing (see scripts/ensure-redis.mjs); true when it can be started. */
+/** Installs the flavour's server if missing (see redis-install.mjs); true when it can be started. */
 export function serverAvailable(flavour = 'redis') {
   return ensureRedis({ flavours: [flavour] })[flavour]
 }
 
 /**
- * The server kinds a suite runs against: redis-server always (a suite fails if it cannot be installed),
- * valkey-server wherever this machine has it. Each is a `flavour` for RedisServer and startCluster.
+ * The server kinds every suite runs against: redis-server and valkey-server, installed here when missing
+ * (redis-install.mjs). A kind that cannot be installed is still returned, so that its suites fail when they
+ * start it instead of leaving it out. Each is a `flavour` for RedisServer and startCluster.
  */
 export function serverKinds() {
-  return ['redis', ...(serverAvailable('valkey') ? ['valkey'] : [])]
+  ensureRedis({ flavours: Object.keys(FLAVOURS) })
+  return Object.keys(FLAVOURS)
 }
 
 const live = new Set()
 process.on('exit', () => {
   for (const child of live) child.kill('SIGKILL')
 })
-
-/** A port the kernel says is free right now. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.unref()
-    server.on('error', reject)
-    server.listen(0, HOST, () => {
-      const { port } = server.address()
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -55,6 +45,7 @@ export function cli(flavour, port, args) {
 
 /** One server process. `start()` waits until it answers PING (after loading its AOF, if any). */
 export class RedisServer {
+  /** @param {{ flavour?: string, args?: string[], dir?: string }} [options] */
   constructor({ flavour = 'redis', args = [], dir } = {}) {
     this.flavour = flavour
     this.args = args
@@ -80,7 +71,7 @@ export class RedisServer {
         await this.#spawn()
         return this
       } catch (err) {
-        if (attempt >= 4 || this.fixedPort) throw err
+        if (attempt >= 4 || this.fixedPort || err.cannotStart) throw err
       }
     }
   }
@@ -95,7 +86,11 @@ export class RedisServer {
     const child = spawn(FLAVOURS[this.flavour].server, args, { stdio: ['ignore', 'pipe', 'pipe'] })
     this.child = child
     live.add(child)
-    const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
+    // A binary that cannot be started (not installed) fails at once with the reason, instead of at the deadline.
+    const exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => resolve({ code, signal }))
+      child.once('error', (error) => resolve({ error }))
+    })
     this.exited = exited
     exited.then(() => live.delete(child))
     child.stdout.on('data', (d) => (this.log += d))
@@ -103,8 +98,9 @@ export class RedisServer {
     // Loading a large AOF takes a while on a busy machine; a server that never comes up fails here, not later.
     const deadline = Date.now() + 60_000
     for (;;) {
-      const state = await Promise.race([exited.then(() => 'exited'), sleep(50).then(() => 'running')])
-      if (state === 'exited') throw new Error(`${FLAVOURS[this.flavour].server} on port ${this.port} exited:\n${this.log}`)
+      const state = await Promise.race([exited, sleep(50).then(() => 'running')])
+      if (state?.error) throw Object.assign(new Error(`${FLAVOURS[this.flavour].server} could not be started: ${state.error.message}`), { cannotStart: true })
+      if (state !== 'running') throw new Error(`${FLAVOURS[this.flavour].server} on port ${this.port} exited:\n${this.log}`)
       if ((await ping(this.port)) === 'PONG') return
       if (Date.now() > deadline) {
         child.kill('SIGKILL')
@@ -117,7 +113,10 @@ export class RedisServer {
     return cli(this.flavour, this.port, args)
   }
 
-  /** Stops the process (SIGTERM, or `signal`) and waits for it; the data directory stays until `remove()`. */
+  /**
+   * Stops the process (SIGTERM, or `signal`) and waits for it; the data directory stays until `remove()`.
+   * @param {NodeJS.Signals} [signal]
+   */
   async kill(signal = 'SIGTERM') {
     if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return
     this.child.kill(signal)
@@ -270,10 +269,10 @@ export async function startRelay(targetPort) {
   });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, HOST, resolve);
+    server.listen(0, HOST, () => resolve(undefined));
   });
   return {
-    port: server.address().port,
+    port: /** @type {import('node:net').AddressInfo} */ (server.address()).port,
     blackhole() {
       silent = true;
     },

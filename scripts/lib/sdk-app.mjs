@@ -1,4 +1,4 @@
-// examples/sdk-app, built and served the ways an app is: for the e2e suite (sdk-app.test.mjs) and
+// examples/sdk-app, built and served the ways an app is: for the e2e suite (__test__/e2e/sdk-app.test.mjs) and
 // `npm run bench:next`. Two variants of the same app: `sealed` (its next.config wraps the config with
 // withSessionSeal) and `plain` (SDK_APP_WITHOUT_SESSION_SEAL=1: the same app without it). Builds go to their
 // own dist directories so that both variants and both bundlers sit side by side, and a build is skipped when
@@ -8,9 +8,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { repoRoot, exampleEnv, installExample, lockExample, placePlatformPackage, walk } from '../helpers/example-app.mjs';
-import { run, startDetached, killGroup, freePort, waitUntilReady, firstLine } from '../helpers/processes.mjs';
+import { Jar, request } from './browser.mjs';
+import { ensureBuilt, exampleEnv, installExample, lockExample, placePlatformPackage, walk } from './example-app.mjs';
+import { run, startDetached, killGroup, freePort, waitUntilReady, firstLine } from './processes.mjs';
+import { repoRoot } from './repo.mjs';
 
 export const appDir = path.join(repoRoot, 'examples', 'sdk-app');
 const nextBin = path.join(appDir, 'node_modules', 'next', 'dist', 'bin', 'next');
@@ -65,8 +66,7 @@ export function useSdkRelease(version, releaseDir) {
 
 /** Builds, ensures the addon, takes the example's lock and installs it. Returns the release function. */
 export async function prepare({ lockMs, installMs, log }) {
-  const built = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'ensure-built.mjs')], { cwd: repoRoot, stdio: 'inherit' });
-  if (built.status !== 0) throw new Error('scripts/ensure-built.mjs failed');
+  ensureBuilt();
   const release = await lockExample(appDir, lockMs);
   try {
     log?.(`install: ${await installExample(appDir, installMs)}`);
@@ -103,6 +103,11 @@ function buildStamp(variant, build) {
  * `next start` and the standalone server) or `webpack` (`next build --webpack`). The build never sees a
  * real secret or tenant: placeholders, as in a CI build.
  */
+/**
+ * @param {string} variant
+ * @param {string} build
+ * @param {{ timeoutMs: number, typecheck?: boolean, sdk?: string }} options
+ */
 export async function buildVariant(variant, build, { timeoutMs, typecheck = true, sdk }) {
   const stampFile = path.join(appDir, distDir(variant, build, sdk), '.session-seal-build-stamp');
   const stamp = buildStamp(variant, build);
@@ -132,7 +137,7 @@ export async function startProvider(appBases, { timeoutMs }) {
     redirect_uris: appBases.map((base) => `${base}/auth/callback`),
     post_logout_redirect_uris: appBases,
   };
-  const child = startDetached(process.execPath, [path.join(repoRoot, '__test__', 'e2e', 'oidc-provider.mjs')], {
+  const child = startDetached(process.execPath, [path.join(repoRoot, 'scripts', 'lib', 'oidc-provider.mjs')], {
     cwd: repoRoot,
     env: exampleEnv({ OIDC_CLIENT: JSON.stringify(client) }),
   });
@@ -145,6 +150,10 @@ export async function startProvider(appBases, { timeoutMs }) {
  * (the Turbopack build's standalone output, copied to a temporary directory, `node server.js`) or `dev`
  * (`next dev`). `wrap` runs the
  * command under another (e.g. `taskset -c 0`). Returns `{ base, child, stop }` once a route answers.
+ */
+/**
+ * @param {{ variant: string, build: string, mode: string, issuer: string, secret: string, port?: number,
+ *   env?: Record<string, string>, wrap?: string[], readyMs: number, sdk?: string }} options
  */
 export async function startApp({ variant, build, mode, issuer, secret, port, env = {}, wrap = [], readyMs, sdk }) {
   port ??= await freePort();
@@ -189,62 +198,7 @@ export async function startApp({ variant, build, mode, issuer, secret, port, env
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Cookie jars and requests
-
-/** A `Set-Cookie` line's name, value and attributes (lower-cased keys). */
-export function parseSetCookie(line) {
-  const [pair, ...attributes] = line.split(';');
-  const eq = pair.indexOf('=');
-  const attrs = {};
-  for (const a of attributes) {
-    const i = a.indexOf('=');
-    const key = (i === -1 ? a : a.slice(0, i)).trim().toLowerCase();
-    attrs[key] = i === -1 ? true : a.slice(i + 1).trim();
-  }
-  return { name: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim(), attrs };
-}
-
-/** A browser's cookie jar for one origin: `Set-Cookie` lines applied in order, deletions included. */
-export class Jar {
-  constructor(entries = []) {
-    this.cookies = new Map(entries);
-  }
-  apply(lines) {
-    for (const line of lines) {
-      const { name, value, attrs } = parseSetCookie(line);
-      if (attrs['max-age'] === '0' || value === '') this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-  }
-  header() {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-}
-
-/** One request with the jar's cookies (and its response applied to the jar); never follows redirects. */
-export async function request(url, { jar, method = 'GET', body, timeoutMs, cookie } = {}) {
-  const headers = {};
-  const cookies = cookie ?? jar?.header();
-  if (cookies) headers.cookie = cookies;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(url, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    redirect: 'manual',
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  const text = await response.text();
-  const setCookie = response.headers.getSetCookie();
-  jar?.apply(setCookie);
-  let json;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, location: response.headers.get('location'), setCookie, text, json };
-}
+// Logging in
 
 /**
  * Logs in through the SDK's /auth/login and the provider: returns the app's responses to /auth/login and

@@ -1,14 +1,13 @@
-// Shared by the package suites: pack the main package as `napi pre-publish` publishes it and the platform
+// For the package suites (__test__/packages/) and scripts/test-package.mjs: pack the main package as `napi pre-publish` publishes it and the platform
 // packages as they are, install the tarballs into a fresh project with no Rust toolchain on PATH, and run
 // Node there. Nothing here reads the repository's own node_modules for the package under test.
 import { spawnSync } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { parseTriple } from '@napi-rs/cli'
+import { repoRoot as root } from './repo.mjs'
 
-export const root = fileURLToPath(new URL('../..', import.meta.url))
 export const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 export const binary = manifest.napi.binaryName
 /** The SDK's cookie module: the test oracle, loaded by path (it is not what is being installed). */
@@ -99,7 +98,7 @@ export function installProject(main, { platforms = [], flags = [], prefix = 'pro
     }),
     'npm install',
   )
-  cpSync(join(root, '__test__', 'packages', 'consumer.mjs'), join(dir, 'consumer.mjs'))
+  cpSync(join(root, 'scripts', 'lib', 'package-consumer.mjs'), join(dir, 'consumer.mjs'))
   return dir
 }
 
