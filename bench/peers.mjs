@@ -49,7 +49,7 @@ export async function setup() {
   return { cipher, floor, joseKey, cookies, wasmCipher }
 }
 
-/** The cookie layer, when this build has it (another issue adds it). */
+/** The cookie layer, when this build has it (a baseline build from before the cookie layer lacks it). */
 function makeCookies() {
   try {
     return new addon.SessionCookies({ secret: SECRET, maxCookieBytes: MAX_COOKIE_BYTES })

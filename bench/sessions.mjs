@@ -141,7 +141,7 @@ export function sessionOfKb(kb) {
   return sessionOfSize(kb * 1024, SEEDS[kb] ?? Math.round(kb * 100))
 }
 
-/** The sizes the issue asks for: the label, the target JSON size, and the session. */
+/** The sizes every benchmark measures: the label, the target JSON size, and the session. */
 export function sessions() {
   return [
     { label: '0.5 KB', session: small(prng(1)) },
