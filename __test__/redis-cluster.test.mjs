@@ -6,24 +6,15 @@ import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
 import { createRequire } from 'node:module';
 import { RedisServer, startCluster, serverAvailable } from '../scripts/lib/redis-servers.mjs';
 import {
-  CLIENT_KINDS, connectClient, connectCluster, closeClient, createRedisSessionStore, raw,
+  CLIENT_KINDS, connectClient, connectCluster, closeClient, createRedisSessionStore, raw, SERVER_SETUP_TIMEOUT, newSessionId, storedSession,
 } from './helpers/redis-clients.mjs';
-import { typicalSession, smallSession, randomSecret, randomHex, nowSeconds, deepClone } from './helpers/fixtures.mjs';
+import { typicalSession, randomSecret, randomHex, deepClone } from './helpers/fixtures.mjs';
 
 const require = createRequire(import.meta.url);
 const { KeyLayout, DEFAULT_PREFIX, DEFAULT_SHARDS } = require('../redis/keys.js');
 
-// Installing the server (apt-get) and forming a cluster of three fresh nodes: generous on a busy machine.
-const CLUSTER_SETUP_TIMEOUT = 300_000;
-
-const newId = () => randomHex(16);
 const layout = new KeyLayout(DEFAULT_PREFIX, DEFAULT_SHARDS);
-function sessionOf(sub = `auth0|${randomHex(8)}`) {
-  const session = smallSession();
-  session.user.sub = sub;
-  session.internal = { sid: randomHex(12), createdAt: nowSeconds() - 5 };
-  return session;
-}
+const sessionOf = (sub) => storedSession({ sub });
 
 /** Every key on every node matching `pattern` (test-only listing; the store itself never lists keys). */
 async function keysOnNodes(cluster, pattern) {
@@ -39,7 +30,7 @@ function clusterBehaviour(getCluster, getClient) {
   test('sessions round-trip, and spread over every master', async () => {
     const client = getClient();
     const store = createRedisSessionStore({ client, secret: randomSecret() });
-    const entries = Array.from({ length: 48 }, () => [newId(), typicalSession()]);
+    const entries = Array.from({ length: 48 }, () => [newSessionId(), typicalSession()]);
     await Promise.all(entries.map(([id, s]) => store.set(id, s)));
     for (const [id, s] of entries) expect(await store.get(id)).toStrictEqual(deepClone(s));
     const [id, s] = entries[0];
@@ -56,7 +47,7 @@ function clusterBehaviour(getCluster, getClient) {
     const client = getClient();
     const prefix = `t${randomHex(4)}:`;
     const store = createRedisSessionStore({ client, secret: randomSecret(), prefix });
-    await store.set(newId(), sessionOf());
+    await store.set(newSessionId(), sessionOf());
     const keys = (await keysOnNodes(getCluster(), `${prefix}*`)).flat();
     expect(keys).toHaveLength(3); // the session, its subject index, its sid index
     const node = getCluster().nodes[0];
@@ -69,8 +60,8 @@ function clusterBehaviour(getCluster, getClient) {
     const client = getClient();
     const store = createRedisSessionStore({ client, secret: randomSecret() });
     const sub = `auth0|${randomHex(8)}`;
-    const mine = Array.from({ length: 48 }, newId);
-    const others = Array.from({ length: 8 }, newId);
+    const mine = Array.from({ length: 48 }, newSessionId);
+    const others = Array.from({ length: 8 }, newSessionId);
     expect(new Set(mine.map((id) => layout.shardOf(id))).size).toBeGreaterThan(DEFAULT_SHARDS / 2);
     await Promise.all([...mine.map((id) => store.set(id, sessionOf(sub))), ...others.map((id) => store.set(id, sessionOf()))]);
     await store.deleteByLogoutToken({ sub });
@@ -78,7 +69,7 @@ function clusterBehaviour(getCluster, getClient) {
     for (const id of others) expect(await store.get(id)).not.toBeNull();
     // And by sid, in whichever shard it is.
     const target = sessionOf();
-    const id = newId();
+    const id = newSessionId();
     await store.set(id, target);
     await store.deleteByLogoutToken({ sid: target.internal.sid, sub: target.user.sub });
     expect(await store.get(id)).toBeNull();
@@ -87,7 +78,7 @@ function clusterBehaviour(getCluster, getClient) {
   test('rotation re-seals in place on the cluster, keeping the TTL', async () => {
     const client = getClient();
     const [oldSecret, newSecret] = [randomSecret(), randomSecret()];
-    const id = newId();
+    const id = newSessionId();
     const session = sessionOf();
     await createRedisSessionStore({ client, secret: oldSecret }).set(id, session);
     expect(await createRedisSessionStore({ client, secret: [newSecret, oldSecret] }).get(id)).toStrictEqual(session);
@@ -103,7 +94,7 @@ describe('Redis Cluster, three masters', () => {
   beforeAll(async () => {
     if (!serverAvailable('redis')) throw new Error('redis-server is not installed and could not be installed with apt-get');
     cluster = await startCluster({ flavour: 'redis', masters: 3 });
-  }, CLUSTER_SETUP_TIMEOUT);
+  }, SERVER_SETUP_TIMEOUT);
   afterAll(async () => {
     await cluster?.stop();
   });
@@ -127,7 +118,7 @@ describe('Valkey', () => {
     if (!serverAvailable('valkey')) throw new Error('valkey-server could not be installed: `node scripts/ensure-redis.mjs` says why');
     single = await RedisServer.start({ flavour: 'valkey' });
     cluster = await startCluster({ flavour: 'valkey', masters: 3 });
-  }, CLUSTER_SETUP_TIMEOUT);
+  }, SERVER_SETUP_TIMEOUT);
   afterAll(async () => {
     await single?.stop();
     await cluster?.stop();
@@ -141,7 +132,7 @@ describe('Valkey', () => {
     const client = await connectClient(kind, single.port);
     try {
       const store = createRedisSessionStore({ client, secret: randomSecret() });
-      const id = newId();
+      const id = newSessionId();
       const session = typicalSession();
       await store.set(id, session);
       expect(await store.get(id)).toStrictEqual(deepClone(session));

@@ -8,15 +8,15 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { RedisServer, serverAvailable } from '../scripts/lib/redis-servers.mjs';
-import { CLIENT_KINDS, connectClient, closeClient, createRedisSessionStore, raw } from './helpers/redis-clients.mjs';
+import {
+  CLIENT_KINDS, connectClient, closeClient, createRedisSessionStore, raw, SERVER_SETUP_TIMEOUT,
+} from './helpers/redis-clients.mjs';
 import { typicalSession, randomSecret, randomHex, deepClone } from './helpers/fixtures.mjs';
 
 const require = createRequire(import.meta.url);
 const { KeyLayout, DEFAULT_PREFIX, DEFAULT_SHARDS } = require('../redis/keys.js');
 const layout = new KeyLayout(DEFAULT_PREFIX, DEFAULT_SHARDS);
 
-// Installing redis-server (apt-get) on a fresh machine, starting it, and replaying its AOF after the crash.
-const SERVER_SETUP_TIMEOUT = 300_000;
 
 // Plain-text AOF (no RDB preamble) and uncompressed RDB, so a plaintext would show as it is; fsync on every write.
 const PERSISTENCE = ['--appendonly', 'yes', '--appendfsync', 'always', '--aof-use-rdb-preamble', 'no', '--rdbcompression', 'no'];

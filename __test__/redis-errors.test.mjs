@@ -9,23 +9,21 @@ import crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import util from 'node:util';
 import { RedisServer, serverKinds } from '../scripts/lib/redis-servers.mjs';
-import { CLIENT_KINDS, connectClient, closeClient, createRedisSessionStore, raw } from './helpers/redis-clients.mjs';
+import {
+  CLIENT_KINDS, connectClient, closeClient, createRedisSessionStore, raw, SERVER_SETUP_TIMEOUT, newSessionId, storedSession,
+} from './helpers/redis-clients.mjs';
 import { typicalSession, smallSession, randomSecret, randomHex, nowSeconds, loadAddon } from './helpers/fixtures.mjs';
 
 const require = createRequire(import.meta.url);
 const { KeyLayout, DEFAULT_PREFIX, DEFAULT_SHARDS } = require('../redis/keys.js');
 const { StoreCipher } = loadAddon();
 
-const SERVER_SETUP_TIMEOUT = 300_000;
 const layout = new KeyLayout(DEFAULT_PREFIX, DEFAULT_SHARDS);
-const newId = () => randomHex(16);
 /** Every sealed value starts with its header, `{"alg":"dir",…`, in base64url. */
 const SEALED_VALUE_START = Buffer.from('{"alg":"dir"').toString('base64url').slice(0, 14);
 
-function sessionOf(sub = `auth0|${randomHex(8)}`) {
-  const session = typicalSession();
-  session.user.sub = sub;
-  session.internal = { sid: randomHex(12), createdAt: nowSeconds() - 5 };
+function sessionOf(sub) {
+  const session = storedSession({ sub, session: typicalSession() });
   delete session.user.session_expiry;
   return session;
 }
@@ -122,7 +120,7 @@ describe.each(serverKinds())('on %s', (flavour) => {
     /** A session stored under `older`, read by a store whose newest secret is another. */
     async function storedUnderOlderSecret(session, value) {
       const [older, newest] = [randomSecret(), randomSecret()];
-      const id = newId();
+      const id = newSessionId();
       const sealed = value ?? new StoreCipher({ secret: older }).seal(id, session).value;
       await raw(inspector, ['SET', layout.session(id), value ? value(older, id) : sealed, 'EX', '600']);
       return { id, older, newest };
@@ -157,7 +155,7 @@ describe.each(serverKinds())('on %s', (flavour) => {
       const store = createRedisSessionStore({ client, secret, timeout: 1000 });
       const cipher = new StoreCipher({ secret });
       const session = sessionOf();
-      const id = newId();
+      const id = newSessionId();
       const [subTag] = cipher.indexTags('sub', session.user.sub);
       const subjectIndex = layout.index(layout.shardOf(id), 'sub', subTag);
       const secrets = [
@@ -210,7 +208,7 @@ describe.each(serverKinds())('on %s', (flavour) => {
       await closeClient(closed);
       const store = createRedisSessionStore({ client: closed, secret: randomSecret(), timeout: 1000 });
       const session = sessionOf();
-      const id = newId();
+      const id = newSessionId();
       const calls = [
         () => store.get(id), () => store.set(id, session), () => store.update(id, session), () => store.delete(id),
         () => store.deleteByLogoutToken({ sub: session.user.sub }), () => store.listSessions({ sub: session.user.sub }),

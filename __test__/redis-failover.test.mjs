@@ -8,13 +8,14 @@
 import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
 import { createRequire } from 'node:module';
 import { startCluster, serverKinds } from '../scripts/lib/redis-servers.mjs';
-import { CLIENT_KINDS, connectCluster, closeClient, createRedisSessionStore } from './helpers/redis-clients.mjs';
-import { smallSession, randomSecret, randomHex, nowSeconds, deepClone } from './helpers/fixtures.mjs';
+import {
+  CLIENT_KINDS, connectCluster, closeClient, createRedisSessionStore, SERVER_SETUP_TIMEOUT, storedSession,
+} from './helpers/redis-clients.mjs';
+import { randomSecret, randomHex, deepClone } from './helpers/fixtures.mjs';
 
 const require = createRequire(import.meta.url);
 const { KeyLayout, DEFAULT_PREFIX, DEFAULT_SHARDS } = require('../redis/keys.js');
 
-const SERVER_SETUP_TIMEOUT = 300_000;
 // Two failovers, each a few seconds with a node timeout of 1 s; generous for a busy machine.
 const FAILOVER_CASE_TIMEOUT = 240_000;
 /** `cluster-node-timeout`: how long a master may be unreachable before its replica takes over. */
@@ -27,12 +28,7 @@ const SETTLE_SLACK_MS = 1500;
 const layout = new KeyLayout(DEFAULT_PREFIX, DEFAULT_SHARDS);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function sessionOf(sub) {
-  const session = smallSession();
-  session.user.sub = sub;
-  session.internal = { sid: randomHex(12), createdAt: nowSeconds() - 5 };
-  return session;
-}
+const sessionOf = (sub) => storedSession({ sub });
 
 /** A new session id in `shard`. */
 function idIn(shard) {

@@ -7,15 +7,15 @@
 import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
 import { createRequire } from 'node:module';
 import { RedisServer, serverKinds, monitor } from '../scripts/lib/redis-servers.mjs';
-import { connectClient, closeClient, createRedisSessionStore, raw } from './helpers/redis-clients.mjs';
-import { smallSession, randomSecret, randomHex, nowSeconds, loadAddon } from './helpers/fixtures.mjs';
+import {
+  connectClient, closeClient, createRedisSessionStore, raw, SERVER_SETUP_TIMEOUT, newSessionId, storedSession,
+} from './helpers/redis-clients.mjs';
+import { randomSecret, randomHex, loadAddon } from './helpers/fixtures.mjs';
 
 const require = createRequire(import.meta.url);
 const { KeyLayout, DEFAULT_PREFIX, DEFAULT_SHARDS } = require('../redis/keys.js');
 const { StoreCipher } = loadAddon();
 
-// Installing the server (apt-get) and starting it.
-const SERVER_SETUP_TIMEOUT = 300_000;
 // The two large cases write tens of thousands of sessions: a minute or so on a busy shared machine.
 const LARGE_CASE_TIMEOUT = 300_000;
 /** Entries a logout reads per command (redis/store.js PAGE): no command of a logout does more than this. */
@@ -24,13 +24,7 @@ const PAGE = 64;
 const SAMPLE_FROM = 8;
 
 const layout = new KeyLayout(DEFAULT_PREFIX, DEFAULT_SHARDS);
-const newId = () => randomHex(16);
-function sessionOf(sub, sid = randomHex(12)) {
-  const session = smallSession();
-  session.user.sub = sub;
-  session.internal = { sid, createdAt: nowSeconds() - 5 };
-  return session;
-}
+const sessionOf = (sub, sid) => storedSession({ sub, sid });
 
 /** Runs `task(i)` for i < n, `width` at a time. */
 async function inBatches(n, width, task) {
@@ -72,7 +66,7 @@ describe.each(serverKinds())('on %s', (flavour) => {
   test('delete(id) removes the session and both its index entries', async () => {
     const sub = `auth0|${randomHex(8)}`;
     const [kept, gone] = [sessionOf(sub), sessionOf(sub)];
-    const [keptId, goneId] = [newId(), newId()];
+    const [keptId, goneId] = [newSessionId(), newSessionId()];
     await store.set(keptId, kept);
     await store.set(goneId, gone);
     expect(await indexSizes({ sub, sid: gone.internal.sid })).toStrictEqual({ sub: 2, sid: 1 });
@@ -86,7 +80,7 @@ describe.each(serverKinds())('on %s', (flavour) => {
     const sub = `auth0|${randomHex(8)}`;
     const sid = randomHex(12);
     const sessions = [sessionOf(sub, sid), sessionOf(sub, sid), sessionOf(sub)];
-    const ids = sessions.map(() => newId());
+    const ids = sessions.map(() => newSessionId());
     for (const [i, s] of sessions.entries()) await store.set(ids[i], s);
     expect(await indexSizes({ sub, sid })).toStrictEqual({ sub: 3, sid: 2 });
     await store.deleteByLogoutToken({ sid });
@@ -106,7 +100,7 @@ describe.each(serverKinds())('on %s', (flavour) => {
     await inBatches(20_000, DEVICES, async (i) => {
       const device = i % DEVICES;
       if (current[device]) await store.delete(current[device]);
-      current[device] = newId();
+      current[device] = newSessionId();
       await store.set(current[device], sessionOf(sub, sid));
     });
     const sizes = await indexSizes({ sub, sid });
@@ -118,7 +112,7 @@ describe.each(serverKinds())('on %s', (flavour) => {
 
   test('entries of sessions that vanished behind the store are dropped by later writes, a bounded number each', async () => {
     const sub = `auth0|${randomHex(8)}`;
-    const sessions = Array.from({ length: 400 }, () => [newId(), sessionOf(sub)]);
+    const sessions = Array.from({ length: 400 }, () => [newSessionId(), sessionOf(sub)]);
     await inBatches(sessions.length, 16, (i) => store.set(...sessions[i]));
     // 300 of them evicted (or deleted by hand): their keys go, their entries stay.
     const [gone, live] = [sessions.slice(0, 300), sessions.slice(300)];
@@ -156,9 +150,9 @@ describe.each(serverKinds())('on %s', (flavour) => {
   async function staleUser(count) {
     const sub = `auth0|${randomHex(8)}`;
     const sid = randomHex(12);
-    const ids = Array.from({ length: count }, () => newId());
+    const ids = Array.from({ length: count }, () => newSessionId());
     await inBatches(count, 32, (i) => store.set(ids[i], sessionOf(sub, sid)));
-    const liveId = newId();
+    const liveId = newSessionId();
     await store.set(liveId, sessionOf(sub, sid));
     await inBatches(count, 256, (i) => raw(client, ['DEL', layout.session(ids[i])]));
     expect(await indexSizes({ sub, sid })).toStrictEqual({ sub: count + 1, sid: count + 1 });

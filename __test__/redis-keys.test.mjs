@@ -8,22 +8,16 @@
 import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
 import { createRequire } from 'node:module';
 import { RedisServer, startCluster, serverKinds, monitor, HOST } from '../scripts/lib/redis-servers.mjs';
-import { CLIENT_KINDS, connectClient, connectCluster, closeClient, createRedisSessionStore, raw } from './helpers/redis-clients.mjs';
-import { smallSession, randomSecret, randomHex, nowSeconds, deepClone } from './helpers/fixtures.mjs';
+import {
+  CLIENT_KINDS, connectClient, connectCluster, closeClient, createRedisSessionStore, raw, SERVER_SETUP_TIMEOUT, newSessionId, storedSession,
+} from './helpers/redis-clients.mjs';
+import { randomSecret, randomHex, deepClone } from './helpers/fixtures.mjs';
 
 const require = createRequire(import.meta.url);
 const { Redis, Cluster } = require('ioredis');
 
-// Installing the server (apt-get) and forming a cluster on a busy machine.
-const SERVER_SETUP_TIMEOUT = 300_000;
 
-const newId = () => randomHex(16);
-function sessionOf(sub, sid = randomHex(12)) {
-  const session = smallSession();
-  session.user.sub = sub;
-  session.internal = { sid, createdAt: nowSeconds() - 5 };
-  return session;
-}
+const sessionOf = (sub, sid) => storedSession({ sub, sid });
 
 /**
  * Every operation of the store, each checked: set, get, update, delete, both kinds of logout, listing, rotation
@@ -35,7 +29,7 @@ async function exercise(makeStore) {
   const store = makeStore({ secret });
   const sub = `auth0|${randomHex(8)}`;
   const devices = { laptop: sessionOf(sub), phone: sessionOf(sub), tablet: sessionOf(sub) };
-  const ids = Object.fromEntries(Object.keys(devices).map((name) => [name, newId()]));
+  const ids = Object.fromEntries(Object.keys(devices).map((name) => [name, newSessionId()]));
   for (const [name, session] of Object.entries(devices)) await store.set(ids[name], session);
   for (const [name, session] of Object.entries(devices)) expect(await store.get(ids[name])).toStrictEqual(deepClone(session));
   expect(await store.update(ids.laptop, devices.laptop)).toBe(true);
@@ -53,7 +47,7 @@ async function exercise(makeStore) {
 
   // Rotation: written under the older secret, read (and sealed again) under the newest, then logged out.
   const other = sessionOf(`auth0|${randomHex(8)}`);
-  const otherId = newId();
+  const otherId = newSessionId();
   await makeStore({ secret: older }).set(otherId, other);
   const rotated = makeStore({ secret: [secret, older] });
   expect(await rotated.get(otherId)).toStrictEqual(other);
@@ -62,7 +56,7 @@ async function exercise(makeStore) {
   expect(await rotated.get(otherId)).toBeNull();
 
   // More than a few sessions of one user: each write samples the index (and drops what is gone).
-  const many = Array.from({ length: 12 }, () => [newId(), sessionOf(sub)]);
+  const many = Array.from({ length: 12 }, () => [newSessionId(), sessionOf(sub)]);
   for (const [id, session] of many) await store.set(id, session);
   await store.delete(many[0][0]);
   for (const [id, session] of many.slice(1, 4)) expect(await store.update(id, session)).toBe(true);
@@ -140,7 +134,7 @@ describe.each(serverKinds())('on %s', (flavour) => {
         await exercise((options) => createRedisSessionStore({ client, ...options }));
         // Sessions left behind, so that there are keys to look at.
         const store = createRedisSessionStore({ client, secret: randomSecret(), prefix: 'own:' });
-        await store.set(newId(), sessionOf(`auth0|${randomHex(8)}`));
+        await store.set(newSessionId(), sessionOf(`auth0|${randomHex(8)}`));
         const keys = await raw(inspector, ['KEYS', `*own:*`]);
         expect(keys.length).toBeGreaterThanOrEqual(3);
         for (const key of keys) expect(key.startsWith(`${keyPrefix}own:{`)).toBe(true);
@@ -182,7 +176,7 @@ describe.each(serverKinds())('on %s', (flavour) => {
       try {
         await exercise((options) => createRedisSessionStore({ client, ...options }));
         const store = createRedisSessionStore({ client, secret: randomSecret() });
-        await Promise.all(Array.from({ length: 32 }, () => store.set(newId(), sessionOf(`auth0|${randomHex(8)}`))));
+        await Promise.all(Array.from({ length: 32 }, () => store.set(newSessionId(), sessionOf(`auth0|${randomHex(8)}`))));
         const masters = [];
         for (const node of cluster.nodes) {
           const keys = (await node.cli('--scan', '--pattern', `${keyPrefix.replace(/[{}]/g, '\\$&')}*`)).split('\n').filter(Boolean);

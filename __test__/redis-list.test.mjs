@@ -6,20 +6,18 @@
 import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
 import { createRequire } from 'node:module';
 import { RedisServer, startCluster, serverKinds } from '../scripts/lib/redis-servers.mjs';
-import { CLIENT_KINDS, connectClient, connectCluster, closeClient, createRedisSessionStore, raw } from './helpers/redis-clients.mjs';
+import {
+  CLIENT_KINDS, connectClient, connectCluster, closeClient, createRedisSessionStore, raw, SERVER_SETUP_TIMEOUT, newSessionId, storedSession,
+} from './helpers/redis-clients.mjs';
 import { typicalSession, randomSecret, randomHex, nowSeconds } from './helpers/fixtures.mjs';
 
 const require = createRequire(import.meta.url);
 const { KeyLayout, DEFAULT_PREFIX, DEFAULT_SHARDS } = require('../redis/keys.js');
 
-const SERVER_SETUP_TIMEOUT = 300_000;
 const layout = new KeyLayout(DEFAULT_PREFIX, DEFAULT_SHARDS);
-const newId = () => randomHex(16);
 
 function sessionOf(sub, age) {
-  const session = typicalSession();
-  session.user.sub = sub;
-  session.internal = { sid: randomHex(12), createdAt: nowSeconds() - age };
+  const session = storedSession({ sub, age, session: typicalSession() });
   delete session.user.session_expiry;
   return session;
 }
@@ -33,8 +31,8 @@ function listing(getClient) {
     const devices = { laptop: sessionOf(sub, 7200), phone: sessionOf(sub, 600), tablet: sessionOf(sub, 60) };
     const ids = {};
     const before = nowSeconds();
-    for (const [name, session] of Object.entries(devices)) await store.set((ids[name] = newId()), session);
-    await store.set(newId(), sessionOf(`auth0|${randomHex(8)}`, 10)); // someone else's
+    for (const [name, session] of Object.entries(devices)) await store.set((ids[name] = newSessionId()), session);
+    await store.set(newSessionId(), sessionOf(`auth0|${randomHex(8)}`, 10)); // someone else's
     const after = nowSeconds();
 
     const listed = await store.listSessions({ sub });
@@ -65,7 +63,7 @@ function listing(getClient) {
     const client = getClient();
     const store = createRedisSessionStore({ client, secret: randomSecret() });
     const sub = `auth0|${randomHex(8)}`;
-    const sessions = Array.from({ length: 4 }, (_, i) => [newId(), sessionOf(sub, 100 * i)]);
+    const sessions = Array.from({ length: 4 }, (_, i) => [newSessionId(), sessionOf(sub, 100 * i)]);
     for (const [id, session] of sessions) await store.set(id, session);
     const sids = async () => (await store.listSessions({ sub })).map((s) => s.sid).sort();
     const sidOf = ([, session]) => session.internal.sid;
@@ -85,7 +83,7 @@ function listing(getClient) {
     const client = getClient();
     const [older, newest] = [randomSecret(), randomSecret()];
     const sub = `auth0|${randomHex(8)}`;
-    const [read, unread] = [[newId(), sessionOf(sub, 60)], [newId(), sessionOf(sub, 30)]];
+    const [read, unread] = [[newSessionId(), sessionOf(sub, 60)], [newSessionId(), sessionOf(sub, 30)]];
     const before = createRedisSessionStore({ client, secret: older });
     for (const [id, session] of [read, unread]) await before.set(id, session);
     const rotated = createRedisSessionStore({ client, secret: [newest, older] });
@@ -143,7 +141,7 @@ describe.each(serverKinds())('on %s', (flavour) => {
       try {
         const store = createRedisSessionStore({ client, secret: randomSecret() });
         const sub = `auth0|${randomHex(8)}`;
-        const ids = Array.from({ length: 48 }, newId);
+        const ids = Array.from({ length: 48 }, newSessionId);
         expect(new Set(ids.map((id) => layout.shardOf(id))).size).toBeGreaterThan(DEFAULT_SHARDS / 2);
         await Promise.all(ids.map((id, i) => store.set(id, sessionOf(sub, i))));
         // A command across slots would fail with CROSSSLOT: the listing reads each shard on its own.

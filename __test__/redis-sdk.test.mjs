@@ -7,7 +7,9 @@ import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
 import { createRequire } from 'node:module';
 import { Auth0Client } from '@auth0/nextjs-auth0/server';
 import { RedisServer, startRelay, serverAvailable } from '../scripts/lib/redis-servers.mjs';
-import { CLIENT_KINDS, connectClient, closeClient, createRedisSessionStore, raw } from './helpers/redis-clients.mjs';
+import {
+  CLIENT_KINDS, connectClient, closeClient, createRedisSessionStore, raw, SERVER_SETUP_TIMEOUT,
+} from './helpers/redis-clients.mjs';
 import { createFakeIdp, appRequest, backchannelLogout, randomSub } from './helpers/fake-idp.mjs';
 import { loadSdk, typicalSession, randomSecret, randomHex, nowSeconds, deepClone } from './helpers/fixtures.mjs';
 
@@ -15,8 +17,6 @@ const require = createRequire(import.meta.url);
 const { KeyLayout, DEFAULT_PREFIX, DEFAULT_SHARDS } = require('../redis/keys.js');
 const layout = new KeyLayout(DEFAULT_PREFIX, DEFAULT_SHARDS);
 
-// Installing redis-server (apt-get) on a fresh machine and starting it.
-const SERVER_SETUP_TIMEOUT = 300_000;
 
 let server;
 let sdk;

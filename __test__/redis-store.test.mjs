@@ -7,9 +7,17 @@ import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import { RedisServer, serverAvailable } from '../scripts/lib/redis-servers.mjs';
-import { CLIENT_KINDS, connectClient, closeClient, createRedisSessionStore, raw } from './helpers/redis-clients.mjs';
 import {
-  loadAddon, loadSdk, typicalSession, smallSession, randomSecret, randomHex, nowSeconds, deepClone,
+  CLIENT_KINDS, connectClient, closeClient, createRedisSessionStore, raw, SERVER_SETUP_TIMEOUT, newSessionId, storedSession,
+} from './helpers/redis-clients.mjs';
+import {
+  loadAddon,
+  loadSdk,
+  typicalSession,
+  randomSecret,
+  randomHex,
+  nowSeconds,
+  deepClone,
 } from './helpers/fixtures.mjs';
 import { repoRoot } from '../scripts/lib/repo.mjs';
 
@@ -17,8 +25,6 @@ const require = createRequire(import.meta.url);
 const { KeyLayout, DEFAULT_PREFIX, DEFAULT_SHARDS } = require('../redis/keys.js');
 const { SessionCipher } = loadAddon();
 
-// Installing redis-server on a fresh machine (apt-get) and starting it: minutes at worst on a busy machine.
-const SERVER_SETUP_TIMEOUT = 300_000;
 
 let server;
 let sdk;
@@ -32,15 +38,8 @@ afterAll(async () => {
 });
 
 const layout = new KeyLayout(DEFAULT_PREFIX, DEFAULT_SHARDS);
-const newId = () => randomHex(16); // what the SDK's stateful store generates
-/** A session of `sub` with IdP session `sid`, created `age` seconds ago, of issuer `issuer` (MCD metadata). */
-function sessionOf({ sub = `auth0|${randomHex(8)}`, sid = randomHex(12), issuer, age = 10 } = {}) {
-  const session = smallSession();
-  session.user.sub = sub;
-  session.internal = { sid, createdAt: nowSeconds() - age };
-  if (issuer) session.internal.mcd = { domain: new URL(issuer).host, issuer };
-  return session;
-}
+/** A stored session, created 10 seconds ago unless `age` says otherwise. */
+const sessionOf = ({ age = 10, ...rest } = {}) => storedSession({ age, ...rest });
 
 describe.each(CLIENT_KINDS)('with %s', (kind) => {
   let client;
@@ -57,16 +56,16 @@ describe.each(CLIENT_KINDS)('with %s', (kind) => {
 
   test('set then get gives the session back exactly (random ~3 KB sessions, Unicode included)', async () => {
     for (let i = 0; i < 8; i++) {
-      const id = newId();
+      const id = newSessionId();
       const session = typicalSession();
       await store.set(id, session);
       expect(await store.get(id)).toStrictEqual(deepClone(session));
     }
-    expect(await store.get(newId())).toBeNull();
+    expect(await store.get(newSessionId())).toBeNull();
   });
 
   test('update writes only an existing session; delete removes it', async () => {
-    const id = newId();
+    const id = newSessionId();
     const first = sessionOf();
     expect(await store.update(id, first)).toBe(false);
     expect(await store.get(id)).toBeNull();
@@ -81,7 +80,7 @@ describe.each(CLIENT_KINDS)('with %s', (kind) => {
   });
 
   test('64 concurrent callers each read back their own session', async () => {
-    const entries = Array.from({ length: 64 }, () => [newId(), typicalSession()]);
+    const entries = Array.from({ length: 64 }, () => [newSessionId(), typicalSession()]);
     await Promise.all(entries.map(([id, s]) => store.set(id, s)));
     const read = await Promise.all(entries.map(([id]) => store.get(id)));
     read.forEach((s, i) => expect(s).toStrictEqual(deepClone(entries[i][1])));
@@ -95,31 +94,31 @@ describe.each(CLIENT_KINDS)('with %s', (kind) => {
       expect(seconds).toBeLessThanOrEqual(expected);
       expect(seconds).toBeGreaterThan(expected - 30);
     };
-    let id = newId();
+    let id = newSessionId();
     await store.set(id, sessionOf({ age: 10 }));
     await expectTtl(id, 86_400); // the SDK's defaults: inactivity 1 day comes before absolute 3 days
 
     const short = createRedisSessionStore({ client, secret, absoluteDuration: 3600, inactivityDuration: 600 });
-    id = newId();
+    id = newSessionId();
     await short.set(id, sessionOf({ age: 3300 }));
     await expectTtl(id, 300); // createdAt + absolute comes first
-    id = newId();
+    id = newSessionId();
     await short.set(id, sessionOf({ age: 100 }));
     await expectTtl(id, 600); // now + inactivity comes first
 
     const fixed = createRedisSessionStore({ client, secret, absoluteDuration: 3600, inactivityDuration: 600, rolling: false });
-    id = newId();
+    id = newSessionId();
     await fixed.set(id, sessionOf({ age: 100 }));
     await expectTtl(id, 3500);
 
-    id = newId();
+    id = newSessionId();
     const ceiling = sessionOf();
     ceiling.internal.sessionExpiresAt = nowSeconds() + 120;
     await store.set(id, ceiling);
     await expectTtl(id, 120);
 
     // A session past its absolute duration is not written, and the stored one is removed.
-    id = newId();
+    id = newSessionId();
     await short.set(id, sessionOf({ age: 100 }));
     expect(await short.get(id)).not.toBeNull();
     await short.set(id, sessionOf({ age: 4000 }));
@@ -129,7 +128,7 @@ describe.each(CLIENT_KINDS)('with %s', (kind) => {
   });
 
   test('a value is bound to its session id: copied under another id it does not open', async () => {
-    const [a, b] = [newId(), newId()];
+    const [a, b] = [newSessionId(), newSessionId()];
     const session = typicalSession();
     await store.set(a, session);
     const value = await raw(client, ['GET', layout.session(a)]);
@@ -139,7 +138,7 @@ describe.each(CLIENT_KINDS)('with %s', (kind) => {
   });
 
   test('a tampered value, or one sealed under another secret, does not open', async () => {
-    const id = newId();
+    const id = newSessionId();
     await store.set(id, typicalSession());
     const value = String(await raw(client, ['GET', layout.session(id)]));
     const at = 40 + Math.floor(Math.random() * (value.length - 60));
@@ -152,7 +151,7 @@ describe.each(CLIENT_KINDS)('with %s', (kind) => {
   });
 
   test('domain separation: a stored value is no cookie, and a cookie is no stored value (real SDK)', async () => {
-    const id = newId();
+    const id = newSessionId();
     const session = typicalSession();
     await store.set(id, session);
     const value = String(await raw(client, ['GET', layout.session(id)]));
@@ -173,7 +172,7 @@ describe.each(CLIENT_KINDS)('with %s', (kind) => {
     const before = createRedisSessionStore({ client, secret: oldSecret });
     const rotated = createRedisSessionStore({ client, secret: [newSecret, oldSecret] });
     const onlyNew = createRedisSessionStore({ client, secret: newSecret });
-    const [id, unread] = [newId(), newId()];
+    const [id, unread] = [newSessionId(), newSessionId()];
     const session = sessionOf();
     const other = sessionOf();
     await before.set(id, session);
@@ -216,7 +215,7 @@ describe.each(CLIENT_KINDS)('with %s', (kind) => {
     const claims = Buffer.from(JSON.stringify({ iss: issuerA.slice(0, -1), sub })).toString('base64url');
     idTokenIssuer.tokenSet.idToken = `eyJhbGciOiJSUzI1NiJ9.${claims}.${randomHex(32)}`;
     sessions.idTokenIssuer = idTokenIssuer;
-    const ids = Object.fromEntries(Object.keys(sessions).map((name) => [name, newId()]));
+    const ids = Object.fromEntries(Object.keys(sessions).map((name) => [name, newSessionId()]));
     for (const [name, s] of Object.entries(sessions)) await store.set(ids[name], s);
     const alive = async () => {
       const out = [];
@@ -251,7 +250,7 @@ describe.each(CLIENT_KINDS)('with %s', (kind) => {
 
   test('a logout reaches sessions in every shard', async () => {
     const sub = `auth0|${randomHex(8)}`;
-    const ids = Array.from({ length: 64 }, newId);
+    const ids = Array.from({ length: 64 }, newSessionId);
     expect(new Set(ids.map((id) => layout.shardOf(id))).size).toBeGreaterThan(DEFAULT_SHARDS / 2);
     await Promise.all(ids.map((id) => store.set(id, sessionOf({ sub }))));
     await store.deleteByLogoutToken({ sub });
@@ -269,7 +268,7 @@ describe('what is stored under the keys', () => {
   test('every key of a session shares its shard\'s hash tag; no sub or sid appears in a key name', async () => {
     const prefix = `t${randomHex(4)}:`;
     const store = createRedisSessionStore({ client, secret: randomSecret(), prefix, shards: 4 });
-    const id = newId();
+    const id = newSessionId();
     const session = sessionOf();
     await store.set(id, session);
     const own = new KeyLayout(prefix, 4);
@@ -299,7 +298,7 @@ describe('the native StoreCipher under the store', () => {
 
   test('a value is a dir/A256GCM JWE under HKDF(secret, "session-seal store value v1"), opened here by node:crypto', () => {
     const secret = randomSecret();
-    const id = newId();
+    const id = newSessionId();
     const session = typicalSession();
     const now = nowSeconds();
     const sealed = new StoreCipher({ secret }).seal(id, session, { now });
@@ -319,7 +318,7 @@ describe('the native StoreCipher under the store', () => {
   test('open enforces the id, the end and the secret with coded errors; entries and tags are per secret', () => {
     const [secret, older] = [randomSecret(), randomSecret()];
     const cipher = new StoreCipher({ secret: [secret, older] });
-    const id = newId();
+    const id = newSessionId();
     const session = sessionOf();
     const now = nowSeconds();
     const { value, expiresAt, entries } = cipher.seal(id, session, { now });
@@ -337,7 +336,7 @@ describe('the native StoreCipher under the store', () => {
         return err.code;
       }
     };
-    expect(codeOf(() => cipher.open(newId(), value))).toBe('ERR_JWT_CLAIM_VALIDATION_FAILED');
+    expect(codeOf(() => cipher.open(newSessionId(), value))).toBe('ERR_JWT_CLAIM_VALIDATION_FAILED');
     // Redis would have dropped it; a value restored from an old backup still does not open past its end.
     expect(codeOf(() => cipher.open(id, value, { now: expiresAt }))).toBe('ERR_JWT_EXPIRED');
     expect(codeOf(() => new StoreCipher({ secret: randomSecret() }).open(id, value))).toBe('ERR_JWE_DECRYPTION_FAILED');
@@ -366,7 +365,7 @@ describe('the native StoreCipher under the store', () => {
     const client = await connectClient('ioredis', server.port);
     try {
       const store = createRedisSessionStore({ client, secret: randomSecret(), absoluteDuration: 3600, inactivityDuration: 900 });
-      const id = newId();
+      const id = newSessionId();
       await store.set(id, sessionOf({ age: 60 }));
       const value = await raw(client, ['GET', layout.session(id)]);
       const ttl = Number(await raw(client, ['TTL', layout.session(id)]));
@@ -444,8 +443,8 @@ describe('arguments', () => {
       await store.set(id, sessionOf());
       expect(await store.get(id)).not.toBeNull();
     }
-    await expect(store.set(newId(), null)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
-    await expect(store.update(newId(), 'session')).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
+    await expect(store.set(newSessionId(), null)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
+    await expect(store.update(newSessionId(), 'session')).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
     await expect(store.deleteByLogoutToken(null)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
     await expect(store.deleteByLogoutToken({ sub: 5 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
     await expect(store.deleteByLogoutToken({ sid: 's', iss: {} })).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
@@ -469,7 +468,7 @@ describe('a store made before Redis or the secret is there (next build imports t
         },
       });
       expect(calls).toBe(0);
-      const id = newId();
+      const id = newSessionId();
       await expect(store.get(id)).rejects.toMatchObject({ code: 'ERR_STORE_COMMAND', message: expect.stringContaining('could not be had') });
       expect(await store.get(id)).toBeNull(); // connected now, on the second attempt
       expect(calls).toBe(2);

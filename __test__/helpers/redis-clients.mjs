@@ -4,6 +4,7 @@
 
 import { createRequire } from 'node:module';
 import { HOST } from '../../scripts/lib/redis-servers.mjs';
+import { smallSession, randomHex, nowSeconds } from './fixtures.mjs';
 
 const require = createRequire(import.meta.url);
 const nodeRedis5 = require('redis');
@@ -15,6 +16,26 @@ const { Redis, Cluster } = require('ioredis');
 export const { createRedisSessionStore } = require('../../redis/index.js');
 
 export const CLIENT_KINDS = ['node-redis v6', 'node-redis v5', 'node-redis v4', 'ioredis'];
+
+/**
+ * Jest's allowance for a suite's servers: installing redis-server (apt-get) or valkey-server (PyPI) on a fresh
+ * machine, starting them, forming a cluster or replaying an AOF, all on a busy machine.
+ */
+export const SERVER_SETUP_TIMEOUT = 300_000;
+
+/** A new session id, 16 random bytes in hex, as the SDK's stateful store generates them. */
+export const newSessionId = () => randomHex(16);
+
+/**
+ * A session as a stateful store is given it: `session` (a small one unless given) for `sub`, with the IdP
+ * session `sid`, created `age` seconds ago, and MCD metadata when `issuer` is given.
+ */
+export function storedSession({ sub = `auth0|${randomHex(8)}`, sid = randomHex(12), age = 5, issuer, session = smallSession() } = {}) {
+  session.user.sub = sub;
+  session.internal = { sid, createdAt: nowSeconds() - age };
+  if (issuer) session.internal.mcd = { domain: new URL(issuer).host, issuer };
+  return session;
+}
 
 /** The node-redis module of `kind`. */
 export const nodeRedisFor = (kind) => ({ 'node-redis v6': nodeRedis6, 'node-redis v5': nodeRedis5, 'node-redis v4': nodeRedis4 })[kind];
