@@ -608,6 +608,11 @@ export interface SessionUpdate {
    * each on the request's cookie jar, and delete the names it holds that are not here.
    */
   requestCookies: RequestCookie[]
+  /**
+   * The same cookies as a `Cookie` header (values encoded as Next.js's `RequestCookies` writes them): a
+   * Node.js request's `headers.cookie` after the write.
+   */
+  requestCookieHeader: string
   /** The session written: `session` with `internal` kept from the current session, as the SDK stores it. */
   session: SessionData
   /** Bytes of the session cookie(s) set, `name=value` summed in UTF-8 (what the SDK's `setChunkedCookie` returns). */
@@ -732,6 +737,11 @@ export interface StoredSessionUpdate {
    * and delete the names it holds that are not here.
    */
   requestCookies: RequestCookie[]
+  /**
+   * The same cookies as a `Cookie` header (values encoded as Next.js's `RequestCookies` writes them): a
+   * Node.js request's `headers.cookie` after the write.
+   */
+  requestCookieHeader: string
 }
 
 /** Options of `SessionLookup.updateSession`. */

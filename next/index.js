@@ -24,7 +24,7 @@ const sdkCrypto = require('./sdk-crypto.js')
 /** @typedef {import('../index').SessionCookieOptions} SessionCookieOptions */
 /** @typedef {import('./index').CreateSessionsOptions} Options */
 /** @typedef {import('./index').SessionDataStore} Store */
-/** @typedef {{ cookies: SetCookie[], requestCookies: RequestCookie[] }} Written */
+/** @typedef {{ cookies: SetCookie[], requestCookies: RequestCookie[], requestCookieHeader: string }} Written */
 /**
  * A cookie jar that takes writes: Next.js's `cookies()` in route handlers and server actions, a
  * `NextRequest`'s `cookies`.
@@ -210,21 +210,20 @@ function applyToResponse(res, list, call, noStore) {
 
 /**
  * Read-after-write, as the SDK's stores leave `request.cookies`: the request's cookies become the addon's
- * list after the write. A `NextRequest`'s jar: the names it holds that are gone deleted, the others set where
- * they changed. The Pages Router's `req`: its `Cookie` header, so that a later `getSession(req)` of the same
- * handler reads the update.
+ * after the write. A `NextRequest`'s jar: the names it holds that are gone deleted, the others set where
+ * they changed. The Pages Router's `req`: the addon's `Cookie` header, so that a later `getSession(req)` of
+ * the same handler reads the update.
  * @param {unknown} req
- * @param {RequestCookie[]} after
+ * @param {Written} written
  */
-function applyToRequest(req, after) {
+function applyToRequest(req, { requestCookies: after, requestCookieHeader }) {
   if (isWebRequest(req) && isCookieJar(req.cookies)) {
     const jar = req.cookies
     const names = new Set(after.map((c) => c.name))
     for (const cookie of jar.getAll()) if (!names.has(cookie.name)) jar.delete(cookie.name)
     for (const { name, value } of after) if (jar.get(name)?.value !== value) jar.set(name, value)
   } else if (isNodeRequest(req)) {
-    // Encoded as Next.js's RequestCookies writes a Cookie header, which every reader here decodes.
-    req.headers.cookie = after.map(({ name, value }) => `${name}=${encodeURIComponent(value)}`).join('; ')
+    req.headers.cookie = requestCookieHeader
   }
 }
 
@@ -462,7 +461,7 @@ function createSessions(options = {}) {
     if (isObject(reqOrSession)) readsByRequest.delete(reqOrSession)
     if (!written) return
     applyToResponse(res, written.cookies, call, noStore)
-    applyToRequest(reqOrSession, written.requestCookies)
+    applyToRequest(reqOrSession, written)
     forwardRequestCookies(reqOrSession, res)
   }
 

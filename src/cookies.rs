@@ -146,6 +146,9 @@ pub struct SessionUpdate {
     /// each on the request's cookie jar, and delete the names it holds that are not here.
     #[napi(ts_type = "RequestCookie[]")]
     pub request_cookies: Json,
+    /// The same cookies as a `Cookie` header (values encoded as Next.js's `RequestCookies` writes them): a
+    /// Node.js request's `headers.cookie` after the write.
+    pub request_cookie_header: String,
     /// The session written: `session` with `internal` kept from the current session, as the SDK stores it.
     #[napi(ts_type = "SessionData")]
     pub session: Json,
@@ -337,6 +340,7 @@ impl SessionCookies {
             Ok(SessionUpdate {
                 cookies: list(&done.write.cookies),
                 request_cookies: Json(cookies::request_cookies_json(&done.write.jar)),
+                request_cookie_header: done.write.jar.to_header(),
                 session: Json(done.session),
                 bytes: done.write.bytes as u32,
                 over_budget: done.write.over_budget,

@@ -56,6 +56,9 @@ pub struct StoredSessionUpdate {
     /// and delete the names it holds that are not here.
     #[napi(ts_type = "RequestCookie[]")]
     pub request_cookies: Json,
+    /// The same cookies as a `Cookie` header (values encoded as Next.js's `RequestCookies` writes them): a
+    /// Node.js request's `headers.cookie` after the write.
+    pub request_cookie_header: String,
 }
 
 /// What `SessionCookies.deleteStoredSession` planned: make the store calls, then apply the list.
@@ -184,6 +187,7 @@ impl SessionLookup {
                 store_calls: calls(write.calls),
                 cookies: list(&write.cookies),
                 request_cookies: Json(cookies::request_cookies_json(&write.jar)),
+                request_cookie_header: write.jar.to_header(),
             })
         })
     }
